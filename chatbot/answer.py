@@ -1,0 +1,96 @@
+"""Answers and citations, the backend interface, and the LCEL chain that joins retrieval to a backend.
+
+The ``Answer`` JSON is the stable contract of ``chatbot ask --json``: other tools parse
+it, so fields are only ever added, never renamed. A ``Citation`` is a verbatim span:
+``quote == text[start:end]`` of its source (of page ``page``'s extracted text for a PDF).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, Field
+
+from chatbot.documents import display_path
+from chatbot.index import Index
+from chatbot.passages import Passage, Sentence
+from chatbot.retrieve import Hit, HybridRetriever, from_document
+
+
+class Citation(BaseModel):
+    n: int
+    source: str  # path relative to the working directory, absolute if outside it
+    title: str
+    quote: str
+    start: int
+    end: int
+    page: int | None = None
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    answerable: bool
+    citations: list[Citation] = Field(default_factory=list)
+    backend: str = "extractive"
+    timings: dict[str, float] = Field(default_factory=dict)  # milliseconds per stage
+
+    def contract(self) -> dict[str, object]:
+        """The ``ask --json`` object: exactly the documented keys, in order."""
+        return self.model_dump(include={"question", "answer", "answerable", "citations"})
+
+
+@dataclass
+class Evidence:
+    """What retrieval hands a backend: the question, ranked passages, and the index they came from."""
+
+    question: str
+    query_vector: np.ndarray
+    hits: list[Hit]
+    index: Index
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class AnswerBackend(Protocol):
+    """Turns evidence into a cited answer. Every citation must be a verbatim span of a hit."""
+
+    name: str
+
+    def compose(self, evidence: Evidence) -> Answer: ...
+
+
+def cite(n: int, passage: Passage, sentence: Sentence, index: Index) -> Citation:
+    """A citation for one sentence of a passage; the quote is cut from the indexed source text."""
+    return Citation(
+        n=n,
+        source=display_path(index.corpus_dir / passage.source),
+        title=passage.title,
+        quote=passage.text[sentence.start - passage.start : sentence.end - passage.start],
+        start=sentence.start,
+        end=sentence.end,
+        page=passage.page,
+    )
+
+
+def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index) -> Runnable[str, Answer]:
+    """question → retrieve → compose (with citations). Timings are recorded per stage."""
+
+    def retrieve(question: str) -> Evidence:
+        t0 = time.perf_counter()
+        hits = [from_document(d, index) for d in retriever.invoke(question)]
+        qv = retriever.searcher.query_vector(question)  # cached by the search just made
+        return Evidence(question, qv, hits, index, {"retrieve_ms": (time.perf_counter() - t0) * 1000})
+
+    def compose(evidence: Evidence) -> Answer:
+        t0 = time.perf_counter()
+        answer = backend.compose(evidence)
+        answer.timings = {**evidence.timings, "compose_ms": (time.perf_counter() - t0) * 1000}
+        return answer
+
+    return RunnableLambda(retrieve).with_config(run_name="retrieve") | RunnableLambda(compose).with_config(
+        run_name=backend.name
+    )

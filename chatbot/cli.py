@@ -1,0 +1,188 @@
+"""The ``chatbot`` command: build, ask, serve.
+
+Heavy libraries (torch, faiss, gradio) are imported inside the commands, so ``--help``
+is instant. Human output goes through rich; ``--json`` output is one object per line on
+stdout, and every progress message goes to stderr so pipes stay clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from chatbot.settings import Settings
+
+if TYPE_CHECKING:
+    from chatbot.answer import Answer
+    from chatbot.index import Progress
+    from chatbot.pipeline import Pipeline
+
+out = Console()
+err = Console(stderr=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = settings_from(args)
+    try:
+        result: int = args.run(args, settings)
+        return result
+    except KeyboardInterrupt:
+        return 130
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
+    common.add_argument("--index", type=Path, help="index folder (default: index/)")
+    common.add_argument("--model", help="embedding model: a packaged name or a folder")
+
+    p = argparse.ArgumentParser(
+        prog="chatbot", description="Grounded answers, with verbatim citations, over a corpus."
+    )
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", parents=[common], help="build (or refresh) the index")
+    b.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
+    b.set_defaults(run=cmd_build)
+
+    a = sub.add_parser("ask", parents=[common], help="answer questions, with cited sources")
+    a.add_argument("questions", nargs="+", metavar="QUESTION")
+    a.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+    a.add_argument("--backend", help="answer backend (default: extractive)")
+    a.set_defaults(run=cmd_ask)
+
+    s = sub.add_parser("serve", parents=[common], help="start the web chat")
+    s.add_argument("--host", help="interface to bind (default: 127.0.0.1, this machine only)")
+    s.add_argument("--port", type=int, help="port (default: 7860)")
+    s.add_argument("--backend", help="answer backend (default: extractive)")
+    s.set_defaults(run=cmd_serve)
+    return p
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides = {
+        "corpus_dir": args.corpus,
+        "index_dir": args.index,
+        "model": args.model,
+        "backend": getattr(args, "backend", None),
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+    }
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@contextmanager
+def progress_bars() -> Iterator[Progress]:
+    """Rich progress bars on stderr, one per stage of a long job."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    ) as bars:
+
+        def stage(label: str, total: int) -> Callable[[int], None]:
+            task = bars.add_task(label, total=total)
+            return lambda n: bars.advance(task, n)
+
+        yield stage
+
+
+def open_pipeline(settings: Settings) -> Pipeline:
+    from chatbot.pipeline import Pipeline
+
+    check_corpus(settings)
+    with progress_bars() as stage:
+        return Pipeline(settings, progress=stage, notify=lambda m: err.print(f"[yellow]{m}[/]"))
+
+
+def check_corpus(settings: Settings) -> None:
+    if not settings.corpus_dir.is_dir():
+        err.print(f"[red]No corpus folder at {settings.corpus_dir}.[/] Pass --corpus DIR.")
+        raise SystemExit(2)
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from chatbot.embeddings import Embedder
+    from chatbot.index import build, read_manifest, staleness
+
+    check_corpus(settings)
+    reason = "--force" if args.force else staleness(settings)
+    if reason is None:
+        err.print(f"Index in {settings.index_dir} is up to date.")
+    else:
+        err.print(f"Building the index ({reason}).")
+        with progress_bars() as stage:
+            build(settings, Embedder(settings.model, settings.embed_batch), stage)
+    from chatbot.index import current_build
+
+    folder = current_build(settings.index_dir)
+    assert folder is not None
+    manifest = read_manifest(folder)
+    table = Table(title=f"Index {folder}", title_justify="left")
+    for col in ("document", "title", "passages"):
+        table.add_column(col, overflow="fold")
+    per_doc: dict[str, int] = {}
+    for line in (folder / "passages.jsonl").open(encoding="utf-8"):
+        name = json.loads(line)["source"]
+        per_doc[name] = per_doc.get(name, 0) + 1
+    for d in manifest.documents:
+        table.add_row(d.name, d.title, str(per_doc.get(d.name, 0)))
+    out.print(table)
+    out.print(
+        f"{manifest.passages} passages, {manifest.sentences} sentences, model {manifest.model} "
+        f"({manifest.dim}-d), built in {manifest.build_seconds:.1f} s at {manifest.built_at}."
+    )
+    for e in manifest.errors:
+        err.print(f"[red]skipped[/] {e['file']}: {e['reason']}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    pipeline = open_pipeline(settings)
+    for question in args.questions:
+        answer = pipeline.ask(question)
+        if args.json:
+            sys.stdout.write(json.dumps(answer.contract(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            print_answer(answer)
+    return 0
+
+
+def print_answer(answer: Answer) -> None:
+    """The answer, then one entry per source: title, where to find the span, and the quote."""
+    style = "bold" if answer.answerable else "bold yellow"
+    out.rule(f"[{style}]{answer.question}[/]")
+    out.print(answer.answer, highlight=False)
+    if answer.citations:
+        out.print("\n[bold]Sources[/]" if answer.answerable else "\n[bold]Closest passages[/]")
+    for c in answer.citations:
+        where = f"{c.source}, characters {c.start}–{c.end}" + (f", page {c.page}" if c.page else "")
+        out.print(f" [bold][{c.n}][/] {c.title}", highlight=False)
+        out.print(f"     [dim]{where}[/]", highlight=False, soft_wrap=True)
+    out.print(f"[dim]{answer.timings.get('total_ms', 0):.0f} ms[/]")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from chatbot.app import serve
+
+    pipeline = open_pipeline(settings)
+    serve(pipeline, settings.host, settings.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,431 @@
+"""The on-disk index: FAISS vectors, a BM25 index, JSON side files and a manifest.
+
+Why this layout: every build goes to a fresh folder under ``builds/``, and only when it is
+complete does ``CURRENT`` (one line, replaced atomically) point at it. A crash mid-build
+leaves the previous index in service. Nothing is pickled: FAISS writes its own format,
+bm25s and numpy write ``.npy`` with ``allow_pickle=False``, and records are JSON.
+The manifest fingerprints the corpus, the model and the pipeline, so a change to any of
+them triggers a rebuild instead of silently serving stale answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from chatbot.documents import LoadError, corpus_fingerprint, load_corpus
+from chatbot.embeddings import Embedder
+from chatbot.passages import Passage, Sentence, document_passages
+from chatbot.settings import Settings
+
+FORMAT = 2  # bump when splitting, records or scoring inputs change: it forces a rebuild
+CURRENT = "CURRENT"
+
+# A stage of a long job: called with a label and a total, returns "advance by n".
+Progress = Callable[[str, int], Callable[[int], None]]
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "might",
+        "more",
+        "most",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "should",
+        "so",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+
+
+def tokens(text: str) -> list[str]:
+    """BM25 terms: lower-cased words and numbers, hyphenated words also split, light plural folding."""
+    out = []
+    for word in re.findall(r"[a-z0-9]+(?:[-.'’][a-z0-9]+)*", text.lower()):
+        parts = [word, *re.split(r"[-'’]", word)] if re.search(r"[-'’]", word) else [word]
+        for part in parts:
+            if part in STOPWORDS or part in ("s", "t"):
+                continue
+            if len(part) > 4 and part.endswith("s") and not part.endswith(("ss", "us", "is")):
+                part = part[:-1]
+            out.append(part)
+    return out
+
+
+@dataclass
+class DocumentInfo:
+    name: str
+    sha256: str
+    title: str
+    outlet: str
+    author: str
+    date: str
+    url: str
+    pages: int
+
+
+@dataclass
+class Manifest:
+    format: int
+    model: str
+    dim: int
+    fingerprint: str
+    files: dict[str, str]
+    passage_chars: int
+    built_at: str
+    build_seconds: float
+    passages: int
+    sentences: int
+    documents: list[DocumentInfo] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+class IndexProblem(Exception):
+    """The index on disk is missing, damaged or does not match: a reason fit for a user."""
+
+
+def fingerprint(files: dict[str, str], settings: Settings) -> str:
+    blob = json.dumps([FORMAT, settings.model, settings.passage_chars, sorted(files.items())])
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass
+class Index:
+    """A loaded, read-only index. Sentences are numbered in passage order."""
+
+    root: Path
+    corpus_dir: Path
+    manifest: Manifest
+    passages: list[Passage]
+    passage_vectors: object  # faiss.Index
+    sentence_vectors: np.ndarray
+    bm25: object  # bm25s.BM25 over passages
+    sentence_bm25: object  # bm25s.BM25 over sentences
+    sentence_owner: list[tuple[int, int]] = field(default_factory=list)  # sentence -> (passage, position)
+    first_sentence: list[int] = field(default_factory=list)  # passage -> its first sentence number
+
+    def __post_init__(self) -> None:
+        for p in self.passages:
+            self.first_sentence.append(len(self.sentence_owner))
+            self.sentence_owner.extend((p.id, i) for i in range(len(p.sentences)))
+
+    def sentence(self, number: int) -> tuple[Passage, Sentence]:
+        pid, pos = self.sentence_owner[number]
+        passage = self.passages[pid]
+        return passage, passage.sentences[pos]
+
+    @property
+    def documents(self) -> dict[str, DocumentInfo]:
+        return {d.name: d for d in self.manifest.documents}
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> Path:
+    """Build the index for ``settings.corpus_dir`` and make it current. Returns the build folder."""
+    started = time.perf_counter()
+    root = settings.index_dir
+    builds = root / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    with _lock(root):
+        files = corpus_fingerprint(settings.corpus_dir)
+        docs, errors = load_corpus(settings.corpus_dir)
+        passages = [p for doc in docs for p in document_passages(doc, settings.passage_chars)]
+        for i, p in enumerate(passages):
+            p.id = i
+        sentence_texts = [p.text[s.start - p.start : s.end - p.start] for p in passages for s in p.sentences]
+
+        tick = progress("Embedding passages", len(passages)) if progress else None
+        pvecs = embedder.embed([p.text for p in passages], tick)
+        tick = progress("Embedding sentences", len(sentence_texts)) if progress else None
+        svecs = embedder.embed(sentence_texts, tick)
+
+        build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        tmp = builds / f".tmp-{build_id}-{os.getpid()}"
+        tmp.mkdir()
+        try:
+            _write_faiss(pvecs, tmp / "passages.faiss")
+            np.save(tmp / "sentences.npy", svecs, allow_pickle=False)
+            _write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
+            _write_bm25([tokens(t) for t in sentence_texts], tmp / "bm25_sentences")
+            _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
+            manifest = Manifest(
+                format=FORMAT,
+                model=settings.model,
+                dim=embedder.dim,
+                fingerprint=fingerprint(files, settings),
+                files=files,
+                passage_chars=settings.passage_chars,
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                build_seconds=round(time.perf_counter() - started, 3),
+                passages=len(passages),
+                sentences=len(sentence_texts),
+                documents=[
+                    DocumentInfo(
+                        d.name,
+                        d.sha256,
+                        d.title,
+                        d.meta.outlet,
+                        d.meta.author,
+                        d.meta.date,
+                        d.meta.url,
+                        len(d.pages),
+                    )
+                    for d in docs
+                ],  # fmt: skip
+                errors=[_error_record(e, settings.corpus_dir) for e in errors],
+            )
+            _write_json(tmp / "manifest.json", asdict(manifest))
+            _fsync_dir(tmp)
+            final = builds / build_id
+            tmp.rename(final)
+            _atomic_write(root / CURRENT, build_id + "\n")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _prune(builds, keep=build_id)
+    return final
+
+
+def _error_record(error: LoadError, corpus_dir: Path) -> dict[str, str]:
+    return {"file": os.path.relpath(error.path, corpus_dir), "reason": error.reason}
+
+
+def _passage_record(p: Passage) -> dict[str, object]:
+    record = asdict(p)
+    record["sentences"] = [[s.start, s.end, s.citable] for s in p.sentences]
+    return record
+
+
+def _write_faiss(vectors: np.ndarray, path: Path) -> None:
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    faiss.write_index(index, str(path))
+
+
+def _write_bm25(corpus_tokens: list[list[str]], folder: Path) -> None:
+    import bm25s
+
+    bm25 = bm25s.BM25()
+    bm25.index([t or ["∅"] for t in corpus_tokens], show_progress=False)
+    bm25.save(str(folder))
+
+
+def _write_jsonl(path: Path, records: Iterator[dict[str, object]]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_json(path: Path, data: object) -> None:
+    _atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(builds: Path, keep: str) -> None:
+    """Remove older builds and the leftovers of crashed ones."""
+    for child in builds.iterdir():
+        if child.name != keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _lock(root: Path) -> Iterator[None]:
+    """One builder at a time per index folder; a second waits instead of racing."""
+    with (root / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.exists():
+        return None
+    folder = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
+    return folder if folder.is_dir() else None
+
+
+def read_manifest(folder: Path) -> Manifest:
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        data["documents"] = [DocumentInfo(**d) for d in data.get("documents", [])]
+        return Manifest(**data)
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexProblem(f"unreadable manifest in {folder}: {exc}") from exc
+
+
+def staleness(settings: Settings) -> str | None:
+    """Why the current index cannot serve these settings, or None if it can."""
+    folder = current_build(settings.index_dir)
+    if folder is None:
+        return "no index has been built yet"
+    manifest = read_manifest(folder)
+    if manifest.format != FORMAT:
+        return f"index format {manifest.format} is not the current format {FORMAT}"
+    if manifest.model != settings.model:
+        return f"index was built with model {manifest.model!r}, settings ask for {settings.model!r}"
+    if manifest.passage_chars != settings.passage_chars:
+        return "passage size changed"
+    files = corpus_fingerprint(settings.corpus_dir)
+    if manifest.fingerprint != fingerprint(files, settings):
+        changed = sorted(set(files.items()) ^ set(manifest.files.items()))
+        return "corpus changed: " + ", ".join(sorted({name for name, _ in changed}))
+    return None
+
+
+def load(settings: Settings, expected_dim: int | None = None) -> Index:
+    """Load the current index, checking that its parts agree with each other and the manifest."""
+    import bm25s
+    import faiss
+
+    folder = current_build(settings.index_dir)
+    if folder is None:
+        raise IndexProblem(f"no index in {settings.index_dir}; run `chatbot build`")
+    manifest = read_manifest(folder)
+    try:
+        passages = [
+            _passage_from(json.loads(line)) for line in (folder / "passages.jsonl").open(encoding="utf-8")
+        ]
+        vectors = faiss.read_index(str(folder / "passages.faiss"))
+        sentences = np.load(folder / "sentences.npy", allow_pickle=False)
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), allow_pickle=False)
+        sentence_bm25 = bm25s.BM25.load(str(folder / "bm25_sentences"), allow_pickle=False)
+    except Exception as exc:  # any damaged part means the whole build is unusable
+        raise IndexProblem(f"damaged index in {folder}: {exc}") from exc
+    problems = []
+    if len(passages) != manifest.passages or vectors.ntotal != manifest.passages:
+        problems.append(
+            f"{manifest.passages} passages in the manifest, {vectors.ntotal} vectors, {len(passages)} records"
+        )
+    if sentences.shape != (manifest.sentences, manifest.dim):
+        problems.append(
+            f"sentence vectors have shape {sentences.shape}, expected ({manifest.sentences}, {manifest.dim})"
+        )
+    if vectors.d != manifest.dim or (expected_dim and manifest.dim != expected_dim):
+        problems.append(f"vector dimension {vectors.d}, manifest {manifest.dim}, model {expected_dim}")
+    if problems:
+        raise IndexProblem(f"inconsistent index in {folder}: " + "; ".join(problems))
+    return Index(folder, settings.corpus_dir, manifest, passages, vectors, sentences, bm25, sentence_bm25)
+
+
+def _passage_from(record: dict) -> Passage:
+    sentences = [Sentence(s, e, c) for s, e, c in record.pop("sentences")]
+    return Passage(**record, sentences=sentences)
+
+
+def open_index(settings: Settings, embedder: Embedder, progress: Progress | None = None,
+               notify: Callable[[str], None] | None = None) -> Index:  # fmt: skip
+    """The index for these settings: loaded if fresh, rebuilt (and then loaded) if not."""
+    reason = staleness(settings)
+    if reason is None:
+        try:
+            return load(settings, embedder.dim)
+        except IndexProblem as exc:
+            reason = str(exc)
+    if notify:
+        notify(f"Building the index ({reason}).")
+    build(settings, embedder, progress)
+    return load(settings, embedder.dim)

@@ -1,0 +1,204 @@
+"""Sentences and passages with exact offsets into the page text.
+
+Evidence is quoted sentence by sentence, so sentence boundaries decide what a citation
+looks like. A generic splitter breaks on "U.S." and "5.2", glues headings to the next
+sentence, and runs list items together; this one handles those cases in news copy,
+including a whole article on one line with its headings inlined (TrendKia). Passages
+are runs of whole sentences; they are what retrieval ranks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from chatbot.documents import Document, Page
+
+ABBREVIATIONS = {
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "sr.", "jr.", "st.", "vs.", "etc.", "inc.", "ltd.", "co.",
+    "corp.", "gen.", "sen.", "rep.", "gov.", "no.", "fig.", "approx.", "dept.", "jan.", "feb.",
+    "mar.", "apr.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.",
+}  # fmt: skip
+# Words that begin the sentence after a heading glued on without punctuation ("The open-weight
+# dilemma Perhaps the thorniest question ...").
+GLUE_STARTERS = "Above|At|So|Yet|Since|Perhaps|Over|One|They|What|Why|How|When|While|Even|But|Questions"
+
+_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
+_NEXT_START_RE = re.compile(r"\s+[\"“‘(\[]?[A-Z0-9•]")
+_BULLET_RE = re.compile(r"\s+[•▪◦]\s+")
+_MARKER_RE = re.compile(r"\s*(?:[•▪◦*\-–]|\d{1,2}[.)])\s+")
+_GLUED_HEADING_RE = re.compile(rf"([A-Z][^.!?:;,\"“”]{{2,70}}?[a-z’'])\s+(?=(?:{GLUE_STARTERS})\s)")
+_TERMINAL = tuple('.!?"”’)')
+MAX_SENTENCE_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    citable: bool = True  # headings and questions give context but are never quoted as evidence
+
+
+@dataclass
+class Passage:
+    source: str  # file name relative to the corpus folder
+    title: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    sentences: list[Sentence] = field(default_factory=list)
+    id: int = -1
+
+
+def split_sentences(page: Page, title: str = "") -> list[Sentence]:
+    """All sentences of a page's content, in order; furniture gaps are never bridged."""
+    out: list[Sentence] = []
+    for seg_start, seg_end in page.content:
+        for b_start, b_end in _blocks(page.text, seg_start, seg_end):
+            out.extend(_block_sentences(page.text, b_start, b_end, title))
+    return out
+
+
+def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Paragraph-like blocks: split at blank lines, list items, and lines that end a sentence.
+
+    A long line that stops mid-sentence (a hard-wrapped paragraph, a PDF line) continues.
+    """
+    block_start = start
+    for m in re.finditer(r"\n", text[start:end]):
+        nl = start + m.start()
+        line = text[max(block_start, text.rfind("\n", block_start, nl) + 1) : nl].rstrip()
+        following = text[nl + 1 : text.find("\n", nl + 1) if "\n" in text[nl + 1 : end] else end]
+        wrapped = len(line) >= 50 and not line.endswith(_TERMINAL) and line.strip()
+        if not wrapped or not following.strip() or _MARKER_RE.match(following):
+            yield block_start, nl
+            block_start = nl + 1
+    yield block_start, end
+
+
+def _block_sentences(text: str, start: int, end: int, title: str) -> list[Sentence]:
+    cuts: list[tuple[int, int]] = []  # (end of a sentence, start of the next)
+    sentences: list[Sentence] = []
+    start, end = _trim(text, start, end)
+    if len(title) >= 15 and text.startswith(title, start):  # the title, even one glued to the text
+        sentences.append(Sentence(start, start + len(title), citable=False))
+        start += len(title)
+    for m in _END_RE.finditer(text, start, end):
+        token = text[text.rfind(" ", start, m.start()) + 1 : m.end()].strip()
+        if not _NEXT_START_RE.match(text, m.end(), end) or _is_abbreviation(token):
+            continue
+        cuts.append((m.end(), m.end()))
+    cuts += [m.span() for m in _BULLET_RE.finditer(text, start, end)]
+    cuts.sort()
+
+    pos = start
+    for cut_end, next_start in cuts + [(end, end)]:
+        sentences.extend(_finish(text, pos, cut_end))
+        pos = max(pos, next_start)
+    return sentences
+
+
+def _is_abbreviation(token: str) -> bool:
+    lower = token.lower().strip("\"“”'’(")
+    return (
+        lower in ABBREVIATIONS
+        or bool(re.fullmatch(r"(?:[a-z]\.){2,}", lower))  # U.S., e.g., i.e.
+        or bool(re.fullmatch(r"[A-Z]\.", token))  # an initial: "J."
+    )
+
+
+def _finish(text: str, start: int, end: int) -> list[Sentence]:
+    """Trim a raw span, strip list markers, peel off headings, and cap its length."""
+    while True:
+        start, end = _trim(text, start, end)
+        marker = _MARKER_RE.match(text, start, end)
+        if not marker or marker.end() <= start:
+            break
+        start = marker.end()
+    if start >= end:
+        return []
+    if re.fullmatch(r"\d{1,2}\.", text[start:end]):  # an enumerator left alone: "2."
+        return []
+    # "Questions & Answers 1. Who ...": a list's first number, glued to the heading before it.
+    enumerator = re.search(r"\s1\.$", text[start:end])
+    if enumerator and re.match(r"[^\n]*?\s2\.\s", text[end : end + 3000]):
+        return _finish(text, start, start + enumerator.start())
+
+    m = _GLUED_HEADING_RE.match(text, start, end)
+    if m and len(m.group(1).split()) <= 8:  # "The open-weight dilemma Perhaps the ..."
+        return [Sentence(start, m.end(1), citable=False), *_finish(text, m.end(1), end)]
+    return _cap(text, start, end)
+
+
+def _cap(text: str, start: int, end: int) -> list[Sentence]:
+    """A 'sentence' with no punctuation for 600 characters is cut at a comma or a space."""
+    out = []
+    while end - start > MAX_SENTENCE_CHARS:
+        window = text[start : start + MAX_SENTENCE_CHARS]
+        cut = max(window.rfind("; "), window.rfind(", "))
+        cut = cut + 1 if cut > MAX_SENTENCE_CHARS // 2 else window.rfind(" ")
+        if cut <= 0:
+            break
+        out.append(_sentence(text, start, start + cut))
+        start, end = _trim(text, start + cut, end)
+    out.append(_sentence(text, start, end))
+    return out
+
+
+def _sentence(text: str, start: int, end: int) -> Sentence:
+    body = text[start:end]
+    words = len(body.split())
+    long_words = [w for w in re.findall(r"[^\W\d_]+", body) if len(w) > 3]
+    title_case = len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+    heading = words <= 14 and (not body.endswith(_TERMINAL) or title_case)
+    question = body.rstrip("\"”’')").endswith("?")
+    return Sentence(start, end, citable=not heading and not question and words >= 4)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def document_passages(doc: Document, max_chars: int) -> list[Passage]:
+    """Group each page's sentences into passages of at most ``max_chars`` (one long sentence may exceed it).
+
+    A heading opens a new passage, and a passage never spans a furniture gap.
+    """
+    passages: list[Passage] = []
+    for page in doc.pages:
+        run: list[Sentence] = []
+        segments = page.content
+
+        def flush(run: list[Sentence], page: Page = page) -> None:
+            if any(s.citable for s in run):
+                start, end = run[0].start, run[-1].end
+                passages.append(
+                    Passage(doc.name, doc.title, page.number, start, end, page.text[start:end], run)
+                )
+
+        for sentence in split_sentences(page, doc.title):
+            if run and (
+                _segment(segments, run[-1].start) != _segment(segments, sentence.start)
+                or (not sentence.citable and run[-1].citable and _is_heading(page.text, sentence))
+                or sentence.end - run[0].start > max_chars
+            ):
+                flush(run)
+                run = []
+            run.append(sentence)
+        if run:
+            flush(run)
+    return passages
+
+
+def _is_heading(text: str, s: Sentence) -> bool:
+    return not text[s.start : s.end].rstrip("\"”’')").endswith("?")
+
+
+def _segment(segments: list[tuple[int, int]], offset: int) -> int:
+    return next(i for i, (s, e) in enumerate(segments) if s <= offset < e)

@@ -1,0 +1,39 @@
+"""One settings object for the CLI and the app, so both always agree on paths, model and thresholds.
+
+Every field can be set from the environment with the prefix ``CHATBOT_`` (for example
+``CHATBOT_INDEX_DIR=/tmp/idx``); CLI flags override the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHATBOT_", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    model: str = "all-MiniLM-L6-v2"
+    backend: str = "extractive"
+
+    # Splitting: passages are runs of whole sentences up to this many characters.
+    passage_chars: int = 700
+    # Retrieval: passages handed to the answer backend, and the fusion constant of RRF.
+    k: int = 5
+    candidates: int = 30
+    rrf_k: int = 60
+    # Extractive composer: at most this many evidence sentences, and the evidence floor
+    # (cosine of the best sentence) below which the answer is a refusal.
+    max_sentences: int = 3
+    min_evidence: float = 0.40
+    # A further sentence is quoted only if it scores this close to the best one.
+    keep_ratio: float = 0.85
+
+    embed_batch: int = 32
+    max_upload_mb: int = 20
+
+    host: str = "127.0.0.1"
+    port: int = 7860

@@ -1,0 +1,65 @@
+"""Shared fixtures: the real corpus, the real model, real indexes on disk (in temporary folders)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chatbot.pipeline import Pipeline
+from chatbot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped corpus with an index in a temporary folder."""
+    return Settings(corpus_dir=CORPUS, index_dir=tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def pipeline(corpus_settings: Settings) -> Pipeline:
+    return Pipeline(corpus_settings)
+
+
+def write_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A real PDF, one list of lines per page, drawn with reportlab."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        y = 800
+        for line in lines:
+            c.drawString(60, y, line)
+            y -= 16
+        c.showPage()
+    c.save()
+    return path
+
+
+PDF_PAGES = [
+    [
+        "Harbour Authority Annual Report",
+        "The harbour authority handled 4,200 container ships during the year.",
+        "Its chair, Marta Okonkwo, said the new quay would open in the spring.",
+    ],
+    [
+        "Finances",
+        "The pilotage fees rose by nine percent after the tide gauges were replaced.",
+        "The auditor found the dredging contract was signed without a tender.",
+    ],
+]
+
+
+@pytest.fixture()
+def mini_corpus(tmp_path: Path) -> Path:
+    """A small mixed-format corpus: text, markdown, HTML with furniture, and a two-page PDF."""
+    folder = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", folder)
+    write_pdf(folder / "harbour-report.pdf", PDF_PAGES)
+    return folder

@@ -1,0 +1,98 @@
+"""Answers from the real model and index: verbatim citations, leads, refusals, and the LangChain retriever."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chatbot.answer import Answer
+from chatbot.backends.extractive import REFUSAL
+from chatbot.pipeline import Pipeline
+from chatbot.settings import Settings
+
+ANSWERED = [
+    ("Who said AI doesn't need a Chernobyl moment?", "Casper", "trendkia"),
+    ("Who leads the US side of the AI talks?", "Bessant", "tff"),
+    ("When is the Trump-Xi summit in Beijing?", "May 14", "tff"),
+    ("How many parameters does DeepSeek V4-Flash activate per token?", "13 billion", "tff"),
+    ("Who organized the Beijing AI conference?", "Beijing Academy of Artificial Intelligence", "trendkia"),
+    (
+        "Which Chinese foreign ministry spokesperson confirmed the new round of dialogue?",
+        "Guo Jiakun",
+        "kelly",
+    ),
+    ("What is the biggest obstacle to deeper cooperation?", "broader technology rivalry", "analysis"),
+]
+
+REFUSED = [
+    "What did Emmanuel Macron say about the summit?",
+    "What is the capital of France?",
+    "How many goals did Real Madrid score last season?",
+]
+
+
+def assert_verbatim(answer: Answer) -> None:
+    for c in answer.citations:
+        text = Path(c.source).read_bytes().decode("utf-8")
+        assert text[c.start : c.end] == c.quote
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers <= {c.n for c in answer.citations}
+
+
+@pytest.mark.parametrize(("question", "fact", "source"), ANSWERED)
+def test_answers_quote_the_evidence(pipeline: Pipeline, question: str, fact: str, source: str) -> None:
+    answer = pipeline.ask(question)
+    assert answer.answerable, answer.answer
+    assert fact.lower() in answer.answer.lower()
+    assert answer.citations and Path(answer.citations[0].source).name.startswith(source)
+    assert_verbatim(answer)
+
+
+def test_who_question_leads_with_the_name(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Who leads the US side of the AI talks?")
+    assert answer.answer.splitlines()[0].startswith("US Treasury Secretary Bessant [1]")
+
+
+@pytest.mark.parametrize("question", REFUSED)
+def test_refuses_what_the_corpus_does_not_say(pipeline: Pipeline, question: str) -> None:
+    answer = pipeline.ask(question)
+    assert not answer.answerable
+    assert answer.answer.startswith(REFUSAL)
+    assert answer.citations, "a refusal still shows the closest passages"
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x07"])
+def test_empty_questions_get_a_prompt_not_a_crash(pipeline: Pipeline, question: str) -> None:
+    answer = pipeline.ask(question)
+    assert not answer.answerable and "type a question" in answer.answer
+
+
+def test_long_questions_are_cut_with_notice(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Who said AI doesn't need a Chernobyl moment? " * 200)
+    assert "cut to its first" in answer.answer
+
+
+def test_retriever_is_a_langchain_retriever(pipeline: Pipeline) -> None:
+    from langchain_core.retrievers import BaseRetriever
+
+    assert isinstance(pipeline.retriever, BaseRetriever)
+    docs = pipeline.retriever.invoke("Huawei Ascend chips")
+    assert len(docs) == pipeline.settings.k
+    top = docs[0]
+    assert "Huawei" in top.page_content
+    assert {"source", "start", "end", "page", "score"} <= set(top.metadata)
+
+
+def test_pdf_answers_cite_their_page(mini_corpus: Path, tmp_path: Path) -> None:
+    pipe = Pipeline(Settings(corpus_dir=mini_corpus, index_dir=tmp_path / "index"))
+    answer = pipe.ask("What did the auditor find about the dredging contract?")
+    assert answer.answerable
+    cited = answer.citations[0]
+    assert (Path(cited.source).name, cited.page) == ("harbour-report.pdf", 2)
+    from pypdf import PdfReader
+
+    page_text = PdfReader(cited.source).pages[cited.page - 1].extract_text()
+    assert page_text[cited.start : cited.end] == cited.quote

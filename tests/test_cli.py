@@ -1,0 +1,97 @@
+"""The ``chatbot`` command as users run it: a real process, the real model, a real index on disk."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+QUESTIONS = [
+    "Who said AI doesn't need a Chernobyl moment?",
+    "What did Emmanuel Macron say about the summit?",
+    "Which open-weight models did Chinese firms release?",
+]
+CONTRACT_KEYS = ["question", "answer", "answerable", "citations"]
+CITATION_KEYS = ["n", "source", "title", "quote", "start", "end", "page"]
+
+
+def chatbot(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "chatbot.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-index")
+    result = chatbot("build", "--index", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "passages" in result.stdout and "tff-most-important" in result.stdout
+    return folder
+
+
+def test_build_is_not_redone_when_fresh(index_dir: Path) -> None:
+    result = chatbot("build", "--index", str(index_dir))
+    assert result.returncode == 0
+    assert "up to date" in result.stderr
+
+
+def test_ask_json_contract(index_dir: Path) -> None:
+    result = chatbot("ask", "--json", "--index", str(index_dir), *QUESTIONS)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(QUESTIONS)
+    for question, line in zip(QUESTIONS, lines, strict=True):
+        obj = json.loads(line)
+        assert list(obj) == CONTRACT_KEYS
+        assert obj["question"] == question
+        assert isinstance(obj["answer"], str) and isinstance(obj["answerable"], bool)
+        for c in obj["citations"]:
+            assert list(c) == CITATION_KEYS
+            assert c["source"].startswith("corpus/")
+            text = (ROOT / c["source"]).read_bytes().decode("utf-8")
+            assert text[c["start"] : c["end"]] == c["quote"]
+            assert c["page"] is None
+        assert {int(n) for n in re.findall(r"\[(\d+)\]", obj["answer"])} <= {c["n"] for c in obj["citations"]}
+    answered, refused, models = (json.loads(line) for line in lines)
+    assert answered["answerable"] and "Casper" in answered["answer"]
+    assert not refused["answerable"]
+    assert models["answerable"] and "Qwen" in models["answer"]
+
+
+def test_ask_source_paths_are_relative_to_the_working_directory(index_dir: Path, tmp_path: Path) -> None:
+    result = chatbot(
+        "ask",
+        "--json",
+        "--index",
+        str(index_dir),
+        "--corpus",
+        str(ROOT / "corpus"),
+        QUESTIONS[0],
+        cwd=tmp_path,
+    )
+    cited = json.loads(result.stdout)["citations"][0]["source"]
+    assert Path(cited).is_absolute() and Path(cited).exists()
+
+
+def test_ask_readable_output_lists_sources(index_dir: Path) -> None:
+    result = chatbot("ask", "--index", str(index_dir), QUESTIONS[0])
+    assert result.returncode == 0
+    assert "Sources" in result.stdout and "trendkia-inside-beijings-ai-summit.txt" in result.stdout
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
+    result = chatbot("ask", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "hello")
+    assert result.returncode == 2
+    assert "No corpus folder" in result.stderr

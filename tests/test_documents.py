@@ -1,0 +1,115 @@
+"""Loading: every format, metadata, furniture never indexed, bad files reported and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatbot.documents import load_corpus
+from chatbot.passages import document_passages
+from tests.conftest import CORPUS, PDF_PAGES
+
+FURNITURE = [
+    "Share:XLinkedIn",
+    "Embed this article",
+    "iframe",
+    "Get daily AI signals",
+    "Join 1,000+ founders",
+    "Stay Ahead",
+    "14 min read",
+    "0 comments",
+    "No discussion yet",
+    "in your inbox every morning",
+    "Sign up free",
+    "Get Started Free",
+    "unsubscribe anytime",
+    "200+ sources",
+    "┌",
+    "│",
+    "THE AI DIALOGUE DISCONNECT",
+    "https://",
+    "Har trend, sabse pehle",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_passages():
+    docs, errors = load_corpus(CORPUS)
+    assert errors == []
+    return docs, [p for d in docs for p in document_passages(d, 700)]
+
+
+def test_corpus_loads_with_metadata(corpus_passages) -> None:
+    docs, _ = corpus_passages
+    by_name = {d.name: d for d in docs}
+    assert len(docs) == 5
+    tff = by_name["tff-most-important-ai-meeting-of-2026.txt"]
+    assert (tff.meta.outlet, tff.meta.author, tff.meta.date) == (
+        "TechFastForward",
+        "TFF Editorial",
+        "2026-05-08",
+    )
+    assert by_name["kelly-inside-the-us-china-ai-crisis.txt"].meta.author == "Kenji Kelly"
+    assert by_name["digest-beijing-ai-conference-summary.txt"].meta.date == ""  # not given, not guessed
+
+
+@pytest.mark.parametrize("snippet", FURNITURE)
+def test_furniture_is_never_indexed(corpus_passages, snippet: str) -> None:
+    _, passages = corpus_passages
+    assert not [p.source for p in passages if snippet in p.text]
+
+
+def test_real_content_next_to_furniture_is_kept(corpus_passages) -> None:
+    _, passages = corpus_passages
+    text = " ".join(p.text for p in passages)
+    for kept in ("What happened", "Whitfield Diffie", "industrial-scale", "competitive coexistence"):
+        assert kept in text
+
+
+def test_mini_corpus_every_format(mini_corpus: Path) -> None:
+    docs, errors = load_corpus(mini_corpus)
+    assert errors == []
+    assert sorted(d.name for d in docs) == [
+        "ferry.html",
+        "harbour-report.pdf",
+        "lighthouse.txt",
+        "orchard.md",
+    ]
+    passages = {d.name: document_passages(d, 700) for d in docs}
+    html = " ".join(p.text for p in passages["ferry.html"])
+    assert "Captain Sorcha Nolan said bookings" in html
+    assert "<" not in html and "color: red" not in html and "Sign up now" not in html
+    lighthouse = " ".join(p.text for p in passages["lighthouse.txt"])
+    assert "Ana Ruiz" in lighthouse and "Stay Ahead" not in lighthouse and "comments" not in lighthouse
+
+
+def test_pdf_pages_are_numbered(mini_corpus: Path) -> None:
+    docs, _ = load_corpus(mini_corpus)
+    pdf = next(d for d in docs if d.name == "harbour-report.pdf")
+    assert [p.number for p in pdf.pages] == [1, 2]
+    passages = document_passages(pdf, 700)
+    auditor = next(p for p in passages if "auditor" in p.text)
+    assert auditor.page == 2
+    assert PDF_PAGES[1][2] in pdf.pages[1].text
+    assert auditor.text == pdf.pages[1].text[auditor.start : auditor.end]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.md", b"  \n\n ", "empty file"),
+        ("junk.txt", b"\x00\x01\x02binary\x00", "binary content"),
+        ("latin1.txt", "Caf\u00e9 au lait".encode("latin-1"), "not valid UTF-8"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF", "PDF"),
+    ],
+)
+def test_unreadable_files_are_reported_and_skipped(
+    mini_corpus: Path, name: str, data: bytes, reason: str
+) -> None:
+    (mini_corpus / name).write_bytes(data)
+    docs, errors = load_corpus(mini_corpus)
+    assert len(docs) == 4  # every good file still loads
+    assert [e.path.name for e in errors] == [name]
+    assert reason in errors[0].reason

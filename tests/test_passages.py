@@ -1,0 +1,68 @@
+"""Splitting: exact offsets for every sentence and passage, and sensible boundaries in news copy."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.documents import Page, load_corpus
+from chatbot.furniture import content_spans
+from chatbot.passages import document_passages, split_sentences
+from tests.conftest import CORPUS
+
+DOCS, _ = load_corpus(CORPUS)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda d: d.name)
+def test_offsets_round_trip_for_every_passage_and_sentence(doc) -> None:
+    source = (CORPUS / doc.name).read_bytes().decode("utf-8")
+    passages = document_passages(doc, 700)
+    assert passages
+    for p in passages:
+        assert p.text == source[p.start : p.end]
+        for s in p.sentences:
+            assert p.start <= s.start < s.end <= p.end
+            assert source[s.start : s.end] == source[s.start : s.end].strip()
+
+
+def test_one_line_article_splits_into_sentences_and_headings() -> None:
+    doc = next(d for d in DOCS if d.name.startswith("trendkia"))
+    text = doc.pages[0].text
+    assert text.count("\n") == 0 and len(text) > 7000
+    sentences = split_sentences(doc.pages[0], doc.title)
+    bodies = [text[s.start : s.end] for s in sentences]
+    assert len(sentences) > 50
+    assert max(len(b) for b in bodies) < 600
+    headings = {b for b, s in zip(bodies, sentences, strict=True) if not s.citable}
+    assert {
+        "One message stood out",
+        "Washington's hard line",
+        "The open-weight dilemma",
+        doc.title,
+    } <= headings
+    assert (
+        "Yet the Beijing gathering reinforced a different logic: both countries stand to lose if AI is built too fast and too carelessly."
+        in bodies
+    )
+    assert "It was organized by the Beijing Academy of Artificial Intelligence." in bodies
+    passages = document_passages(doc, 700)
+    assert 8 <= len(passages) <= 20
+    assert all(len(p.text) <= 700 for p in passages)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It rose in 2013. The U.S. firm agreed.", ["It rose in 2013.", "The U.S. firm agreed."]),
+        ("GLM 5.2 and Kimi K2.6 shipped. Both are open.", ["GLM 5.2 and Kimi K2.6 shipped.", "Both are open."]),
+        ("Talks remain unfinalized as of May 8. No statement exists.", ["Talks remain unfinalized as of May 8.", "No statement exists."]),
+        ('"AI is global," said Casper. He paused.', ['"AI is global," said Casper.', "He paused."]),
+        ("Dr. Lin spoke first. Then Mr. Yun replied.", ["Dr. Lin spoke first.", "Then Mr. Yun replied."]),
+        ("Risks ahead: • For users: expect checks. • For teams: audit code.",
+         ["Risks ahead:", "For users: expect checks.", "For teams: audit code."]),
+        ("  • First bullet point without a stop\n  • Second bullet point, also open",
+         ["First bullet point without a stop", "Second bullet point, also open"]),
+    ],
+)  # fmt: skip
+def test_sentence_boundaries(text: str, expected: list[str]) -> None:
+    page = Page(None, text, content_spans(text))
+    assert [text[s.start : s.end] for s in split_sentences(page)] == expected
