@@ -11,6 +11,7 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+	$(BIN)/chatbot eval --index .cache/eval-index   # the grounding gate: fails when a metric drops below evals/thresholds.toml
 
 setup: $(STAMP)
 

@@ -60,6 +60,23 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--backend", help="answer backend (default: extractive)")
     a.set_defaults(run=cmd_ask)
 
+    e = sub.add_parser(
+        "eval", parents=[common], help="run the grounding evaluation and gate on its thresholds"
+    )
+    e.add_argument("--backend", help="answer backend to evaluate (default: extractive)")
+    e.add_argument("--set", type=Path, default=Path("evals/questions.jsonl"), help="eval set (JSONL)")
+    e.add_argument(
+        "--thresholds", type=Path, default=Path("evals/thresholds.toml"), help="gate thresholds (TOML)"
+    )
+    e.add_argument("--k", type=int, default=5, help="retrieval depth for recall@k and MRR")
+    e.add_argument("--limit", type=int, help="only the first N questions")
+    e.add_argument("--json", action="store_true", help="print the full report as JSON on stdout")
+    e.add_argument(
+        "--out", type=Path, default=Path("evals/reports"), help="folder for the HTML and JSON reports"
+    )
+    e.add_argument("--no-gate", action="store_true", help="report only; exit 0 even below thresholds")
+    e.set_defaults(run=cmd_eval)
+
     s = sub.add_parser("serve", parents=[common], help="start the web chat")
     s.add_argument("--host", help="interface to bind (default: 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, help="port (default: 7860)")
@@ -174,6 +191,46 @@ def print_answer(answer: Answer) -> None:
         out.print(f" [bold][{c.n}][/] {c.title}", highlight=False)
         out.print(f"     [dim]{where}[/]", highlight=False, soft_wrap=True)
     out.print(f"[dim]{answer.timings.get('total_ms', 0):.0f} ms[/]")
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from chatbot import evaluate
+    from chatbot.report import print_report, write_html
+    from chatbot.support import SupportChecker, load_pairs, measure
+
+    pipeline = open_pipeline(settings)
+    checker = SupportChecker(pipeline.embedder)
+    items = evaluate.load_items(args.set, settings.corpus_dir)[: args.limit]
+    with progress_bars() as stage:
+        results = evaluate.run(
+            pipeline, items, args.k, checker, stage(f"Evaluating {settings.backend}", len(items))
+        )
+    extra = {"support_checker_metrics": measure(checker, load_pairs(Path("evals/support_pairs.jsonl")))}
+    data = evaluate.report_data(results, args.k, settings.backend, extra)
+    thresholds = evaluate.load_thresholds(args.thresholds, settings.backend)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"eval-{settings.backend}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    html_path = write_html(data, thresholds, args.out / f"eval-{settings.backend}.html", settings.corpus_dir)
+    if args.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        print_report(data, thresholds, out)
+        out.print(f"HTML report: {html_path}")
+    failures = evaluate.gate({**data["metrics"], **_flat(data)}, thresholds)
+    for failure in failures:
+        err.print(f"[bold red]gate:[/] {failure}")
+    return 1 if failures and not args.no_gate else 0
+
+
+def _flat(data: dict[str, object]) -> dict[str, float]:
+    """``support_checker_metrics.precision`` → ``support_checker_precision``, for the gate."""
+    flat = {}
+    for section, values in data.items():
+        if section.endswith("_metrics") and isinstance(values, dict):
+            for name, value in values.items():
+                if isinstance(value, int | float):
+                    flat[f"{section.removesuffix('_metrics')}_{name}"] = float(value)
+    return flat
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

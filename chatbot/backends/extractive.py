@@ -1,16 +1,16 @@
 """The default answer backend: it answers only with sentences quoted verbatim from the corpus.
 
 It cannot invent, so its failure mode is answering a question the corpus does not answer
-with something merely related. Three checks guard against that before any sentence is
-quoted: the best evidence must be close enough to the question, every name or number the
-question relies on must occur in the corpus, and the question's key names must occur in
-the evidence. When the evidence allows, a short lead names the answer first (who, when,
-how many), cut verbatim from the first cited sentence.
+with something merely related. So before any sentence is quoted, the evidence must pass
+checks read from the question (see ``chatbot.questions``): every name it relies on occurs
+in the corpus; the best evidence is close enough; the evidence holds the kind of answer
+asked for (a date, a number, a name); a question about what someone said finds a sentence
+that reports them saying it; and named people appear in the evidence. When the evidence
+allows, a short lead names the answer first (who, when, how many), cut verbatim from a quote.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,56 +18,11 @@ import numpy as np
 from chatbot.answer import Answer, Citation, Evidence, cite
 from chatbot.index import STOPWORDS, Index, tokens
 from chatbot.passages import Passage, Sentence
+from chatbot.questions import QuestionInfo, analyse, attributes_speech, find_answer, name_words, speaker_of
 from chatbot.settings import Settings
 
 REFUSAL = "The corpus does not answer this question."
-
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-DATE_RE = re.compile(
-    rf"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), )?(?:{MONTHS}) \d{{1,2}}(?:-\d{{1,2}})?"
-    rf"(?:(?: and \d{{1,2}})?, \d{{4}})?|\b(?:late |early |mid-)?(?:{MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
-)
-NUMBER_RE = re.compile(
-    r"\b\d[\d,.]*(?:-\d[\d,.]*)?\+?(?:[- ](?:billion|million|thousand|percent|%))?"
-    r"(?: (?!(?:per|of|the|and|to|a|an|in|on|at|for|by|that|which)\b)[a-z-]+){0,2}"
-)
-NAME_RE = re.compile(r"\b[A-Z][a-zA-Z’'.-]+(?:\s+(?:of |de |van )?[A-Z][a-zA-Z’'.-]+)+")
-# Capitalised words that start or frame questions, not names the corpus must contain.
-QUESTION_WORDS = frozenset(
-    [
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "when",
-        "where",
-        "which",
-        "why",
-        "how",
-        "did",
-        "does",
-        "do",
-        "is",
-        "are",
-        "was",
-        "were",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "according",
-        "name",
-        "list",
-        "tell",
-        "give",
-        "explain",
-        "describe",
-        "summarize",
-        "summarise",
-        "compare",
-    ]
-)
+TYPE_WORDS = {"date": "date", "number": "number", "name": "name", "people": "people"}
 
 
 @dataclass
@@ -79,6 +34,11 @@ class Candidate:
     lexical: float
     score: float
 
+    @property
+    def text(self) -> str:
+        p, s = self.passage, self.sentence
+        return p.text[s.start - p.start : s.end - p.start]
+
 
 class ExtractiveBackend:
     name = "extractive"
@@ -87,31 +47,53 @@ class ExtractiveBackend:
         self.settings = settings
 
     def compose(self, evidence: Evidence) -> Answer:
-        index, question = evidence.index, evidence.question
-        candidates = self._candidates(evidence, evidence.query_vector)
-        missing = missing_names(question, index)
-        best = candidates[0] if candidates else None
+        index = evidence.index
+        info = analyse(evidence.question)
+        sources = source_references(info, index)
+        content_names = [n for n in info.names if n not in sources]
+        candidates = self._candidates(evidence, evidence.query_vector, set(sources.values()))
+        near = [
+            c
+            for c in candidates[:8]
+            if candidates and c.score >= self.settings.keep_ratio * candidates[0].score
+        ]
+        speaker = info.speaker if info.speaker and info.speaker not in sources else None
 
         reason = None
-        if best is None:
+        if not candidates:
             reason = "nothing in the corpus matches it"
-        elif missing:
+        elif missing := missing_names(content_names, index):
             reason = "the corpus never mentions " + ", ".join(f"“{m}”" for m in missing)
-        elif best.cosine < self.settings.min_evidence:
+        elif candidates[0].cosine < self.settings.min_evidence and not _names_all_in(
+            content_names, candidates[0]
+        ):
             reason = "no passage is close enough to the question"
-        elif not _covers_key_terms(question, candidates[: self.settings.max_sentences], index):
-            reason = "the closest passages do not mention what the question is about"
+        elif speaker and not [c for c in near if attributes_speech(speaker, c.text, c.passage.text)]:
+            corrected = self._misattribution(evidence, speaker, candidates)
+            if corrected:
+                return corrected
+            reason = f"no passage reports {speaker} saying this"
+        elif info.answer_type and not (
+            near := [c for c in near if find_answer(info.answer_type, info.text, c.text)]
+        ):
+            reason = (
+                f"none of the closest passages gives the {TYPE_WORDS[info.answer_type]} the question asks for"
+            )
+        elif not _people_in_evidence(content_names, near or candidates[:3]):
+            reason = "the closest passages do not mention the people the question is about"
         if reason:
-            return self._refusal(question, reason, candidates[:3], index)
+            return self._refusal(evidence.question, reason, candidates[:3], index)
 
-        chosen = self._select(candidates, index)
+        chosen = self._select((near or []) + [c for c in candidates if c not in near], index)
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         lines = [f"{c.quote} [{c.n}]" for c in citations]
-        lead = answer_lead(question, citations[0])
+        lead = answer_lead(info, citations[0])
         text = "\n".join(([lead] if lead else []) + lines)
-        return Answer(question=question, answer=text, answerable=True, citations=citations, backend=self.name)
+        return Answer(
+            question=evidence.question, answer=text, answerable=True, citations=citations, backend=self.name
+        )
 
-    def _candidates(self, evidence: Evidence, qv: np.ndarray) -> list[Candidate]:
+    def _candidates(self, evidence: Evidence, qv: np.ndarray, sources: set[str]) -> list[Candidate]:
         """Citable sentences near the question, scored by meaning, weighted term overlap and answer type.
 
         The pool is the retrieved passages' sentences plus the closest sentences anywhere, by
@@ -132,7 +114,7 @@ class ExtractiveBackend:
             int(i) for i in np.argsort(-lexical)[:n] if lexical[i] > 0
         }
         top_lexical = max((float(lexical[i]) for i in pool), default=0.0) or 1.0
-        wants = answer_type(question)
+        wants = analyse(question).answer_type
         out = []
         for number in pool:
             p, s = index.sentence(number)
@@ -141,24 +123,45 @@ class ExtractiveBackend:
             rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
             text = p.text[s.start - p.start : s.end - p.start]
             lex = float(lexical[number]) / top_lexical
-            fits = 0.1 if wants and _has_answer_type(wants, question, text) else 0.0
-            score = 0.5 * float(cosines[number]) + 0.3 * lex + 0.1 * max(0.0, dense) + fits - 0.01 * rank
+            fits = 0.1 if wants and find_answer(wants, question, text) else 0.0
+            named_source = 0.1 if p.source in sources else 0.0
+            score = (
+                0.5 * float(cosines[number])
+                + 0.3 * lex
+                + 0.1 * max(0.0, dense)
+                + fits
+                + named_source
+                - 0.01 * rank
+            )
             out.append(Candidate(p, s, number, float(cosines[number]), lex, score))
         return sorted(out, key=lambda c: (-c.score, c.number))
 
-    def _select(self, candidates: list[Candidate], index: Index) -> list[Candidate]:
-        """The best sentence, plus near-best ones that add something (no near-duplicates)."""
-        chosen = [candidates[0]]
-        for c in candidates[1:]:
-            if (
-                len(chosen) >= self.settings.max_sentences
-                or c.score < self.settings.keep_ratio * chosen[0].score
-            ):
+    def _select(self, ranked: list[Candidate], index: Index) -> list[Candidate]:
+        """The first candidate, plus near-best ones that add something (no near-duplicates)."""
+        chosen = [ranked[0]]
+        floor = self.settings.keep_ratio * max(c.score for c in ranked)
+        vectors = index.sentence_vectors
+        for c in ranked[1:]:
+            if len(chosen) >= self.settings.max_sentences:
                 break
-            vectors = index.sentence_vectors
-            if all(float(vectors[c.number] @ vectors[o.number]) < 0.9 for o in chosen):
+            if c.score >= floor and all(float(vectors[c.number] @ vectors[o.number]) < 0.9 for o in chosen):
                 chosen.append(c)
         return chosen
+
+    def _misattribution(self, evidence: Evidence, speaker: str, candidates: list[Candidate]) -> Answer | None:
+        """ "Why did X say Y?" when someone else said Y: name the real speaker instead of refusing."""
+        best = candidates[0]
+        other = speaker_of(best.text, best.passage.text)
+        if best.cosine < 0.55 or not other or speaker.split()[-1].lower() in other.lower():
+            return None
+        citation = cite(1, best.passage, best.sentence, evidence.index)
+        text = (
+            f"The corpus does not report {speaker} saying this; it attributes it to {other} [1].\n"
+            f"{citation.quote} [1]"
+        )
+        return Answer(
+            question=evidence.question, answer=text, answerable=True, citations=[citation], backend=self.name
+        )
 
     def _refusal(self, question: str, reason: str, closest: list[Candidate], index: Index) -> Answer:
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(closest, start=1)]
@@ -170,114 +173,46 @@ class ExtractiveBackend:
         )
 
 
-def question_names(question: str) -> list[str]:
-    """Names, numbers and quoted phrases a question relies on (not its question words)."""
-    names = []
-    for m in re.finditer(r"[“\"]([^”\"]{3,80})[”\"]", question):
-        names.append(m.group(1))
-    for m in re.finditer(r"\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|\b\d[\d,.]*\b", question):
-        words = [w for w in m.group(0).split() if w.lower().strip("’'s.") not in QUESTION_WORDS]
-        if words:
-            names.append(" ".join(words))
-    return [n.strip(" .,?’'") for n in names if n.strip(" .,?’'")]
+def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
+    """Names in the question that name a source ("according to TrendKia", "in Kelly's view"): name → document."""
+    refs = {}
+    for name in info.names:
+        terms = {t for w in name_words(name) for t in tokens(w)}
+        for doc in index.manifest.documents:
+            if terms and terms <= set(tokens(f"{doc.outlet} {doc.author}")):
+                refs[name] = doc.name
+    return refs
 
 
-def missing_names(question: str, index: Index) -> list[str]:
-    """Names in the question of which no word occurs anywhere in the corpus."""
+def missing_names(names: list[str], index: Index) -> list[str]:
+    """Names of which the corpus lacks a word: "Xi Jinping" is missing even though "Xi" occurs."""
     vocab = index.bm25.vocab_dict  # type: ignore[attr-defined]
     missing = []
-    for name in question_names(question):
-        terms = [t for t in tokens(name) if t not in STOPWORDS]
-        if terms and not any(t in vocab for t in terms):
+    for name in names:
+        terms = [t for w in name_words(name) for t in tokens(w) if t not in STOPWORDS]
+        if terms and not all(t in vocab for t in terms):
             missing.append(name)
     return missing
 
 
-def _covers_key_terms(question: str, top: list[Candidate], index: Index) -> bool:
-    """Every name the question uses must appear in the top evidence or its passages' titles.
-
-    A name can be in the corpus and still absent from the evidence: "What did Liao Min say
-    about chips?" retrieves chip sentences that never mention Liao Min.
-    """
-    text = " ".join(c.passage.title + " " + c.passage.text for c in top)
-    present = set(tokens(text))
-    for name in question_names(question):
-        terms = [t for t in tokens(name) if t not in STOPWORDS]
-        if terms and not any(t in present for t in terms):
-            return False
-    return True
+def _names_all_in(names: list[str], candidate: Candidate) -> bool:
+    """Every name of the question occurs in this sentence: a strong match even at low cosine ("Who is Guo Jiakun?")."""
+    words = set(tokens(candidate.text))
+    terms = [t for n in names for w in name_words(n) for t in tokens(w)]
+    return bool(terms) and all(t in words for t in terms)
 
 
-SPEECH = (
-    r"(?:said|says|argued|warned|confirmed|believes|expects|accused|announced|emphasized|compared|pointed)"
-)
-SPEAKER_RE = re.compile(
-    rf"(?P<a>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*),?(?:\s+[a-z]+)?\s+{SPEECH}\b"
-    rf"|\b{SPEECH}\s+(?P<b>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)"
-)
+def _people_in_evidence(names: list[str], evidence: list[Candidate]) -> bool:
+    """A person named in full ("Liao Min", "Andrew Barto") must appear in the evidence passages."""
+    text = " ".join(c.passage.text for c in evidence).lower()
+    people = [
+        n for n in names if len(n.split()) >= 2 and all(w[:1].isupper() and w.isalpha() for w in n.split())
+    ]
+    return all(name_words(n)[-1] in text for n in people if name_words(n))
 
 
-def answer_type(question: str) -> str | None:
-    """What a question asks for: a date, a number or a name, when it says so."""
-    q = question.lower().strip()
-    if re.match(r"(when|what date|what day|what year|in what year|which year|which month|by when)\b", q):
-        return "date"
-    if re.match(r"(how many|how much|how long|how big|what percentage|what share)\b", q):
-        return "number"
-    if re.match(
-        r"(who|which (person|official|researcher|scientist|company|organi[sz]ation|institution|firm))\b", q
-    ):
-        return "name"
-    return None
-
-
-def _find_answer(kind: str, question: str, text: str) -> str | None:
-    if kind == "date":
-        m = DATE_RE.search(text)
-        return m.group(0) if m else None
-    if kind == "number":
-        return _best_number(question, text)
-    return _best_name(question, text)
-
-
-def _has_answer_type(kind: str, question: str, text: str) -> bool:
-    return _find_answer(kind, question, text) is not None
-
-
-def answer_lead(question: str, first: Citation) -> str:
+def answer_lead(info: QuestionInfo, first: Citation) -> str:
     """A verbatim answer-first fragment of the first quote, e.g. "Stephen Casper [1].", when the question asks for one."""
-    kind = answer_type(question)
-    found = _find_answer(kind, question, first.quote) if kind else None
+    found = find_answer(info.answer_type, info.text, first.quote) if info.answer_type else None
     found = found.rstrip(" .,;:") if found else None
     return f"{found} [{first.n}]." if found else ""
-
-
-def _best_number(question: str, quote: str) -> str | None:
-    """The number in the quote whose unit words best match the question ("13 billion parameters")."""
-    asked = set(tokens(question))
-    best, best_overlap = None, -1
-    for m in NUMBER_RE.finditer(quote):
-        if re.fullmatch(r"(19|20)\d\d\b.*", m.group(0)):
-            continue
-        context = (
-            " ".join(quote[: m.start()].split()[-3:]) + " " + m.group(0)
-        )  # "activates only 13 billion ..."
-        overlap = len(asked & set(tokens(context)))
-        if overlap > best_overlap:
-            best, best_overlap = m.group(0).strip(), overlap
-    return best
-
-
-def _best_name(question: str, quote: str) -> str | None:
-    """A speaker next to a speech verb first, else the first multi-word name the question does not already use."""
-    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
-
-    def new(name: str) -> bool:
-        words = name.split()
-        return words[0].lower() not in QUESTION_WORDS | STOPWORDS and not {w.lower() for w in words} <= asked
-
-    for m in SPEAKER_RE.finditer(quote):
-        name = m.group("a") or m.group("b")
-        if new(name):
-            return name
-    return next((m.group(0) for m in NAME_RE.finditer(quote) if new(m.group(0))), None)

@@ -1,0 +1,268 @@
+"""What a question asks for, read with a few general rules of English questions.
+
+An extractive system cannot tell "answered" from "merely related" by similarity alone:
+"How many people attended the conference?" retrieves the sentence about the conference.
+So we read the question's expected answer type (a date, a number, a name), the names it
+relies on, the speaker it asks about, and any source it names ("according to TrendKia"),
+and the composer checks the evidence against each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE_RE = re.compile(
+    rf"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), )?(?:{MONTHS}) \d{{1,2}}(?:-\d{{1,2}})?"
+    rf"(?:(?: and \d{{1,2}})?, \d{{4}})?|\b(?:late |early |mid-)?(?:{MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
+)
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?"
+)
+# A number, not one that is part of a name or code ("Kimi K2.6", "Fable 5", "H200", "Tier-1").
+NUMBER_RE = re.compile(
+    rf"(?<![\w.])(?:\d[\d,.]*(?:-\d[\d,.]*)?\+?|(?:{NUMBER_WORDS}))(?![\w.]*[A-Za-z]\d)"
+    r"(?:[- ](?:billion|million|thousand|percent|%))?"
+    r"(?: (?!(?:per|of|the|and|to|a|an|in|on|at|for|by|that|which)\b)[a-z-]+){0,2}",
+    re.IGNORECASE,
+)
+NAME_RE = re.compile(r"\b[A-Z][\w’'.-]*[a-zA-Z](?:\s+(?:of |de |van |the )?[A-Z][\w’'.-]*[a-zA-Z])*")
+SPEECH = (
+    r"(?:say|said|says|argu(?:e|ed|es)|warn(?:ed|s)?|confirm(?:ed|s)?|believ(?:e|es|ed)|expect(?:s|ed)?|"
+    r"accus(?:e|ed|es)|announc(?:e|ed|es)|emphasi[sz](?:e|ed|es)|compar(?:e|ed|es)|point(?:ed|s)?|liken(?:ed|s)?|"
+    r"told|tell|claim(?:ed|s)?|stat(?:e|ed|es)|add(?:ed|s)?|respond(?:ed|s)?|urg(?:e|ed|es)|describ(?:e|ed|es))"
+)
+SPEAKER_RE = re.compile(
+    rf"(?P<a>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*),?(?:\s+[a-z]+)?\s+{SPEECH}\b"
+    rf"|\b{SPEECH}\s+(?P<b>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)"
+    rf"|\baccording to (?P<c>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)"
+)
+PEOPLE_NOUNS = re.compile(
+    r"\b(diplomats|researchers|analysts|officials|scientists|strategists|experts|engineers|policymakers|"
+    r"delegat\w+|governments|companies|firms|labs|participants|speakers)\b",
+    re.IGNORECASE,
+)
+QUESTION_WORDS = frozenset(
+    [
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "according",
+        "name",
+        "list",
+        "tell",
+        "give",
+        "explain",
+        "describe",
+        "summarize",
+        "summarise",
+        "compare",
+        "besides",
+        "apart",
+        "beyond",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "to",
+        "of",
+        "as",
+        "with",
+        "under",
+        "after",
+        "before",
+        "during",
+        "since",
+        "between",
+        "among",
+    ]
+)
+
+_DATE_Q = re.compile(
+    r"(when|(on|in|by) what (date|day|year|month)|what (date|day|year|month)|which (year|month)|by when)\b"
+)
+_NUMBER_Q = re.compile(
+    r"(how many|how much|how long|how big|how large|what (percentage|share|number|amount|sum|price|cost|figure|"
+    r"(\w+ )?(rates?|scores?|budget|revenue)))\b"
+)
+# "Who made up / who were": a description of people answers it; "who headed / who said": a name is needed.
+_GROUP_WHO = re.compile(r"who (made up|were|are|attended|participated|took part)\b")
+_NAME_Q = re.compile(
+    r"(who|whom|which (person|official|researcher|scientist|company|organi[sz]ation|institution|firm|publication|"
+    r"outlet|newspaper|study|report|university|country|chinese researchers|researchers)|what is the name|"
+    r"what (company|organi[sz]ation|firm|publication|study) )\b"
+)
+_SPEAKER_Q = re.compile(
+    rf"\b(?:what|how|why|when) (?:did|does|do|has|have) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*) "
+    rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
+)
+
+
+@dataclass
+class QuestionInfo:
+    text: str
+    answer_type: str | None  # "date" | "number" | "name" | "people" | None
+    names: list[str] = field(
+        default_factory=list
+    )  # capitalised names, numbers and quoted phrases it relies on
+    speaker: str | None = None  # "What did X say ...": X
+
+
+def analyse(question: str) -> QuestionInfo:
+    q = question.strip()
+    return QuestionInfo(q, answer_type(q), question_names(q), _speaker(q))
+
+
+def answer_type(question: str) -> str | None:
+    q = question.lower().strip()
+    if _DATE_Q.match(q):
+        return "date"
+    if _NUMBER_Q.match(q) or re.match(r"what (\w+ ){0,3}(rates?|scores?)\b", q):
+        return "number"
+    if _GROUP_WHO.match(q):
+        return "people"
+    if _NAME_Q.match(q):
+        return "name"
+    return None
+
+
+def question_names(question: str) -> list[str]:
+    """Names, numbers and quoted phrases a question relies on; its first word counts only inside a name."""
+    names = [m.group(1) for m in re.finditer(r"[“\"]([^”\"]{3,80})[”\"]", question)]
+    for m in re.finditer(r"\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|\b\d[\d,.]*\b", question):
+        words = m.group(0).split()
+        if m.start() == 0 and len(words) == 1:
+            continue  # "Besides ...": capitalised because it starts the sentence
+        words = [w for w in words if w.lower().strip("’'s.") not in QUESTION_WORDS]
+        if words:
+            names.append(" ".join(words))
+    return [n.strip(" .,?’'") for n in names if n.strip(" .,?’'")]
+
+
+def _speaker(question: str) -> str | None:
+    m = _SPEAKER_Q.search(question)
+    if m:
+        return m.group("name")
+    m = re.search(r"\baccording to (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)", question)
+    return m.group("name") if m else None
+
+
+def find_answer(kind: str, question: str, text: str) -> str | None:
+    """The fragment of ``text`` that answers a question of this type, if there is one."""
+    if kind == "date":
+        asked = question.lower()
+        return next((m.group(0) for m in DATE_RE.finditer(text) if m.group(0).lower() not in asked), None)
+    if kind == "number":
+        return best_number(question, text)
+    if kind == "people":
+        m = PEOPLE_NOUNS.search(text)
+        return m.group(0) if m else best_name(question, text)
+    return best_name(question, text)
+
+
+def best_number(question: str, text: str) -> str | None:
+    """The number whose surrounding words best match the question ("13 billion parameters")."""
+    from chatbot.index import tokens
+
+    asked = set(tokens(question))
+    best, best_overlap = None, -1
+    for m in NUMBER_RE.finditer(text):
+        before = text[: m.start()].split()[-1:] or [""]
+        if re.fullmatch(r"(19|20)\d\d\b.*", m.group(0)) or m.group(0).strip().lower() in question.lower():
+            continue
+        if before[0][:1].isupper() and m.start() > 0 and not before[0].endswith((".", ":")):
+            continue  # part of a name: "Fable 5", "Kimi K2.6"
+        context = (
+            " ".join(text[: m.start()].split()[-3:]) + " " + m.group(0)
+        )  # "activates only 13 billion ..."
+        overlap = len(asked & set(tokens(context)))
+        if overlap > best_overlap:
+            best, best_overlap = m.group(0).strip(), overlap
+    return best
+
+
+def best_name(question: str, text: str) -> str | None:
+    """A speaker next to a speech verb first, else the first name the question does not already use."""
+    asked = {w.lower().strip("’'s") for w in re.findall(r"[\w’'-]+", question)}
+
+    def new(name: str) -> bool:
+        words = [w.lower().strip("’'s.") for w in name.split()]
+        return words[0] not in QUESTION_WORDS and not set(words) <= asked
+
+    for m in SPEAKER_RE.finditer(text):
+        name = m.group("a") or m.group("b") or m.group("c")
+        if new(name) and not (
+            m.start() == 0 and name.split()[0].lower() in QUESTION_WORDS | {"it", "he", "she", "they"}
+        ):
+            return name
+    for m in NAME_RE.finditer(text):
+        if (m.start() > 0 or len(m.group(0).split()) > 1) and new(m.group(0)):
+            return m.group(0)
+    return None
+
+
+def attributes_speech(speaker: str, text: str, context: str) -> bool:
+    """Does ``text`` report something ``speaker`` said? A pronoun or surname counts when the context names them."""
+    surname = speaker.split()[-1].lower().strip("’'s")
+    lowered = text.lower()
+    if not re.search(rf"\b{SPEECH}\b|[\"“”]", text):
+        return False
+    if surname in lowered:
+        return True
+    return bool(re.match(r"\s*(he|she|they)\b", lowered)) and surname in context.lower()
+
+
+def name_words(name: str) -> list[str]:
+    """The capitalised or numeric words of a name, without possessives or hyphenated tails.
+
+    "Kelly's" → ["kelly"]; "AI-driven" → ["ai"]; "Cold War-era" → ["cold", "war"].
+    """
+    words = []
+    for part in re.split(r"[\s\-–/]+", name):
+        part = re.sub(r"[’']s$", "", part).strip("“”\"'’.,?")
+        if part[:1].isupper() or any(ch.isdigit() for ch in part):
+            words.append(part.lower())
+    return words
+
+
+def speaker_of(sentence: str, context: str) -> str | None:
+    """Who a sentence reports speaking: a named speaker, or the person a "he"/"she" or surname refers to."""
+    m = SPEAKER_RE.search(sentence)
+    name = (m.group("a") or m.group("b") or m.group("c")) if m else None
+    if name and name.split()[0].lower() not in QUESTION_WORDS | {"it", "he", "she", "they", "this", "that"}:
+        return full_name(name, context)
+    if re.match(r"\s*(he|she)\b", sentence.lower()) or (m and name and name.lower() in ("he", "she")):
+        before = context[: context.find(sentence)] if sentence in context else context
+        people = [n.group(0) for n in NAME_RE.finditer(before) if len(n.group(0).split()) >= 2]
+        return people[-1] if people else None
+    return None
+
+
+def full_name(name: str, context: str) -> str:
+    """ "Casper" → "Stephen Casper" when the context introduces the full name."""
+    for m in NAME_RE.finditer(context):
+        words = m.group(0).split()
+        if len(words) >= 2 and words[-1] == name.split()[-1]:
+            return m.group(0)
+    return name

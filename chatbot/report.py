@@ -1,0 +1,189 @@
+"""Evaluation reports: a terminal table for the impatient, one HTML file for the thorough.
+
+The HTML report is self-contained (inline CSS and a few lines of JS, no network), so it can
+be attached to an issue or mailed. Each question opens into its answer, its citations with
+the cited span highlighted inside the surrounding source text, the gold evidence, and the
+verdicts that produced the numbers at the top.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+CONTEXT_CHARS = 240
+
+
+def metric_table(data: dict[str, Any], thresholds: dict[str, float]) -> Table:
+    table = Table(
+        title=f"Evaluation — backend {data['backend']}, {data['metrics']['items']} questions",
+        title_justify="left",
+    )
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("threshold", justify="right")
+    table.add_column("", justify="center")
+    for name, value in data["metrics"].items():
+        limit = thresholds.get(name, thresholds.get(f"{name}_max"))
+        ok = None if limit is None else (value <= limit if f"{name}_max" in thresholds else value >= limit)
+        mark = "" if ok is None else ("[green]pass[/]" if ok else "[bold red]FAIL[/]")
+        table.add_row(name, _fmt(value), "" if limit is None else _fmt(limit), mark)
+    for section, values in data.items():
+        if section.endswith("_metrics") and isinstance(values, dict):
+            for name, value in values.items():
+                if isinstance(value, int | float):
+                    key = f"{section.removesuffix('_metrics')}_{name}"
+                    limit = thresholds.get(key)
+                    mark = (
+                        "" if limit is None else ("[green]pass[/]" if value >= limit else "[bold red]FAIL[/]")
+                    )
+                    table.add_row(key, _fmt(value), "" if limit is None else _fmt(limit), mark)
+    return table
+
+
+def category_table(data: dict[str, Any]) -> Table:
+    table = Table(title="Correct by category", title_justify="left")
+    table.add_column("category")
+    table.add_column("items", justify="right")
+    table.add_column("correct", justify="right")
+    for cat, row in data["by_category"].items():
+        table.add_row(cat, str(row["items"]), _fmt(row["correct"]))
+    return table
+
+
+def print_report(data: dict[str, Any], thresholds: dict[str, float], console: Console) -> None:
+    console.print(metric_table(data, thresholds))
+    console.print(category_table(data))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3f}" if isinstance(value, float) and value <= 1.0 else f"{value:g}"
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+CSS = """
+body{font:15px/1.5 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1f2937;padding:0 1em}
+h1{font-size:1.5em} table{border-collapse:collapse;margin:1em 0} td,th{padding:.25em .8em;border-bottom:1px solid #e5e7eb;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums} .pass{color:#047857} .fail{color:#b91c1c;font-weight:600}
+details{border:1px solid #e5e7eb;border-radius:6px;margin:.4em 0;padding:.3em .8em} summary{cursor:pointer}
+.badge{display:inline-block;border-radius:4px;padding:0 .4em;font-size:.8em;margin-right:.3em;background:#e5e7eb}
+.ok{background:#d1fae5;color:#065f46} .bad{background:#fee2e2;color:#991b1b} .warn{background:#fef3c7;color:#92400e}
+.answer{white-space:pre-wrap;background:#f9fafb;padding:.5em;border-radius:4px} mark{background:#fde68a}
+.ctx{font-size:.9em;color:#4b5563;background:#fff;border-left:3px solid #d1d5db;padding:.3em .6em;margin:.3em 0}
+.filters button{margin-right:.4em}
+"""
+
+JS = """
+function show(kind){document.querySelectorAll('details.item').forEach(d=>{
+ d.style.display=(kind==='all'||d.dataset.cat===kind||(kind==='failed'&&d.dataset.ok==='0'))?'':'none'})}
+"""
+
+
+def write_html(data: dict[str, Any], thresholds: dict[str, float], path: Path, corpus_dir: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    texts: dict[str, str] = {}
+
+    def source(name: str) -> str:
+        if name not in texts:
+            file = corpus_dir / name
+            texts[name] = file.read_bytes().decode("utf-8", "replace") if file.suffix != ".pdf" else ""
+        return texts[name]
+
+    rows = []
+    for name, value in data["metrics"].items():
+        limit = thresholds.get(name)
+        cls = "" if limit is None else ("pass" if value >= limit else "fail")
+        rows.append(
+            f"<tr><td>{name}</td><td class=num>{_fmt(value)}</td><td class=num>{'' if limit is None else _fmt(limit)}</td>"
+            f"<td class={cls}>{'' if limit is None else ('pass' if cls == 'pass' else 'FAIL')}</td></tr>"
+        )
+    cats = "".join(
+        f"<tr><td>{c}</td><td class=num>{r['items']}</td><td class=num>{_fmt(r['correct'])}</td></tr>"
+        for c, r in data["by_category"].items()
+    )
+    extras = "".join(_extra_section(k, v) for k, v in data.items() if k.endswith("_metrics"))
+    buttons = "".join(
+        f"<button onclick=\"show('{c}')\">{c}</button>" for c in ["all", "failed", *data["by_category"]]
+    )
+    items = "".join(_item_html(it, source) for it in data["items"])
+    page = f"""<!doctype html><html lang=en><head><meta charset=utf-8><title>Eval report — {data["backend"]}</title>
+<style>{CSS}</style><script>{JS}</script></head><body>
+<h1>Grounding evaluation — backend <code>{html.escape(data["backend"])}</code></h1>
+<p>{data["metrics"]["items"]} questions, k = {data["k"]}, run {data["created"]}.</p>
+<table><tr><th>metric</th><th>value</th><th>threshold</th><th></th></tr>{"".join(rows)}</table>
+<table><tr><th>category</th><th>items</th><th>correct</th></tr>{cats}</table>{extras}
+<h2>Questions</h2><div class=filters>{buttons}</div>{items}</body></html>"""
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _extra_section(name: str, values: dict[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(str(k))}</td><td class=num>{html.escape(_fmt(v) if isinstance(v, float) else str(v))}</td></tr>"
+        for k, v in values.items()
+        if not isinstance(v, list | dict)
+    )
+    return f"<h3>{html.escape(name.replace('_', ' '))}</h3><table>{rows}</table>"
+
+
+def _highlight(text: str, start: int, end: int) -> str:
+    if not text or end > len(text):
+        return ""
+    a, b = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+    return (
+        ("…" if a else "")
+        + html.escape(text[a:start])
+        + f"<mark>{html.escape(text[start:end])}</mark>"
+        + html.escape(text[end:b])
+        + ("…" if b < len(text) else "")
+    )
+
+
+def _item_html(it: dict[str, Any], source: Any) -> str:
+    ans = it["answer"]
+    verdict = (
+        '<span class="badge ok">correct</span>' if it["correct"] else '<span class="badge bad">wrong</span>'
+    ) + ('<span class="badge warn">refused</span>' if it["refused"] else "")
+    cites = []
+    for c, valid in zip(ans["citations"], it["citations_valid"], strict=True):
+        name = Path(c["source"]).name
+        ctx = _highlight(source(name), c["start"], c["end"]) or html.escape(c["quote"])
+        badge = (
+            '<span class="badge ok">verbatim</span>' if valid else '<span class="badge bad">INVALID</span>'
+        )
+        page = f", p. {c['page']}" if c["page"] else ""
+        cites.append(
+            f"<div><b>[{c['n']}]</b> {html.escape(c['title'])} <small>{html.escape(c['source'])} "
+            f"{c['start']}–{c['end']}{page}</small> {badge}<div class=ctx>{ctx}</div></div>"
+        )
+    gold = "".join(
+        f"<div class=ctx><small>{html.escape(g['source'])}</small> {_highlight(source(g['source']), g['start'], g['end'])}</div>"
+        for g in it["gold"]
+    )
+    facts = ", ".join(
+        f'<span class="badge {"ok" if f["found"] else "bad"}">{html.escape(" / ".join(f["alternatives"]))}</span>'
+        for f in it["facts"]
+    )
+    stmts = "".join(
+        f'<li>{html.escape(s["text"][:160])} → <span class="badge {"ok" if s["supported"] else "bad"}">'
+        f"{'supported' if s['supported'] else 'unsupported'}</span></li>"
+        for s in it["statements"]
+    )
+    ranks = ", ".join(
+        f"{i}. {html.escape(r['source'])}:{r['start']}" + (" ✓" if r["gold"] else "")
+        for i, r in enumerate(it["retrieved"], 1)
+    )
+    return f"""<details class=item data-cat="{it["category"]}" data-ok="{int(it["correct"])}">
+<summary><b>{it["id"]}</b> {verdict}<span class=badge>{it["category"]}</span> {html.escape(it["question"])}</summary>
+<div class=answer>{html.escape(ans["answer"])}</div>
+<p><b>Gold facts:</b> {facts or "—"} &nbsp; <b>gold rank:</b> {it["gold_rank"] or "—"} &nbsp;
+<b>latency:</b> {ans["timings"].get("total_ms", 0):.0f} ms</p>
+<p><b>Citations</b></p>{"".join(cites) or "<p>none</p>"}
+{"<p><b>Statements (support checker)</b></p><ul>" + stmts + "</ul>" if stmts else ""}
+{"<p><b>Gold evidence</b></p>" + gold if gold else ""}
+<p><small><b>Retrieved:</b> {ranks}</small></p></details>"""

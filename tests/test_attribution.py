@@ -1,0 +1,218 @@
+"""Who said what: small news paragraphs, exact offsets over the real corpus, and a gate on the gold set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from chatbot.attribution import (
+    Attribution,
+    extract,
+    extract_corpus,
+    from_records,
+    match_gold,
+    spans_match,
+    speakers_match,
+    to_records,
+)
+from chatbot.documents import Document, Page, SourceMeta, load_corpus
+from chatbot.furniture import content_spans
+from tests.conftest import CORPUS, ROOT
+
+DOCS, _ = load_corpus(CORPUS)
+GOLD = [
+    json.loads(line) for line in (ROOT / "evals" / "attributions_gold.jsonl").read_text().splitlines() if line
+]
+# Measured on the shipped corpus: 48 of 49 gold rows found, 48 of 49 extractions correct. The one miss is
+# a metonymy ("Beijing ... demanding" labelled as the Chinese delegation), left unhacked on purpose.
+MEASURED_PRECISION = 0.979
+MEASURED_RECALL = 0.979
+
+
+def news(text: str, author: str = "") -> Document:
+    """An in-memory one-page article, as load_corpus would build it."""
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return Document(
+        Path("story.txt"),
+        "story.txt",
+        sha,
+        SourceMeta(author=author),
+        [Page(None, text, content_spans(text))],
+    )
+
+
+def triples(doc: Document) -> set[tuple[str, str, str]]:
+    return {(a.speaker, a.kind, a.text) for a in extract(doc)}
+
+
+CASES = [
+    pytest.param(
+        '"The harbour will reopen in May," said Marta Okonkwo, chair of the harbour authority.',
+        {("Marta Okonkwo", "direct_quote", "The harbour will reopen in May")},
+        id="quote-then-said-name",
+    ),
+    pytest.param(
+        'Marta Okonkwo, a civil engineer, expects traffic to double. "We are ready," she said. "The cranes arrive next week."',
+        {
+            ("Marta Okonkwo", "paraphrase", "traffic to double"),
+            ("Marta Okonkwo", "direct_quote", "We are ready"),
+            ("Marta Okonkwo", "direct_quote", "The cranes arrive next week"),
+        },
+        id="pronoun-and-continued-quote",
+    ),
+    pytest.param(
+        "Port official Jonas Berg warned that storms could delay the work. Even with new cranes, Berg argued, "
+        "the port needs more staff. Later, Berg said the budget was safe.",
+        {
+            ("Jonas Berg", "paraphrase", "storms could delay the work"),
+            ("Jonas Berg", "paraphrase", "the port needs more staff"),
+            ("Jonas Berg", "paraphrase", "the budget was safe"),
+        },
+        id="surname-resolves-to-full-name",
+    ),
+    pytest.param(
+        "The ferry carried 4,000 passengers last year, according to the harbour authority.",
+        {("harbour authority", "institutional", "The ferry carried 4,000 passengers last year")},
+        id="according-to-after",
+    ),
+    pytest.param(
+        "According to port records, the quay was built in 1904.",
+        {("port records", "paraphrase", "the quay was built in 1904")},
+        id="according-to-before",
+    ),
+    pytest.param(
+        "The Ministry of Transport said it had approved the new timetable.",
+        {("Ministry of Transport", "institutional", "it had approved the new timetable")},
+        id="institution-said-it-had",
+    ),
+    pytest.param(
+        "Foreign Ministry spokesperson Ana Lind confirmed that the talks would resume.",
+        {("Ana Lind", "institutional", "the talks would resume")},
+        id="spokesperson-speaks-for-ministry",
+    ),
+    pytest.param(
+        'Critics accused the council of a "cover-up" over its "green harbour" plan.',
+        {
+            ("Critics", "paraphrase", 'the council of a "cover-up" over its "green harbour" plan'),
+            ("Critics", "direct_quote", "cover-up"),
+        },
+        id="scare-quote-but-not-a-possessed-name",
+    ),
+    pytest.param(
+        "The council approved the plan and warned that fares would rise.",
+        {("council", "institutional", "fares would rise")},
+        id="coordinated-verb-inherits-subject",
+    ),
+    pytest.param(
+        "Fares will rise next year, the council said.",
+        {("council", "institutional", "Fares will rise next year")},
+        id="trailing-attribution",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_extracts_speaker_kind_and_span(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert triples(news(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plan was described as ambitious by the board.",
+        "Who said the harbour would close?",
+        "The proposed quay will be longer than the old one.",
+        "What the minister said was unclear.",
+        "The study cited in the report is ten years old.",
+        "Both countries recognized that the treaty had failed.",
+    ],
+)
+def test_no_attribution_where_nobody_speaks(text: str) -> None:
+    assert extract(news(text)) == []
+
+
+def test_roles_come_from_appositions_and_titles() -> None:
+    doc = news(
+        "Lena Park, a professor at the maritime college, said the tides were rising. "
+        "Harbour master Tom Reyes said the pier was safe."
+    )
+    roles = {a.speaker: a.role for a in extract(doc)}
+    assert roles == {"Lena Park": "a professor at the maritime college", "Tom Reyes": "Harbour master"}
+
+
+def test_article_author_is_carried_from_metadata() -> None:
+    doc = news("The council said fares would rise.", author="R. Byrne")
+    assert {a.article_author for a in extract(doc)} == {"R. Byrne"}
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda d: d.name)
+def test_every_extracted_span_is_the_page_text_at_its_offsets(doc: Document) -> None:
+    items = extract(doc)
+    for a in items:
+        page = next(p for p in doc.pages if p.number == a.page)
+        assert a.text == page.text[a.start : a.end]
+        assert a.text == a.text.strip() and a.text
+        assert a.kind in {"direct_quote", "paraphrase", "institutional"}
+        assert a.source == doc.name
+
+
+def test_the_corpus_speakers_are_canonical_names() -> None:
+    speakers = {a.speaker for a in extract_corpus(DOCS)}
+    assert {"Stephen Casper", "Lin Yun", "Guo Jiakun", "White House", "360 Security Technologies"} <= speakers
+    assert not speakers & {"he", "He", "Casper", "Yun", "It", "it"}
+
+
+def test_records_round_trip_through_json() -> None:
+    items = extract_corpus(DOCS)
+    records = json.loads(json.dumps(to_records(items)))
+    assert from_records(records) == items
+
+
+def test_from_records_rejects_a_record_missing_fields() -> None:
+    record = to_records(extract_corpus(DOCS)[:1])[0]
+    del record["speaker"]
+    with pytest.raises(ValueError, match="speaker"):
+        from_records([record])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Casper", "Stephen Casper", True),
+        ("the White House", "White House", True),
+        ("Lin Yun", "Stephen Casper", False),
+    ],
+)
+def test_speakers_match_surnames_and_articles(a: str, b: str, same: bool) -> None:
+    assert speakers_match(a, b) is same
+
+
+def test_spans_match_on_containment_or_overlap() -> None:
+    assert spans_match("safe zones", 'international "safe zones" and mutual pauses')
+    assert spans_match("the budget was safe and sound", "the budget was safe")
+    assert not spans_match("the budget was safe", "storms could delay the work")
+
+
+def test_match_gold_counts_misses_and_spurious() -> None:
+    made = Attribution(
+        "a.txt", "Jonas Berg", "", "paraphrase", "the budget was safe", 0, 19, None, "said", None
+    )
+    wrong = Attribution(
+        "a.txt", "Ana Lind", "", "paraphrase", "the budget was safe", 0, 19, None, "said", None
+    )
+    gold = [
+        {"id": "g1", "source": "corpus/a.txt", "speaker": "Berg", "text": "the budget was safe"},
+        {"id": "g2", "source": "corpus/a.txt", "speaker": "Ana Lind", "text": "storms could delay the work"},
+    ]
+    result = match_gold([made, wrong], gold)
+    assert (result["precision"], result["recall"]) == (0.5, 0.5)
+    assert result["missed"] == ["g2"] and result["spurious"] == [wrong]
+
+
+def test_gold_precision_and_recall_do_not_regress() -> None:
+    result = match_gold(extract_corpus(DOCS), GOLD)
+    assert result["precision"] >= MEASURED_PRECISION - 0.03, result["spurious"]
+    assert result["recall"] >= MEASURED_RECALL - 0.03, result["missed"]
