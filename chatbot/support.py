@@ -143,6 +143,32 @@ ALIASES: tuple[frozenset[str], ...] = tuple(
         "west western westerners",
         "soviet soviets ussr",
         "un unitednations",
+        "ireland irish dublin",
+        "spain spanish madrid",
+        "italy italian italians rome",
+        "canada canadian canadians ottawa",
+        "mexico mexican mexicans",
+        "brazil brazilian brazilians",
+        "australia australian australians canberra",
+        "poland polish warsaw",
+        "netherlands dutch amsterdam",
+        "turkey turkish ankara",
+        "egypt egyptian egyptians cairo",
+        "saudi saudis riyadh",
+        "pakistan pakistani pakistanis islamabad",
+        "afghanistan afghan afghans kabul",
+        "syria syrian syrians damascus",
+        "iraq iraqi iraqis baghdad",
+        "greece greek greeks athens",
+        "sweden swedish swedes stockholm",
+        "norway norwegian norwegians oslo",
+        "switzerland swiss bern",
+        "vietnam vietnamese hanoi",
+        "indonesia indonesian indonesians jakarta",
+        "philippines filipino filipinos manila",
+        "nigeria nigerian nigerians abuja",
+        "palestine palestinian palestinians",
+        "scotland scottish scots edinburgh",
     )
 )
 
@@ -157,9 +183,17 @@ REPORT_VERBS = _list(
 NEGATION_CUES = _set(
     "not no never neither nor none without cannot nothing nobody nowhere lack lacks lacked lacking "
     "deny denies denied refuse refused refuses impossible impossibility unable unlikely stop stopped "
-    "abandon fail fails failed"
+    "abandon fail fails failed hardly barely scarcely rarely seldom"
 )
-NEGATION_PHRASES = ("rather than", "instead of", "no longer", "far from", "as opposed to")
+NEGATION_PHRASES = (
+    "rather than",
+    "instead of",
+    "no longer",
+    "far from",
+    "as opposed to",
+    "declined to",
+    "declines to",
+)
 HEDGE_CUES = _set(
     "may might could possibly potentially perhaps likely probably reportedly allegedly alleged "
     "considering consider considers evaluating evaluate weighing weigh exploring explore proposed "
@@ -188,7 +222,13 @@ ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
     best/worst inside/outside domestic/foreign public/private offensive/defensive attacker/defender
     true/false lift/impose open/close opened/closed acquit/convict guilty/innocent victory/defeat
     surplus/deficit profit/loss boost/cut hire/fire export/import buy/sell bought/sold
-    morning/evening""")
+    morning/evening faster/slower better/worse improve/worsen improved/worsened accelerate/slow
+    safe/dangerous safer/riskier benefit/harm confirm/deny confirmed/denied accept/refuse
+    permit/forbid join/leave joined/left enter/exit begin/end minimum/maximum rich/poor new/old
+    long/short longer/shorter narrow/broad narrow/wide deep/shallow present/absent legal/illegal
+    formal/informal official/unofficial peace/war ally/enemy friend/enemy praise/criticise
+    praised/criticised praised/criticized resign/appoint hike/cut surge/plunge surged/plunged
+    rally/slump grow/shrink growth/contraction expansion/contraction tighten/loosen tighter/looser""")
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -216,7 +256,9 @@ _COMMON_SHAPE_RE = re.compile(
 _MAY_MONTH_RE = re.compile(
     r"\b(?:in|of|since|until|by|from|early|late|mid|next|last|this|through|during)\s+May\b|\bMay\s+\d"
 )
-_BOUNDARY_RE = re.compile(r",(?!\d{3})|[;:()\[\]—–]|\s-\s|\b(?:but|while|whereas|yet|although|though)\b", re.I)
+_BOUNDARY_RE = re.compile(
+    r",(?!\d{3})|[;:()\[\]—–]|\s-\s|\b(?:but|while|whereas|yet|although|though)\b", re.I
+)
 _CLAUSE_RE = re.compile(r",(?!\d{3})|[;:]|\b(?:while|whereas|but)\b", re.I)
 _QUOTE_RE = re.compile(r"[\"“][^\"”]*[\"”]")
 _REPORT_RE = re.compile(
@@ -229,6 +271,8 @@ _PREVENT_FROM_RE = re.compile(
 )
 _NEGATION_PHRASE_RE = re.compile(r"\b(?:" + "|".join(NEGATION_PHRASES) + r")\b", re.I)
 _CONTRAST_RE = re.compile(r"\brather than\b|\binstead of\b|\bnot\b[^,;.]{1,60}\bbut\b", re.I)
+_LITTLE_RE = re.compile(r"(?<![Aa] )\blittle\b")  # "little evidence" negates, "a little" does not
+_NEG_PREFIX_RE = re.compile(r"\b(?:un|in|im|il|ir|dis|non-?)([a-z]{4,})\b", re.I)
 _REFERS_BACK_RE = re.compile(r"\W*(?:he|she|they|it|his|her|their|its|this|these|that|those)\b", re.I)
 
 _SCOPE_WINDOW = 12  # words a negation or hedge governs when no clause boundary comes first
@@ -474,6 +518,7 @@ def scopes(text: str) -> Scopes:
     text = _PREVENT_FROM_RE.sub(r"\1\2 not ", text)
     text = text.replace("n’t", " not").replace("n't", " not").replace("cannot", "can not")
     text = _NEGATION_PHRASE_RE.sub(" not ", text)
+    text = _LITTLE_RE.sub(" not ", text)
     for clause in _BOUNDARY_RE.split(text):
         neg_left = hedge_left = 0
         for raw in _WORD_RE.findall(clause):
@@ -597,13 +642,16 @@ def entity_vetoes(claim: str, passage: str) -> tuple[list[str], set[str]]:
     return out, found
 
 
-def speaker_vetoes(claim: str, passage: str) -> list[str]:
-    """The claim's speaker must be one the passage attributes something to."""
+def speaker_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
+    """The claim's speaker must be one the passage attributes something to, or the subject of the
+    sentence the claim restates ("A spokesman declined to comment" backs "the spokesman said ...").
+    """
     speaker = claim_speaker(claim)
     if not speaker:
         return []
     zones = speaker_zones(passage)
-    vocab = set().union(*(name_vocabulary(z) for z in zones)) if zones else set()
+    subject = " ".join(_WORD_RE.findall(aligned)[:6])
+    vocab = set().union(*(name_vocabulary(z) for z in [*zones, subject]))
     if _contains(vocab, speaker[-1]):
         return []
     names = [n for z in zones for n in entities(z)]
@@ -618,7 +666,8 @@ def polarity_vetoes(claim: str, aligned: str) -> list[str]:
     way round ("NVIDIA rather than Huawei" for "Huawei rather than NVIDIA"): a negation elsewhere
     in the sentence ("that neither wants to impose") is not a flip.
     """
-    c, p = scopes(claim), scopes(aligned)
+    c = scopes(_unprefix(claim, terms(aligned)))
+    p = scopes(_unprefix(aligned, terms(claim)))
     flipped = {t for t in c.positive - c.negated if _contains(p.negated, t) and not _contains(p.positive, t)}
     flipped |= {t for t in c.negated - c.positive if _contains(p.positive, t) and not _contains(p.negated, t)}
     if not flipped:
@@ -627,6 +676,18 @@ def polarity_vetoes(claim: str, aligned: str) -> list[str]:
     if c.has_negation != p.has_negation or (both_contrast and len(flipped) >= 2):
         return ["negation: polarity differs on " + ", ".join(sorted(flipped)[:4])]
     return []
+
+
+def _unprefix(text: str, other: Sequence[str]) -> str:
+    """Spell "unchanged" as "not changed" when the other text says "change": the same polarity test applies."""
+
+    def replace(m: re.Match[str]) -> str:
+        word, rest = m.group(0).lower(), m.group(1).lower()
+        if _contains(other, rest) and not _contains(other, word):
+            return f"not {rest}"
+        return m.group(0)
+
+    return _NEG_PREFIX_RE.sub(replace, text)
 
 
 def antonym_vetoes(claim_terms: Sequence[str], passage_terms: set[str], aligned: str) -> list[str]:
@@ -742,7 +803,7 @@ def features(claim: str, passage: str, cosine: float | None = None) -> Features:
     vetoes = [
         *number_vetoes(claim, passage),
         *name_reasons,
-        *speaker_vetoes(claim, passage),
+        *speaker_vetoes(claim, passage, aligned),
         *polarity_vetoes(claim, aligned),
         *antonym_vetoes(claim_terms, passage_terms, aligned),
         *overclaim_vetoes(claim, passage, aligned),

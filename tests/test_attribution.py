@@ -96,8 +96,8 @@ CASES = [
     pytest.param(
         'Critics accused the council of a "cover-up" over its "green harbour" plan.',
         {
-            ("Critics", "paraphrase", 'the council of a "cover-up" over its "green harbour" plan'),
-            ("Critics", "direct_quote", "cover-up"),
+            ("critics", "paraphrase", 'the council of a "cover-up" over its "green harbour" plan'),
+            ("critics", "direct_quote", "cover-up"),
         },
         id="scare-quote-but-not-a-possessed-name",
     ),
