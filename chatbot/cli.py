@@ -205,7 +205,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         results = evaluate.run(
             pipeline, items, args.k, checker, stage(f"Evaluating {settings.backend}", len(items))
         )
-    extra = {"support_checker_metrics": measure(checker, load_pairs(Path("evals/support_pairs.jsonl")))}
+    extra: dict[str, object] = {
+        "support_checker_metrics": measure(checker, load_pairs(Path("evals/support_pairs.jsonl")))
+    }
+    extra.update(evaluate.attribution_metrics(settings.corpus_dir))
     data = evaluate.report_data(results, args.k, settings.backend, extra)
     thresholds = evaluate.load_thresholds(args.thresholds, settings.backend)
     args.out.mkdir(parents=True, exist_ok=True)

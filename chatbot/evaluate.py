@@ -321,3 +321,32 @@ def report_data(results: list[ItemResult], k: int, backend: str, extra: dict[str
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def attribution_metrics(corpus_dir: Path, evals_dir: Path = EVALS) -> dict[str, dict[str, float]]:
+    """Who-said-what extraction against the gold attributions, and the quote checker on its set.
+
+    Both gold files describe the shipped corpus, so this section is skipped for any other corpus.
+    """
+    gold_path, checks_path = evals_dir / "attributions_gold.jsonl", evals_dir / "quote_checks.jsonl"
+    if not gold_path.exists() or corpus_dir.resolve() != Path("corpus").resolve():
+        return {}
+    from chatbot.attribution import extract_corpus, match_gold
+    from chatbot.documents import load_corpus
+    from chatbot.quotecheck import check_quote
+
+    docs, _ = load_corpus(corpus_dir)
+    extracted = extract_corpus(docs)
+    matched = match_gold(extracted, _jsonl(gold_path))
+    checks = _jsonl(checks_path)
+    verdicts = [
+        check_quote(c["text"], c["speaker"], docs, extracted).verdict == c["expected"] for c in checks
+    ]
+    return {
+        "attribution_metrics": {k: round(matched[k], 4) for k in ("precision", "recall", "f1")},
+        "quote_checker_metrics": {"n": len(checks), "accuracy": _ratio(sum(verdicts), len(verdicts))},
+    }

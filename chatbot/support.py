@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -208,6 +209,7 @@ CERTAINTY_WORDS = _set(
 UNIVERSALS = _set("all every everyone everybody everything entire always")
 LIMITERS = _set("some many most several few almost nearly partly partially")
 QUALIFIERS = _set("almost nearly not virtually")
+COMPARATIVES = _set("more less fewer")
 
 # Opposites, matched by stem: a claim that says "rose" where its source says "declined".
 ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
@@ -228,7 +230,12 @@ ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
     long/short longer/shorter narrow/broad narrow/wide deep/shallow present/absent legal/illegal
     formal/informal official/unofficial peace/war ally/enemy friend/enemy praise/criticise
     praised/criticised praised/criticized resign/appoint hike/cut surge/plunge surged/plunged
-    rally/slump grow/shrink growth/contraction expansion/contraction tighten/loosen tighter/looser""")
+    rally/slump grow/shrink growth/contraction expansion/contraction tighten/loosen tighter/looser
+    fast/slow faster/slowly quickly/slowly quicker/slower more/less more/fewer increasingly/decreasingly
+    cooperate/compete cooperation/competition cooperative/competitive ally/rival partner/rival
+    trust/distrust trust/mistrust optimism/pessimism confidence/doubt admit/deny undermine/strengthen
+    ease/tighten relax/tighten allow/restrict allow/block major/minor sweeping/limited broad/limited
+    increase/drop increase/fall increase/decline grow/decline growth/decline""")
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +269,7 @@ _BOUNDARY_RE = re.compile(
 _CLAUSE_RE = re.compile(r",(?!\d{3})|[;:]|\b(?:while|whereas|but)\b", re.I)
 _QUOTE_RE = re.compile(r"[\"“][^\"”]*[\"”]")
 _REPORT_RE = re.compile(
-    r"\b(?:" + "|".join(REPORT_VERBS) + r")\b|\baccording to\b|\bpointed (?:to|out)\b", re.I
+    r"\b(?:" + "|".join(REPORT_VERBS) + r")\b|\baccording to\b|\bpointed (?:to|out)\b|\bfound(?= that)", re.I
 )
 _PREVENT_FROM_RE = re.compile(
     r"\b(keep|keeps|kept|keeping|prevent|prevents|prevented|preventing|bar|bars|barred|block|blocks|"
@@ -307,6 +314,7 @@ def terms(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def stem(term: str) -> str:
     """A light suffix strip, enough to match "concerned"/"concerns" and "agreed"/"agree"."""
     for suffix in ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s", "e"):
@@ -318,6 +326,7 @@ def stem(term: str) -> str:
     return term
 
 
+@lru_cache(maxsize=65536)
 def same_word(a: str, b: str) -> bool:
     """Two terms name the same thing: equal stems, or a long shared prefix (worried / worries)."""
     if a == b:
@@ -340,6 +349,18 @@ def _common_prefix(a: str, b: str) -> str:
 
 def _contains(vocab: Iterable[str], term: str) -> bool:
     return any(same_word(term, v) for v in vocab)
+
+
+def _opposites() -> dict[str, tuple[str, ...]]:
+    """Stem → its opposites, from ANTONYM_PAIRS in both directions."""
+    out: dict[str, tuple[str, ...]] = {}
+    for a, b in ANTONYM_PAIRS:
+        out[stem(a)] = (*out.get(stem(a), ()), b)
+        out[stem(b)] = (*out.get(stem(b), ()), a)
+    return out
+
+
+_OPPOSITES = _opposites()
 
 
 def _words(text: str) -> list[str]:
@@ -643,20 +664,42 @@ def entity_vetoes(claim: str, passage: str) -> tuple[list[str], set[str]]:
 
 
 def speaker_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
-    """The claim's speaker must be one the passage attributes something to, or the subject of the
-    sentence the claim restates ("A spokesman declined to comment" backs "the spokesman said ...").
+    """The claim's speaker must be the one the passage credits with what the claim restates.
+
+    That is a speaker named around the sentence the claim restates, or that sentence's subject ("A
+    spokesman declined to comment" backs "the spokesman said ..."); a quote or "he said" sentence
+    takes its speaker from the sentences before it. A speaker credited elsewhere in the passage
+    with something else does not count.
     """
     speaker = claim_speaker(claim)
     if not speaker:
         return []
-    zones = speaker_zones(passage)
-    subject = " ".join(_WORD_RE.findall(aligned)[:6])
-    vocab = set().union(*(name_vocabulary(z) for z in [*zones, subject]))
+    zones = local_speakers(split_sentences(passage) or [passage], aligned)
+    vocab = set().union(*(name_vocabulary(z) for z in zones))
     if _contains(vocab, speaker[-1]):
         return []
-    names = [n for z in zones for n in entities(z)]
-    who = ", ".join(dict.fromkeys(names)) if names else ("someone else" if zones else "no one")
+    names = [n for z in zones[1:] for n in entities(z)]
+    who = ", ".join(dict.fromkeys(names)) if names else "no one"
     return [f"speaker: claim says {' '.join(speaker)}, passage says {who}"]
+
+
+def local_speakers(sentences: Sequence[str], aligned: str) -> list[str]:
+    """The aligned sentence's subject, then the speaker zones that cover it.
+
+    Walks back over sentences that continue a quote or open with a pronoun, and over "he said"
+    attributions, until a sentence names its speaker (at most three back).
+    """
+    i = sentences.index(aligned) if aligned in sentences else 0
+    zones = [" ".join(_WORD_RE.findall(sentences[i])[:6])]
+    for j in range(i, max(-1, i - 4), -1):
+        found = speaker_zones(sentences[j])
+        zones += found
+        if j < i:
+            zones.append(" ".join(_WORD_RE.findall(sentences[j])[:6]))
+        names_someone = any(set(_words(z)) - PRONOUNS - STOPWORDS - OPENERS for z in found)
+        if names_someone or not (found or _refers_back(sentences[j])):
+            break
+    return zones
 
 
 def polarity_vetoes(claim: str, aligned: str) -> list[str]:
@@ -690,17 +733,23 @@ def _unprefix(text: str, other: Sequence[str]) -> str:
     return _NEG_PREFIX_RE.sub(replace, text)
 
 
-def antonym_vetoes(claim_terms: Sequence[str], passage_terms: set[str], aligned: str) -> list[str]:
-    """The claim says "high" where the sentence it restates says "low" (and never "high")."""
-    aligned_terms = set(terms(aligned))
+def antonym_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
+    """The claim says "high" where the sentence it restates says "low" (and never "high").
+
+    "More"/"less" are left alone when both sides compare with "than": "worries more about A than
+    B" restates "is less concerned with B than A".
+    """
+    passage_words, aligned_words = set(_words(passage)), set(_words(aligned))
+    comparing = "than" in _words(claim) and "than" in aligned_words
     out = []
-    for t in claim_terms:
-        if _contains(passage_terms, t):
+    for w in dict.fromkeys(_words(claim)):
+        if comparing and w in COMPARATIVES:
             continue
-        for a, b in ANTONYM_PAIRS:
-            for mine, theirs in ((a, b), (b, a)):
-                if same_word(t, mine) and _contains(aligned_terms, theirs):
-                    out.append(f"antonym: claim says {t}, passage says {theirs}")
+        opposites = [o for o in _OPPOSITES.get(stem(w), ()) if not (comparing and o in COMPARATIVES)]
+        if opposites and not _contains(passage_words, w):
+            out += [
+                f"antonym: claim says {w}, passage says {o}" for o in opposites if _contains(aligned_words, o)
+            ]
     return out
 
 
@@ -805,7 +854,7 @@ def features(claim: str, passage: str, cosine: float | None = None) -> Features:
         *name_reasons,
         *speaker_vetoes(claim, passage, aligned),
         *polarity_vetoes(claim, aligned),
-        *antonym_vetoes(claim_terms, passage_terms, aligned),
+        *antonym_vetoes(claim, passage, aligned),
         *overclaim_vetoes(claim, passage, aligned),
         *binding_vetoes(claim, passage),
     ]
@@ -843,15 +892,18 @@ class SupportChecker:
         return Support(round(score, 4), score >= self.threshold and not f.vetoes, reasons)
 
     def cosines(self, pairs: Sequence[tuple[str, str]]) -> list[float | None]:
-        """Best cosine between each claim and its passage or any one of the passage's sentences."""
+        """Best cosine between each claim and any one sentence of its passage.
+
+        Sentences rather than the whole passage: a claim usually restates one sentence, and short
+        texts embed faster. Texts are embedded once each, sorted by length to keep batches tight.
+        """
         if self.embedder is None:
             return [None] * len(pairs)
         units: dict[str, list[str]] = {}
         for claim, passage in pairs:
-            sentences = split_sentences(passage)
-            units[passage] = [passage, *sentences] if len(sentences) > 1 else [passage]
+            units[passage] = split_sentences(passage) or [passage]
             units.setdefault(claim, [claim])
-        texts = sorted({t for group in units.values() for t in group})
+        texts = sorted({t for group in units.values() for t in group}, key=lambda t: (len(t), t))
         vectors = self.embedder.embed(texts)
         row = {t: i for i, t in enumerate(texts)}
         out: list[float | None] = []

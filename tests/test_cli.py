@@ -95,3 +95,17 @@ def test_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
     result = chatbot("ask", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "hello")
     assert result.returncode == 2
     assert "No corpus folder" in result.stderr
+
+
+def test_eval_gate_fails_below_a_threshold_and_writes_reports(index_dir: Path, tmp_path: Path) -> None:
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[extractive]\nanswer_correctness = 1.01\ncitation_validity = 1.0\n")
+    args = ["eval", "--index", str(index_dir), "--limit", "6", "--out", str(tmp_path / "reports")]
+    failed = chatbot(*args, "--thresholds", str(strict))
+    assert failed.returncode == 1
+    assert "answer_correctness" in failed.stderr and "below its threshold 1.01" in failed.stderr
+    assert "citation_validity" not in failed.stderr
+    assert (tmp_path / "reports" / "eval-extractive.html").exists()
+    data = json.loads((tmp_path / "reports" / "eval-extractive.json").read_text())
+    assert data["metrics"]["items"] == 6 and len(data["items"]) == 6
+    assert chatbot(*args, "--thresholds", str(strict), "--no-gate").returncode == 0
