@@ -1,0 +1,117 @@
+"""The heuristic support checker: hand-written cases of each kind of drift, and a regression gate
+on the held-out (even-numbered) half of evals/support_pairs.jsonl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatbot.embeddings import Embedder
+from chatbot.support import Support, SupportChecker, load_pairs, measure, split
+
+PAIRS = Path(__file__).resolve().parent.parent / "evals" / "support_pairs.jsonl"
+
+# Measured on the test split with the default threshold; the gate allows 0.03 of slack.
+MEASURED_TEST_PRECISION = 0.87
+MEASURED_TEST_RECALL = 0.90
+
+APPLE = "Apple Inc. said revenue for the quarter rose to $94 billion, beating analysts' estimates."
+SENATE = "The Senate passed the bill by a vote of 60 to 38."
+JAPAN = "Japan's consumer prices rose 3.2 percent in April from a year earlier."
+PROFIT = "The company said it does not expect to return to profit this year because of weak demand."
+BUDGET = (
+    "Finance Minister Anna Berg said the deficit would shrink next year. "
+    "Opposition leader Tom Hale said the cuts would hurt pensioners."
+)
+FLOOD = "Rescuers evacuated more than 300 people from the flooded town of Valencia."
+STRIKE = "Air traffic controllers warned the strike could disrupt flights across Europe next week."
+
+
+@pytest.fixture(scope="module")
+def checker() -> SupportChecker:
+    return SupportChecker(Embedder("all-MiniLM-L6-v2"))
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        pytest.param("Apple reported quarterly revenue of $94 billion.", APPLE, id="paraphrase"),
+        pytest.param("The bill was passed by the Senate with 60 votes.", SENATE, id="reordered"),
+        pytest.param("Berg said the deficit would shrink next year.", BUDGET, id="right-speaker"),
+        pytest.param(
+            "The company does not expect to return to profit this year.", PROFIT, id="kept-negation"
+        ),
+        pytest.param("Germany's exports fell in March.", "German exports declined in March.", id="alias"),
+    ],
+)
+def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, passage: str) -> None:
+    verdict = checker.check(claim, passage)
+    assert verdict.supported, verdict.reasons
+    assert verdict.score >= checker.threshold
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "reason"),
+    [
+        pytest.param(
+            "The Senate passed the bill by a vote of 62 to 38.", SENATE, "number 62", id="changed-number"
+        ),
+        pytest.param(
+            "Japan's consumer prices rose 3.2 percent in May.", JAPAN, "date May", id="changed-date"
+        ),
+        pytest.param("The company expects to return to profit this year.", PROFIT, "negation", id="negation"),
+        pytest.param(
+            "Hale said the deficit would shrink next year.", BUDGET, "speaker", id="swapped-speaker"
+        ),
+        pytest.param(
+            "Rescuers evacuated more than 300 people from the flooded town of Seville.",
+            FLOOD,
+            "entity Seville",
+            id="different-entity",
+        ),
+        pytest.param("The strike will disrupt flights across Europe.", STRIKE, "overclaim", id="overclaim"),
+        pytest.param(
+            "The Fed cut interest rates.", "The Fed raised interest rates.", "antonym", id="opposite"
+        ),
+    ],
+)
+def test_a_drifted_claim_is_vetoed_with_a_reason(
+    checker: SupportChecker, claim: str, passage: str, reason: str
+) -> None:
+    verdict = checker.check(claim, passage)
+    assert not verdict.supported
+    assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
+    assert verdict.score < checker.threshold
+
+
+def test_check_many_agrees_with_check(checker: SupportChecker) -> None:
+    pairs = [("Apple reported quarterly revenue of $94 billion.", APPLE), ("Hale said it.", BUDGET)]
+    many = checker.check_many(pairs)
+    assert many == [checker.check(c, p) for c, p in pairs]
+    assert all(isinstance(v, Support) and 0.0 <= v.score <= 1.0 and v.reasons for v in many)
+
+
+def test_without_an_embedder_the_rules_still_apply() -> None:
+    lexical = SupportChecker(embedder=None)
+    assert lexical.check("The Senate passed the bill by a vote of 60 to 38.", SENATE).supported
+    vetoed = lexical.check("The Senate passed the bill by a vote of 62 to 38.", SENATE)
+    assert not vetoed.supported and "number 62 not in passage" in vetoed.reasons
+
+
+def test_split_is_fixed_odd_for_dev_even_for_test() -> None:
+    pairs = load_pairs(PAIRS)
+    dev, test = split(pairs)
+    assert len(dev) + len(test) == len(pairs)
+    assert {p["id"] for p in dev}.isdisjoint(p["id"] for p in test)
+    assert all(int(p["id"][1:]) % 2 == 1 for p in dev)
+    assert split(pairs) == (dev, test)
+
+
+def test_held_out_precision_does_not_regress(checker: SupportChecker) -> None:
+    _, test = split(load_pairs(PAIRS))
+    metrics = measure(checker, test)
+    assert set(metrics) == {"n", "accuracy", "precision", "recall", "f1", "per_kind", "threshold"}
+    assert metrics["n"] == len(test)
+    assert metrics["precision"] >= max(0.80, MEASURED_TEST_PRECISION - 0.03), metrics
+    assert metrics["recall"] >= max(0.75, MEASURED_TEST_RECALL - 0.10), metrics  # no "reject everything"
