@@ -219,21 +219,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print_report(data, thresholds, out)
         out.print(f"HTML report: {html_path}")
-    failures = evaluate.gate({**data["metrics"], **_flat(data)}, thresholds)
+    failures = evaluate.gate({**data["metrics"], **evaluate.section_metrics(data)}, thresholds)
     for failure in failures:
         err.print(f"[bold red]gate:[/] {failure}")
     return 1 if failures and not args.no_gate else 0
-
-
-def _flat(data: dict[str, object]) -> dict[str, float]:
-    """``support_checker_metrics.precision`` → ``support_checker_precision``, for the gate."""
-    flat = {}
-    for section, values in data.items():
-        if section.endswith("_metrics") and isinstance(values, dict):
-            for name, value in values.items():
-                if isinstance(value, int | float):
-                    flat[f"{section.removesuffix('_metrics')}_{name}"] = float(value)
-    return flat
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 import time
 import tomllib
 from collections.abc import Callable
@@ -272,6 +271,18 @@ def load_thresholds(path: Path, backend: str) -> dict[str, float]:
     return {**data.get("default", {}), **data.get(backend, {})}
 
 
+def section_metrics(data: dict[str, Any]) -> dict[str, float]:
+    """Numeric values of the report's ``*_metrics`` sections, flattened for the gate and the table:
+    ``support_checker_metrics.precision`` → ``support_checker_precision``."""
+    return {
+        f"{section.removesuffix('_metrics')}_{name}": float(value)
+        for section, values in data.items()
+        if section.endswith("_metrics") and isinstance(values, dict)
+        for name, value in values.items()
+        if isinstance(value, int | float)
+    }
+
+
 def gate(values: dict[str, float], thresholds: dict[str, float]) -> list[str]:
     """Failures: each metric under its floor (``_max`` suffixed thresholds are ceilings)."""
     failures = []
@@ -317,10 +328,6 @@ def report_data(results: list[ItemResult], k: int, backend: str, extra: dict[str
         **extra,
         "items": [result_record(r) for r in results],
     }
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:

@@ -24,7 +24,6 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 class Pipeline:
     def __init__(self, settings: Settings, progress: Progress | None = None,
                  notify: Callable[[str], None] | None = None) -> None:  # fmt: skip
-        t0 = time.perf_counter()
         self.settings = settings
         self.embedder = Embedder(settings.model, settings.embed_batch)
         self.index = open_index(settings, self.embedder, progress, notify)
@@ -32,7 +31,6 @@ class Pipeline:
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         self.backend = make_backend(settings.backend, settings)
         self.chain = build_chain(self.retriever, self.backend, self.index)
-        self.startup_ms = (time.perf_counter() - t0) * 1000
 
     def ask(self, question: str) -> Answer:
         t0 = time.perf_counter()

@@ -15,6 +15,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from chatbot.evaluate import section_metrics
+
 CONTEXT_CHARS = 240
 
 
@@ -27,21 +29,11 @@ def metric_table(data: dict[str, Any], thresholds: dict[str, float]) -> Table:
     table.add_column("value", justify="right")
     table.add_column("threshold", justify="right")
     table.add_column("", justify="center")
-    for name, value in data["metrics"].items():
+    for name, value in {**data["metrics"], **section_metrics(data)}.items():
         limit = thresholds.get(name, thresholds.get(f"{name}_max"))
         ok = None if limit is None else (value <= limit if f"{name}_max" in thresholds else value >= limit)
         mark = "" if ok is None else ("[green]pass[/]" if ok else "[bold red]FAIL[/]")
         table.add_row(name, _fmt(value), "" if limit is None else _fmt(limit), mark)
-    for section, values in data.items():
-        if section.endswith("_metrics") and isinstance(values, dict):
-            for name, value in values.items():
-                if isinstance(value, int | float):
-                    key = f"{section.removesuffix('_metrics')}_{name}"
-                    limit = thresholds.get(key)
-                    mark = (
-                        "" if limit is None else ("[green]pass[/]" if value >= limit else "[bold red]FAIL[/]")
-                    )
-                    table.add_row(key, _fmt(value), "" if limit is None else _fmt(limit), mark)
     return table
 
 

@@ -33,7 +33,6 @@ class Settings(BaseSettings):
     keep_ratio: float = 0.85
 
     embed_batch: int = 32
-    max_upload_mb: int = 20
 
     host: str = "127.0.0.1"
     port: int = 7860

@@ -22,7 +22,6 @@ from chatbot.questions import QuestionInfo, analyse, attributes_speech, find_ans
 from chatbot.settings import Settings
 
 REFUSAL = "The corpus does not answer this question."
-TYPE_WORDS = {"date": "date", "number": "number", "name": "name", "people": "people"}
 
 
 @dataclass
@@ -76,9 +75,7 @@ class ExtractiveBackend:
         elif info.answer_type and not (
             near := [c for c in near if find_answer(info.answer_type, info.text, c.text)]
         ):
-            reason = (
-                f"none of the closest passages gives the {TYPE_WORDS[info.answer_type]} the question asks for"
-            )
+            reason = f"none of the closest passages gives the {info.answer_type} the question asks for"
         elif not _people_in_evidence(content_names, near or candidates[:3]):
             reason = "the closest passages do not mention the people the question is about"
         if reason:
