@@ -29,8 +29,15 @@ class Settings(BaseSettings):
     # (cosine of the best sentence) below which the answer is a refusal.
     max_sentences: int = 3
     min_evidence: float = 0.40
-    # A further sentence is quoted only if it scores this close to the best one.
-    keep_ratio: float = 0.85
+    # Sentence score = w_cosine·cosine(question, sentence) + w_lexical·BM25 (normalised) + w_passage·cosine(passage),
+    # plus small bonuses for the expected answer type and a source the question names.
+    w_cosine: float = 0.5
+    w_lexical: float = 0.3
+    w_passage: float = 0.1
+    # Answerability is judged on the near-best sentences (within this ratio of the best score);
+    # a further sentence is quoted if it scores within keep_ratio of the best.
+    near_ratio: float = 0.85
+    keep_ratio: float = 0.7
 
     embed_batch: int = 32
 

@@ -54,7 +54,7 @@ class ExtractiveBackend:
         near = [
             c
             for c in candidates[:8]
-            if candidates and c.score >= self.settings.keep_ratio * candidates[0].score
+            if candidates and c.score >= self.settings.near_ratio * candidates[0].score
         ]
         speaker = info.speaker if info.speaker and info.speaker not in sources else None
 
@@ -123,9 +123,9 @@ class ExtractiveBackend:
             fits = 0.1 if wants and find_answer(wants, question, text) else 0.0
             named_source = 0.1 if p.source in sources else 0.0
             score = (
-                0.5 * float(cosines[number])
-                + 0.3 * lex
-                + 0.1 * max(0.0, dense)
+                self.settings.w_cosine * float(cosines[number])
+                + self.settings.w_lexical * lex
+                + self.settings.w_passage * max(0.0, dense)
                 + fits
                 + named_source
                 - 0.01 * rank
