@@ -17,8 +17,13 @@ from pydantic import BaseModel, Field
 
 from chatbot.documents import display_path
 from chatbot.index import Index
-from chatbot.passages import Passage, Sentence
+from chatbot.passages import Passage, Sentence, sentence_text
 from chatbot.retrieve import Hit, HybridRetriever, from_document
+
+# Notes about the corpus itself ("The corpus does not answer this question.", "The corpus does not
+# report X saying this.") start with this phrase. They are statements about absence, so they cannot
+# be cited; evaluation scores them through the refusal metrics, not as claims.
+CORPUS_NOTE = "The corpus does not"
 
 
 class Citation(BaseModel):
@@ -69,7 +74,7 @@ def cite(n: int, passage: Passage, sentence: Sentence, index: Index) -> Citation
         n=n,
         source=display_path(index.corpus_dir / passage.source),
         title=passage.title,
-        quote=passage.text[sentence.start - passage.start : sentence.end - passage.start],
+        quote=sentence_text(passage, sentence),
         start=sentence.start,
         end=sentence.end,
         page=passage.page,

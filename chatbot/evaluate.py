@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chatbot.answer import Answer, Citation
+from chatbot.answer import CORPUS_NOTE, Answer, Citation
 
 if TYPE_CHECKING:
     from chatbot.pipeline import Pipeline
@@ -144,6 +144,8 @@ def statements(answer: Answer) -> list[tuple[str, list[int]]]:
     """The answer's claims with their citation numbers: one per line, split further at sentence ends."""
     out = []
     for line in answer.answer.splitlines():
+        if line.startswith(CORPUS_NOTE):
+            continue  # a note about the corpus, not a claim from it
         for part in re.split(r"(?<=\])\.?\s+(?=[A-Z\"“])", line.strip()):
             numbers = [int(n) for n in _MARKER_RE.findall(part)]
             claim = _MARKER_RE.sub("", part).strip()

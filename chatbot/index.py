@@ -25,12 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from chatbot.documents import LoadError, corpus_fingerprint, load_corpus
+from chatbot.attribution import Attribution, extract, from_records, speakers_match, to_records
+from chatbot.documents import Document, LoadError, corpus_fingerprint, load_corpus
 from chatbot.embeddings import Embedder
-from chatbot.passages import Passage, Sentence, document_passages
+from chatbot.passages import Passage, Sentence, document_passages, sentence_text
 from chatbot.settings import Settings
 
-FORMAT = 2  # bump when splitting, records or scoring inputs change: it forces a rebuild
+FORMAT = 3  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
 
 # A stage of a long job: called with a label and a total, returns "advance by n".
@@ -151,6 +152,7 @@ class Manifest:
     build_seconds: float
     passages: int
     sentences: int
+    attributions: int = 0
     documents: list[DocumentInfo] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
 
@@ -176,13 +178,35 @@ class Index:
     sentence_vectors: np.ndarray
     bm25: object  # bm25s.BM25 over passages
     sentence_bm25: object  # bm25s.BM25 over sentences
+    attributions: list[Attribution] = field(default_factory=list)  # who said what, in corpus order
     sentence_owner: list[tuple[int, int]] = field(default_factory=list)  # sentence -> (passage, position)
     first_sentence: list[int] = field(default_factory=list)  # passage -> its first sentence number
+    said_in: dict[int, list[int]] = field(default_factory=dict)  # sentence -> attributions overlapping it
 
     def __post_init__(self) -> None:
         for p in self.passages:
             self.first_sentence.append(len(self.sentence_owner))
             self.sentence_owner.extend((p.id, i) for i in range(len(p.sentences)))
+        by_place: dict[tuple[str, int | None], list[tuple[int, int, int]]] = {}
+        for number, (pid, pos) in enumerate(self.sentence_owner):
+            p = self.passages[pid]
+            by_place.setdefault((p.source, p.page), []).append(
+                (p.sentences[pos].start, p.sentences[pos].end, number)
+            )
+        for i, a in enumerate(self.attributions):
+            for start, end, number in by_place.get((a.source, a.page), []):
+                if start < a.end and a.start < end:
+                    self.said_in.setdefault(number, []).append(i)
+
+    def sentence_text(self, number: int) -> str:
+        return sentence_text(*self.sentence(number))
+
+    def attributions_of(self, name: str) -> list[int]:
+        """Indices of the attributions whose speaker is ``name`` (a surname or short form counts)."""
+        return [i for i, a in enumerate(self.attributions) if speakers_match(a.speaker, name)]
+
+    def sentences_of(self, attribution: int) -> list[int]:
+        return [n for n, items in self.said_in.items() if attribution in items]
 
     def sentence(self, number: int) -> tuple[Passage, Sentence]:
         pid, pos = self.sentence_owner[number]
@@ -209,7 +233,8 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
         passages = [p for doc in docs for p in document_passages(doc, settings.passage_chars)]
         for i, p in enumerate(passages):
             p.id = i
-        sentence_texts = [p.text[s.start - p.start : s.end - p.start] for p in passages for s in p.sentences]
+        sentence_texts = [sentence_text(p, s) for p in passages for s in p.sentences]
+        attributions = _attributions(docs, errors)
 
         tick = progress("Embedding passages", len(passages)) if progress else None
         pvecs = embedder.embed([p.text for p in passages], tick)
@@ -225,6 +250,7 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
             _write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
             _write_bm25([tokens(t) for t in sentence_texts], tmp / "bm25_sentences")
             _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
+            _write_jsonl(tmp / "attributions.jsonl", iter(to_records(attributions)))
             manifest = Manifest(
                 format=FORMAT,
                 model=settings.model,
@@ -236,6 +262,7 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
                 build_seconds=round(time.perf_counter() - started, 3),
                 passages=len(passages),
                 sentences=len(sentence_texts),
+                attributions=len(attributions),
                 documents=[
                     DocumentInfo(
                         d.name,
@@ -261,6 +288,17 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
             raise
         _prune(builds, keep=build_id)
     return final
+
+
+def _attributions(docs: list[Document], errors: list[LoadError]) -> list[Attribution]:
+    """Who said what, per document; a document the extractor chokes on is still indexed, and reported."""
+    found = []
+    for doc in docs:
+        try:
+            found += extract(doc)
+        except Exception as exc:  # the extractor is heuristic; one odd document must not stop a build
+            errors.append(LoadError(doc.path, f"indexed, but attribution extraction failed: {exc}"))
+    return found
 
 
 def _error_record(error: LoadError, corpus_dir: Path) -> dict[str, str]:
@@ -393,9 +431,14 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         sentences = np.load(folder / "sentences.npy", allow_pickle=False)
         bm25 = bm25s.BM25.load(str(folder / "bm25"), allow_pickle=False)
         sentence_bm25 = bm25s.BM25.load(str(folder / "bm25_sentences"), allow_pickle=False)
+        said = from_records(
+            json.loads(line) for line in (folder / "attributions.jsonl").open(encoding="utf-8")
+        )
     except Exception as exc:  # any damaged part means the whole build is unusable
         raise IndexProblem(f"damaged index in {folder}: {exc}") from exc
     problems = []
+    if len(said) != manifest.attributions:
+        problems.append(f"{manifest.attributions} attributions in the manifest, {len(said)} records")
     if len(passages) != manifest.passages or vectors.ntotal != manifest.passages:
         problems.append(
             f"{manifest.passages} passages in the manifest, {vectors.ntotal} vectors, {len(passages)} records"
@@ -408,7 +451,9 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         problems.append(f"vector dimension {vectors.d}, manifest {manifest.dim}, model {expected_dim}")
     if problems:
         raise IndexProblem(f"inconsistent index in {folder}: " + "; ".join(problems))
-    return Index(folder, settings.corpus_dir, manifest, passages, vectors, sentences, bm25, sentence_bm25)
+    return Index(
+        folder, settings.corpus_dir, manifest, passages, vectors, sentences, bm25, sentence_bm25, said
+    )
 
 
 def _passage_from(record: dict) -> Passage:

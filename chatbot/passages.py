@@ -52,6 +52,10 @@ class Passage:
     id: int = -1
 
 
+def sentence_text(passage: Passage, sentence: Sentence) -> str:
+    return passage.text[sentence.start - passage.start : sentence.end - passage.start]
+
+
 def split_sentences(page: Page, title: str = "") -> list[Sentence]:
     """All sentences of a page's content, in order; furniture gaps are never bridged."""
     out: list[Sentence] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_RE = re.compile(
-    rf"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), )?(?:{MONTHS}) \d{{1,2}}(?:-\d{{1,2}})?"
+    rf"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), )?(?:{MONTHS}) \d{{1,2}}\b(?:-\d{{1,2}})?"
     rf"(?:(?: and \d{{1,2}})?, \d{{4}})?|\b(?:late |early |mid-)?(?:{MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
 )
 NUMBER_WORDS = (
@@ -114,7 +114,7 @@ _NAME_Q = re.compile(
     r"what (company|organi[sz]ation|firm|publication|study) )\b"
 )
 _SPEAKER_Q = re.compile(
-    rf"\b(?:what|how|why|when) (?:did|does|do|has|have) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*) "
+    rf"\b(?i:what|how|why|when) (?i:did|does|do|has|have) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*) "
     rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
 )
 
@@ -127,11 +127,23 @@ class QuestionInfo:
         default_factory=list
     )  # capitalised names, numbers and quoted phrases it relies on
     speaker: str | None = None  # "What did X say ...": X
+    role_of: str | None = None  # "Who is X?", "What is X's role?": X
 
 
 def analyse(question: str) -> QuestionInfo:
     q = question.strip()
-    return QuestionInfo(q, answer_type(q), question_names(q), _speaker(q))
+    return QuestionInfo(q, answer_type(q), question_names(q), _speaker(q), _role_of(q))
+
+
+_ROLE_Q = re.compile(
+    r"^(?i:who is|who's|who was) (?P<a>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??$"
+    r"|^(?i:what (?:is|was)) (?P<b>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*?)[’']s? (?:role|job|position|title|affiliation)\b"
+)
+
+
+def _role_of(question: str) -> str | None:
+    m = _ROLE_Q.match(question.strip())
+    return (m.group("a") or m.group("b")) if m else None
 
 
 def answer_type(question: str) -> str | None:
@@ -222,17 +234,6 @@ def best_name(question: str, text: str) -> str | None:
     return None
 
 
-def attributes_speech(speaker: str, text: str, context: str) -> bool:
-    """Does ``text`` report something ``speaker`` said? A pronoun or surname counts when the context names them."""
-    surname = speaker.split()[-1].lower().strip("’'s")
-    lowered = text.lower()
-    if not re.search(rf"\b{SPEECH}\b|[\"“”]", text):
-        return False
-    if surname in lowered:
-        return True
-    return bool(re.match(r"\s*(he|she|they)\b", lowered)) and surname in context.lower()
-
-
 def name_words(name: str) -> list[str]:
     """The capitalised or numeric words of a name, without possessives or hyphenated tails.
 
@@ -244,25 +245,3 @@ def name_words(name: str) -> list[str]:
         if part[:1].isupper() or any(ch.isdigit() for ch in part):
             words.append(part.lower())
     return words
-
-
-def speaker_of(sentence: str, context: str) -> str | None:
-    """Who a sentence reports speaking: a named speaker, or the person a "he"/"she" or surname refers to."""
-    m = SPEAKER_RE.search(sentence)
-    name = (m.group("a") or m.group("b") or m.group("c")) if m else None
-    if name and name.split()[0].lower() not in QUESTION_WORDS | {"it", "he", "she", "they", "this", "that"}:
-        return full_name(name, context)
-    if re.match(r"\s*(he|she)\b", sentence.lower()) or (m and name and name.lower() in ("he", "she")):
-        before = context[: context.find(sentence)] if sentence in context else context
-        people = [n.group(0) for n in NAME_RE.finditer(before) if len(n.group(0).split()) >= 2]
-        return people[-1] if people else None
-    return None
-
-
-def full_name(name: str, context: str) -> str:
-    """ "Casper" → "Stephen Casper" when the context introduces the full name."""
-    for m in NAME_RE.finditer(context):
-        words = m.group(0).split()
-        if len(words) >= 2 and words[-1] == name.split()[-1]:
-            return m.group(0)
-    return name

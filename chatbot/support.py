@@ -971,12 +971,16 @@ class SupportChecker:
         self.threshold = threshold
 
     def check(self, claim: str, passage: str) -> Support:
+        """Does ``passage`` support ``claim``? A claim the passage contains word for word always does."""
         return self.check_many([(claim, passage)])[0]
 
     def check_many(self, pairs: Sequence[tuple[str, str]]) -> list[Support]:
         """Check many pairs with one embedding call over every distinct claim, passage and sentence."""
         cosines = self.cosines(pairs) if self.embedder else [None] * len(pairs)
-        return [self.verdict(features(c, p, cos)) for (c, p), cos in zip(pairs, cosines, strict=True)]
+        return [
+            VERBATIM if _verbatim(c, p) else self.verdict(features(c, p, cos))
+            for (c, p), cos in zip(pairs, cosines, strict=True)
+        ]
 
     def verdict(self, f: Features) -> Support:
         raw = f.coverage if f.cosine is None else COSINE_WEIGHT * f.cosine + (1 - COSINE_WEIGHT) * f.coverage
@@ -1059,3 +1063,17 @@ def measure(checker: SupportChecker, pairs: list[dict]) -> dict:
         "per_kind": per_kind,
         "threshold": checker.threshold,
     }
+
+
+VERBATIM = Support(1.0, True, ["the claim is in the passage word for word"])
+
+
+def _flat_text(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').replace("\u2011", "-")
+    return " ".join(text.lower().split()).strip(" .,;:")
+
+
+def _verbatim(claim: str, passage: str) -> bool:
+    """A quoted claim or an answer fragment cut from the passage (an extractive answer's lead)."""
+    flat = _flat_text(claim)
+    return bool(re.search(r"\w", flat)) and flat in _flat_text(passage)

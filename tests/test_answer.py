@@ -96,3 +96,61 @@ def test_pdf_answers_cite_their_page(mini_corpus: Path, tmp_path: Path) -> None:
 
     page_text = PdfReader(cited.source).pages[cited.page - 1].extract_text()
     assert page_text[cited.start : cited.end] == cited.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "real"),
+    [
+        ("Why did Lin Yun say that AI doesn't need a Chernobyl moment?", "Lin Yun", "Stephen Casper"),
+        (
+            "Why does Andrew Barto expect attackers to hold the upper hand in the near term?",
+            "Andrew Barto",
+            "Lin Yun",
+        ),
+    ],
+)
+def test_misattributions_are_corrected_naming_the_real_speaker(
+    pipeline: Pipeline, question: str, wrong: str, real: str
+) -> None:
+    answer = pipeline.ask(question)
+    assert answer.answerable
+    first, second = answer.answer.splitlines()[:2]
+    assert first == f"The corpus does not report {wrong} saying this."
+    assert second.startswith(f"{real} said it [1]")
+    assert real in " ".join(c.quote for c in answer.citations)  # the name itself is cited, not asserted
+    assert_verbatim(answer)
+
+
+def test_what_someone_said_is_answered_from_their_own_statements(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("What did Lin Yun say about open models?")
+    assert answer.answerable
+    assert "certify that open models" in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
+def test_a_known_person_with_no_statements_is_not_quoted(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("What did Whitfield Diffie say about cryptography and AI?")
+    assert not answer.answerable
+    assert "attributes no statement to Whitfield Diffie" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who is Guo Jiakun?", "Chinese Foreign Ministry spokesperson"),
+        ("What is Lin Yun's role?", "a professor at Shanghai Jia Tong University"),
+    ],
+)
+def test_role_questions_give_the_role_the_text_gives(pipeline: Pipeline, question: str, role: str) -> None:
+    answer = pipeline.ask(question)
+    assert answer.answerable and role in answer.answer.splitlines()[0]
+    assert role in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
+def test_who_said_leads_with_the_full_name_and_cites_where_it_is_given(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Who said AI doesn't need a Chernobyl moment?")
+    lead = answer.answer.splitlines()[0]
+    assert lead.startswith("Stephen Casper [1]")
+    assert any("Stephen Casper" in c.quote for c in answer.citations)
+    assert_verbatim(answer)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chatbot.answer import Answer, Citation, Evidence, cite
+from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, cite
+from chatbot.attribution import speakers_match
 from chatbot.index import STOPWORDS, Index, tokens
-from chatbot.passages import Passage, Sentence
-from chatbot.questions import QuestionInfo, analyse, attributes_speech, find_answer, name_words, speaker_of
+from chatbot.passages import Passage, Sentence, sentence_text
+from chatbot.questions import QuestionInfo, analyse, find_answer, name_words
 from chatbot.settings import Settings
 
-REFUSAL = "The corpus does not answer this question."
+REFUSAL = f"{CORPUS_NOTE} answer this question."
 
 
 @dataclass
@@ -35,8 +36,7 @@ class Candidate:
 
     @property
     def text(self) -> str:
-        p, s = self.passage, self.sentence
-        return p.text[s.start - p.start : s.end - p.start]
+        return sentence_text(self.passage, self.sentence)
 
 
 class ExtractiveBackend:
@@ -50,28 +50,32 @@ class ExtractiveBackend:
         info = analyse(evidence.question)
         sources = source_references(info, index)
         content_names = [n for n in info.names if n not in sources]
-        candidates = self._candidates(evidence, evidence.query_vector, set(sources.values()))
-        near = [
-            c
-            for c in candidates[:8]
-            if candidates and c.score >= self.settings.near_ratio * candidates[0].score
-        ]
         speaker = info.speaker if info.speaker and info.speaker not in sources else None
+        spoken = (
+            {n for i in index.attributions_of(speaker) for n in index.sentences_of(i)} if speaker else set()
+        )
+        candidates = self._candidates(evidence, evidence.query_vector, set(sources.values()), spoken)
+        if info.role_of and (role := self._role(evidence, info.role_of)):
+            return role
+        if speaker and candidates:
+            own = [c for c in candidates if c.number in spoken]
+            corrected = self._misattribution(evidence, speaker, candidates, own)
+            if corrected:
+                return corrected
+            candidates = own or candidates
+        near = [c for c in candidates[:8] if c.score >= self.settings.near_ratio * candidates[0].score]
 
         reason = None
         if not candidates:
             reason = "nothing in the corpus matches it"
         elif missing := missing_names(content_names, index):
             reason = "the corpus never mentions " + ", ".join(f"“{m}”" for m in missing)
+        elif speaker and not spoken:
+            reason = f"the corpus attributes no statement to {speaker}"
         elif candidates[0].cosine < self.settings.min_evidence and not _names_all_in(
             content_names, candidates[0]
         ):
             reason = "no passage is close enough to the question"
-        elif speaker and not [c for c in near if attributes_speech(speaker, c.text, c.passage.text)]:
-            corrected = self._misattribution(evidence, speaker, candidates)
-            if corrected:
-                return corrected
-            reason = f"no passage reports {speaker} saying this"
         elif info.answer_type and not (
             near := [c for c in near if find_answer(info.answer_type, info.text, c.text)]
         ):
@@ -81,16 +85,26 @@ class ExtractiveBackend:
         if reason:
             return self._refusal(evidence.question, reason, candidates[:3], index)
 
-        chosen = self._select((near or []) + [c for c in candidates if c not in near], index)
+        chosen = self._select(near + [c for c in candidates if c not in near], index)
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
-        lines = [f"{c.quote} [{c.n}]" for c in citations]
         lead = answer_lead(info, citations[0])
-        text = "\n".join(([lead] if lead else []) + lines)
+        if info.answer_type == "name" and (said := self._speaker_lead(index, chosen[0], citations)):
+            lead = said
+        lines = [f"{c.quote} [{c.n}]" for c in citations]
+        return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
+
+    def _answer(self, question: str, text: str, citations: list[Citation], answerable: bool = True) -> Answer:
         return Answer(
-            question=evidence.question, answer=text, answerable=True, citations=citations, backend=self.name
+            question=question, answer=text, answerable=answerable, citations=citations, backend=self.name
         )
 
-    def _candidates(self, evidence: Evidence, qv: np.ndarray, sources: set[str]) -> list[Candidate]:
+    def _candidates(
+        self,
+        evidence: Evidence,
+        qv: np.ndarray,
+        sources: set[str],
+        extra: set[int] = frozenset(),  # type: ignore[assignment]
+    ) -> list[Candidate]:
         """Citable sentences near the question, scored by meaning, weighted term overlap and answer type.
 
         The pool is the retrieved passages' sentences plus the closest sentences anywhere, by
@@ -110,6 +124,7 @@ class ExtractiveBackend:
         pool |= {int(i) for i in np.argsort(-cosines)[:n]} | {
             int(i) for i in np.argsort(-lexical)[:n] if lexical[i] > 0
         }
+        pool |= extra
         top_lexical = max((float(lexical[i]) for i in pool), default=0.0) or 1.0
         wants = analyse(question).answer_type
         out = []
@@ -118,7 +133,7 @@ class ExtractiveBackend:
             if not s.citable:
                 continue
             rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
-            text = p.text[s.start - p.start : s.end - p.start]
+            text = sentence_text(p, s)
             lex = float(lexical[number]) / top_lexical
             fits = 0.1 if wants and find_answer(wants, question, text) else 0.0
             named_source = 0.1 if p.source in sources else 0.0
@@ -145,29 +160,80 @@ class ExtractiveBackend:
                 chosen.append(c)
         return chosen
 
-    def _misattribution(self, evidence: Evidence, speaker: str, candidates: list[Candidate]) -> Answer | None:
-        """ "Why did X say Y?" when someone else said Y: name the real speaker instead of refusing."""
-        best = candidates[0]
-        other = speaker_of(best.text, best.passage.text)
-        if best.cosine < 0.55 or not other or speaker.split()[-1].lower() in other.lower():
+    def _misattribution(
+        self, evidence: Evidence, speaker: str, candidates: list[Candidate], own: list[Candidate]
+    ) -> Answer | None:
+        """ "Why did X say Y?" when the corpus attributes Y to someone else: name the real speaker.
+
+        It fires only when the best match is strong, attributed to another speaker, and clearly
+        better than anything the corpus attributes to X.
+        """
+        index, best = evidence.index, candidates[0]
+        others = [index.attributions[i] for i in index.said_in.get(best.number, [])]
+        others = [a for a in others if not speakers_match(a.speaker, speaker)]
+        strong = best.cosine >= 0.55 or _claim_coverage(evidence.question, speaker, best.text) >= 0.7
+        if not strong or not others or (own and own[0].score >= self.settings.near_ratio * best.score):
             return None
-        citation = cite(1, best.passage, best.sentence, evidence.index)
-        text = (
-            f"The corpus does not report {speaker} saying this; it attributes it to {other} [1].\n"
-            f"{citation.quote} [1]"
+        real = others[0]
+        citations = [cite(1, best.passage, best.sentence, index)]
+        intro = self._introduction(index, real.speaker, best)
+        marks = "[1]" if intro is None else "[1] [2]"
+        if intro is not None:
+            citations.append(cite(2, intro.passage, intro.sentence, index))
+        text = f"{CORPUS_NOTE} report {speaker} saying this.\n{real.speaker} said it {marks}.\n" + "\n".join(
+            f"{c.quote} [{c.n}]" for c in citations
         )
-        return Answer(
-            question=evidence.question, answer=text, answerable=True, citations=[citation], backend=self.name
-        )
+        return self._answer(evidence.question, text, citations)
+
+    def _role(self, evidence: Evidence, name: str) -> Answer | None:
+        """ "Who is X?" / "What is X's role?": the role the text gives X, cited where it gives it."""
+        index = evidence.index
+        for i in index.attributions_of(name):
+            a = index.attributions[i]
+            where = next(
+                (n for n in index.sentences_of(i) if a.role and a.role in index.sentence_text(n)), None
+            )
+            if where is None:
+                continue
+            p, s = index.sentence(where)
+            citation = cite(1, p, s, index)
+            text = f"{a.speaker}: {a.role} [1].\n{citation.quote} [1]"
+            return self._answer(evidence.question, text, [citation])
+        return None
+
+    def _speaker_lead(self, index: Index, first: Candidate, citations: list[Citation]) -> str:
+        """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full."""
+        said = [index.attributions[i] for i in index.said_in.get(first.number, [])]
+        if not said:
+            return ""
+        speaker = said[0].speaker
+        if speaker in citations[0].quote:
+            return f"{speaker} [1]."
+        intro = self._introduction(index, speaker, first)
+        if intro is None:
+            return ""
+        citations.append(cite(len(citations) + 1, intro.passage, intro.sentence, index))
+        return f"{speaker} [1] [{len(citations)}]."
+
+    def _introduction(self, index: Index, speaker: str, near: Candidate) -> Candidate | None:
+        """The sentence of the same document that names ``speaker`` in full, if the quote itself does not."""
+        if speaker in near.text:
+            return None
+        for pid, p in enumerate(index.passages):
+            if p.source != near.passage.source:
+                continue
+            for pos, s in enumerate(p.sentences):
+                number = index.first_sentence[pid] + pos
+                if s.citable and speaker in index.sentence_text(number):
+                    return Candidate(p, s, number, 0.0, 0.0, 0.0)
+        return None
 
     def _refusal(self, question: str, reason: str, closest: list[Candidate], index: Index) -> Answer:
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(closest, start=1)]
         text = f"{REFUSAL} ({reason[0].upper()}{reason[1:]}.)"
         if citations:
             text += "\nClosest passages:\n" + "\n".join(f"{c.quote} [{c.n}]" for c in citations)
-        return Answer(
-            question=question, answer=text, answerable=False, citations=citations, backend=self.name
-        )
+        return self._answer(question, text, citations, answerable=False)
 
 
 def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
@@ -190,6 +256,16 @@ def missing_names(names: list[str], index: Index) -> list[str]:
         if terms and not all(t in vocab for t in terms):
             missing.append(name)
     return missing
+
+
+def _claim_coverage(question: str, speaker: str, sentence: str) -> float:
+    """Share of the question's claim words (its speaker and speech verb aside) that the sentence contains."""
+    claim = (
+        set(tokens(question))
+        - set(tokens(speaker))
+        - {"say", "said", "says", "expect", "believe", "describe"}
+    )
+    return len(claim & set(tokens(sentence))) / len(claim) if claim else 0.0
 
 
 def _names_all_in(names: list[str], candidate: Candidate) -> bool:
