@@ -22,7 +22,7 @@ from chatbot.settings import Settings
 
 if TYPE_CHECKING:
     from chatbot.answer import Answer
-    from chatbot.index import Progress
+    from chatbot.index import Index, Progress
     from chatbot.pipeline import Pipeline
 
 out = Console()
@@ -76,6 +76,17 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--no-gate", action="store_true", help="report only; exit 0 even below thresholds")
     e.set_defaults(run=cmd_eval)
+
+    q = sub.add_parser("quotes", parents=[common], help="the who-said-what table")
+    q.add_argument("--speaker", help="only this speaker (a surname is enough)")
+    q.add_argument("--json", action="store_true", help="one JSON object per row")
+    q.set_defaults(run=cmd_quotes)
+
+    c = sub.add_parser("check-quote", parents=[common], help="check a quotation, paraphrase or claim")
+    c.add_argument("text", metavar="TEXT")
+    c.add_argument("--speaker", help="who the quote is attributed to")
+    c.add_argument("--json", action="store_true", help="the verdict as one JSON object")
+    c.set_defaults(run=cmd_check_quote)
 
     s = sub.add_parser("serve", parents=[common], help="start the web chat")
     s.add_argument("--host", help="interface to bind (default: 127.0.0.1, this machine only)")
@@ -223,6 +234,70 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for failure in failures:
         err.print(f"[bold red]gate:[/] {failure}")
     return 1 if failures and not args.no_gate else 0
+
+
+def fresh_index(settings: Settings) -> Index:
+    """The index without loading the embedding model when it is already fresh (rebuilt otherwise)."""
+    from chatbot.index import load, staleness
+
+    check_corpus(settings)
+    return load(settings) if staleness(settings) is None else open_pipeline(settings).index
+
+
+def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
+    from chatbot.library import quote_rows
+
+    rows = quote_rows(fresh_index(settings), args.speaker)
+    if args.json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row.__dict__, ensure_ascii=False) + "\n")
+        return 0
+    table = Table(title=f"Who said what ({len(rows)} statements)", title_justify="left", show_lines=True)
+    for col, width in (("speaker", 22), ("role", 24), ("kind", 13), ("statement", 60), ("source", 30)):
+        table.add_column(col, max_width=width, overflow="fold")
+    for r in rows:
+        where = f"{r.source}:{r.start}–{r.end}" + (f" p. {r.page}" if r.page else "")
+        table.add_row(r.speaker, r.role, r.kind.replace("_", " "), r.text, where)
+    out.print(table)
+    if not rows:
+        err.print(f"No statement is attributed to {args.speaker!r}.")
+    return 0
+
+
+VERDICT_STYLE = {
+    "exact": "green",
+    "close": "yellow",
+    "misattributed": "red",
+    "stitched": "magenta",
+    "not_found": "red",
+}
+
+
+def cmd_check_quote(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from chatbot.library import verify_quote
+
+    v = verify_quote(fresh_index(settings), args.text, args.speaker)
+    if args.json:
+        sys.stdout.write(json.dumps(asdict(v), ensure_ascii=False) + "\n")
+        return 0
+    out.print(
+        f"[bold {VERDICT_STYLE.get(v.verdict, 'white')}]{v.verdict.replace('_', ' ').upper()}[/]  {v.explanation}"
+    )
+    if v.matched:
+        where = f"{v.source}:{v.start}–{v.end}" + (f" p. {v.page}" if v.page else "")
+        out.print(f"[dim]{where}[/]  said by: {v.actual_speaker or 'the article itself'}", highlight=False)
+        out.print(f"“{v.matched}”", highlight=False)
+    if v.verdict == "close" and v.diff:
+        marks = {"=": "{}", "-": "[red strike]{}[/]", "+": "[green underline]{}[/]"}
+        out.print("Differences: " + " ".join(marks[op].format(w) for op, w in v.diff), highlight=False)
+        out.print(
+            "[dim](struck out: the corpus has it, the quote lacks it; underlined: added by the quote)[/]"
+        )
+    for f in v.fragments:
+        out.print(f" fragment: “{f['text']}”  [dim]{f['source']}:{f['start']}–{f['end']}[/]", highlight=False)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

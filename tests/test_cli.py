@@ -109,3 +109,36 @@ def test_eval_gate_fails_below_a_threshold_and_writes_reports(index_dir: Path, t
     data = json.loads((tmp_path / "reports" / "eval-extractive.json").read_text())
     assert data["metrics"]["items"] == 6 and len(data["items"]) == 6
     assert chatbot(*args, "--thresholds", str(strict), "--no-gate").returncode == 0
+
+
+def test_quotes_table_and_speaker_filter(index_dir: Path) -> None:
+    result = chatbot("quotes", "--json", "--speaker", "Casper", "--index", str(index_dir))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and {r["speaker"] for r in rows} == {"Stephen Casper"}
+    text = (ROOT / "corpus" / rows[0]["source"]).read_bytes().decode("utf-8")
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in rows if r["source"] == rows[0]["source"])
+    readable = chatbot("quotes", "--index", str(index_dir))
+    assert readable.returncode == 0 and "Who said what" in readable.stdout and "Guo Jiakun" in readable.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "verdict"),
+    [
+        ("AI doesn't need a Chernobyl moment", "Casper", "exact"),
+        ("AI doesn't need a Chernobyl moment", "Lin Yun", "misattributed"),
+        ("AI does not need a Chernobyl moment", None, "close"),
+        (
+            "The key is to find areas where sharing can reduce systemic risk. AI is a global technology",
+            None,
+            "stitched",
+        ),
+        ("Washington and Beijing signed a binding treaty banning autonomous weapons", None, "not_found"),
+    ],
+)
+def test_check_quote(index_dir: Path, text: str, speaker: str | None, verdict: str) -> None:
+    args = ["check-quote", text, "--json", "--index", str(index_dir)] + (
+        ["--speaker", speaker] if speaker else []
+    )
+    result = chatbot(*args)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["verdict"] == verdict
