@@ -183,15 +183,15 @@ def build_app(pipeline: Pipeline) -> gr.Blocks:
                 datatype=["str", "str", "str", "str", "markdown"],
                 interactive=False,
                 wrap=True,
+                column_widths=["14%", "16%", "9%", "45%", "16%"],
             )
             needle.change(lambda n: quote_table(pipeline, n), needle, table, api_visibility="private")
         with gr.Tab("Check a quote"):
             quote = gr.Textbox(label="Quotation, paraphrase or claim", lines=3)
             speaker = gr.Textbox(label="Attributed to (optional)")
+            button = gr.Button("Check", variant="primary")
             verdict = gr.HTML()
-            gr.Button("Check", variant="primary").click(
-                check, [quote, speaker], verdict, api_name="check_quote"
-            )
+            button.click(check, [quote, speaker], verdict, api_name="check_quote")
         gr.api(answer_json, api_name="answer")
         gr.api(check_json, api_name="check_quote_json")
         gr.api(quotes_json, api_name="quotes")

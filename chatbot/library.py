@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from chatbot.attribution import Attribution, speakers_match
+from chatbot.attribution import speakers_match
 from chatbot.documents import Document, load_corpus
 from chatbot.index import Index
 from chatbot.quotecheck import QuoteVerdict, check_quote
@@ -53,15 +53,6 @@ def quote_rows(index: Index, speaker: str | None = None) -> list[QuoteRow]:
         for a in index.attributions
         if speaker is None or speakers_match(a.speaker, speaker)
     ]
-
-
-def speaker_roles(attributions: list[Attribution]) -> dict[str, str]:
-    """Each speaker's role, as the text first gives it."""
-    roles: dict[str, str] = {}
-    for a in attributions:
-        if a.role and not roles.get(a.speaker):
-            roles[a.speaker] = a.role
-    return roles
 
 
 def verify_quote(index: Index, text: str, speaker: str | None = None) -> QuoteVerdict:
