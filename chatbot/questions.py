@@ -22,9 +22,9 @@ NUMBER_WORDS = (
 )
 # A number, not one that is part of a name or code ("Kimi K2.6", "Fable 5", "H200", "Tier-1").
 NUMBER_RE = re.compile(
-    rf"(?<![\w.])(?:\d[\d,.]*(?:-\d[\d,.]*)?\+?|(?:{NUMBER_WORDS}))(?![\w.]*[A-Za-z]\d)"
-    r"(?:[- ](?:billion|million|thousand|percent|%))?"
-    r"(?: (?!(?:per|of|the|and|to|a|an|in|on|at|for|by|that|which)\b)[a-z-]+){0,2}",
+    rf"(?P<n>(?<![\w.])(?:\d[\d,.]*(?:-\d[\d,.]*)?\+?|(?:{NUMBER_WORDS}))(?![\w.]*[A-Za-z]\d)"
+    r"(?:[- ](?:billion|million|thousand|percent|%))?)"
+    r"(?P<tail>(?: (?!(?:per|of|the|and|to|a|an|in|on|at|for|by|that|which)\b)[a-z-]+){0,2})",
     re.IGNORECASE,
 )
 NAME_RE = re.compile(r"\b[A-Z][\w’'.-]*[a-zA-Z](?:\s+(?:of |de |van |the )?[A-Z][\w’'.-]*[a-zA-Z])*")
@@ -100,11 +100,13 @@ QUESTION_WORDS = frozenset(
 )
 
 _DATE_Q = re.compile(
-    r"(when|(on|in|by) what (date|day|year|month)|what (date|day|year|month)|which (year|month)|by when)\b"
+    r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
 )
-_NUMBER_Q = re.compile(
-    r"(how many|how much|how long|how big|how large|what (percentage|share|number|amount|sum|price|cost|figure|"
-    r"(\w+ )?(rates?|scores?|budget|revenue)))\b"
+_NUMBER_Q = re.compile(r"\b(how many|how much|how long|how big|how large)\b")
+# "What is Project Maven's annual budget?": a what-question whose head noun is a quantity.
+_QUANTITY_Q = re.compile(
+    r"^what\b[^?]*?\b(percentage|number of|amount|sum|price|cost|figure|rates?|scores?|budget|revenue|salary|"
+    r"turnover|valuation)\b"
 )
 # "Who made up / who were": a description of people answers it; "who headed / who said": a name is needed.
 _GROUP_WHO = re.compile(r"who (made up|were|are|attended|participated|took part)\b")
@@ -150,7 +152,7 @@ def answer_type(question: str) -> str | None:
     q = question.lower().strip()
     if _DATE_Q.match(q):
         return "date"
-    if _NUMBER_Q.match(q) or re.match(r"what (\w+ ){0,3}(rates?|scores?)\b", q):
+    if _NUMBER_Q.search(q) or _QUANTITY_Q.match(q):
         return "number"
     if _GROUP_WHO.match(q):
         return "people"
@@ -199,7 +201,10 @@ def best_number(question: str, text: str) -> str | None:
 
     asked = set(tokens(question))
     best, best_overlap = None, -1
+    dates = [d.span() for d in DATE_RE.finditer(text)]
     for m in NUMBER_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in dates):
+            continue  # the "15" of "May 14 and 15" is part of a date, not a count
         before = text[: m.start()].split()[-1:] or [""]
         if re.fullmatch(r"(19|20)\d\d\b.*", m.group(0)) or m.group(0).strip().lower() in question.lower():
             continue
@@ -210,13 +215,23 @@ def best_number(question: str, text: str) -> str | None:
         )  # "activates only 13 billion ..."
         overlap = len(asked & set(tokens(context)))
         if overlap > best_overlap:
-            best, best_overlap = m.group(0).strip(), overlap
+            best, best_overlap = _with_unit(m, asked), overlap
     return best
+
+
+def _with_unit(m: re.Match[str], asked: set[str]) -> str:
+    """The number with its unit words: up to the last one the question uses, else just the first."""
+    from chatbot.index import tokens
+
+    tail = m.group("tail").split()
+    used = [i for i, w in enumerate(tail) if set(tokens(w)) & asked]
+    keep = tail[: used[-1] + 1] if used else tail[:1]
+    return " ".join([m.group("n"), *keep])
 
 
 def best_name(question: str, text: str) -> str | None:
     """A speaker next to a speech verb first, else the first name the question does not already use."""
-    asked = {w.lower().strip("’'s") for w in re.findall(r"[\w’'-]+", question)}
+    asked = {w.lower().strip("’'s") for w in re.findall(r"[\w’']+", question)}
 
     def new(name: str) -> bool:
         words = [w.lower().strip("’'s.") for w in name.split()]

@@ -76,9 +76,7 @@ class ExtractiveBackend:
             content_names, candidates[0]
         ):
             reason = "no passage is close enough to the question"
-        elif info.answer_type and not (
-            near := [c for c in near if find_answer(info.answer_type, info.text, c.text)]
-        ):
+        elif info.answer_type and not (near := self._typed(info, near, set(sources.values()))):
             reason = f"none of the closest passages gives the {info.answer_type} the question asks for"
         elif not _people_in_evidence(content_names, near or candidates[:3]):
             reason = "the closest passages do not mention the people the question is about"
@@ -88,10 +86,18 @@ class ExtractiveBackend:
         chosen = self._select(near + [c for c in candidates if c not in near], index)
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         lead = answer_lead(info, citations[0])
-        if info.answer_type == "name" and (said := self._speaker_lead(index, chosen[0], citations)):
+        if info.answer_type == "name" and (
+            said := self._speaker_lead(info.text, index, chosen[0], citations)
+        ):
             lead = said
         lines = [f"{c.quote} [{c.n}]" for c in citations]
         return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
+
+    @staticmethod
+    def _typed(info: QuestionInfo, near: list[Candidate], sources: set[str]) -> list[Candidate]:
+        """Near-best sentences that hold the kind of answer asked for; from the named source, if one is named."""
+        typed = [c for c in near if find_answer(info.answer_type or "", info.text, c.text)]
+        return [c for c in typed if c.passage.source in sources] if sources else typed
 
     def _answer(self, question: str, text: str, citations: list[Citation], answerable: bool = True) -> Answer:
         return Answer(
@@ -201,12 +207,14 @@ class ExtractiveBackend:
             return self._answer(evidence.question, text, [citation])
         return None
 
-    def _speaker_lead(self, index: Index, first: Candidate, citations: list[Citation]) -> str:
+    def _speaker_lead(self, question: str, index: Index, first: Candidate, citations: list[Citation]) -> str:
         """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full."""
         said = [index.attributions[i] for i in index.said_in.get(first.number, [])]
         if not said:
             return ""
         speaker = said[0].speaker
+        if set(name_words(speaker)) <= set(name_words(question)):
+            return ""  # the question already names this speaker: they are not the answer
         if speaker in citations[0].quote:
             return f"{speaker} [1]."
         intro = self._introduction(index, speaker, first)
