@@ -7,6 +7,7 @@ it, so fields are only ever added, never renamed. A ``Citation`` is a verbatim s
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -79,6 +80,31 @@ def cite(n: int, passage: Passage, sentence: Sentence, index: Index) -> Citation
         end=sentence.end,
         page=passage.page,
     )
+
+
+def merge(question: str, parts: list[Answer]) -> Answer:
+    """One answer from the answers to the parts of a compound question, citations renumbered in order."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for part in parts:
+        if not part.answerable:
+            lines.append(f"{CORPUS_NOTE} answer “{part.question}”")
+            continue
+        offset = len(citations)
+        citations += [c.model_copy(update={"n": c.n + offset}) for c in part.citations]
+        lines.append(_renumber(part.answer, offset))
+    return Answer(
+        question=question,
+        answer="\n".join(lines),
+        answerable=any(p.answerable for p in parts),
+        citations=citations,
+        backend=parts[0].backend,
+        timings={k: sum(p.timings.get(k, 0.0) for p in parts) for k in parts[0].timings},
+    )
+
+
+def _renumber(text: str, offset: int) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text)
 
 
 def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index) -> Runnable[str, Answer]:

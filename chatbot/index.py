@@ -31,7 +31,7 @@ from chatbot.embeddings import Embedder
 from chatbot.passages import Passage, Sentence, document_passages, sentence_text
 from chatbot.settings import Settings
 
-FORMAT = 3  # bump when splitting, records or scoring inputs change: it forces a rebuild
+FORMAT = 4  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
 
 # A stage of a long job: called with a label and a total, returns "advance by n".
@@ -126,6 +126,14 @@ def tokens(text: str) -> list[str]:
                 part = part[:-1]
             out.append(part)
     return out
+
+
+def bm25_scores(bm25: object, query: str, size: int) -> np.ndarray:
+    """BM25 scores of every document for ``query``; all zero when it has no indexable word ("Who is he?")."""
+    terms = tokens(query)
+    if not terms:
+        return np.zeros(size, dtype=np.float32)
+    return np.asarray(bm25.get_scores(terms))  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -237,7 +245,8 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
         attributions = _attributions(docs, errors)
 
         tick = progress("Embedding passages", len(passages)) if progress else None
-        pvecs = embedder.embed([p.text for p in passages], tick)
+        # The title travels with each passage: it carries the article's topic when the passage's own words do not.
+        pvecs = embedder.embed([f"{p.title}\n{p.text}" for p in passages], tick)
         tick = progress("Embedding sentences", len(sentence_texts)) if progress else None
         svecs = embedder.embed(sentence_texts, tick)
 

@@ -10,10 +10,11 @@ import re
 import time
 from collections.abc import Callable
 
-from chatbot.answer import Answer, build_chain
+from chatbot.answer import Answer, build_chain, merge
 from chatbot.backends import make_backend
 from chatbot.embeddings import Embedder
 from chatbot.index import Progress, open_index
+from chatbot.questions import split_compound
 from chatbot.retrieve import HybridRetriever, Searcher
 from chatbot.settings import Settings
 
@@ -39,7 +40,12 @@ class Pipeline:
             return Answer(
                 question=question, answer="Please type a question about the corpus.", answerable=False
             )
-        answer = self.chain.invoke(cleaned)
+        parts = split_compound(cleaned)
+        answer = (
+            self.chain.invoke(cleaned)
+            if len(parts) == 1
+            else merge(cleaned, [self.chain.invoke(p) for p in parts])
+        )
         answer.question = question if not notice else cleaned
         if notice:
             answer.answer = f"({notice}) {answer.answer}"

@@ -112,7 +112,8 @@ _QUANTITY_Q = re.compile(
 _GROUP_WHO = re.compile(r"who (made up|were|are|attended|participated|took part)\b")
 _NAME_Q = re.compile(
     r"(who|whom|which (person|official|researcher|scientist|company|organi[sz]ation|institution|firm|publication|"
-    r"outlet|newspaper|study|report|university|country|chinese researchers|researchers)|what is the name|"
+    r"outlet|newspaper|study|report|university|country|city|town|place|region|chinese researchers|researchers)|"
+    r"(in|at|from) which (city|country|town|place|region)|where|what is the name|"
     r"what (company|organi[sz]ation|firm|publication|study) )\b"
 )
 _SPEAKER_Q = re.compile(
@@ -148,8 +149,12 @@ def _role_of(question: str) -> str | None:
     return (m.group("a") or m.group("b")) if m else None
 
 
+# "According to Kelly, in which city ...?": the framing clause says where, not what, to look for.
+_FRAMING_RE = re.compile(r"^(?:according to|in|per|for) [^,?]{1,60},\s*", re.IGNORECASE)
+
+
 def answer_type(question: str) -> str | None:
-    q = question.lower().strip()
+    q = _FRAMING_RE.sub("", question.strip()).lower()
     if _DATE_Q.match(q):
         return "date"
     if _NUMBER_Q.search(q) or _QUANTITY_Q.match(q):
@@ -178,7 +183,7 @@ def _speaker(question: str) -> str | None:
     m = _SPEAKER_Q.search(question)
     if m:
         return m.group("name")
-    m = re.search(r"\baccording to (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)", question)
+    m = re.search(r"\b(?i:according to) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)", question)
     return m.group("name") if m else None
 
 
@@ -234,8 +239,8 @@ def best_name(question: str, text: str) -> str | None:
     asked = {w.lower().strip("’'s") for w in re.findall(r"[\w’']+", question)}
 
     def new(name: str) -> bool:
-        words = [w.lower().strip("’'s.") for w in name.split()]
-        return words[0] not in QUESTION_WORDS and not set(words) <= asked
+        words = [w.lower().strip("’'s.") for w in re.findall(r"[\w’']+", name)]
+        return bool(words) and words[0] not in QUESTION_WORDS and not set(words) <= asked
 
     for m in SPEAKER_RE.finditer(text):
         name = m.group("a") or m.group("b") or m.group("c")
@@ -243,10 +248,23 @@ def best_name(question: str, text: str) -> str | None:
             m.start() == 0 and name.split()[0].lower() in QUESTION_WORDS | {"it", "he", "she", "they"}
         ):
             return name
-    for m in NAME_RE.finditer(text):
-        if (m.start() > 0 or len(m.group(0).split()) > 1) and new(m.group(0)):
-            return m.group(0)
-    return None
+    agent = re.search(rf"\bby (?:the )?(?P<name>{NAME_RE.pattern})", text)  # "led ... by Scott Bessant"
+    if agent and new(agent.group("name")):
+        return agent.group("name")
+    found = [
+        re.sub(r"^(?:The|A|An|This|That|These|Its) ", "", m.group(0))
+        for m in NAME_RE.finditer(text)
+        if m.start() > 0 or " " in m.group(0)  # one capitalised word opening a sentence is not a name
+    ]
+    names = [n for n in found if n[:1].isupper() and new(n)]
+    multi = [n for n in names if " " in n]
+    single = [n for n in names if " " not in n and not DEMONYM_RE.fullmatch(n)]
+    return next(iter(multi or single), None)
+
+
+DEMONYM_RE = re.compile(
+    r"[A-Z][a-z]+(?:an|ese|ish)"
+)  # "American", "Chinese", "British": descriptions, not names
 
 
 def name_words(name: str) -> list[str]:
@@ -260,3 +278,20 @@ def name_words(name: str) -> list[str]:
         if part[:1].isupper() or any(ch.isdigit() for ch in part):
             words.append(part.lower())
     return words
+
+
+_COMPOUND_RE = re.compile(
+    r"(?:,|;)\s+and\s+(?=(?:who|whom|which|what|when|where|why|how)\b)|;\s+(?=(?:who|which|what|when|where|why|how)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_compound(question: str) -> list[str]:
+    """ "Who led X, and which official confirmed Y?" → ["Who led X?", "Which official confirmed Y?"].
+
+    Each part is answered on its own: one retrieval for two questions finds evidence for one of them.
+    """
+    parts = [p.strip(" ,;?") for p in _COMPOUND_RE.split(question) if p.strip(" ,;?")]
+    if len(parts) < 2:
+        return [question]
+    return [p[0].upper() + p[1:] + "?" for p in parts]

@@ -17,7 +17,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from chatbot.embeddings import Embedder
-from chatbot.index import Index, tokens
+from chatbot.index import Index, bm25_scores
 from chatbot.passages import Passage
 
 
@@ -52,7 +52,7 @@ class Searcher:
         dense_rank = {int(i): r for r, i in enumerate(ids[0]) if i >= 0}
         dense_score = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
 
-        lexical = self.index.bm25.get_scores(tokens(query))  # type: ignore[attr-defined]
+        lexical = bm25_scores(self.index.bm25, query, len(self.index.passages))
         top = np.argsort(-lexical)[:n]
         lexical_rank = {int(i): r for r, i in enumerate(top) if lexical[i] > 0}
 

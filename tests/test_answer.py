@@ -154,3 +154,28 @@ def test_who_said_leads_with_the_full_name_and_cites_where_it_is_given(pipeline:
     assert lead.startswith("Stephen Casper [1]")
     assert any("Stephen Casper" in c.quote for c in answer.citations)
     assert_verbatim(answer)
+
+
+def test_compound_questions_answer_each_part(pipeline: Pipeline) -> None:
+    answer = pipeline.ask(
+        "Who led the US side of the pre-summit AI talks, and which Chinese official later confirmed "
+        "that a new round of AI dialogue had been agreed?"
+    )
+    assert answer.answerable
+    assert "Bessant" in answer.answer and "Guo Jiakun" in answer.answer
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize("question", ["Who is he?", "What is it?", "?"])
+def test_questions_without_content_words_are_refused_not_crashed(pipeline: Pipeline, question: str) -> None:
+    assert not pipeline.ask(question).answerable
+
+
+def test_a_question_naming_two_sources_quotes_both(pipeline: Pipeline) -> None:
+    answer = pipeline.ask(
+        "How do TechFastForward and Kenji Kelly differ on whether a hotline can handle AI-driven military incidents?"
+    )
+    cited = {Path(c.source).name.split("-")[0] for c in answer.citations}
+    assert {"tff", "kelly"} <= cited
+    assert_verbatim(answer)

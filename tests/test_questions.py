@@ -93,3 +93,42 @@ def test_numbers_are_counts_not_names_or_dates(question: str, text: str, number:
 
 def test_a_date_inside_a_year_is_not_a_date() -> None:
     assert find_answer("date", "When will it be announced?", "announced by August 2026") == "August 2026"
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "Who led the talks, and which official confirmed the new round?",
+            ["Who led the talks?", "Which official confirmed the new round?"],
+        ),
+        ("What is X; how does it work?", ["What is X?", "How does it work?"]),
+        ("Who said it and why?", ["Who said it and why?"]),
+        (
+            "Which models from Meta and from Nvidia are mentioned?",
+            ["Which models from Meta and from Nvidia are mentioned?"],
+        ),
+    ],
+)
+def test_split_compound(question: str, parts: list[str]) -> None:
+    from chatbot.questions import split_compound
+
+    assert split_compound(question) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "name"),
+    [
+        (
+            "Who leads the talks?",
+            "The talks are led on the American side by US Treasury Secretary Scott Bessant.",
+            "US Treasury Secretary Scott Bessant",
+        ),
+        ("Who warned about it?", '"It is serious," Casper said.', "Casper"),
+        ("Who built it?", "The American firm built it.", None),
+    ],
+)
+def test_best_name(question: str, text: str, name: str | None) -> None:
+    from chatbot.questions import best_name
+
+    assert best_name(question, text) == name

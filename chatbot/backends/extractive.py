@@ -17,7 +17,7 @@ import numpy as np
 
 from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, cite
 from chatbot.attribution import speakers_match
-from chatbot.index import STOPWORDS, Index, tokens
+from chatbot.index import STOPWORDS, Index, bm25_scores, tokens
 from chatbot.passages import Passage, Sentence, sentence_text
 from chatbot.questions import QuestionInfo, analyse, find_answer, name_words
 from chatbot.settings import Settings
@@ -73,7 +73,7 @@ class ExtractiveBackend:
         elif speaker and not spoken:
             reason = f"the corpus attributes no statement to {speaker}"
         elif candidates[0].cosine < self.settings.min_evidence and not _names_all_in(
-            content_names, candidates[0]
+            content_names, candidates[:3]
         ):
             reason = "no passage is close enough to the question"
         elif info.answer_type and not (near := self._typed(info, near, set(sources.values()))):
@@ -84,6 +84,7 @@ class ExtractiveBackend:
             return self._refusal(evidence.question, reason, candidates[:3], index)
 
         chosen = self._select(near + [c for c in candidates if c not in near], index)
+        chosen = _cover_sources(chosen, candidates, set(sources.values()))
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         lead = answer_lead(info, citations[0])
         if info.answer_type == "name" and (
@@ -119,7 +120,7 @@ class ExtractiveBackend:
         """
         index, question = evidence.index, evidence.question
         cosines = index.sentence_vectors @ qv
-        lexical = index.sentence_bm25.get_scores(tokens(question))  # type: ignore[attr-defined]
+        lexical = bm25_scores(index.sentence_bm25, question, len(index.sentence_owner))
         passage_rank = {hit.passage.id: (rank, hit.dense) for rank, hit in enumerate(evidence.hits)}
         pool = {
             index.first_sentence[pid] + i
@@ -266,6 +267,17 @@ def missing_names(names: list[str], index: Index) -> list[str]:
     return missing
 
 
+def _cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set[str]) -> list[Candidate]:
+    """A question that names two sources ("How do TechFastForward and Kelly differ?") quotes each of them."""
+    if len(sources) < 2:
+        return chosen
+    for source in sorted(sources - {c.passage.source for c in chosen}):
+        best = next((c for c in ranked if c.passage.source == source), None)
+        if best is not None:
+            chosen.append(best)
+    return chosen
+
+
 def _claim_coverage(question: str, speaker: str, sentence: str) -> float:
     """Share of the question's claim words (its speaker and speech verb aside) that the sentence contains."""
     claim = (
@@ -276,9 +288,10 @@ def _claim_coverage(question: str, speaker: str, sentence: str) -> float:
     return len(claim & set(tokens(sentence))) / len(claim) if claim else 0.0
 
 
-def _names_all_in(names: list[str], candidate: Candidate) -> bool:
-    """Every name of the question occurs in this sentence: a strong match even at low cosine ("Who is Guo Jiakun?")."""
-    words = set(tokens(candidate.text))
+def _names_all_in(names: list[str], top: list[Candidate]) -> bool:
+    """Every name of the question occurs in the top sentences: a strong match even at low cosine
+    ("Who is Guo Jiakun?"; "Which models from Meta and from Nvidia are mentioned?")."""
+    words = {t for c in top for t in tokens(c.text)}
     terms = [t for n in names for w in name_words(n) for t in tokens(w)]
     return bool(terms) and all(t in words for t in terms)
 
