@@ -10,6 +10,7 @@ them triggers a rebuild instead of silently serving stale answers.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import hashlib
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -205,6 +207,16 @@ class Index:
             for start, end, number in by_place.get((a.source, a.page), []):
                 if start < a.end and a.start < end:
                     self.said_in.setdefault(number, []).append(i)
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        return sorted(self.bm25.vocab_dict)  # type: ignore[attr-defined]
+
+    def has_word(self, term: str) -> bool:
+        """Does the corpus use this word, or (for words of 5+ letters) a longer form of it ("America" → "American")?"""
+        words = self.vocabulary
+        i = bisect.bisect_left(words, term)
+        return i < len(words) and (words[i] == term or (len(term) >= 5 and words[i].startswith(term)))
 
     def sentence_text(self, number: int) -> str:
         return sentence_text(*self.sentence(number))

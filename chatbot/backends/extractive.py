@@ -258,11 +258,10 @@ def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
 
 def missing_names(names: list[str], index: Index) -> list[str]:
     """Names of which the corpus lacks a word: "Xi Jinping" is missing even though "Xi" occurs."""
-    vocab = index.bm25.vocab_dict  # type: ignore[attr-defined]
     missing = []
     for name in names:
         terms = [t for w in name_words(name) for t in tokens(w) if t not in STOPWORDS]
-        if terms and not all(t in vocab for t in terms):
+        if terms and not all(index.has_word(t) for t in terms):
             missing.append(name)
     return missing
 
