@@ -179,3 +179,29 @@ def test_a_question_naming_two_sources_quotes_both(pipeline: Pipeline) -> None:
     cited = {Path(c.source).name.split("-")[0] for c in answer.citations}
     assert {"tff", "kelly"} <= cited
     assert_verbatim(answer)
+
+
+def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(pipeline: Pipeline) -> None:
+    from chatbot.backends.extractive import Candidate, _completed
+
+    index = pipeline.index
+    number = next(
+        n
+        for n in range(len(index.sentence_owner))
+        if index.sentence_text(n).startswith("The United States does not want")
+    )
+    passage, sentence = index.sentence(number)
+    out = _completed([Candidate(passage, sentence, number, 0.5, 0.5, 0.5)], index)
+    assert [c.text[:35] for c in out] == [
+        "The United States does not want AI",
+        "It wants them because it is afraid ",
+    ]
+    plain = next(
+        n
+        for n in range(len(index.sentence_owner))
+        if index.sentence_text(n).startswith("The Chinese wanted to talk")
+    )
+    p2, s2 = index.sentence(plain)
+    assert (
+        len(_completed([Candidate(p2, s2, plain, 0.5, 0.5, 0.5)], index)) == 1
+    )  # no negation: nothing added

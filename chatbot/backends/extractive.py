@@ -11,6 +11,7 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,7 +85,7 @@ class ExtractiveBackend:
             return self._refusal(evidence.question, reason, candidates[:3], index)
 
         chosen = self._select(near + [c for c in candidates if c not in near], index)
-        chosen = _cover_sources(chosen, candidates, set(sources.values()))
+        chosen = _completed(_cover_sources(chosen, candidates, set(sources.values())), index)
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         lead = answer_lead(info, citations[0])
         if info.answer_type == "name" and (
@@ -264,6 +265,40 @@ def missing_names(names: list[str], index: Index) -> list[str]:
         if terms and not all(index.has_word(t) for t in terms):
             missing.append(name)
     return missing
+
+
+NEGATED_RE = re.compile(
+    r"\b(?:does|do|did|is|are|was|were|has|have)\s+not\b|\b(?:doesn't|don't|isn't|aren't)\b|\bnot (?:that|because)\b"
+)
+COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
+
+
+def _completed(chosen: list[Candidate], index: Index) -> list[Candidate]:
+    """Quote the sentence that completes a negation, so a quote never reads as its opposite.
+
+    "The United States does not want AI crisis-control talks because it considers China a trustworthy
+    partner." alone misleads; the article goes on: "It wants them because it is afraid of what happens...".
+    """
+    out: list[Candidate] = []
+    numbers = {c.number for c in chosen}
+    for c in chosen:
+        out.append(c)
+        following = c.number + 1
+        if (
+            NEGATED_RE.search(c.text)
+            and following not in numbers
+            and following < len(index.sentence_owner)
+            and _same_page(index.sentence(following)[0], c.passage)
+            and COMPLETION_RE.match(index.sentence_text(following))
+        ):
+            p, s = index.sentence(following)
+            out.append(Candidate(p, s, following, c.cosine, c.lexical, c.score))
+            numbers.add(following)
+    return out
+
+
+def _same_page(a: Passage, b: Passage) -> bool:
+    return (a.source, a.page) == (b.source, b.page)
 
 
 def _cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set[str]) -> list[Candidate]:
