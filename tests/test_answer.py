@@ -192,10 +192,10 @@ def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(pipeli
     )
     passage, sentence = index.sentence(number)
     out = _completed([Candidate(passage, sentence, number, 0.5, 0.5, 0.5)], index)
-    assert [c.text[:35] for c in out] == [
-        "The United States does not want AI",
-        "It wants them because it is afraid ",
-    ]
+    assert len(out) == 2
+    assert out[0].text.startswith("The United States does not want") and out[1].text.startswith(
+        "It wants them because"
+    )
     plain = next(
         n
         for n in range(len(index.sentence_owner))
