@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -44,6 +45,8 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     backend: str = "extractive"
     timings: dict[str, float] = Field(default_factory=dict)  # milliseconds per stage
+    standalone: str | None = None  # the follow-up question as retrieval saw it, when it was rewritten
+    verified: str | None = None  # generative backends: "4 of 5 claims verified", and what was removed
 
     def contract(self) -> dict[str, object]:
         """The ``ask --json`` object: exactly the documented keys, in order."""
@@ -61,12 +64,24 @@ class Evidence:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+# A conversation so far: (question, answer text) pairs, oldest first.
+History = Sequence[tuple[str, str]]
+
+
 class AnswerBackend(Protocol):
-    """Turns evidence into a cited answer. Every citation must be a verbatim span of a hit."""
+    """Turns evidence into a cited answer. Every citation must be a verbatim span of a hit.
+
+    ``stream`` yields growing partial answers (text only) and ends with the final, verified one;
+    ``condense`` rewrites a follow-up question into a standalone one before retrieval.
+    """
 
     name: str
 
     def compose(self, evidence: Evidence) -> Answer: ...
+
+    def stream(self, evidence: Evidence) -> Iterator[Answer]: ...
+
+    def condense(self, question: str, history: History) -> str: ...
 
 
 def cite(n: int, passage: Passage, sentence: Sentence, index: Index) -> Citation:
@@ -108,7 +123,10 @@ def _renumber(text: str, offset: int) -> str:
 
 
 def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index) -> Runnable[str, Answer]:
-    """question → retrieve → compose (with citations). Timings are recorded per stage."""
+    """question → retrieve → compose (with citations). ``stream`` yields partial answers, ``invoke`` the final one.
+
+    Timings are recorded per stage; ``first_ms`` is the time to the first partial answer.
+    """
 
     def retrieve(question: str) -> Evidence:
         t0 = time.perf_counter()
@@ -116,11 +134,14 @@ def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index
         qv = retriever.searcher.query_vector(question)  # cached by the search just made
         return Evidence(question, qv, hits, index, {"retrieve_ms": (time.perf_counter() - t0) * 1000})
 
-    def compose(evidence: Evidence) -> Answer:
+    def compose(evidence: Evidence) -> Iterator[Answer]:
         t0 = time.perf_counter()
-        answer = backend.compose(evidence)
-        answer.timings = {**evidence.timings, "compose_ms": (time.perf_counter() - t0) * 1000}
-        return answer
+        first: float | None = None
+        for answer in backend.stream(evidence):
+            now = (time.perf_counter() - t0) * 1000
+            first = now if first is None else first
+            answer.timings = {**evidence.timings, "first_ms": first, "compose_ms": now}
+            yield answer
 
     return RunnableLambda(retrieve).with_config(run_name="retrieve") | RunnableLambda(compose).with_config(
         run_name=backend.name

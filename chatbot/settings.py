@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CACHE = Path.home() / ".cache" / "chatbot"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHATBOT_", extra="ignore")
 
     corpus_dir: Path = Path("corpus")
+    # Uploaded documents live apart from the shipped corpus; their names carry the prefix "uploads/".
+    uploads_dir: Path = Path("uploads")
+    max_upload_mb: int = 20
     index_dir: Path = Path("index")
     model: str = "all-MiniLM-L6-v2"
     backend: str = "extractive"
@@ -40,6 +46,22 @@ class Settings(BaseSettings):
     keep_ratio: float = 0.7
 
     embed_batch: int = 32
+
+    # Generative backends. ``local``: the packaged Qwen2.5-1.5B GGUF, assembled once into llm_cache_dir.
+    llm_cache_dir: Path = CACHE / "models"
+    llm_threads: int = 2
+    llm_context: int = 2048
+    llm_max_tokens: int = 160
+    # ``openai``: any OpenAI-compatible chat endpoint; the standard OPENAI_* variables work too.
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CHATBOT_OPENAI_BASE_URL", "OPENAI_BASE_URL", "openai_base_url")
+    )
+    openai_model: str = Field(
+        default="gpt-4o-mini", validation_alias=AliasChoices("CHATBOT_OPENAI_MODEL", "OPENAI_MODEL", "openai_model")
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CHATBOT_OPENAI_API_KEY", "OPENAI_API_KEY", "openai_api_key")
+    )
 
     host: str = "127.0.0.1"
     port: int = 7860

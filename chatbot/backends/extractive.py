@@ -12,11 +12,12 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, cite
+from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, History, cite
 from chatbot.attribution import speakers_match
 from chatbot.index import STOPWORDS, Index, bm25_scores, tokens
 from chatbot.passages import Passage, Sentence, sentence_text
@@ -45,6 +46,12 @@ class ExtractiveBackend:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    def stream(self, evidence: Evidence) -> Iterator[Answer]:
+        yield self.compose(evidence)  # quoting is fast enough to arrive whole
+
+    def condense(self, question: str, history: History) -> str:
+        return question  # the pipeline's pronoun rules are all a quoting backend needs
 
     def compose(self, evidence: Evidence) -> Answer:
         index = evidence.index

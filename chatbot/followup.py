@@ -1,0 +1,55 @@
+"""Follow-up questions made standalone before retrieval ("what did he say about the Cold War?").
+
+Retrieval sees one question at a time, so a pronoun must be replaced by the person it refers
+to. The rule: a personal pronoun refers to the person the previous question asked about, or,
+failing that, the first known person the previous answer names. "Known" means a speaker in the
+index's attribution records, so "China" or "Beijing" never stand in for "he".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from chatbot.answer import History
+from chatbot.questions import analyse
+
+_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
+_POSSESSIVE = {"his", "her", "hers"}
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*[a-z](?:\s+[A-Z][\w’'.-]*[a-z])*")
+
+
+def condense(question: str, history: History, people: Collection[str]) -> str:
+    """The question with its personal pronouns replaced by the person they refer to, if one is known."""
+    if not history or not _PRONOUN.search(question):
+        return question
+    person = referent(history, people)
+    if person is None:
+        return question
+    return _PRONOUN.sub(lambda m: _replace(m.group(0), person), question)
+
+
+def referent(history: History, people: Collection[str]) -> str | None:
+    """The person a pronoun in the next question most likely means, from the latest exchange back."""
+    for question, answer in reversed(history):
+        info = analyse(question)
+        for name in [info.speaker, info.role_of, *info.names]:
+            if name and (full := _known(name, people)):
+                return full
+        for m in _NAME.finditer(answer):
+            if full := _known(m.group(0), people):
+                return full
+    return None
+
+
+def _known(name: str, people: Collection[str]) -> str | None:
+    """The full name of a known person that ``name`` is, or ends with ("Casper" → "Stephen Casper")."""
+    name = name.strip()
+    for person in people:
+        if person == name or person.endswith(" " + name) or (" " in name and name.endswith(person)):
+            return person
+    return None
+
+
+def _replace(pronoun: str, person: str) -> str:
+    return f"{person}’s" if pronoun.lower() in _POSSESSIVE and pronoun.lower() != "her" else person
