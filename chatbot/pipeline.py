@@ -62,10 +62,7 @@ class Pipeline:
         return self.backend_for(backend).condense(resolved, history) if history else resolved
 
     def ask(self, question: str, history: History = (), backend: str | None = None) -> Answer:
-        final = None
-        for final in self.stream(question, history, backend):
-            pass
-        assert final is not None
+        *_, final = self.stream(question, history, backend)
         return final
 
     def stream(self, question: str, history: History = (), backend: str | None = None) -> Iterator[Answer]:
@@ -73,7 +70,9 @@ class Pipeline:
         t0 = time.perf_counter()
         cleaned, notice = clean_question(question)
         if not cleaned:
-            yield Answer(question=question, answer="Please type a question about the corpus.", answerable=False)
+            yield Answer(
+                question=question, answer="Please type a question about the corpus.", answerable=False
+            )
             return
         chosen = self.backend_for(backend)
         standalone = self.standalone(cleaned, history, backend)

@@ -54,13 +54,16 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 160
     # ``openai``: any OpenAI-compatible chat endpoint; the standard OPENAI_* variables work too.
     openai_base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("CHATBOT_OPENAI_BASE_URL", "OPENAI_BASE_URL", "openai_base_url")
+        default=None,
+        validation_alias=AliasChoices("CHATBOT_OPENAI_BASE_URL", "OPENAI_BASE_URL", "openai_base_url"),
     )
     openai_model: str = Field(
-        default="gpt-4o-mini", validation_alias=AliasChoices("CHATBOT_OPENAI_MODEL", "OPENAI_MODEL", "openai_model")
+        default="gpt-4o-mini",
+        validation_alias=AliasChoices("CHATBOT_OPENAI_MODEL", "OPENAI_MODEL", "openai_model"),
     )
     openai_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("CHATBOT_OPENAI_API_KEY", "OPENAI_API_KEY", "openai_api_key")
+        default=None,
+        validation_alias=AliasChoices("CHATBOT_OPENAI_API_KEY", "OPENAI_API_KEY", "openai_api_key"),
     )
 
     host: str = "127.0.0.1"
