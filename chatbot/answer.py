@@ -36,6 +36,10 @@ class Citation(BaseModel):
     start: int
     end: int
     page: int | None = None
+    document: str = ""  # the index's name for the source ("uploads/…" for uploads); not in the --json contract
+
+
+CITATION_KEYS = {"n", "source", "title", "quote", "start", "end", "page"}
 
 
 class Answer(BaseModel):
@@ -50,7 +54,9 @@ class Answer(BaseModel):
 
     def contract(self) -> dict[str, object]:
         """The ``ask --json`` object: exactly the documented keys, in order."""
-        return self.model_dump(include={"question", "answer", "answerable", "citations"})
+        return self.model_dump(
+            include={"question": True, "answer": True, "answerable": True, "citations": {"__all__": CITATION_KEYS}}
+        )
 
 
 @dataclass
@@ -88,12 +94,13 @@ def cite(n: int, passage: Passage, sentence: Sentence, index: Index) -> Citation
     """A citation for one sentence of a passage; the quote is cut from the indexed source text."""
     return Citation(
         n=n,
-        source=display_path(index.corpus_dir / passage.source),
+        source=display_path(index.path_of(passage.source)),
         title=passage.title,
         quote=sentence_text(passage, sentence),
         start=sentence.start,
         end=sentence.end,
         page=passage.page,
+        document=passage.source,
     )
 
 

@@ -181,13 +181,26 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     pipeline = open_pipeline(settings)
     for question in args.questions:
-        answer = pipeline.ask(question)
         if args.json:
+            answer = pipeline.ask(question)
             sys.stdout.write(json.dumps(answer.contract(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         else:
-            print_answer(answer)
+            print_answer(streamed(pipeline, question))
     return 0
+
+
+def streamed(pipeline: Pipeline, question: str) -> Answer:
+    """The final answer; a generated draft is shown live meanwhile (on a terminal), then replaced."""
+    from rich.live import Live
+    from rich.text import Text
+
+    answer = None
+    with Live(Text(""), console=out, transient=True, refresh_per_second=8) as live:
+        for answer in pipeline.stream(question):
+            live.update(Text(answer.answer + " …", style="dim"))
+    assert answer is not None
+    return answer
 
 
 def print_answer(answer: Answer) -> None:
@@ -201,7 +214,8 @@ def print_answer(answer: Answer) -> None:
         where = f"{c.source}, characters {c.start}–{c.end}" + (f", page {c.page}" if c.page else "")
         out.print(f" [bold][{c.n}][/] {c.title}", highlight=False)
         out.print(f"     [dim]{where}[/]", highlight=False, soft_wrap=True)
-    out.print(f"[dim]{answer.timings.get('total_ms', 0):.0f} ms[/]")
+    checked = f" · {answer.verified}" if answer.verified else ""
+    out.print(f"[dim]{answer.timings.get('total_ms', 0):.0f} ms{checked}[/]", highlight=False)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,12 +4,15 @@ Offsets are the product's promise: a citation's quote must equal the source text
 its offsets. So we never normalise the text we index. Text files are decoded byte for
 byte (no newline translation); HTML keeps its raw text, with tags treated as holes; a
 PDF's offsets refer to pypdf's extraction of each page, which is deterministic.
-A file that cannot be read is reported and skipped; it never stops ingestion.
+A file that cannot be read is reported and skipped; it never stops ingestion. Every file
+passes ``intake`` first: its size is checked before it is read, its type is sniffed from
+its bytes, and a second copy of the same content is reported as a duplicate, not indexed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tomllib
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot.furniture import Span, content_spans
+from chatbot.intake import Rejected, read_limited, sniff
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 SOURCES_FILE = "sources.toml"
@@ -59,8 +63,8 @@ class LoadError:
     reason: str
 
 
-class UnreadableFile(Exception):
-    """Raised with a reason a user can act on."""
+class UnreadableFile(Rejected):
+    """Raised with a reason a user can act on (an ``intake.Rejected``, so uploads and the corpus share reasons)."""
 
 
 def display_path(path: Path) -> str:
@@ -97,30 +101,55 @@ def read_metadata(folder: Path) -> dict[str, SourceMeta]:
     }
 
 
-def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
-    """Load every file of a corpus folder; unreadable files become errors, not exceptions."""
+def max_file_bytes(max_file_mb: float | None = None) -> int:
+    """The per-file size limit in bytes: the argument, else the ``max_file_mb`` setting."""
+    if max_file_mb is None:
+        from chatbot.settings import Settings
+
+        max_file_mb = Settings().max_file_mb
+    return int(max_file_mb * 1_000_000)
+
+
+def load_corpus(folder: Path, max_file_mb: float | None = None) -> tuple[list[Document], list[LoadError]]:
+    """Load every file of a corpus folder; unreadable files become errors, not exceptions.
+
+    A file whose content equals an earlier file's (same SHA-256) is reported and not loaded twice.
+    """
     meta = read_metadata(folder)
+    limit = max_file_bytes(max_file_mb)
+    root = folder.resolve()
     docs, errors = [], []
+    first_with: dict[str, str] = {}  # content hash -> the name it was loaded under
     for path in corpus_files(folder):
+        name = path.relative_to(folder).as_posix()
         try:
-            name = path.relative_to(folder).as_posix()
-            docs.append(load_document(path, name, meta.get(name, SourceMeta())))
+            if not path.resolve().is_relative_to(root):
+                raise UnreadableFile("a link to a file outside the corpus folder; not followed")
+            doc = load_document(path, name, meta.get(name, SourceMeta()), limit)
         except UnreadableFile as exc:
             errors.append(LoadError(path, str(exc)))
+            continue
+        if doc.sha256 in first_with:
+            errors.append(
+                LoadError(path, f"duplicate of {first_with[doc.sha256]} (same content); indexed once")
+            )
+            continue
+        first_with[doc.sha256] = name
+        docs.append(doc)
     return docs, errors
 
 
-def load_document(path: Path, name: str, meta: SourceMeta | None = None) -> Document:
+def load_document(
+    path: Path, name: str, meta: SourceMeta | None = None, max_bytes: int | None = None
+) -> Document:
+    """One file as a ``Document``; ``UnreadableFile`` says why not. ``max_bytes`` defaults to the setting."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}") from exc
-    if not data.strip():
-        raise UnreadableFile("empty file")
-    suffix = path.suffix.lower()
-    pages = _pdf_pages(path) if suffix == ".pdf" else [_text_page(data, html=suffix in (".html", ".htm"))]
-    if not any(_has_words(p) for p in pages):
-        raise UnreadableFile("no extractable text (an image-only PDF needs OCR first)")
+        data = read_limited(path, max_file_bytes() if max_bytes is None else max_bytes)
+        pages = parse_pages(data, path.suffix.lower())
+    except UnreadableFile:
+        raise
+    except Rejected as exc:
+        raise UnreadableFile(exc.reason) from exc
     return Document(
         path=path,
         name=name,
@@ -130,13 +159,28 @@ def load_document(path: Path, name: str, meta: SourceMeta | None = None) -> Docu
     )
 
 
+def parse_pages(data: bytes, suffix: str) -> list[Page]:
+    """The pages of a file's bytes, read as the format its extension names; ``Rejected`` if unusable."""
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    pdf = suffix.lower() == ".pdf"
+    pages = _pdf_pages(data) if pdf else [_text_page(data, html=suffix.lower() in (".html", ".htm"))]
+    if not any(_has_words(p) for p in pages):
+        raise UnreadableFile(
+            "no extractable text (an image-only or scanned PDF needs OCR first)"
+            if pdf
+            else "no text to index (only markup, page furniture or symbols)"
+        )
+    return pages
+
+
 def _text_page(data: bytes, html: bool) -> Page:
-    if b"\x00" in data:
-        raise UnreadableFile("binary content (NUL bytes) in a text file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8") from exc
+    kind, encoding = sniff(data)
+    if kind == "pdf":
+        raise UnreadableFile("a PDF file with a text extension; rename it to .pdf")
+    if encoding != "utf-8":  # citations promise offsets into the file read as UTF-8
+        raise UnreadableFile(f"not valid UTF-8: it looks like {encoding} text; re-save the file as UTF-8")
+    text = data.decode("utf-8")
     holes = _html_markup(text) if html else []
     return Page(number=None, text=text, content=content_spans(text, holes))
 
@@ -152,20 +196,31 @@ def _html_markup(text: str) -> list[Span]:
     return [m.span() for m in _MARKUP_RE.finditer(text)]
 
 
-def _pdf_pages(path: Path) -> list[Page]:
+def _pdf_pages(data: bytes) -> list[Page]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableFile("corrupt PDF: no %PDF header (another kind of file named .pdf?)")
+    if b"%%EOF" not in data[-2048:]:
+        raise UnreadableFile("truncated PDF: no end-of-file marker (an incomplete download or copy?)")
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise UnreadableFile("encrypted PDF")
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise UnreadableFile("encrypted PDF: it needs a password; save an unprotected copy")
         texts = [page.extract_text() or "" for page in reader.pages]
     except UnreadableFile:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableFile(f"corrupt or truncated PDF: {exc}") from exc
+    except Exception as exc:  # pypdf raises many types on hostile input; all mean "cannot read this PDF"
+        raise UnreadableFile(f"corrupt PDF: {str(exc)[:200] or type(exc).__name__}") from exc
     return [Page(number=i, text=t, content=content_spans(t)) for i, t in enumerate(texts, start=1)]
+
+
+def _opens_without_password(reader: object) -> bool:
+    """A PDF with only an owner password (printing or copying restricted) opens with the empty one."""
+    try:
+        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
+    except Exception:
+        return False
 
 
 def _has_words(page: Page) -> bool:

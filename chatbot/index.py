@@ -20,7 +20,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -29,12 +29,14 @@ import numpy as np
 
 from chatbot.attribution import Attribution, extract, from_records, speakers_match, to_records
 from chatbot.documents import Document, LoadError, corpus_fingerprint, load_corpus
+from chatbot.embedcache import EmbeddingCache
 from chatbot.embeddings import Embedder
 from chatbot.passages import Passage, Sentence, document_passages, sentence_text
 from chatbot.settings import Settings
 
 FORMAT = 4  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
+UPLOADS = "uploads/"  # name prefix of documents from the uploads folder
 
 # A stage of a long job: called with a label and a total, returns "advance by n".
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -192,6 +194,13 @@ class Index:
     sentence_owner: list[tuple[int, int]] = field(default_factory=list)  # sentence -> (passage, position)
     first_sentence: list[int] = field(default_factory=list)  # passage -> its first sentence number
     said_in: dict[int, list[int]] = field(default_factory=dict)  # sentence -> attributions overlapping it
+    uploads_dir: Path | None = None
+
+    def path_of(self, name: str) -> Path:
+        """Where a document of this index lives: the corpus folder, or the uploads folder for ``uploads/…``."""
+        if name.startswith(UPLOADS) and self.uploads_dir:
+            return self.uploads_dir / name.removeprefix(UPLOADS)
+        return self.corpus_dir / name
 
     def __post_init__(self) -> None:
         for p in self.passages:
@@ -248,19 +257,21 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
     builds = root / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     with _lock(root):
-        files = corpus_fingerprint(settings.corpus_dir)
-        docs, errors = load_corpus(settings.corpus_dir)
+        files = corpus_state(settings)
+        docs, errors = load_all(settings.corpus_dir, settings.uploads_dir)
         passages = [p for doc in docs for p in document_passages(doc, settings.passage_chars)]
         for i, p in enumerate(passages):
             p.id = i
         sentence_texts = [sentence_text(p, s) for p in passages for s in p.sentences]
         attributions = _attributions(docs, errors)
 
-        tick = progress("Embedding passages", len(passages)) if progress else None
         # The title travels with each passage: it carries the article's topic when the passage's own words do not.
-        pvecs = embedder.embed([f"{p.title}\n{p.text}" for p in passages], tick)
-        tick = progress("Embedding sentences", len(sentence_texts)) if progress else None
-        svecs = embedder.embed(sentence_texts, tick)
+        passage_texts = [f"{p.title}\n{p.text}" for p in passages]
+        cache = EmbeddingCache(root / "embed-cache", settings.model)
+        tick = progress("Embedding passages", cache.misses(passage_texts)) if progress else None
+        pvecs = cache.embed(embedder, passage_texts, tick)
+        tick = progress("Embedding sentences", cache.misses(sentence_texts)) if progress else None
+        svecs = cache.embed(embedder, sentence_texts, tick)
 
         build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         tmp = builds / f".tmp-{build_id}-{os.getpid()}"
@@ -304,11 +315,35 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
             final = builds / build_id
             tmp.rename(final)
             _atomic_write(root / CURRENT, build_id + "\n")
+            cache.save()
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _prune(builds, keep=build_id)
     return final
+
+
+def corpus_state(settings: Settings) -> dict[str, str]:
+    """Every indexed file's digest: the shipped corpus, then the uploads under the prefix ``uploads/``."""
+    files = corpus_fingerprint(settings.corpus_dir)
+    if settings.uploads_dir and settings.uploads_dir.is_dir():
+        files |= {UPLOADS + k: v for k, v in corpus_fingerprint(settings.uploads_dir).items()}
+    return files
+
+
+def load_all(corpus_dir: Path, uploads_dir: Path | None) -> tuple[list[Document], list[LoadError]]:
+    """The shipped corpus plus the user's uploads; an upload that repeats a loaded document is skipped."""
+    docs, errors = load_corpus(corpus_dir)
+    if uploads_dir and uploads_dir.is_dir():
+        seen = {d.sha256: d.name for d in docs}
+        more, problems = load_corpus(uploads_dir)
+        errors += problems
+        for d in more:
+            if d.sha256 in seen:
+                errors.append(LoadError(d.path, f"same content as {seen[d.sha256]}; indexed once"))
+                continue
+            docs.append(replace(d, name=UPLOADS + d.name))
+    return docs, errors
 
 
 def _attributions(docs: list[Document], errors: list[LoadError]) -> list[Attribution]:
@@ -333,11 +368,10 @@ def _passage_record(p: Passage) -> dict[str, object]:
 
 
 def _write_faiss(vectors: np.ndarray, path: Path) -> None:
-    import faiss
+    """Exact below ``vectors.EXACT_LIMIT`` passages, IVF with a recall-tuned nprobe above it."""
+    from chatbot import vectors as vector_index
 
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(vectors)
-    faiss.write_index(index, str(path))
+    vector_index.save(vector_index.build(vectors), path)
 
 
 def _write_bm25(corpus_tokens: list[list[str]], folder: Path) -> None:
@@ -411,9 +445,16 @@ def read_manifest(folder: Path) -> Manifest:
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         data["documents"] = [DocumentInfo(**d) for d in data.get("documents", [])]
-        return Manifest(**data)
-    except (OSError, ValueError, TypeError) as exc:
+        manifest = Manifest(**data)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
         raise IndexProblem(f"unreadable manifest in {folder}: {exc}") from exc
+    for name in ("format", "dim", "passages", "sentences", "attributions", "passage_chars"):
+        value = getattr(manifest, name)
+        if type(value) is not int or value < 0:
+            raise IndexProblem(f"unreadable manifest in {folder}: {name} is {value!r}, not a count")
+    if not isinstance(manifest.files, dict) or not isinstance(manifest.model, str):
+        raise IndexProblem(f"unreadable manifest in {folder}: files or model malformed")
+    return manifest
 
 
 def staleness(settings: Settings) -> str | None:
@@ -428,17 +469,21 @@ def staleness(settings: Settings) -> str | None:
         return f"index was built with model {manifest.model!r}, settings ask for {settings.model!r}"
     if manifest.passage_chars != settings.passage_chars:
         return "passage size changed"
-    files = corpus_fingerprint(settings.corpus_dir)
+    files = corpus_state(settings)
     if manifest.fingerprint != fingerprint(files, settings):
         changed = sorted(set(files.items()) ^ set(manifest.files.items()))
-        return "corpus changed: " + ", ".join(sorted({name for name, _ in changed}))
+        names = sorted({name for name, _ in changed})
+        gone = [n for n in names if n not in files]
+        note = f" (missing from the corpus folder: {', '.join(gone)})" if gone else ""
+        return "corpus changed: " + ", ".join(names) + note
     return None
 
 
 def load(settings: Settings, expected_dim: int | None = None) -> Index:
     """Load the current index, checking that its parts agree with each other and the manifest."""
     import bm25s
-    import faiss
+
+    from chatbot import vectors as vector_index
 
     folder = current_build(settings.index_dir)
     if folder is None:
@@ -448,7 +493,7 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         passages = [
             _passage_from(json.loads(line)) for line in (folder / "passages.jsonl").open(encoding="utf-8")
         ]
-        vectors = faiss.read_index(str(folder / "passages.faiss"))
+        vectors = vector_index.load(folder / "passages.faiss")
         sentences = np.load(folder / "sentences.npy", allow_pickle=False)
         bm25 = bm25s.BM25.load(str(folder / "bm25"), allow_pickle=False)
         sentence_bm25 = bm25s.BM25.load(str(folder / "bm25_sentences"), allow_pickle=False)
@@ -458,6 +503,11 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
     except Exception as exc:  # any damaged part means the whole build is unusable
         raise IndexProblem(f"damaged index in {folder}: {exc}") from exc
     problems = []
+    if manifest.format != FORMAT or manifest.model != settings.model:
+        problems.append(
+            f"built as format {manifest.format} with model {manifest.model!r}; "
+            f"this version needs format {FORMAT} and settings ask for {settings.model!r}"
+        )
     if len(said) != manifest.attributions:
         problems.append(f"{manifest.attributions} attributions in the manifest, {len(said)} records")
     if len(passages) != manifest.passages or vectors.ntotal != manifest.passages:
@@ -470,11 +520,25 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         )
     if vectors.d != manifest.dim or (expected_dim and manifest.dim != expected_dim):
         problems.append(f"vector dimension {vectors.d}, manifest {manifest.dim}, model {expected_dim}")
+    if sentences.dtype != np.float32:
+        problems.append(f"sentence vectors are {sentences.dtype}, not float32")
+    if not problems and not (np.isfinite(sentences).all() and _finite_sample(vectors)):
+        problems.append("vectors hold NaN or infinite values")
     if problems:
         raise IndexProblem(f"inconsistent index in {folder}: " + "; ".join(problems))
     return Index(
-        folder, settings.corpus_dir, manifest, passages, vectors, sentences, bm25, sentence_bm25, said
-    )
+        folder, settings.corpus_dir, manifest, passages, vectors, sentences, bm25, sentence_bm25, said,
+        uploads_dir=settings.uploads_dir,
+    )  # fmt: skip
+
+
+def _finite_sample(vectors: object, n: int = 4096) -> bool:
+    """The first ``n`` passage vectors are finite (all of them for a small corpus; bounded memory for a big one)."""
+    try:
+        sample = vectors.reconstruct_n(0, min(n, vectors.ntotal))  # type: ignore[attr-defined]
+        return bool(np.isfinite(sample).all())
+    except Exception:  # an index type that cannot reconstruct: nothing to check here
+        return True
 
 
 def _passage_from(record: dict) -> Passage:
@@ -485,12 +549,12 @@ def _passage_from(record: dict) -> Passage:
 def open_index(settings: Settings, embedder: Embedder, progress: Progress | None = None,
                notify: Callable[[str], None] | None = None) -> Index:  # fmt: skip
     """The index for these settings: loaded if fresh, rebuilt (and then loaded) if not."""
-    reason = staleness(settings)
-    if reason is None:
-        try:
+    try:
+        reason = staleness(settings)
+        if reason is None:
             return load(settings, embedder.dim)
-        except IndexProblem as exc:
-            reason = str(exc)
+    except IndexProblem as exc:  # damaged or mismatched: never used, rebuilt
+        reason = str(exc)
     if notify:
         notify(f"Building the index ({reason}).")
     build(settings, embedder, progress)

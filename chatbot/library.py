@@ -12,8 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from chatbot.attribution import speakers_match
-from chatbot.documents import Document, load_corpus
-from chatbot.index import Index
+from chatbot.documents import Document
+from chatbot.index import Index, load_all
 from chatbot.quotecheck import QuoteVerdict, check_quote
 
 
@@ -60,13 +60,14 @@ def verify_quote(index: Index, text: str, speaker: str | None = None) -> QuoteVe
 
 
 def corpus_documents(index: Index) -> list[Document]:
-    return _documents(index.corpus_dir.resolve(), index.manifest.fingerprint)
+    uploads = index.uploads_dir.resolve() if index.uploads_dir else None
+    return _documents(index.corpus_dir.resolve(), uploads, index.manifest.fingerprint)
 
 
 @cache
-def _documents(corpus_dir: Path, fingerprint: str) -> list[Document]:
+def _documents(corpus_dir: Path, uploads_dir: Path | None, fingerprint: str) -> list[Document]:
     """Loaded once per corpus state (the fingerprint changes whenever a file does)."""
-    docs, _ = load_corpus(corpus_dir)
+    docs, _ = load_all(corpus_dir, uploads_dir)
     return docs
 
 

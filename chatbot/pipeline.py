@@ -22,7 +22,11 @@ from chatbot.retrieve import HybridRetriever, Searcher
 from chatbot.settings import Settings
 
 MAX_QUESTION_CHARS = 2000
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0/C1 controls and lone surrogates (the tokenizer cannot encode them) become spaces; bidi
+# overrides and zero-width characters, which only disguise text, are dropped.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_MARKER_RE = re.compile(r"\[\d+\]")
 _PERSON_RE = re.compile(r"[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+)+")
 
 
@@ -31,12 +35,20 @@ class Pipeline:
                  notify: Callable[[str], None] | None = None) -> None:  # fmt: skip
         self.settings = settings
         self.embedder = Embedder(settings.model, settings.embed_batch)
-        self.index = open_index(settings, self.embedder, progress, notify)
-        self.searcher = Searcher(self.index, self.embedder, settings.candidates, settings.rrf_k)
-        self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
         self.backend = self.backend_for(settings.backend)
+        self.refresh(progress, notify)
+
+    def refresh(self, progress: Progress | None = None, notify: Callable[[str], None] | None = None) -> None:
+        """Bring the index up to date with the folders (after an upload, say) and swap it in.
+
+        Questions already in flight finish on the old index; the swap is one assignment each.
+        """
+        index = open_index(self.settings, self.embedder, progress, notify)
+        searcher = Searcher(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
+        self.retriever = HybridRetriever(searcher=searcher, k=self.settings.k)
+        self.index, self.searcher = index, searcher
         self.chain = build_chain(self.retriever, self.backend, self.index)
 
     @property
@@ -93,8 +105,13 @@ class Pipeline:
 
 
 def clean_question(question: str) -> tuple[str, str]:
-    """Strip control characters and collapse whitespace; cut overlong input, saying so."""
-    text = " ".join(_CONTROL_RE.sub(" ", question).split())
+    """Strip control characters and collapse whitespace; cut overlong input, saying so.
+
+    Input with no word besides citation markers ("[1]", "?", "🤖") cleans to "": there is nothing to ask.
+    """
+    text = " ".join(_CONTROL_RE.sub(" ", _INVISIBLE_RE.sub("", question)).split())
+    if not re.search(r"\w", _MARKER_RE.sub("", text)):
+        return "", ""
     if len(text) > MAX_QUESTION_CHARS:
         return text[
             :MAX_QUESTION_CHARS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CACHE = Path.home() / ".cache" / "chatbot"
@@ -19,8 +19,11 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Path("corpus")
     # Uploaded documents live apart from the shipped corpus; their names carry the prefix "uploads/".
-    uploads_dir: Path = Path("uploads")
+    # Unset: the folder "uploads" beside the index folder, so each index has its own. None: no uploads.
+    uploads_dir: Path | None = None
     max_upload_mb: int = 20
+    # Any corpus file over this size is refused (checked before it is read), with a reason.
+    max_file_mb: int = 50
     index_dir: Path = Path("index")
     model: str = "all-MiniLM-L6-v2"
     backend: str = "extractive"
@@ -52,6 +55,13 @@ class Settings(BaseSettings):
     llm_threads: int = 2
     llm_context: int = 2048
     llm_max_tokens: int = 160
+    # The prompt shows the best llm_sentences evidence sentences (not whole passages: prefill is the
+    # cost on a CPU), each cut to llm_sentence_chars. With llm_gate, the extractive composer's
+    # evidence checks run first: when they refuse (or correct a misattribution) no text is generated.
+    llm_sentences: int = 6
+    llm_sentence_chars: int = 320
+    llm_gate: bool = True
+    llm_timeout: float = 120.0  # seconds, for the openai backend's requests
     # ``openai``: any OpenAI-compatible chat endpoint; the standard OPENAI_* variables work too.
     openai_base_url: str | None = Field(
         default=None,
@@ -68,3 +78,9 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 7860
+
+    @model_validator(mode="after")
+    def _uploads_beside_index(self) -> Settings:
+        if "uploads_dir" not in self.model_fields_set:
+            self.uploads_dir = self.index_dir.parent / "uploads"
+        return self

@@ -26,6 +26,17 @@ def pipeline(corpus_settings: Settings) -> Pipeline:
     return Pipeline(corpus_settings)
 
 
+@pytest.fixture(scope="module")
+def own_pipeline(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """The shipped corpus in an index (and uploads folder) of its own, for tests that upload.
+
+    It reuses the session index's embedding cache, so building it embeds nothing.
+    """
+    root = tmp_path_factory.mktemp("own")
+    shutil.copytree(pipeline.settings.index_dir / "embed-cache", root / "index" / "embed-cache")
+    return Pipeline(Settings(corpus_dir=CORPUS, index_dir=root / "index"))
+
+
 def write_pdf(path: Path, pages: list[list[str]]) -> Path:
     """A real PDF, one list of lines per page, drawn with reportlab."""
     from reportlab.lib.pagesizes import A4

@@ -1,0 +1,250 @@
+"""Verification of a generated answer: every sentence must carry a citation that backs it.
+
+``parse`` splits the model's text into sentences and their ``[n]`` marks; ``verify`` keeps a
+sentence only when it cites at least one of the sentences actually shown to the model and the
+support checker finds the claim backed by the cited text. Marks naming a sentence that was not
+shown are dropped; a citation that neither backs the claim alone nor is needed with the others
+is dropped too. Sentences the prompt marked as instructions (prompt-injection text in a source)
+never count as support unless the question asks about the text itself. ``render`` writes the
+kept sentences back with citations renumbered in order of first use.
+
+The refusal phrase of the prompt, and the usual ways a small model words it ("the data does
+not mention..."), are notes, not claims: they are never cited, and an answer with only notes is
+a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from chatbot.prompts import REFUSAL_PHRASE
+from chatbot.support import SupportChecker
+
+_MARK_RE = re.compile(
+    r"\s*[\[【]\s*(?:sentences?\s*)?(\d+(?:\s*(?:,|;|and|-|–)\s*\d+)*)\s*[\]】]", re.IGNORECASE
+)
+_SPLIT_RE = re.compile(
+    r"\n+|(?<=[.!?])\s+(?=[A-Z0-9\"“‘(\[])|(?<=[.!?][\"”’)])\s+(?=[A-Z0-9\"“‘(\[])|(?<=[\]】])\s*(?=[A-Z\"“‘(])"
+)
+_BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_REFUSAL_RE = re.compile(
+    r"not in the sources|(?:data|sentences|sources|text|passages|context)\s+(?:does|do)\s*(?:not|n't)\s+"
+    r"(?:answer|say|mention|contain|provide|state|specify|include)|\bno information\b|\bi (?:do not|don't) know\b|"
+    r"\bnot (?:mentioned|stated|specified|provided)\b|\bcannot be (?:answered|determined)\b",
+    re.IGNORECASE,
+)
+# Text that speaks to an AI rather than to a reader: prompt injection planted in a document.
+INSTRUCTION_RE = re.compile(
+    r"\b(?:ignore|disregard|forget)\b.{0,30}\b(?:instructions?|prompts?|rules)\b|\bsystem prompt\b|"
+    r"\b(?:as an ai|ai assistants?|language models?)\b.{0,40}\b(?:must|should|say|tell|answer)\b|"
+    r"^\s*(?:say|tell|answer|respond|reply|write) (?:that|the|to)\b",
+    re.IGNORECASE,
+)
+ABOUT_TEXT_RE = re.compile(
+    r"\b(?:instructions?|note|notes|document|text|message|written|writes|wrote|guest book|injected?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Claim:
+    text: str  # the sentence without its citation marks
+    numbers: list[int]  # citation numbers as the model wrote them
+
+
+@dataclass
+class Checked:
+    claim: Claim
+    cited: list[int] = field(default_factory=list)  # shown sentences that back it, after pruning
+    dropped: list[int] = field(default_factory=list)  # marks naming no shown sentence
+    reason: str = ""  # why it was removed: "uncited", "unsupported", "instruction"; "" if kept
+    repaired: bool = False  # kept with other citations than the model gave
+
+
+@dataclass
+class Verification:
+    checked: list[Checked]
+    refusal: bool  # the model gave the refusal phrase (or a close wording of it)
+
+    @property
+    def kept(self) -> list[Checked]:
+        return [c for c in self.checked if not c.reason]
+
+    @property
+    def removed(self) -> list[Checked]:
+        return [c for c in self.checked if c.reason]
+
+    def summary(self) -> str:
+        """ "2 of 3 claims verified; 1 unsupported sentence removed; citation [9] was not shown, dropped"."""
+        parts = [f"{len(self.kept)} of {len(self.checked)} claims verified"]
+        for reason, label in (
+            ("unsupported", "unsupported"),
+            ("uncited", "uncited"),
+            ("instruction", "instruction-citing"),
+        ):
+            n = sum(c.reason == reason for c in self.checked)
+            if n:
+                parts.append(f"{n} {label} sentence{'s' * (n > 1)} removed")
+        fixed = sum(c.repaired for c in self.kept)
+        if fixed:
+            parts.append(f"{fixed} citation{'s' * (fixed > 1)} corrected or added")
+        bad = sorted({n for c in self.checked for n in c.dropped})
+        if bad:
+            marks = ", ".join(f"[{n}]" for n in bad)
+            parts.append(f"citation{'s' * (len(bad) > 1)} {marks} not shown to the model, dropped")
+        return "; ".join(parts)
+
+
+def is_refusal(sentence: str) -> bool:
+    return bool(_REFUSAL_RE.search(sentence)) or REFUSAL_PHRASE.lower() in sentence.lower()
+
+
+def is_instruction(sentence: str) -> bool:
+    return bool(INSTRUCTION_RE.search(sentence))
+
+
+def asks_about_text(question: str) -> bool:
+    """The question is about what a document says or instructs, so its instructions are the subject."""
+    return bool(ABOUT_TEXT_RE.search(question))
+
+
+def numbers(mark: str) -> list[int]:
+    """ "1, 2" → [1, 2]; "2-4" → [2, 3, 4] (short ranges only)."""
+    out: list[int] = []
+    for part in re.split(r"\s*(?:,|;|and)\s*", mark):
+        bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x.strip().isdigit()]
+        if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= 5:
+            out.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            out.extend(bounds)
+    return list(dict.fromkeys(out))
+
+
+def parse(text: str) -> tuple[list[Claim], bool]:
+    """The claims of a generated answer, and whether it contains the refusal phrase (or a wording of it)."""
+    claims: list[Claim] = []
+    refusal = False
+    for piece in _SPLIT_RE.split(text.strip()):
+        marks = [n for m in _MARK_RE.finditer(piece) for n in numbers(m.group(1))]
+        body = _BULLET_RE.sub("", _MARK_RE.sub("", piece))
+        body = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(body.split())).strip()
+        if not re.search(r"\w", body):
+            if claims and marks:  # marks alone on a line belong to the sentence before
+                claims[-1].numbers += [n for n in marks if n not in claims[-1].numbers]
+            continue
+        if is_refusal(body):
+            refusal = True
+            continue
+        claims.append(Claim(body, list(dict.fromkeys(marks))))
+    return claims, refusal
+
+
+def verify(
+    text: str,
+    units: Sequence[str],
+    checker: SupportChecker,
+    shown: int | None = None,
+    neighbours: Mapping[int, Sequence[int]] | None = None,
+    instructions: frozenset[int] = frozenset(),
+) -> Verification:
+    """Check every claim of ``text`` against the sentences it cites.
+
+    ``units`` are sentence texts numbered from 1: the first ``shown`` were shown to the model (all
+    by default), the rest are corpus sentences next to them (``neighbours`` maps a shown number to
+    itself and its neighbours, in text order). A claim its citations do not back is repaired when possible: cited
+    to the one shown sentence that backs it alone (the model miscounted), to its cited sentences
+    plus one more shown sentence (it combined two), or to its cited sentences plus their
+    neighbours (it needs the sentence before or after). Otherwise it
+    is removed. ``instructions`` are prompt-injection sentences: they back no claim.
+    """
+    shown = len(units) if shown is None else shown
+    neighbours = neighbours or {}
+    claims, refusal = parse(text)
+    checked = []
+    for claim in claims:
+        valid = [n for n in claim.numbers if 1 <= n <= shown]
+        c = Checked(
+            claim, [n for n in valid if n not in instructions], [n for n in claim.numbers if n not in valid]
+        )
+        if valid and not c.cited:
+            c.reason = "instruction"
+        checked.append(c)
+    todo = [c for c in checked if not c.reason]
+    joint = checker.check_many([(c.claim.text, _joined(units, c.cited)) for c in todo if c.cited])
+    verdicts = iter(joint)
+    for c in todo:
+        if not c.cited or not next(verdicts).supported:
+            uncited = not c.cited
+            c.cited = _repair(c.claim.text, c.cited, units, shown, neighbours, instructions, checker)
+            c.repaired = bool(c.cited)
+            c.reason = "" if c.cited else "uncited" if uncited else "unsupported"
+        if len(c.cited) > 1:
+            c.cited = _needed(c.claim.text, c.cited, units, checker)
+    return Verification(checked, refusal)
+
+
+def _repair(
+    claim: str,
+    cited: list[int],
+    units: Sequence[str],
+    shown: int,
+    neighbours: Mapping[int, Sequence[int]],
+    instructions: frozenset[int],
+    checker: SupportChecker,
+) -> list[int]:
+    """Citations that do back the claim: one other shown sentence, or the cited ones with their neighbours."""
+    others = [n for n in range(1, shown + 1) if n not in cited and n not in instructions]
+    alone = checker.check_many([(claim, units[n - 1]) for n in others])
+    backing = [(v.score, n) for n, v in zip(others, alone, strict=True) if v.supported]
+    if backing:
+        return [max(backing)[1]]
+    widened = [m for n in cited for m in neighbours.get(n, (n,)) if m not in instructions]
+    widened = list(dict.fromkeys(widened))
+    if len(widened) > len(cited) and checker.check(claim, _joined(units, widened)).supported:
+        return widened
+    if not cited:
+        return []
+    pairs = checker.check_many([(claim, _joined(units, [*cited, n])) for n in others])
+    backing = [(v.score, n) for n, v in zip(others, pairs, strict=True) if v.supported]
+    if backing:
+        return [*cited, max(backing)[1]]
+    return []
+
+
+def _joined(units: Sequence[str], cited: Sequence[int]) -> str:
+    return " ".join(units[n - 1] for n in cited)
+
+
+def _needed(claim: str, cited: list[int], units: Sequence[str], checker: SupportChecker) -> list[int]:
+    """A smallest set of the citations that still backs the claim: one that does alone, else drop what is not needed."""
+    alone = checker.check_many([(claim, units[n - 1]) for n in cited])
+    backing = [(v.score, n) for n, v in zip(cited, alone, strict=True) if v.supported]
+    if backing:
+        return [max(backing)[1]]
+    kept = list(cited)
+    for n in cited:
+        rest = [m for m in kept if m != n]
+        if rest and checker.check(claim, _joined(units, rest)).supported:
+            kept = rest
+    return kept
+
+
+def render(kept: Sequence[Checked]) -> tuple[str, list[int]]:
+    """The kept sentences as one paragraph, marks renumbered 1, 2, ... in order of first use.
+
+    Returns the text and the shown-sentence number behind each new citation number (in order).
+    """
+    order: list[int] = []
+    out = []
+    for c in kept:
+        for n in c.cited:
+            if n not in order:
+                order.append(n)
+        marks = " ".join(f"[{order.index(n) + 1}]" for n in c.cited)
+        body, end = c.claim.text, "."
+        if body[-1] in ".!?":
+            body, end = body[:-1].rstrip(), body[-1]
+        out.append(f"{body} {marks}{end}")
+    return " ".join(out), order
