@@ -225,9 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     lat, mem = result["latency_ms"], result["server_rss_mb"]
     table(
         f"Load: {args.sessions} sessions × {args.questions} questions, /answer via gradio_client",
-        ["requests", "errors", "p50 ms", "p95 ms", "max ms", "req/s", "RSS before MB", "peak MB", "after MB", "growth MB"],
-        [[result["requests"], result["errors"], lat["p50"], lat["p95"], result["max_ms"], result["throughput_rps"],
-          mem["before"], mem["peak"], mem["after"], mem["growth"]]],
+        ["measure", "value"],
+        [["requests", result["requests"]], ["errors", result["errors"]], ["latency p50 (ms)", lat["p50"]],
+         ["latency p95 (ms)", lat["p95"]], ["latency max (ms)", result["max_ms"]],
+         ["throughput (answers/s)", result["throughput_rps"]], ["wall (s)", result["wall_s"]],
+         ["server RSS before (MB)", mem["before"]], ["server RSS peak (MB)", mem["peak"]],
+         ["server RSS after (MB)", mem["after"]], ["server RSS growth (MB)", mem["growth"]],
+         ["server listens on", ", ".join(result["server_bound_to"])]],
     )  # fmt: skip
     for e in result["error_samples"]:
         print(f"error: session {e['session']} turn {e['turn']}: {e['error']}", file=sys.stderr)

@@ -59,7 +59,7 @@ def remove(settings: Settings, name: str) -> None:
 
 
 def listing(settings: Settings) -> list[str]:
-    return sorted(UPLOADS + n for n in corpus_state(settings) if n.startswith(UPLOADS))
+    return sorted(n for n in corpus_state(settings) if n.startswith(UPLOADS))
 
 
 def _free_name(target_dir: Path, name: str) -> Path:

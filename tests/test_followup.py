@@ -1,0 +1,46 @@
+"""Follow-up questions are made standalone before retrieval."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.followup import condense
+from chatbot.pipeline import Pipeline
+
+PEOPLE = {"Stephen Casper", "Lin Yun", "Guo Jiakun"}
+CASPER = ("Who said AI doesn't need a Chernobyl moment?", "Stephen Casper [1] [3].")
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "standalone"),
+    [
+        ([CASPER], "What did he say about the Cold War?", "What did Stephen Casper say about the Cold War?"),
+        ([CASPER], "Where does he work?", "Where does Stephen Casper work?"),
+        ([CASPER], "What is his job?", "What is Stephen Casper’s job?"),
+        (
+            [("What did Lin Yun say about attackers?", "Lin Yun … expects attackers …")],
+            "Where does she teach?",
+            "Where does Lin Yun teach?",
+        ),  # fmt: skip
+        (
+            [("Who is Guo Jiakun?", "Guo Jiakun: Chinese Foreign Ministry spokesperson [1].")],
+            "What did he say?",
+            "What did Guo Jiakun say?",
+        ),  # fmt: skip
+        ([CASPER], "When is the summit?", "When is the summit?"),  # no pronoun: unchanged
+        ([], "What did he say?", "What did he say?"),  # nothing to refer to
+        ([("When is the summit?", "May 14 and 15, 2026 [1].")], "What did he say?", "What did he say?"),
+    ],
+)
+def test_pronouns_resolve_to_the_person_last_discussed(
+    history: list[tuple[str, str]], question: str, standalone: str
+) -> None:
+    assert condense(question, history, PEOPLE) == standalone
+
+
+def test_pipeline_answers_a_follow_up_about_the_person_just_named(pipeline: Pipeline) -> None:
+    first = pipeline.ask(CASPER[0])
+    follow = pipeline.ask("What did he say about the Cold War?", [(first.question, first.answer)])
+    assert follow.standalone == "What did Stephen Casper say about the Cold War?"
+    assert follow.answerable and "Cold War" in follow.answer
+    assert all("Cold War" in c.quote or "Casper" in c.quote for c in follow.citations)
