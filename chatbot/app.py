@@ -329,7 +329,14 @@ def build_app(pipeline: Pipeline) -> gr.Blocks:
             except Rejected as exc:
                 lines.append(f"✗ **{name}**: {exc}")
         if stored:
-            pipeline.refresh(gradio_progress(progress))
+            try:
+                pipeline.refresh(gradio_progress(progress))
+            except Exception as exc:  # the files are kept; the next refresh picks them up
+                log.exception("indexing uploads failed")
+                lines.append(
+                    f"✗ Indexing failed ({exc}); the files are kept and will be indexed on the next start."
+                )
+                return "\n\n".join(lines), library_table(pipeline), _removable()
             lines.append(
                 f"Indexed: the corpus now has {len(documents())} documents, {pipeline.index.manifest.passages} passages."
             )

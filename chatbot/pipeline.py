@@ -47,9 +47,9 @@ class Pipeline:
         """
         index = open_index(self.settings, self.embedder, progress, notify)
         searcher = Searcher(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
-        self.retriever = HybridRetriever(searcher=searcher, k=self.settings.k)
-        self.index, self.searcher = index, searcher
-        self.chain = build_chain(self.retriever, self.backend, self.index)
+        retriever = HybridRetriever(searcher=searcher, k=self.settings.k)
+        chain = build_chain(retriever, self.backend, index)
+        self.index, self.searcher, self.retriever, self.chain = index, searcher, retriever, chain
 
     @property
     def people(self) -> set[str]:

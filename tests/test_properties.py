@@ -25,6 +25,10 @@ from chatbot.passages import document_passages, sentence_text
 from chatbot.pipeline import MAX_QUESTION_CHARS, Pipeline, clean_question
 from tests.conftest import CORPUS, PDF_PAGES, write_pdf
 
+# No example database on disk: runs stay independent and leave nothing in the working tree.
+settings.register_profile("chatbot", database=None)
+settings.load_profile("chatbot")
+
 ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()), max_size=400)  # surrogates included
 CORPUS_WORDS = sorted(
     set(re.findall(r"[A-Za-z]{4,}", (CORPUS / "kelly-inside-the-us-china-ai-crisis.txt").read_text()))
