@@ -42,6 +42,7 @@ EXAMPLES = [
 CSS = """
 .refusal { border-left: 4px solid #d97706; padding: .4em .8em; background: #fffbeb; color: #78350f; }
 .verified { font-size: .85em; color: #047857; }
+.standalone { font-size: .85em; color: #6b7280; margin-bottom: .3em; }
 .flagged { background: #fee2e2; }
 .sources { font-size: .92em; margin-top: .6em; }
 .sources blockquote { margin: .2em 0 .6em 0; }
@@ -100,6 +101,8 @@ def render(answer: Answer, documents: dict[str, DocumentInfo] | None = None) -> 
         r"\[(\d+)\]", lambda m: _cite_link(by_n[int(m[1])], m[0]) if int(m[1]) in by_n else m[0], body
     )
     head = f'<div class="refusal">{body}</div>' if not answer.answerable else body
+    if answer.standalone:  # a follow-up: show how it was read, so a wrong reading is visible
+        head = f'<div class="standalone">Read as: “{html.escape(answer.standalone)}”</div>{head}'
     if answer.verified:
         head += f'<div class="verified">✓ {html.escape(answer.verified)}</div>'
     if not answer.citations:

@@ -95,7 +95,11 @@ def test_refusal_is_styled_and_shows_the_closest_passages(page: Page) -> None:
 def test_follow_up_copy_persistence_and_clear(page: Page) -> None:
     ask(page, "Who said AI doesn't need a Chernobyl moment?")
     ask(page, "What did he say about the Cold War?")
-    expect(page.locator("#chat [data-testid='bot']").last).to_contain_text("Cold War")
+    follow_up = page.locator("#chat [data-testid='bot']").last
+    expect(follow_up).to_contain_text("Cold War")
+    expect(follow_up.locator(".standalone")).to_have_text(
+        "Read as: “What did Stephen Casper say about the Cold War?”"
+    )
     page.locator("#copy").click()
     page.get_by_text("Last answer as Markdown").click()
     expect(page.locator("#markdown textarea")).to_have_value(
