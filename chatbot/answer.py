@@ -36,7 +36,9 @@ class Citation(BaseModel):
     start: int
     end: int
     page: int | None = None
-    document: str = ""  # the index's name for the source ("uploads/…" for uploads); not in the --json contract
+    document: str = (
+        ""  # the index's name for the source ("uploads/…" for uploads); not in the --json contract
+    )
 
 
 CITATION_KEYS = {"n", "source", "title", "quote", "start", "end", "page"}
@@ -55,7 +57,12 @@ class Answer(BaseModel):
     def contract(self) -> dict[str, object]:
         """The ``ask --json`` object: exactly the documented keys, in order."""
         return self.model_dump(
-            include={"question": True, "answer": True, "answerable": True, "citations": {"__all__": CITATION_KEYS}}
+            include={
+                "question": True,
+                "answer": True,
+                "answerable": True,
+                "citations": {"__all__": CITATION_KEYS},
+            }
         )
 
 

@@ -32,9 +32,14 @@ err = Console(stderr=True)
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = settings_from(args)
+    from chatbot.index import IndexProblem
+
     try:
         result: int = args.run(args, settings)
         return result
+    except IndexProblem as exc:
+        err.print(f"[red]{exc}[/]", highlight=False)
+        return 1
     except KeyboardInterrupt:
         return 130
 

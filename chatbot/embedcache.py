@@ -59,5 +59,7 @@ class EmbeddingCache:
             return
         tmp = self.folder / f".cache.{os.getpid()}.npz"
         with tmp.open("wb") as fh:
-            np.savez(fh, keys=np.array(keys), vectors=np.stack([self.rows[k] for k in keys]).astype(np.float32))
+            np.savez(
+                fh, keys=np.array(keys), vectors=np.stack([self.rows[k] for k in keys]).astype(np.float32)
+            )
         os.replace(tmp, self.folder / "cache.npz")

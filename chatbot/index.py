@@ -258,8 +258,13 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
     builds.mkdir(parents=True, exist_ok=True)
     with _lock(root):
         files = corpus_state(settings)
-        docs, errors = load_all(settings.corpus_dir, settings.uploads_dir)
+        docs, errors = load_all(settings.corpus_dir, settings.uploads_dir, settings.max_file_mb)
         passages = [p for doc in docs for p in document_passages(doc, settings.passage_chars)]
+        if not passages:
+            reasons = (
+                "; ".join(f"{e.path.name}: {e.reason}" for e in errors) or "no .txt, .md, .html or .pdf files"
+            )
+            raise IndexProblem(f"nothing to index in {settings.corpus_dir}: {reasons}")
         for i, p in enumerate(passages):
             p.id = i
         sentence_texts = [sentence_text(p, s) for p in passages for s in p.sentences]
@@ -331,16 +336,19 @@ def corpus_state(settings: Settings) -> dict[str, str]:
     return files
 
 
-def load_all(corpus_dir: Path, uploads_dir: Path | None) -> tuple[list[Document], list[LoadError]]:
+def load_all(corpus_dir: Path, uploads_dir: Path | None,
+             max_file_mb: float | None = None) -> tuple[list[Document], list[LoadError]]:  # fmt: skip
     """The shipped corpus plus the user's uploads; an upload that repeats a loaded document is skipped."""
-    docs, errors = load_corpus(corpus_dir)
+    docs, errors = load_corpus(corpus_dir, max_file_mb)
     if uploads_dir and uploads_dir.is_dir():
         seen = {d.sha256: d.name for d in docs}
-        more, problems = load_corpus(uploads_dir)
+        more, problems = load_corpus(uploads_dir, max_file_mb)
         errors += problems
         for d in more:
             if d.sha256 in seen:
-                errors.append(LoadError(d.path, f"same content as {seen[d.sha256]}; indexed once"))
+                errors.append(
+                    LoadError(d.path, f"duplicate of {seen[d.sha256]} (same content); indexed once")
+                )
                 continue
             docs.append(replace(d, name=UPLOADS + d.name))
     return docs, errors
