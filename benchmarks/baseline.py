@@ -218,7 +218,7 @@ def main() -> None:
               [[side, r[side]["index"], r[side]["query_ms"]["p50"], r[side]["query_ms"]["p95"],
                 r[side]["query_ms"]["p99"]] for side in ("langchain", "ours")])  # fmt: skip
         table("Ratios", ["ratio", "value"], list(r["ratios"].items()))
-    write("baseline", data)
+    write("baseline" if not args.skip_shipped else "baseline_scale", data)
 
 
 if __name__ == "__main__":

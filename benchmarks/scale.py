@@ -41,6 +41,18 @@ def query_vectors() -> np.ndarray:
 
 
 def latencies(index: Any, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray, list[float]]:
+    """One query at a time, as a user asks, on one thread: on a shared 2-core machine OpenMP's
+    spinning threads made single-query search slower and far more erratic than one thread."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+    try:
+        return _latencies(index, queries, k)
+    finally:
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+
+
+def _latencies(index: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray, list[float]]:
     ids, times = [], []
     for q in queries:
         t0 = time.perf_counter()

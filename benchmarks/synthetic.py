@@ -96,10 +96,10 @@ def available(n: int | None = None) -> tuple[np.ndarray, float]:
     """The contiguous cached parts from the start (up to ``n`` rows), and their measured passages/s."""
     chunks, seconds = [], 0.0
     i = 0
-    while (CACHE / f"part-{i:04d}.npy").exists() and (n is None or i * PART < n):
+    while (CACHE / f"part-{i:04d}.npy").exists() and (n is None or i < n):
         chunks.append(np.load(CACHE / f"part-{i:04d}.npy", allow_pickle=False))
         seconds += float((CACHE / f"part-{i:04d}.seconds").read_text())
-        i += 1
+        i += PART  # parts are named by their first row
     if not chunks:
         raise FileNotFoundError(f"no embedded sample in {CACHE}: run python -m benchmarks.synthetic first")
     real = np.concatenate(chunks)[:n]

@@ -6,8 +6,10 @@ Below ``EXACT_LIMIT`` vectors the index is exact (``IndexFlatIP``): a brute-forc
 because on 2 cores it builds an order of magnitude faster, adds new vectors without any rebuild
 (a vector joins its nearest cell; the centroids stay), and keeps stored vectors exact, so
 ``reconstruct`` returns them unchanged. ``nprobe`` is not a guess: at build time it is raised until
-recall@10 against exact search reaches ``TARGET_RECALL`` on a sample of perturbed stored vectors,
-and FAISS stores it with the index.
+recall@10 against exact search reaches ``TUNE_RECALL`` on hard synthetic queries (stored vectors
+with noise twice their length, cosine ≈ 0.45 to their origin: as far as real questions are from
+their best passage), and FAISS stores it with the index. On the eval set's real questions that
+gives recall@10 ≥ ``TARGET_RECALL`` (measured in benchmarks/scale.py).
 
 Vectors are added in batches (bounded memory: a caller can stream them), with progress. Loading
 can memory-map an IVF file (``mmap=True``): pages are read on demand and shared between
@@ -23,7 +25,8 @@ from typing import Any
 import numpy as np
 
 EXACT_LIMIT = 50_000
-TARGET_RECALL = 0.95
+TARGET_RECALL = 0.95  # what real queries must reach
+TUNE_RECALL = 0.99  # what tuning asks of its synthetic queries, for that margin
 BATCH = 65_536
 TRAIN_PER_CELL = 40  # FAISS warns below 39 training points per centroid
 
@@ -88,20 +91,20 @@ def add(index: Any, chunks: Iterable[np.ndarray], progress: Callable[[int], None
 
 
 def tune(index: Any, vectors: np.ndarray, k: int = 10, queries: int = 200, seed: int = 0) -> float:
-    """Smallest power-of-two ``nprobe`` reaching ``TARGET_RECALL``@k on perturbed stored vectors; its recall."""
+    """Smallest power-of-two ``nprobe`` reaching ``TUNE_RECALL``@k on hard perturbed stored vectors; its recall."""
     import faiss
 
     ivf = faiss.extract_index_ivf(index)
     rng = np.random.default_rng(seed + 1)
     picked = vectors[rng.choice(len(vectors), min(queries, len(vectors)), replace=False)]
-    q = picked + rng.normal(0, 0.5 / np.sqrt(picked.shape[1]), picked.shape).astype(np.float32)
+    q = picked + rng.normal(0, 2.0 / np.sqrt(picked.shape[1]), picked.shape).astype(np.float32)
     q /= np.linalg.norm(q, axis=1, keepdims=True)
     truth = exact_neighbours(vectors, q, k)
     nprobe, found = 1, 0.0
     while True:
         ivf.nprobe = nprobe
         found = recall(index.search(q, k)[1], truth)
-        if found >= TARGET_RECALL or nprobe >= ivf.nlist:
+        if found >= TUNE_RECALL or nprobe >= ivf.nlist:
             return found
         nprobe *= 2
 

@@ -130,7 +130,7 @@ def parse(text: str) -> tuple[list[Claim], bool]:
         marks = [n for m in _MARK_RE.finditer(piece) for n in numbers(m.group(1))]
         body = _BULLET_RE.sub("", _MARK_RE.sub("", piece))
         body = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(body.split())).strip()
-        if not re.search(r"\w", body):
+        if not re.search(r"\w\w", body):  # marks alone, or a stray fragment such as "1"
             if claims and marks:  # marks alone on a line belong to the sentence before
                 claims[-1].numbers += [n for n in marks if n not in claims[-1].numbers]
             continue

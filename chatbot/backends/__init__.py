@@ -10,7 +10,11 @@ from __future__ import annotations
 from chatbot.answer import AnswerBackend
 from chatbot.settings import Settings
 
-LABELS = {"extractive": "Quotes (extractive)", "local": "Local LLM (Qwen2.5-1.5B)", "openai": "LLM server"}
+LABELS = {
+    "extractive": "Quotes (extractive)",
+    "local": "Local LLM (Qwen2.5-Coder-1.5B)",
+    "openai": "LLM server",
+}
 
 
 def available(settings: Settings) -> list[str]:
