@@ -384,3 +384,19 @@ def test_openai_backend_against_a_real_openai_compatible_server(injection: Pipel
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the Karrow Point lighthouse built?",
+        "What happened to the Karrow Point lighthouse?",
+        "How much does the island ferry cost?",
+    ],  # fmt: skip
+)
+def test_extractive_answers_never_quote_planted_instructions(injection: Pipeline, question: str) -> None:
+    """The extractive backend (also every generative fallback) never takes an instruction as evidence."""
+    answer = injection.ask(question, backend="extractive")
+    assert not any(word in answer.answer.lower() for word in INJECTED), answer.answer
+    assert not any(is_instruction(c.quote) for c in answer.citations), answer.citations
+    assert_verbatim(answer)

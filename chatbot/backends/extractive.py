@@ -23,6 +23,7 @@ from chatbot.index import STOPWORDS, Index, bm25_scores, tokens
 from chatbot.passages import Passage, Sentence, sentence_text
 from chatbot.questions import QuestionInfo, analyse, find_answer, name_words
 from chatbot.settings import Settings
+from chatbot.verify import asks_about_text, is_instruction
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 
@@ -142,13 +143,16 @@ class ExtractiveBackend:
         pool |= extra
         top_lexical = max((float(lexical[i]) for i in pool), default=0.0) or 1.0
         wants = analyse(question).answer_type
+        about_text = asks_about_text(question)
         out = []
         for number in pool:
             p, s = index.sentence(number)
             if not s.citable:
                 continue
-            rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
             text = sentence_text(p, s)
+            if is_instruction(text) and not about_text:
+                continue  # planted instructions are never evidence, unless the question is about that text
+            rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
             lex = float(lexical[number]) / top_lexical
             fits = 0.1 if wants and find_answer(wants, question, text) else 0.0
             named_source = 0.1 if p.source in sources else 0.0
