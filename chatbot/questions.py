@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_RE = re.compile(
     rf"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), )?(?:{MONTHS}) \d{{1,2}}\b(?:-\d{{1,2}})?"
-    rf"(?:(?: and \d{{1,2}})?, \d{{4}})?|\b(?:late |early |mid-)?(?:{MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
+    rf"(?:(?: and \d{{1,2}})?, \d{{4}})?|\b(?:late |early |mid-)?(?:{MONTHS}) \d{{4}}|\b(?:1[5-9]|20)\d{{2}}\b"  # a year, 1500-2099
 )
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?"
