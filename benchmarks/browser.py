@@ -9,14 +9,13 @@ or its refusal box). Run: ``.venv/bin/python -m benchmarks.browser [--backend lo
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.common import eval_questions, percentiles, table, write
+from benchmarks.common import eval_questions, free_port, percentiles, table, write
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
@@ -34,12 +33,6 @@ WATCH = """(n) => {
   };
   new MutationObserver(seen).observe(chat, {subtree: true, childList: true, characterData: true});
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_server(port: int, index: Path, backend: str) -> subprocess.Popen[bytes]:

@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import resource
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -56,6 +57,13 @@ def stopwatch() -> Iterator[list[float]]:
         yield box
     finally:
         box.append(time.perf_counter() - t0)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface, for a server a benchmark starts itself."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def peak_rss_mb() -> float:

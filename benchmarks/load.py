@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -29,7 +28,7 @@ from typing import Any
 if not __package__:  # run as a file: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import EVAL_SET, percentiles, table, write
+from benchmarks.common import EVAL_SET, free_port, percentiles, table, write
 
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK_QUESTIONS = [
@@ -47,12 +46,6 @@ class Call:
     question: str
     ms: float
     error: str = ""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def questions(n: int) -> list[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +38,25 @@ def own_pipeline(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -
     root = tmp_path_factory.mktemp("own")
     shutil.copytree(pipeline.settings.index_dir / "embed-cache", root / "index" / "embed-cache")
     return Pipeline(Settings(corpus_dir=CORPUS, index_dir=root / "index"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def live_server(pipeline: Pipeline) -> Iterator[str]:
+    """A real Gradio server for ``pipeline`` on a free loopback port; yields its base URL."""
+    from chatbot.app import serve
+
+    port = free_port()
+    demo = serve(pipeline, "127.0.0.1", port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
 
 
 def write_pdf(path: Path, pages: list[list[str]]) -> Path:

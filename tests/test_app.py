@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,26 +9,17 @@ import pytest
 from gradio_client import Client
 
 from chatbot import uploads
-from chatbot.app import markdown, render, serve
+from chatbot.app import markdown, render
 from chatbot.intake import Rejected
 from chatbot.pipeline import Pipeline
 from tests.conftest import CORPUS as ROOT_CORPUS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import live_server
 
 
 @pytest.fixture(scope="module")
 def server(pipeline: Pipeline) -> Iterator[str]:
-    port = free_port()
-    demo = serve(pipeline, "127.0.0.1", port, block=False)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with live_server(pipeline) as url:
+        yield url
 
 
 def test_server_binds_to_loopback(server: str) -> None:
@@ -121,12 +111,8 @@ def test_passage_view_rejects_offsets_outside_the_document(server: str) -> None:
 
 @pytest.fixture(scope="module")
 def upload_server(own_pipeline: Pipeline) -> Iterator[str]:
-    port = free_port()
-    demo = serve(own_pipeline, "127.0.0.1", port, block=False)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with live_server(own_pipeline) as url:
+        yield url
 
 
 def test_upload_then_ask_then_remove(upload_server: str, tmp_path: Path) -> None:

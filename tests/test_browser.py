@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from chatbot.app import serve
 from chatbot.pipeline import Pipeline
-from tests.conftest import ROOT, write_pdf
-from tests.test_app import free_port
+from tests.conftest import ROOT, live_server, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,12 +24,8 @@ SHOTS = ROOT / "test-output" / "browser"
 @pytest.fixture(scope="module")
 def site(own_pipeline: Pipeline) -> Iterator[str]:
     """A server with an index of its own: the upload test changes its corpus."""
-    port = free_port()
-    demo = serve(own_pipeline, "127.0.0.1", port, block=False)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with live_server(own_pipeline) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from chatbot.retrieve import from_document
 from chatbot.settings import Settings
 from chatbot.support import SupportChecker
 from chatbot.verify import is_instruction, parse, render, verify
+from tests.conftest import free_port
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None
@@ -332,14 +333,6 @@ def test_local_model_answers_with_verified_citations(pipeline: Pipeline, questio
     assert_verbatim(final)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.skipif(
     not all(importlib.util.find_spec(m) for m in ("llama_cpp", "sse_starlette", "langchain_openai")),
     reason="needs llama-cpp-python[server] and langchain-openai",
@@ -356,7 +349,7 @@ def test_openai_backend_against_a_real_openai_compatible_server(injection: Pipel
     import urllib.request
 
     model = llm.model_file(injection.settings.llm_cache_dir)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "qwen",
          "--n_threads", "2", "--n_ctx", "2048", "--host", "127.0.0.1", "--port", str(port)],

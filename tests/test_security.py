@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import pickle
 import re
-import socket
 from collections.abc import Iterator
 
 import numpy as np
@@ -18,13 +17,7 @@ from chatbot.index import load
 from chatbot.intake import Rejected, check_upload
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
-from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import ROOT, free_port
 
 
 @pytest.fixture(scope="module")
