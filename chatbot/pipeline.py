@@ -70,8 +70,9 @@ class Pipeline:
 
     def standalone(self, question: str, history: History = (), backend: str | None = None) -> str:
         """The question made standalone: pronouns resolved by rule, then the backend's own rewrite."""
-        resolved = condense(question, history, self.people)
-        return self.backend_for(backend).condense(resolved, history) if history else resolved
+        if not history:  # a first question is standalone already; skip the work on the hot path
+            return question
+        return self.backend_for(backend).condense(condense(question, history, self.people), history)
 
     def ask(self, question: str, history: History = (), backend: str | None = None) -> Answer:
         *_, final = self.stream(question, history, backend)
