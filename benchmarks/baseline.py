@@ -3,7 +3,7 @@
 Textbook: the corpus files read as text, ``RecursiveCharacterTextSplitter(chunk_size=700,
 chunk_overlap=100, add_start_index=True)``, ``HuggingFaceEmbeddings(model_name=<the packaged
 MiniLM folder>)``, ``FAISS.from_documents`` and ``similarity_search(q, k=5)``. Nothing is saved
-(``save_local`` pickles). Ours: ``chatbot.index.build`` and ``Pipeline`` / ``Searcher``.
+(``save_local`` pickles). Ours: ``chatbot.store.index.build`` and ``Pipeline`` / ``Searcher``.
 
 Recall@5 is evaluate.py's retrieval recall: over answerable eval items, the share of gold spans
 that a top-5 passage from the same file overlaps. Query latency is retrieval per question, the
@@ -66,7 +66,7 @@ def textbook_documents() -> list[Any]:
 def hf_embeddings() -> Any:
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    from chatbot.embeddings import model_path
+    from chatbot.store.embeddings import model_path
 
     return HuggingFaceEmbeddings(
         model_name=str(model_path("all-MiniLM-L6-v2")), model_kwargs={"device": "cpu"}
@@ -76,10 +76,10 @@ def hf_embeddings() -> Any:
 def shipped() -> dict[str, Any]:
     from langchain_community.vectorstores import FAISS
 
-    from chatbot.embeddings import Embedder
-    from chatbot.index import build
     from chatbot.pipeline import Pipeline
     from chatbot.settings import Settings
+    from chatbot.store.embeddings import Embedder
+    from chatbot.store.index import build
 
     items = eval_questions()
     questions = [i.question for i in items]
@@ -146,11 +146,11 @@ def at_scale(n: int) -> dict[str, Any]:
     from langchain_core.documents import Document
 
     from benchmarks.synthetic import available, derive, texts
-    from chatbot import vectors
-    from chatbot.embeddings import Embedder
-    from chatbot.index import tokens
-    from chatbot.passages import Passage
+    from chatbot.ingest.passages import Passage
     from chatbot.retrieve import Searcher
+    from chatbot.store import vectors
+    from chatbot.store.embeddings import Embedder
+    from chatbot.text.normalise import tokens
 
     real, _ = available(20_000)
     vecs = derive(real, n)

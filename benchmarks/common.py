@@ -107,8 +107,8 @@ def write(name: str, data: dict[str, Any]) -> Path:
 
 def corpus_passages() -> list[Any]:
     """The shipped corpus split exactly as the index splits it."""
-    from chatbot.documents import load_corpus
-    from chatbot.passages import document_passages
+    from chatbot.ingest.documents import load_corpus
+    from chatbot.ingest.passages import document_passages
     from chatbot.settings import Settings
 
     docs, _ = load_corpus(CORPUS)
@@ -117,6 +117,6 @@ def corpus_passages() -> list[Any]:
 
 
 def eval_questions() -> list[Any]:
-    from chatbot.evaluate import load_items
+    from chatbot.evaluation.sets import load_items
 
     return load_items(EVAL_SET, CORPUS)

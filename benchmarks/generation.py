@@ -35,7 +35,7 @@ FIXED_RE = re.compile(r"(\d+) citations? corrected")
 
 
 def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile, as ``chatbot.evaluate`` computes latency percentiles."""
+    """Nearest-rank percentile, as ``chatbot.evaluation.metrics`` computes latency percentiles."""
     if not values:
         return 0.0
     ordered = sorted(values)

@@ -3,7 +3,7 @@
 Texts: what ``chatbot build`` embeds for the shipped corpus (title + passage, then every sentence)
 plus synthetic passages (benchmarks/synthetic.py) up to ``--n``, so the rate is not dominated by
 start-up. The ceiling is one ``encode`` call over all texts (batch 32, normalised). Also: batch-size
-and thread sweeps of raw encode, and a full ``chatbot.index.build`` of the shipped corpus
+and thread sweeps of raw encode, and a full ``chatbot.store.index.build`` of the shipped corpus
 (embedding + BM25 + attribution + writing), in passages/s.
 
     .venv/bin/python -m benchmarks.ingest [--n 2000]
@@ -22,7 +22,7 @@ from benchmarks.common import corpus_passages, peak_rss_mb, table, write
 
 def texts(n: int) -> list[str]:
     from benchmarks.synthetic import texts as synthetic
-    from chatbot.passages import sentence_text
+    from chatbot.ingest.passages import sentence_text
 
     passages = corpus_passages()
     shipped = [f"{p.title}\n{p.text}" for p in passages] + [
@@ -45,9 +45,9 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from chatbot.embeddings import Embedder
-    from chatbot.index import build
     from chatbot.settings import Settings
+    from chatbot.store.embeddings import Embedder
+    from chatbot.store.index import build
 
     items = texts(args.n)
     embedder = Embedder("all-MiniLM-L6-v2")

@@ -22,8 +22,8 @@ from benchmarks.common import RESULTS, eval_questions, percentiles, table, write
 from benchmarks.ingest import texts
 
 LOAD = {
-    "torch": "from chatbot.embeddings import Embedder; e = Embedder('all-MiniLM-L6-v2'); e.embed(['x'])",
-    "onnx": "from chatbot.embeddings import Embedder; e = Embedder('all-MiniLM-L6-v2'); e.embed_query('x')",
+    "torch": "from chatbot.store.embeddings import Embedder; e = Embedder('all-MiniLM-L6-v2'); e.embed(['x'])",
+    "onnx": "from chatbot.store.embeddings import Embedder; e = Embedder('all-MiniLM-L6-v2'); e.embed_query('x')",
 }
 
 
@@ -43,9 +43,9 @@ def main() -> None:
     import torch
 
     from benchmarks.baseline import gold_recall
-    from chatbot.embeddings import Embedder, OnnxEncoder
     from chatbot.pipeline import Pipeline
     from chatbot.settings import Settings
+    from chatbot.store.embeddings import Embedder, OnnxEncoder
 
     items = eval_questions()
     questions = [i.question for i in items]

@@ -32,7 +32,7 @@ def query_vectors() -> np.ndarray:
     path = OUT / "queries.npy"
     if path.exists():
         return np.load(path, allow_pickle=False)
-    from chatbot.embeddings import Embedder
+    from chatbot.store.embeddings import Embedder
 
     q = Embedder("all-MiniLM-L6-v2").embed([i.question for i in eval_questions()])
     OUT.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ def one_size(
     import faiss
 
     from benchmarks.synthetic import derive
-    from chatbot import vectors
+    from chatbot.store import vectors
 
     vecs = derive(real, n)
     truth = vectors.exact_neighbours(vecs, queries, 10)
@@ -134,7 +134,7 @@ def scan(vecs: np.ndarray, queries: np.ndarray) -> float:
 def incremental(path: Any, real: np.ndarray, vecs: np.ndarray, queries: np.ndarray) -> dict[str, Any]:
     """Add 1,000 new vectors to the loaded index: time, ids, and recall@10 over old + new."""
     from benchmarks.synthetic import derive
-    from chatbot import vectors
+    from chatbot.store import vectors
 
     index = vectors.load(path)
     new = derive(real, len(real) + 1000, seed=99)[len(real) :]
@@ -162,7 +162,7 @@ def hnsw_row(vecs: np.ndarray, queries: np.ndarray, truth: np.ndarray) -> dict[s
     """HNSW32 (efConstruction 64) for comparison: build time and the efSearch reaching recall 0.95."""
     import faiss
 
-    from chatbot import vectors
+    from chatbot.store import vectors
 
     index = faiss.IndexHNSWFlat(vecs.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = 64

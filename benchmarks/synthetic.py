@@ -74,7 +74,7 @@ def embedded(n: int, threads: int = 0) -> tuple[np.ndarray, float]:
     if missing:
         import torch
 
-        from chatbot.embeddings import Embedder
+        from chatbot.store.embeddings import Embedder
 
         items = texts(n)
         embedder = Embedder("all-MiniLM-L6-v2")

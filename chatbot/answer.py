@@ -1,4 +1,4 @@
-"""Answers and citations, the backend interface, and the LCEL chain that joins retrieval to a backend.
+"""Answers and citations, and the interface every answer backend implements.
 
 The ``Answer`` JSON is the stable contract of ``chatbot ask --json``: other tools parse
 it, so fields are only ever added, never renamed. A ``Citation`` is a verbatim span:
@@ -8,19 +8,17 @@ it, so fields are only ever added, never renamed. A ``Citation`` is a verbatim s
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, Field
 
-from chatbot.documents import display_path
-from chatbot.index import Index
-from chatbot.passages import Passage, Sentence, sentence_text
-from chatbot.retrieve import Hit, HybridRetriever, from_document
+from chatbot.ingest.documents import display_path
+from chatbot.ingest.passages import Passage, Sentence, sentence_text
+from chatbot.retrieve import Hit
+from chatbot.store.index import Index
 
 # Notes about the corpus itself ("The corpus does not answer this question.", "The corpus does not
 # report X saying this.") start with this phrase. They are statements about absence, so they cannot
@@ -134,29 +132,3 @@ def merge(question: str, parts: list[Answer]) -> Answer:
 
 def _renumber(text: str, offset: int) -> str:
     return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text)
-
-
-def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index) -> Runnable[str, Answer]:
-    """question → retrieve → compose (with citations). ``stream`` yields partial answers, ``invoke`` the final one.
-
-    Timings are recorded per stage; ``first_ms`` is the time to the first partial answer.
-    """
-
-    def retrieve(question: str) -> Evidence:
-        t0 = time.perf_counter()
-        hits = [from_document(d, index) for d in retriever.invoke(question)]
-        qv = retriever.searcher.query_vector(question)  # cached by the search just made
-        return Evidence(question, qv, hits, index, {"retrieve_ms": (time.perf_counter() - t0) * 1000})
-
-    def compose(evidence: Evidence) -> Iterator[Answer]:
-        t0 = time.perf_counter()
-        first: float | None = None
-        for answer in backend.stream(evidence):
-            now = (time.perf_counter() - t0) * 1000
-            first = now if first is None else first
-            answer.timings = {**evidence.timings, "first_ms": first, "compose_ms": now}
-            yield answer
-
-    return RunnableLambda(retrieve).with_config(run_name="retrieve") | RunnableLambda(compose).with_config(
-        run_name=backend.name
-    )

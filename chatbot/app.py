@@ -21,13 +21,13 @@ from urllib.parse import urlencode
 import gradio as gr
 from fastapi.responses import HTMLResponse
 
-from chatbot import uploads
 from chatbot.answer import Answer, Citation
 from chatbot.backends import LABELS, available
-from chatbot.index import UPLOADS, DocumentInfo
-from chatbot.intake import Rejected
+from chatbot.ingest import uploads
+from chatbot.ingest.intake import Rejected
 from chatbot.library import UnknownSource, quote_rows, source_text, verify_quote
 from chatbot.pipeline import Pipeline
+from chatbot.store.index import UPLOADS, DocumentInfo
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,12 @@ def _cite_link(c: Citation, label: str) -> str:
     return f'<a class="cite" data-n="{c.n}" href="{html.escape(href)}" target="_blank">{label}</a>'
 
 
+def literal(text: str) -> str:
+    """User or corpus text shown as it is: HTML-escaped inside a block element, so the chat's Markdown
+    renderer leaves it alone ("**x**" and "[1](y)" stay characters, not formatting or links)."""
+    return f'<div class="literal">{html.escape(text)}</div>'
+
+
 def render(answer: Answer, documents: dict[str, DocumentInfo] | None = None) -> str:
     """HTML for one reply: the answer with clickable [n] markers, then its numbered, quoted sources."""
     documents = documents or {}
@@ -100,7 +106,7 @@ def render(answer: Answer, documents: dict[str, DocumentInfo] | None = None) -> 
     body = re.sub(
         r"\[(\d+)\]", lambda m: _cite_link(by_n[int(m[1])], m[0]) if int(m[1]) in by_n else m[0], body
     )
-    head = f'<div class="refusal">{body}</div>' if not answer.answerable else body
+    head = f'<div class="{"answer" if answer.answerable else "answer refusal"}">{body}</div>'
     if answer.standalone:  # a follow-up: show how it was read, so a wrong reading is visible
         head = f'<div class="standalone">Read as: “{html.escape(answer.standalone)}”</div>{head}'
     if answer.verified:
@@ -251,7 +257,7 @@ def _messages(turns: list[dict[str, str]]) -> list[dict[str, str]]:
     out = []
     for t in turns:
         out += [
-            {"role": "user", "content": html.escape(t["question"])},
+            {"role": "user", "content": literal(t["question"])},
             {"role": "assistant", "content": t["html"]},
         ]
     return out
@@ -281,7 +287,7 @@ def build_app(pipeline: Pipeline) -> gr.Blocks:
 
     def respond(message: str, turns: list[dict[str, str]] | None, backend: str) -> Iterator[tuple[Any, ...]]:
         turns = list(turns or [])
-        question = html.escape(message)
+        question = literal(message)
         messages = _messages(turns) + [
             {"role": "user", "content": question},
             {"role": "assistant", "content": "…"},

@@ -17,29 +17,29 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from chatbot.settings import Settings
+from chatbot.errors import ChatbotError, CorpusError
+from chatbot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from chatbot.answer import Answer
-    from chatbot.index import Index, Progress
     from chatbot.pipeline import Pipeline
+    from chatbot.store.index import Index, Progress
 
 out = Console()
 err = Console(stderr=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; an error the user can act on is printed as one plain line, with exit status 2."""
     args = parser().parse_args(argv)
-    settings = settings_from(args)
-    from chatbot.index import IndexProblem
-
     try:
-        result: int = args.run(args, settings)
+        result: int = args.run(args, settings_from(args))
         return result
-    except IndexProblem as exc:
-        err.print(f"[red]{exc}[/]", highlight=False)
-        return 1
+    except ChatbotError as exc:
+        err.print(Text(f"chatbot: {exc}", style="red"), soft_wrap=True)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -102,35 +102,40 @@ def parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    overrides = {
-        "corpus_dir": args.corpus,
-        "index_dir": args.index,
-        "model": args.model,
-        "backend": getattr(args, "backend", None),
-        "host": getattr(args, "host", None),
-        "port": getattr(args, "port", None),
-    }
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    return load_settings(
+        corpus_dir=args.corpus,
+        index_dir=args.index,
+        model=args.model,
+        backend=getattr(args, "backend", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
 
 
 @contextmanager
 def progress_bars() -> Iterator[Progress]:
-    """Rich progress bars on stderr, one per stage of a long job."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """Rich progress bars on stderr, one per stage of a long job; nothing is drawn until a stage starts."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bars
 
-    with Progress(
+    bars = Bars(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=err,
-    ) as bars:
+    )
 
-        def stage(label: str, total: int) -> Callable[[int], None]:
-            task = bars.add_task(label, total=total)
-            return lambda n: bars.advance(task, n)
+    def stage(label: str, total: int) -> Callable[[int], None]:
+        bars.start()
+        task = bars.add_task(label, total=total)
+        return lambda n: bars.advance(task, n)
 
+    try:
         yield stage
+    finally:
+        if bars.live.is_started:
+            bars.stop()
 
 
 def open_pipeline(settings: Settings) -> Pipeline:
@@ -138,28 +143,27 @@ def open_pipeline(settings: Settings) -> Pipeline:
 
     check_corpus(settings)
     with progress_bars() as stage:
-        return Pipeline(settings, progress=stage, notify=lambda m: err.print(f"[yellow]{m}[/]"))
+        return Pipeline(settings, progress=stage, notify=lambda m: err.print(Text(m, style="yellow")))
 
 
 def check_corpus(settings: Settings) -> None:
     if not settings.corpus_dir.is_dir():
-        err.print(f"[red]No corpus folder at {settings.corpus_dir}.[/] Pass --corpus DIR.")
-        raise SystemExit(2)
+        raise CorpusError(f"there is no corpus folder at {settings.corpus_dir}; pass --corpus DIR")
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    from chatbot.embeddings import Embedder
-    from chatbot.index import build, read_manifest, staleness
+    from chatbot.store.embeddings import Embedder
+    from chatbot.store.index import build, read_manifest, staleness
 
     check_corpus(settings)
     reason = "--force" if args.force else staleness(settings)
     if reason is None:
-        err.print(f"Index in {settings.index_dir} is up to date.")
+        err.print(Text(f"Index in {settings.index_dir} is up to date."))
     else:
-        err.print(f"Building the index ({reason}).")
+        err.print(Text(f"Building the index ({reason})."))
         with progress_bars() as stage:
-            build(settings, Embedder(settings.model, settings.embed_batch), stage)
-    from chatbot.index import current_build
+            build(settings, Embedder.for_settings(settings), stage)
+    from chatbot.store.index import current_build
 
     folder = current_build(settings.index_dir)
     assert folder is not None
@@ -172,14 +176,16 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         name = json.loads(line)["source"]
         per_doc[name] = per_doc.get(name, 0) + 1
     for d in manifest.documents:
-        table.add_row(d.name, d.title, str(per_doc.get(d.name, 0)))
+        table.add_row(Text(d.name), Text(d.title), str(per_doc.get(d.name, 0)))
     out.print(table)
     out.print(
-        f"{manifest.passages} passages, {manifest.sentences} sentences, model {manifest.model} "
-        f"({manifest.dim}-d), built in {manifest.build_seconds:.1f} s at {manifest.built_at}."
+        Text(
+            f"{manifest.passages} passages, {manifest.sentences} sentences, model {manifest.model} "
+            f"({manifest.dim}-d), built in {manifest.build_seconds:.1f} s at {manifest.built_at}."
+        )
     )
     for e in manifest.errors:
-        err.print(f"[red]skipped[/] {e['file']}: {e['reason']}")
+        err.print(Text.assemble(("skipped ", "red"), f"{e['file']}: {e['reason']}"))
     return 0
 
 
@@ -211,36 +217,27 @@ def streamed(pipeline: Pipeline, question: str) -> Answer:
 def print_answer(answer: Answer) -> None:
     """The answer, then one entry per source: title, where to find the span, and the quote."""
     style = "bold" if answer.answerable else "bold yellow"
-    out.rule(f"[{style}]{answer.question}[/]")
-    out.print(answer.answer, highlight=False)
+    out.rule(Text(answer.question, style=style))
+    out.print(Text(answer.answer))
     if answer.citations:
         out.print("\n[bold]Sources[/]" if answer.answerable else "\n[bold]Closest passages[/]")
     for c in answer.citations:
         where = f"{c.source}, characters {c.start}–{c.end}" + (f", page {c.page}" if c.page else "")
-        out.print(f" [bold][{c.n}][/] {c.title}", highlight=False)
-        out.print(f"     [dim]{where}[/]", highlight=False, soft_wrap=True)
+        out.print(Text.assemble(" ", (f"[{c.n}]", "bold"), " ", c.title))
+        out.print(Text(f"     {where}", style="dim"), soft_wrap=True)
     checked = f" · {answer.verified}" if answer.verified else ""
-    out.print(f"[dim]{answer.timings.get('total_ms', 0):.0f} ms{checked}[/]", highlight=False)
+    out.print(Text(f"{answer.timings.get('total_ms', 0):.0f} ms{checked}", style="dim"))
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from chatbot import evaluate
-    from chatbot.report import print_report, write_html
-    from chatbot.support import SupportChecker, load_pairs, measure
+    from chatbot.evaluation.gate import gate, load_thresholds, section_metrics
+    from chatbot.evaluation.report import print_report, write_html
+    from chatbot.evaluation.runner import evaluate
 
     pipeline = open_pipeline(settings)
-    checker = SupportChecker(pipeline.embedder)
-    items = evaluate.load_items(args.set, settings.corpus_dir)[: args.limit]
     with progress_bars() as stage:
-        results = evaluate.run(
-            pipeline, items, args.k, checker, stage(f"Evaluating {settings.backend}", len(items))
-        )
-    extra: dict[str, object] = {
-        "support_checker_metrics": measure(checker, load_pairs(Path("evals/support_pairs.jsonl")))
-    }
-    extra.update(evaluate.attribution_metrics(settings.corpus_dir))
-    data = evaluate.report_data(results, args.k, settings.backend, extra)
-    thresholds = evaluate.load_thresholds(args.thresholds, settings.backend)
+        data = evaluate(pipeline, args.set, args.k, args.limit, stage)
+    thresholds = load_thresholds(args.thresholds, settings.backend)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"eval-{settings.backend}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
     html_path = write_html(data, thresholds, args.out / f"eval-{settings.backend}.html", settings.corpus_dir)
@@ -248,16 +245,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:
         print_report(data, thresholds, out)
-        out.print(f"HTML report: {html_path}")
-    failures = evaluate.gate({**data["metrics"], **evaluate.section_metrics(data)}, thresholds)
+        out.print(Text(f"HTML report: {html_path}"))
+    failures = gate({**data["metrics"], **section_metrics(data)}, thresholds)
     for failure in failures:
-        err.print(f"[bold red]gate:[/] {failure}")
+        err.print(Text.assemble(("gate: ", "bold red"), failure))
     return 1 if failures and not args.no_gate else 0
 
 
 def fresh_index(settings: Settings) -> Index:
     """The index without loading the embedding model when it is already fresh (rebuilt otherwise)."""
-    from chatbot.index import load, staleness
+    from chatbot.store.index import load, staleness
 
     check_corpus(settings)
     return load(settings) if staleness(settings) is None else open_pipeline(settings).index
@@ -276,10 +273,10 @@ def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(col, max_width=width, overflow="fold")
     for r in rows:
         where = f"{r.source}:{r.start}–{r.end}" + (f" p. {r.page}" if r.page else "")
-        table.add_row(r.speaker, r.role, r.kind.replace("_", " "), r.text, where)
+        table.add_row(*(Text(cell) for cell in (r.speaker, r.role, r.kind.replace("_", " "), r.text, where)))
     out.print(table)
     if not rows:
-        err.print(f"No statement is attributed to {args.speaker!r}.")
+        err.print(Text(f"No statement is attributed to {args.speaker!r}."))
     return 0
 
 
@@ -301,21 +298,23 @@ def cmd_check_quote(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         sys.stdout.write(json.dumps(asdict(v), ensure_ascii=False) + "\n")
         return 0
-    out.print(
-        f"[bold {VERDICT_STYLE.get(v.verdict, 'white')}]{v.verdict.replace('_', ' ').upper()}[/]  {v.explanation}"
-    )
+    verdict = (v.verdict.replace("_", " ").upper(), f"bold {VERDICT_STYLE.get(v.verdict, 'white')}")
+    out.print(Text.assemble(verdict, "  ", v.explanation))
     if v.matched:
         where = f"{v.source}:{v.start}–{v.end}" + (f" p. {v.page}" if v.page else "")
-        out.print(f"[dim]{where}[/]  said by: {v.actual_speaker or 'the article itself'}", highlight=False)
-        out.print(f"“{v.matched}”", highlight=False)
+        out.print(Text.assemble((where, "dim"), f"  said by: {v.actual_speaker or 'the article itself'}"))
+        out.print(Text(f"“{v.matched}”"))
     if v.verdict == "close" and v.diff:
-        marks = {"=": "{}", "-": "[red strike]{}[/]", "+": "[green underline]{}[/]"}
-        out.print("Differences: " + " ".join(marks[op].format(w) for op, w in v.diff), highlight=False)
+        marks = {"=": "", "-": "red strike", "+": "green underline"}
+        words = [part for op, w in v.diff for part in ((w, marks[op]), " ")]
+        out.print(Text.assemble("Differences: ", *words))
         out.print(
             "[dim](struck out: the corpus has it, the quote lacks it; underlined: added by the quote)[/]"
         )
     for f in v.fragments:
-        out.print(f" fragment: “{f['text']}”  [dim]{f['source']}:{f['start']}–{f['end']}[/]", highlight=False)
+        out.print(
+            Text.assemble(f" fragment: “{f['text']}”  ", (f"{f['source']}:{f['start']}–{f['end']}", "dim"))
+        )
     return 0
 
 

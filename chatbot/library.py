@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from chatbot.attribution import speakers_match
-from chatbot.documents import Document
-from chatbot.index import Index, load_all
-from chatbot.quotecheck import QuoteVerdict, check_quote
+from chatbot.errors import ChatbotError
+from chatbot.grounding.attribution import speakers_match
+from chatbot.grounding.quotecheck import QuoteVerdict, check_quote
+from chatbot.ingest.documents import Document
+from chatbot.store.index import Index, load_all
 
 
-class UnknownSource(LookupError):
+class UnknownSource(ChatbotError, LookupError):
     pass
 
 

@@ -11,15 +11,19 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from chatbot.answer import Answer, AnswerBackend, History, build_chain, merge
+from langchain_core.runnables import Runnable
+
+from chatbot.answer import Answer, AnswerBackend, History, merge
 from chatbot.backends import make_backend
-from chatbot.embeddings import Embedder
-from chatbot.followup import condense
-from chatbot.index import Progress, open_index
-from chatbot.questions import split_compound
+from chatbot.backends.chain import build_chain
 from chatbot.retrieve import HybridRetriever, Searcher
 from chatbot.settings import Settings
+from chatbot.store.embeddings import Embedder
+from chatbot.store.index import Index, Progress, open_index
+from chatbot.text.followup import condense
+from chatbot.text.questions import split_compound
 
 MAX_QUESTION_CHARS = 2000
 # C0/C1 controls and lone surrogates (the tokenizer cannot encode them) become spaces; bidi
@@ -30,11 +34,21 @@ _MARKER_RE = re.compile(r"\[\d+\]")
 _PERSON_RE = re.compile(r"[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+)+")
 
 
+@dataclass(frozen=True)
+class State:
+    """What answers a question, swapped as one: an index with the searcher, retriever and chain built on it."""
+
+    index: Index
+    searcher: Searcher
+    retriever: HybridRetriever
+    chain: Runnable[str, Answer]
+
+
 class Pipeline:
     def __init__(self, settings: Settings, progress: Progress | None = None,
                  notify: Callable[[str], None] | None = None) -> None:  # fmt: skip
         self.settings = settings
-        self.embedder = Embedder(settings.model, settings.embed_batch)
+        self.embedder = Embedder.for_settings(settings)
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
         self.backend = self.backend_for(settings.backend)
@@ -43,22 +57,34 @@ class Pipeline:
     def refresh(self, progress: Progress | None = None, notify: Callable[[str], None] | None = None) -> None:
         """Bring the index up to date with the folders (after an upload, say) and swap it in.
 
-        Questions already in flight finish on the old index; the swap is one assignment each.
+        Questions already in flight finish on the old state; the swap is one assignment.
         """
         index = open_index(self.settings, self.embedder, progress, notify)
         searcher = Searcher(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
         retriever = HybridRetriever(searcher=searcher, k=self.settings.k)
-        chain = build_chain(retriever, self.backend, index)
-        self.index, self.searcher, self.retriever, self.chain = index, searcher, retriever, chain
+        self.state = State(index, searcher, retriever, build_chain(retriever, self.backend, index))
 
     @property
-    def people(self) -> set[str]:
+    def index(self) -> Index:
+        return self.state.index
+
+    @property
+    def searcher(self) -> Searcher:
+        return self.state.searcher
+
+    @staticmethod
+    def people(index: Index) -> set[str]:
         """Named people the corpus quotes: the referents a follow-up's "he" or "she" can have."""
         return {
             a.speaker
-            for a in self.index.attributions
+            for a in index.attributions
             if a.kind != "institutional" and _PERSON_RE.fullmatch(a.speaker)
         }
+
+    def register_backend(self, name: str, backend: AnswerBackend) -> None:
+        """Answer with ``backend`` when ``name`` is asked for: a backend of the caller's own (an evaluator's)."""
+        with self._lock:
+            self._backends[name] = backend
 
     def backend_for(self, name: str | None) -> AnswerBackend:
         """The named backend, created once and reused (a local model loads only on first use)."""
@@ -68,11 +94,14 @@ class Pipeline:
                 self._backends[name] = make_backend(name, self.settings)
             return self._backends[name]
 
-    def standalone(self, question: str, history: History = (), backend: str | None = None) -> str:
+    def standalone(
+        self, question: str, history: History = (), backend: str | None = None, index: Index | None = None
+    ) -> str:
         """The question made standalone: pronouns resolved by rule, then the backend's own rewrite."""
         if not history:  # a first question is standalone already; skip the work on the hot path
             return question
-        return self.backend_for(backend).condense(condense(question, history, self.people), history)
+        people = self.people(index or self.index)
+        return self.backend_for(backend).condense(condense(question, history, people), history)
 
     def ask(self, question: str, history: History = (), backend: str | None = None) -> Answer:
         *_, final = self.stream(question, history, backend)
@@ -87,9 +116,10 @@ class Pipeline:
                 question=question, answer="Please type a question about the corpus.", answerable=False
             )
             return
+        state = self.state  # one read: a refresh meanwhile does not mix old and new
         chosen = self.backend_for(backend)
-        standalone = self.standalone(cleaned, history, backend)
-        chain = self.chain if chosen is self.backend else build_chain(self.retriever, chosen, self.index)
+        standalone = self.standalone(cleaned, history, backend, state.index)
+        chain = state.chain if chosen is self.backend else build_chain(state.retriever, chosen, state.index)
         parts = split_compound(standalone)
         if len(parts) == 1:
             answers: Iterator[Answer] = chain.stream(standalone)

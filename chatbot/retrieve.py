@@ -16,9 +16,9 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from chatbot.embeddings import Embedder
-from chatbot.index import Index, bm25_scores
-from chatbot.passages import Passage
+from chatbot.ingest.passages import Passage
+from chatbot.store.embeddings import Embedder
+from chatbot.store.index import Index, bm25_scores
 
 
 @dataclass

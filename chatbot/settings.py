@@ -7,11 +7,23 @@ Every field can be set from the environment with the prefix ``CHATBOT_`` (for ex
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chatbot.errors import ConfigError
+
 CACHE = Path.home() / ".cache" / "chatbot"
+
+# The answer backends a user can name: quoting (always there), the packaged local LLM, an OpenAI-compatible server.
+BackendName = Literal["extractive", "local", "openai"]
+BACKENDS: tuple[BackendName, ...] = ("extractive", "local", "openai")
+
+
+def ratio(default: float) -> float:
+    """A weight, a share or a similarity: a number in [0, 1]."""
+    return Field(default=default, ge=0.0, le=1.0)
 
 
 class Settings(BaseSettings):
@@ -26,35 +38,57 @@ class Settings(BaseSettings):
     max_file_mb: int = 50
     index_dir: Path = Path("index")
     model: str = "all-MiniLM-L6-v2"
-    backend: str = "extractive"
+    # Queries are embedded with the int8 ONNX export of the packaged MiniLM (fast start, no torch) when it is
+    # installed; "torch" uses the same model as the index build.
+    query_engine: Literal["onnx", "torch"] = "onnx"
+    backend: BackendName = "extractive"
 
     # Splitting: passages are runs of whole sentences up to this many characters.
-    passage_chars: int = 700
+    passage_chars: int = Field(default=700, ge=100)
     # Retrieval: passages handed to the answer backend, and the fusion constant of RRF.
-    k: int = 5
-    candidates: int = 30
-    rrf_k: int = 60
+    k: int = Field(default=5, ge=1)
+    candidates: int = Field(default=30, ge=1)
+    rrf_k: int = Field(default=60, ge=1)
     # Extractive composer: at most this many evidence sentences, and the evidence floor
     # (cosine of the best sentence) below which the answer is a refusal.
-    max_sentences: int = 3
-    min_evidence: float = 0.40
-    # Sentence score = w_cosine·cosine(question, sentence) + w_lexical·BM25 (normalised) + w_passage·cosine(passage),
-    # plus small bonuses for the expected answer type and a source the question names.
-    w_cosine: float = 0.5
-    w_lexical: float = 0.3
-    w_passage: float = 0.1
-    # Answerability is judged on the near-best sentences (within this ratio of the best score);
-    # a further sentence is quoted if it scores within keep_ratio of the best.
-    near_ratio: float = 0.85
-    keep_ratio: float = 0.7
+    max_sentences: int = Field(default=3, ge=1)
+    min_evidence: float = ratio(0.4)
+    # Sentence score = w_cosine·cosine(question, sentence) + w_lexical·BM25 (normalised) + w_passage·cosine(passage)
+    # + w_answer_type if it holds the kind of answer asked for + w_named_source if it is from a source the
+    # question names − rank_penalty · its passage's retrieval rank.
+    w_cosine: float = ratio(0.5)
+    w_lexical: float = ratio(0.3)
+    w_passage: float = ratio(0.1)
+    w_answer_type: float = ratio(0.1)
+    w_named_source: float = ratio(0.1)
+    rank_penalty: float = ratio(0.01)
+    # Answerability is judged on the near-best sentences (the best near_window, within near_ratio of the best
+    # score); a further sentence is quoted if it scores within keep_ratio of the best and is no near-duplicate
+    # (cosine below duplicate_cosine) of one already quoted. A refusal shows the closest ``closest`` sentences.
+    near_ratio: float = ratio(0.85)
+    near_window: int = Field(default=8, ge=1)
+    keep_ratio: float = ratio(0.7)
+    duplicate_cosine: float = ratio(0.9)
+    closest: int = Field(default=3, ge=1)
+    # "Why did X say Y?" is corrected to the real speaker only when the match is strong: cosine at least
+    # misattribution_cosine, or that share of the question's claim words in the sentence.
+    misattribution_cosine: float = ratio(0.55)
+    misattribution_coverage: float = ratio(0.7)
 
-    embed_batch: int = 32
+    # The support checker: score = support_cosine_weight · best cosine + (1 − it) · term coverage; a pair
+    # with a veto keeps support_veto_factor of its score; supported when the score reaches support_threshold.
+    # The threshold was calibrated on the dev half of evals/support_pairs.jsonl.
+    support_threshold: float = ratio(0.68)
+    support_cosine_weight: float = ratio(0.5)
+    support_veto_factor: float = ratio(0.3)
+
+    embed_batch: int = Field(default=32, ge=1)
 
     # Generative backends. ``local``: the packaged Qwen2.5-1.5B GGUF, assembled once into llm_cache_dir.
     llm_cache_dir: Path = CACHE / "models"
-    llm_threads: int = 2
-    llm_context: int = 2048
-    llm_max_tokens: int = 160
+    llm_threads: int = Field(default=2, ge=1)
+    llm_context: int = Field(default=2048, ge=256)
+    llm_max_tokens: int = Field(default=160, ge=1)
     # The prompt shows the best llm_sentences evidence sentences (not whole passages: prefill is the
     # cost on a CPU), each cut to llm_sentence_chars. With llm_gate, the extractive composer's
     # evidence checks run first: when they refuse (or correct a misattribution) no text is generated.
@@ -77,10 +111,21 @@ class Settings(BaseSettings):
     )
 
     host: str = "127.0.0.1"
-    port: int = 7860
+    port: int = Field(default=7860, ge=0, le=65535)
 
     @model_validator(mode="after")
     def _uploads_beside_index(self) -> Settings:
         if "uploads_dir" not in self.model_fields_set:
             self.uploads_dir = self.index_dir.parent / "uploads"
         return self
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and ``overrides``; a value that cannot be used is a ``ConfigError`` that
+    names the setting and says what it accepts, in one sentence."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigError(f"setting {name} = {first.get('input')!r} cannot be used: {first['msg']}") from None

@@ -12,6 +12,7 @@ import pytest
 
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
+from chatbot.store.embeddings import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -27,6 +28,25 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def pipeline(corpus_settings: Settings) -> Pipeline:
     return Pipeline(corpus_settings)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The packaged embedding model, loaded once for the session."""
+    return Embedder("all-MiniLM-L6-v2")
+
+
+@pytest.fixture()
+def mini_settings(mini_corpus: Path, tmp_path: Path) -> Settings:
+    """The mini corpus with an index (and uploads folder) of its own, in a temporary folder."""
+    return Settings(corpus_dir=mini_corpus, index_dir=tmp_path / "index", max_upload_mb=1)
+
+
+@pytest.fixture(scope="module")
+def server(pipeline: Pipeline) -> Iterator[str]:
+    """A real Gradio server for the shipped corpus on the default host and a free port; yields its base URL."""
+    with live_server(pipeline) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +72,10 @@ def live_server(pipeline: Pipeline) -> Iterator[str]:
     from chatbot.app import serve
 
     port = free_port()
-    demo = serve(pipeline, "127.0.0.1", port, block=False)
+    host = Settings().host  # the default host, as `chatbot serve` binds
+    demo = serve(pipeline, host, port, block=False)
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://{host}:{port}/"
     finally:
         demo.close()
 

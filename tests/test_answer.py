@@ -78,8 +78,8 @@ def test_long_questions_are_cut_with_notice(pipeline: Pipeline) -> None:
 def test_retriever_is_a_langchain_retriever(pipeline: Pipeline) -> None:
     from langchain_core.retrievers import BaseRetriever
 
-    assert isinstance(pipeline.retriever, BaseRetriever)
-    docs = pipeline.retriever.invoke("Huawei Ascend chips")
+    assert isinstance(pipeline.state.retriever, BaseRetriever)
+    docs = pipeline.state.retriever.invoke("Huawei Ascend chips")
     assert len(docs) == pipeline.settings.k
     top = docs[0]
     assert "Huawei" in top.page_content
@@ -182,7 +182,7 @@ def test_a_question_naming_two_sources_quotes_both(pipeline: Pipeline) -> None:
 
 
 def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(pipeline: Pipeline) -> None:
-    from chatbot.backends.extractive import Candidate, _completed
+    from chatbot.backends.extractive import Candidate, completed
 
     index = pipeline.index
     number = next(
@@ -191,7 +191,7 @@ def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(pipeli
         if index.sentence_text(n).startswith("The United States does not want")
     )
     passage, sentence = index.sentence(number)
-    out = _completed([Candidate(passage, sentence, number, 0.5, 0.5, 0.5)], index)
+    out = completed([Candidate(passage, sentence, number, 0.5, 0.5, 0.5)], index)
     assert len(out) == 2
     assert out[0].text.startswith("The United States does not want") and out[1].text.startswith(
         "It wants them because"
@@ -202,6 +202,4 @@ def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(pipeli
         if index.sentence_text(n).startswith("The Chinese wanted to talk")
     )
     p2, s2 = index.sentence(plain)
-    assert (
-        len(_completed([Candidate(p2, s2, plain, 0.5, 0.5, 0.5)], index)) == 1
-    )  # no negation: nothing added
+    assert len(completed([Candidate(p2, s2, plain, 0.5, 0.5, 0.5)], index)) == 1  # no negation: nothing added

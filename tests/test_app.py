@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from chatbot import uploads
 from chatbot.app import markdown, render
-from chatbot.intake import Rejected
+from chatbot.ingest import uploads
+from chatbot.ingest.intake import Rejected
 from chatbot.pipeline import Pipeline
 from tests.conftest import CORPUS as ROOT_CORPUS
 from tests.conftest import live_server
-
-
-@pytest.fixture(scope="module")
-def server(pipeline: Pipeline) -> Iterator[str]:
-    with live_server(pipeline) as url:
-        yield url
 
 
 def test_server_binds_to_loopback(server: str) -> None:
@@ -35,7 +29,7 @@ def test_chat_answer_renders_clickable_citations_and_sources(pipeline: Pipeline)
 
 def test_chat_refusal_is_marked(pipeline: Pipeline) -> None:
     html = render(pipeline.ask("What did Emmanuel Macron say about the summit?"), pipeline.index.documents)
-    assert 'class="refusal"' in html and "does not answer" in html
+    assert 'class="answer refusal"' in html and "does not answer" in html
     assert "Closest passages" in html
 
 

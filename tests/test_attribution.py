@@ -8,18 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.attribution import (
+from chatbot.evaluation.checks import match_gold, spans_match
+from chatbot.grounding.attribution import (
     Attribution,
     extract,
     extract_corpus,
     from_records,
-    match_gold,
-    spans_match,
     speakers_match,
     to_records,
 )
-from chatbot.documents import Document, Page, SourceMeta, load_corpus
-from chatbot.furniture import content_spans
+from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
+from chatbot.ingest.furniture import content_spans
 from tests.conftest import CORPUS, ROOT
 
 DOCS, _ = load_corpus(CORPUS)

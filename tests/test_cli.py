@@ -1,8 +1,10 @@
-"""The ``chatbot`` command as users run it: a real process, the real model, a real index on disk."""
+"""The ``chatbot`` command as users run it: in-process through ``main(argv)``, plus real processes for the
+contract other tools parse and for what a user sees when something is wrong."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from chatbot.cli import main
+from tests.conftest import CORPUS, ROOT
 
 QUESTIONS = [
     "Who said AI doesn't need a Chernobyl moment?",
@@ -22,6 +25,7 @@ CITATION_KEYS = ["n", "source", "title", "quote", "start", "end", "page"]
 
 
 def chatbot(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The command in a real process, as a script or a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "chatbot.cli", *args],
         cwd=cwd,
@@ -32,22 +36,29 @@ def chatbot(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The command in this process: exit status, stdout, stderr."""
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli-index")
-    result = chatbot("build", "--index", str(folder))
-    assert result.returncode == 0, result.stderr
-    assert "passages" in result.stdout and "tff-most-important" in result.stdout
+    assert main(["build", "--index", str(folder)]) == 0
     return folder
 
 
-def test_build_is_not_redone_when_fresh(index_dir: Path) -> None:
-    result = chatbot("build", "--index", str(index_dir))
-    assert result.returncode == 0
-    assert "up to date" in result.stderr
+def test_build_prints_a_table_and_is_not_redone_when_fresh(
+    index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "build", "--index", str(index_dir))
+    assert status == 0 and "up to date" in err
+    assert "passages" in out and "tff-most-important" in out
 
 
-def test_ask_json_contract(index_dir: Path) -> None:
+def test_ask_json_contract_in_a_real_process(index_dir: Path) -> None:
     result = chatbot("ask", "--json", "--index", str(index_dir), *QUESTIONS)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -70,55 +81,58 @@ def test_ask_json_contract(index_dir: Path) -> None:
     assert models["answerable"] and "Qwen" in models["answer"]
 
 
-def test_ask_source_paths_are_relative_to_the_working_directory(index_dir: Path, tmp_path: Path) -> None:
-    result = chatbot(
-        "ask",
-        "--json",
-        "--index",
-        str(index_dir),
-        "--corpus",
-        str(ROOT / "corpus"),
-        QUESTIONS[0],
-        cwd=tmp_path,
+def test_ask_source_paths_are_relative_to_the_working_directory(
+    index_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(
+        capsys, "ask", "--json", "--index", str(index_dir), "--corpus", str(CORPUS), QUESTIONS[0]
     )
-    cited = json.loads(result.stdout)["citations"][0]["source"]
-    assert Path(cited).is_absolute() and Path(cited).exists()
+    cited = json.loads(out)["citations"][0]["source"]
+    assert status == 0 and Path(cited).is_absolute() and Path(cited).exists()
 
 
-def test_ask_readable_output_lists_sources(index_dir: Path) -> None:
-    result = chatbot("ask", "--index", str(index_dir), QUESTIONS[0])
-    assert result.returncode == 0
-    assert "Sources" in result.stdout and "trendkia-inside-beijings-ai-summit.txt" in result.stdout
+def test_ask_readable_output_lists_sources(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "ask", "--index", str(index_dir), QUESTIONS[0])
+    assert status == 0
+    assert "Sources" in out and "trendkia-inside-beijings-ai-summit.txt" in out
 
 
-def test_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
-    result = chatbot("ask", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "hello")
-    assert result.returncode == 2
-    assert "No corpus folder" in result.stderr
+@pytest.mark.parametrize(
+    "question", ["What is [/x] the AI hotline?", "[bold]Who[/bold] said [link=x]this[/link]?", "[1] [red]"]
+)
+def test_user_text_is_printed_as_text_never_as_markup(
+    index_dir: Path, capsys: pytest.CaptureFixture[str], question: str
+) -> None:
+    status, out, err = run(capsys, "ask", "--index", str(index_dir), question)
+    assert status == 0 and not err.strip()
+    assert question in out  # the rule over the answer shows the question exactly as typed
 
 
-def test_eval_gate_fails_below_a_threshold_and_writes_reports(index_dir: Path, tmp_path: Path) -> None:
+def test_eval_gate_fails_below_a_threshold_and_writes_reports(
+    index_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     strict = tmp_path / "strict.toml"
     strict.write_text("[extractive]\nanswer_correctness = 1.01\ncitation_validity = 1.0\n")
     args = ["eval", "--index", str(index_dir), "--limit", "6", "--out", str(tmp_path / "reports")]
-    failed = chatbot(*args, "--thresholds", str(strict))
-    assert failed.returncode == 1
-    assert "answer_correctness" in failed.stderr and "below its threshold 1.01" in failed.stderr
-    assert "citation_validity" not in failed.stderr
+    status, _, err = run(capsys, *args, "--thresholds", str(strict))
+    assert status == 1
+    assert "answer_correctness" in err and "below its threshold 1.01" in err
+    assert "citation_validity" not in err
     assert (tmp_path / "reports" / "eval-extractive.html").exists()
     data = json.loads((tmp_path / "reports" / "eval-extractive.json").read_text())
     assert data["metrics"]["items"] == 6 and len(data["items"]) == 6
-    assert chatbot(*args, "--thresholds", str(strict), "--no-gate").returncode == 0
+    assert run(capsys, *args, "--thresholds", str(strict), "--no-gate")[0] == 0
 
 
-def test_quotes_table_and_speaker_filter(index_dir: Path) -> None:
-    result = chatbot("quotes", "--json", "--speaker", "Casper", "--index", str(index_dir))
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
+def test_quotes_table_and_speaker_filter(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "quotes", "--json", "--speaker", "Casper", "--index", str(index_dir))
+    rows = [json.loads(line) for line in out.splitlines()]
     assert rows and {r["speaker"] for r in rows} == {"Stephen Casper"}
-    text = (ROOT / "corpus" / rows[0]["source"]).read_bytes().decode("utf-8")
+    text = (CORPUS / rows[0]["source"]).read_bytes().decode("utf-8")
     assert all(text[r["start"] : r["end"]] == r["text"] for r in rows if r["source"] == rows[0]["source"])
-    readable = chatbot("quotes", "--index", str(index_dir))
-    assert readable.returncode == 0 and "Who said what" in readable.stdout and "Guo Jiakun" in readable.stdout
+    status, readable, _ = run(capsys, "quotes", "--index", str(index_dir))
+    assert status == 0 and "Who said what" in readable and "Guo Jiakun" in readable
 
 
 @pytest.mark.parametrize(
@@ -135,10 +149,66 @@ def test_quotes_table_and_speaker_filter(index_dir: Path) -> None:
         ("Washington and Beijing signed a binding treaty banning autonomous weapons", None, "not_found"),
     ],
 )
-def test_check_quote(index_dir: Path, text: str, speaker: str | None, verdict: str) -> None:
+def test_check_quote(
+    index_dir: Path, capsys: pytest.CaptureFixture[str], text: str, speaker: str | None, verdict: str
+) -> None:
     args = ["check-quote", text, "--json", "--index", str(index_dir)] + (
         ["--speaker", speaker] if speaker else []
     )
-    result = chatbot(*args)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["verdict"] == verdict
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    assert json.loads(out)["verdict"] == verdict
+
+
+def unreadable_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "locked"
+    (folder / "inner").mkdir(parents=True)
+    (folder / "inner" / "a.txt").write_text("A sentence about canals and their keepers.\n")
+    (folder / "inner").chmod(0)
+    return folder
+
+
+def malformed_metadata(tmp_path: Path) -> Path:
+    folder = tmp_path / "meta"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The canal keeper opened the lock at dawn every day.\n")
+    (folder / "sources.toml").write_text('[sources."a.txt"\ntitle = "unclosed table header"\n')
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--backend", "bogus"], "setting backend = 'bogus' cannot be used"),
+        (["--model", "no-such-model"], "model 'no-such-model' is neither a packaged model"),
+        (["--corpus", "{tmp}/nowhere"], "there is no corpus folder at"),
+        (["--corpus", "{malformed}"], "sources.toml cannot be read as TOML"),
+        (["--corpus", "{afile}"], "there is no corpus folder at"),
+        (["--corpus", "{unreadable}"], "cannot be read"),
+    ],
+)
+def test_a_user_error_is_one_plain_line_and_exit_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    if "{unreadable}" in args and os.geteuid() == 0:
+        pytest.skip("root reads every folder, so a folder cannot be made unreadable here")
+    (tmp_path / "a-file.txt").write_text("a file, not a folder")
+    folders = {
+        "tmp": tmp_path,
+        "afile": tmp_path / "a-file.txt",
+        "malformed": malformed_metadata(tmp_path),
+        "unreadable": unreadable_folder(tmp_path),
+    }
+    argv = ["ask", "--index", str(tmp_path / "index"), *(a.format(**folders) for a in args), "hello"]
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and not out
+    lines = [line for line in err.splitlines() if line.strip() and "Building the index" not in line]
+    assert len(lines) == 1 and lines[0].startswith("chatbot: ") and says in lines[0], err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_backend_prints_one_line_in_a_real_process(tmp_path: Path) -> None:
+    result = chatbot("ask", "--backend", "bogus", "hi")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("chatbot: setting backend = 'bogus' cannot be used")

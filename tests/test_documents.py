@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.documents import load_corpus
-from chatbot.passages import document_passages
+from chatbot.ingest.documents import load_corpus
+from chatbot.ingest.passages import document_passages
 from tests.conftest import CORPUS, PDF_PAGES
 
 FURNITURE = [

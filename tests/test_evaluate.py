@@ -7,18 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from chatbot import evaluate
 from chatbot.answer import Answer, Citation
+from chatbot.evaluation.gate import gate, load_thresholds
+from chatbot.evaluation.metrics import metrics, report_data
+from chatbot.evaluation.report import write_html
+from chatbot.evaluation.scoring import ItemResult, citation_is_valid, run, statements
+from chatbot.evaluation.sets import CATEGORIES, load_items
 from chatbot.pipeline import Pipeline
-from chatbot.report import write_html
+from chatbot.text.normalise import fold
 from tests.conftest import CORPUS, ROOT
 
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
 
 
 def test_eval_set_is_large_varied_and_verbatim() -> None:
-    items = evaluate.load_items(QUESTIONS, CORPUS)  # raises if any gold quote is not verbatim
-    cats = {c: sum(i.category == c for i in items) for c in evaluate.CATEGORIES}
+    items = load_items(QUESTIONS, CORPUS)  # raises if any gold quote is not verbatim
+    cats = {c: sum(i.category == c for i in items) for c in CATEGORIES}
     assert len(items) >= 100 and all(cats.values()), cats
     assert cats["unanswerable"] / len(items) >= 0.2
     assert len({i.id for i in items}) == len(items)
@@ -26,8 +30,8 @@ def test_eval_set_is_large_varied_and_verbatim() -> None:
         assert item.answerable == (item.category != "unanswerable")
         if item.answerable:
             assert item.gold and item.facts
-            quotes = " ".join(evaluate.normalise(g.quote) for g in item.gold)
-            assert all(any(evaluate.normalise(a) in quotes for a in fact) for fact in item.facts), item.id
+            quotes = " ".join(fold(g.quote) for g in item.gold)
+            assert all(any(fold(a) in quotes for a in fact) for fact in item.facts), item.id
         if item.category == "multi_doc":
             assert len({g.source for g in item.gold}) >= 2
 
@@ -39,7 +43,7 @@ def test_a_gold_quote_that_is_not_verbatim_is_an_error(tmp_path: Path) -> None:
            "facts": [["x"]]}  # fmt: skip
     bad.write_text(json.dumps(row) + "\n")
     with pytest.raises(ValueError, match="not verbatim"):
-        evaluate.load_items(bad, CORPUS)
+        load_items(bad, CORPUS)
 
 
 def citation(n: int, quote: str, start: int = 0) -> Citation:
@@ -58,9 +62,7 @@ def test_statements_pair_claims_with_their_citations(
     text: str, expected: list[tuple[str, list[int]]]
 ) -> None:
     answer = Answer(question="q", answer=text, answerable=True)
-    assert [(c.rstrip(" ."), n) for c, n in evaluate.statements(answer)] == [
-        (c.rstrip(" ."), n) for c, n in expected
-    ]
+    assert [(c.rstrip(" ."), n) for c, n in statements(answer)] == [(c.rstrip(" ."), n) for c, n in expected]
 
 
 @pytest.mark.parametrize(
@@ -79,11 +81,11 @@ def test_statements_pair_claims_with_their_citations(
     ],
 )
 def test_gate(values: dict[str, float], failures: list[str]) -> None:
-    assert evaluate.gate(values, {"answer_correctness": 0.9, "latency_p95_ms_max": 500}) == failures
+    assert gate(values, {"answer_correctness": 0.9, "latency_p95_ms_max": 500}) == failures
 
 
 def test_thresholds_file_has_a_table_for_the_default_backend() -> None:
-    thresholds = evaluate.load_thresholds(ROOT / "evals" / "thresholds.toml", "extractive")
+    thresholds = load_thresholds(ROOT / "evals" / "thresholds.toml", "extractive")
     assert thresholds["citation_validity"] == 1.0
     assert {"retrieval_recall_at_5", "answer_correctness", "refusal_precision", "refusal_recall"} <= set(
         thresholds
@@ -91,14 +93,14 @@ def test_thresholds_file_has_a_table_for_the_default_backend() -> None:
 
 
 @pytest.fixture(scope="module")
-def small_run(pipeline: Pipeline) -> list[evaluate.ItemResult]:
-    items = evaluate.load_items(QUESTIONS, CORPUS)
+def small_run(pipeline: Pipeline) -> list[ItemResult]:
+    items = load_items(QUESTIONS, CORPUS)
     chosen = [i for i in items if i.id in {"q001", "q002", "q089", "q093", "q131"}]
-    return evaluate.run(pipeline, chosen, k=5)
+    return run(pipeline, chosen, k=5)
 
 
-def test_metrics_on_a_real_run(small_run: list[evaluate.ItemResult]) -> None:
-    m = evaluate.metrics(small_run, 5)
+def test_metrics_on_a_real_run(small_run: list[ItemResult]) -> None:
+    m = metrics(small_run, 5)
     assert m["items"] == 5
     assert m["citation_validity"] == 1.0  # every quote re-read from disk matches
     assert 0.0 <= m["retrieval_recall_at_5"] <= 1.0 and 0.0 <= m["retrieval_mrr"] <= 1.0
@@ -107,17 +109,15 @@ def test_metrics_on_a_real_run(small_run: list[evaluate.ItemResult]) -> None:
     assert m["refusal_recall"] == sum(r.refused for r in unanswerable) / len(unanswerable)
 
 
-def test_a_tampered_citation_is_invalid(small_run: list[evaluate.ItemResult]) -> None:
+def test_a_tampered_citation_is_invalid(small_run: list[ItemResult]) -> None:
     good = next(r for r in small_run if r.answer.citations).answer.citations[0]
-    assert evaluate.citation_is_valid(good)
-    assert not evaluate.citation_is_valid(good.model_copy(update={"start": good.start + 1}))
-    assert not evaluate.citation_is_valid(good.model_copy(update={"quote": good.quote.upper()}))
+    assert citation_is_valid(good)
+    assert not citation_is_valid(good.model_copy(update={"start": good.start + 1}))
+    assert not citation_is_valid(good.model_copy(update={"quote": good.quote.upper()}))
 
 
-def test_html_report_is_self_contained_with_drill_down(
-    small_run: list[evaluate.ItemResult], tmp_path: Path
-) -> None:
-    data = evaluate.report_data(small_run, 5, "extractive", {})
+def test_html_report_is_self_contained_with_drill_down(small_run: list[ItemResult], tmp_path: Path) -> None:
+    data = report_data(small_run, 5, "extractive", {})
     path = write_html(data, {"answer_correctness": 0.9}, tmp_path / "r.html", CORPUS)
     page = path.read_text()
     assert page.count("<details class=item") == 5

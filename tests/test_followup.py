@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.followup import condense
 from chatbot.pipeline import Pipeline
+from chatbot.text.followup import condense
 
 PEOPLE = {"Stephen Casper", "Lin Yun", "Guo Jiakun"}
 CASPER = ("Who said AI doesn't need a Chernobyl moment?", "Stephen Casper [1] [3].")

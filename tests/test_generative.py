@@ -17,16 +17,16 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from chatbot import llm
 from chatbot.answer import CORPUS_NOTE, Answer, Evidence
+from chatbot.backends import llm
 from chatbot.backends.extractive import ExtractiveBackend
 from chatbot.backends.generative import GenerativeBackend, LangChainChat, openai_ready
+from chatbot.backends.prompts import REFUSAL_PHRASE, Messages, answer_messages
+from chatbot.grounding.support import SupportChecker
+from chatbot.grounding.verify import is_instruction, parse, render, verify
 from chatbot.pipeline import Pipeline
-from chatbot.prompts import REFUSAL_PHRASE, Messages, answer_messages
 from chatbot.retrieve import from_document
 from chatbot.settings import Settings
-from chatbot.support import SupportChecker
-from chatbot.verify import is_instruction, parse, render, verify
 from tests.conftest import free_port
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -47,7 +47,7 @@ def injection(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
 
 
 def evidence(pipeline: Pipeline, question: str) -> Evidence:
-    hits = [from_document(d, pipeline.index) for d in pipeline.retriever.invoke(question)]
+    hits = [from_document(d, pipeline.index) for d in pipeline.state.retriever.invoke(question)]
     return Evidence(question, pipeline.searcher.query_vector(question), hits, pipeline.index)
 
 
@@ -69,8 +69,9 @@ def scripted(pipeline: Pipeline, ev: Evidence, script: str, gate: bool = True) -
         return next(f"[{n}]" for n, s in enumerate(shown, start=1) if m.group(1) in s)
 
     reply = re.sub(r"\{([^}]+)\}", mark, script)
-    backend._chat = LangChainChat(GenericFakeChatModel(messages=iter([AIMessage(content=reply)])))
-    return backend
+    return GenerativeBackend(
+        "fake", settings, LangChainChat(GenericFakeChatModel(messages=iter([AIMessage(content=reply)])))
+    )
 
 
 def assert_verbatim(answer: Answer) -> None:
@@ -173,7 +174,7 @@ def test_stream_yields_growing_partials_then_the_verified_answer(injection: Pipe
 def test_pipeline_streams_through_a_generative_backend(injection: Pipeline) -> None:
     question = "How tall is the Karrow Point lighthouse?"
     backend = scripted(injection, evidence(injection, question), "The tower is 32 metres tall {32 metres}.")
-    injection._backends["fake"] = backend
+    injection.register_backend("fake", backend)
     answers = list(injection.stream(question, backend="fake"))
     assert answers[-1].answer.startswith("The tower is 32 metres tall [1]")
     assert answers[-1].timings["first_ms"] <= answers[-1].timings["total_ms"]
@@ -221,7 +222,7 @@ def test_parse(text: str, claims: list[tuple[str, list[int]]], refusal: bool) ->
 
 
 def test_render_renumbers_in_order_of_first_use() -> None:
-    from chatbot.verify import Checked, Claim
+    from chatbot.grounding.verify import Checked, Claim
 
     kept = [Checked(Claim("A is B.", [5]), [5]), Checked(Claim("C is D", [2, 5]), [2, 5])]
     assert render(kept) == ("A is B [1]. C is D [2] [1].", [5, 2])
@@ -242,9 +243,9 @@ def test_condense_asks_the_model_only_for_follow_ups(injection: Pipeline) -> Non
     )
     backend = GenerativeBackend("fake", injection.settings, fake)
     assert backend.condense("How tall is it?", history) == "How tall is the Karrow Point lighthouse?"
-    backend._chat = NoModel()
-    assert backend.condense("Who runs the island ferry?", history) == "Who runs the island ferry?"
-    assert backend.condense("How tall is it?", []) == "How tall is it?"
+    silent = GenerativeBackend("fake", injection.settings, NoModel())
+    assert silent.condense("Who runs the island ferry?", history) == "Who runs the island ferry?"
+    assert silent.condense("How tall is it?", []) == "How tall is it?"
 
 
 def test_model_file_is_assembled_verified_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

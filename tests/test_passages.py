@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.documents import Page, load_corpus
-from chatbot.furniture import content_spans
-from chatbot.passages import document_passages, split_sentences
+from chatbot.ingest.documents import Page, load_corpus
+from chatbot.ingest.furniture import content_spans
+from chatbot.ingest.passages import document_passages, split_sentences
 from tests.conftest import CORPUS
 
 DOCS, _ = load_corpus(CORPUS)

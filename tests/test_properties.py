@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatbot.answer import Answer
-from chatbot.documents import SUFFIXES, UnreadableFile, load_document
-from chatbot.intake import KINDS, MAX_NAME_BYTES, Accepted, Rejected, check_upload, safe_name
-from chatbot.passages import document_passages, sentence_text
+from chatbot.ingest.documents import SUFFIXES, UnreadableFile, load_document
+from chatbot.ingest.intake import KINDS, MAX_NAME_BYTES, Accepted, Rejected, check_upload, safe_name
+from chatbot.ingest.passages import document_passages, sentence_text
 from chatbot.pipeline import MAX_QUESTION_CHARS, Pipeline, clean_question
 from tests.conftest import CORPUS, PDF_PAGES, write_pdf
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.questions import analyse, best_number, find_answer, name_words, question_names
+from chatbot.text.questions import analyse, best_number, find_answer, name_words, question_names
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_a_date_inside_a_year_is_not_a_date() -> None:
     ],
 )
 def test_split_compound(question: str, parts: list[str]) -> None:
-    from chatbot.questions import split_compound
+    from chatbot.text.questions import split_compound
 
     assert split_compound(question) == parts
 
@@ -129,6 +129,6 @@ def test_split_compound(question: str, parts: list[str]) -> None:
     ],
 )
 def test_best_name(question: str, text: str, name: str | None) -> None:
-    from chatbot.questions import best_name
+    from chatbot.text.questions import best_name
 
     assert best_name(question, text) == name

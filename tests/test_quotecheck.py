@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.attribution import extract_corpus
-from chatbot.documents import Document, Page, SourceMeta, load_corpus
-from chatbot.furniture import content_spans
-from chatbot.quotecheck import QuoteVerdict, check_quote
+from chatbot.grounding.attribution import extract_corpus
+from chatbot.grounding.quotecheck import QuoteVerdict, check_quote
+from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
+from chatbot.ingest.furniture import content_spans
 from tests.conftest import CORPUS, ROOT
 
 HARBOUR = (

@@ -24,11 +24,11 @@ import numpy as np
 import pytest
 
 from chatbot.answer import Answer
-from chatbot.documents import load_corpus, load_document
-from chatbot.index import IndexProblem, build, current_build, load, open_index, read_manifest, staleness
+from chatbot.ingest.documents import load_corpus, load_document
 from chatbot.library import UnknownSource, source_text
 from chatbot.pipeline import MAX_QUESTION_CHARS, Pipeline
 from chatbot.settings import Settings
+from chatbot.store.index import IndexProblem, build, current_build, load, open_index, read_manifest, staleness
 from tests.conftest import CORPUS, PDF_PAGES, ROOT, write_pdf
 
 GOOD = ["ferry.html", "harbour-report.pdf", "lighthouse.txt", "orchard.md"]
@@ -158,7 +158,7 @@ def test_a_link_out_of_the_corpus_is_not_followed(mini_corpus: Path, tmp_path: P
 
 
 def test_a_file_that_vanishes_is_reported(mini_corpus: Path) -> None:
-    from chatbot.documents import UnreadableFile
+    from chatbot.ingest.documents import UnreadableFile
 
     with pytest.raises(UnreadableFile, match="cannot read file"):
         load_document(mini_corpus / "gone.txt", "gone.txt")
@@ -193,7 +193,7 @@ def assert_verbatim(answer: Answer, settings: Settings | None = None) -> None:
         if c.page is None:
             text = path.read_bytes().decode("utf-8")
         else:
-            from chatbot.documents import load_document as load_doc
+            from chatbot.ingest.documents import load_document as load_doc
 
             text = load_doc(path, path.name).pages[c.page - 1].text
         assert text[c.start : c.end] == c.quote
@@ -253,7 +253,8 @@ def test_a_cleaned_question_is_still_answered(pipeline: Pipeline) -> None:
 # ``chatbot build`` itself, with one addition: a marker file appears when embedding starts.
 SHIM = """
 import os, pathlib, sys
-from chatbot import embeddings, cli
+from chatbot import cli
+from chatbot.store import embeddings
 embed = embeddings.Embedder.embed
 def announced(self, *args, **kwargs):
     pathlib.Path(os.environ["EMBEDDING_MARKER"]).touch()
@@ -463,14 +464,14 @@ HOSTILE_NAMES = {
 
 @pytest.mark.parametrize("name", list(HOSTILE_NAMES))
 def test_a_hostile_file_name_becomes_a_plain_one(name: str) -> None:
-    from chatbot.intake import safe_name
+    from chatbot.ingest.intake import safe_name
 
     kind, expected = HOSTILE_NAMES[name]
     assert safe_name(name, kind) == expected
 
 
 def test_a_very_long_name_is_capped_keeping_its_extension() -> None:
-    from chatbot.intake import MAX_NAME_BYTES, safe_name
+    from chatbot.ingest.intake import MAX_NAME_BYTES, safe_name
 
     for stem in ("a" * 5000, "é" * 5000, "数" * 5000):
         name = safe_name(stem + ".md", "text")
@@ -478,7 +479,7 @@ def test_a_very_long_name_is_capped_keeping_its_extension() -> None:
 
 
 def test_check_upload_sniffs_the_type_and_stores_utf8(tmp_path: Path) -> None:
-    from chatbot.intake import Rejected, check_upload, duplicate_of
+    from chatbot.ingest.intake import Rejected, check_upload, duplicate_of
 
     pdf = check_upload("scan.txt", pdf_bytes(tmp_path), 10_000_000)
     assert (pdf.kind, pdf.name, pdf.pages, pdf.encoding) == ("pdf", "scan.pdf", 2, None)
@@ -503,7 +504,7 @@ def test_check_upload_sniffs_the_type_and_stores_utf8(tmp_path: Path) -> None:
 
 
 def test_check_file_refuses_a_200_mb_file_without_reading_it(tmp_path: Path) -> None:
-    from chatbot.intake import Rejected, check_file
+    from chatbot.ingest.intake import Rejected, check_file
 
     big = tmp_path / "huge.pdf"
     with big.open("wb") as fh:

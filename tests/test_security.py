@@ -6,33 +6,29 @@ from __future__ import annotations
 import http.client
 import pickle
 import re
-from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import numpy as np
 import psutil
 import pytest
 
-from chatbot.app import serve
-from chatbot.index import load
-from chatbot.intake import Rejected, check_upload
+from chatbot.ingest.intake import Rejected, check_upload
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
-from tests.conftest import ROOT, free_port
+from chatbot.store.index import load
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def server(pipeline: Pipeline) -> Iterator[tuple[str, int]]:
-    port = free_port()
-    demo = serve(pipeline, Settings().host, port, block=False)  # the default host, as `chatbot serve` uses
-    try:
-        yield "127.0.0.1", port
-    finally:
-        demo.close()
+def address(server: str) -> tuple[str, int]:
+    """The live server's host and port, for raw HTTP requests."""
+    parts = urlsplit(server)
+    return str(parts.hostname), int(parts.port or 80)
 
 
-def raw_get(server: tuple[str, int], path: str) -> tuple[int, str]:
+def raw_get(address: tuple[str, int], path: str) -> tuple[int, str]:
     """A GET with the path sent exactly as written: no client-side normalisation of ``..`` or ``%2e``."""
-    conn = http.client.HTTPConnection(*server, timeout=30)
+    conn = http.client.HTTPConnection(*address, timeout=30)
     try:
         conn.putrequest("GET", path, skip_accept_encoding=True)
         conn.endheaders()
@@ -87,23 +83,23 @@ ROUTES = [
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_no_file_outside_the_corpus_is_served(
-    server: tuple[str, int], pipeline: Pipeline, route: str
+    address: tuple[str, int], pipeline: Pipeline, route: str
 ) -> None:
     for target in targets(pipeline):
-        status, body = raw_get(server, route.format(target.replace(" ", "%20")))
+        status, body = raw_get(address, route.format(target.replace(" ", "%20")))
         for name, secret in secrets(pipeline).items():
             assert secret not in body, f"{route.format(target)} served {name} (status {status})"
         assert status != 200 or not body.strip() or "<html" in body[:500].lower() or "{" in body[:5]
 
 
-def test_the_passage_view_serves_only_indexed_documents(server: tuple[str, int], pipeline: Pipeline) -> None:
+def test_the_passage_view_serves_only_indexed_documents(address: tuple[str, int], pipeline: Pipeline) -> None:
     name = next(iter(pipeline.index.documents))
-    assert raw_get(server, f"/passage?source={name}&start=0&end=10")[0] == 200
+    assert raw_get(address, f"/passage?source={name}&start=0&end=10")[0] == 200
     for source in (f"./{name}", f"corpus/{name}", f"{ROOT}/corpus/{name}", f"x/../{name}", f"{name}%00"):
-        assert raw_get(server, f"/passage?source={source}&start=0&end=10")[0] == 404
+        assert raw_get(address, f"/passage?source={source}&start=0&end=10")[0] == 404
 
 
-def test_the_server_binds_to_loopback_by_default(server: tuple[str, int]) -> None:
+def test_the_server_binds_to_loopback_by_default(address: tuple[str, int]) -> None:
     from chatbot.cli import parser, settings_from
 
     assert Settings().host == "127.0.0.1"
@@ -111,7 +107,7 @@ def test_the_server_binds_to_loopback_by_default(server: tuple[str, int]) -> Non
     listening = [
         c.laddr
         for c in psutil.Process().net_connections(kind="tcp")
-        if c.status == psutil.CONN_LISTEN and c.laddr.port == server[1]
+        if c.status == psutil.CONN_LISTEN and c.laddr.port == address[1]
     ]
     assert listening and {a.ip for a in listening} == {"127.0.0.1"}
 
@@ -173,7 +169,7 @@ def test_the_index_loads_with_unpickling_forbidden(
 
 
 def test_the_model_weights_are_not_pickles() -> None:
-    from chatbot.embeddings import model_path
+    from chatbot.store.embeddings import model_path
 
     folder = model_path(Settings().model)
     assert list(folder.rglob("*.safetensors"))
@@ -194,11 +190,11 @@ def test_check_upload_enforces_the_upload_size_limit() -> None:
         check_upload("one-byte-too-many.txt", b"ab", 1)
 
 
-def test_the_server_refuses_an_upload_over_the_limit(server: tuple[str, int], pipeline: Pipeline) -> None:
+def test_the_server_refuses_an_upload_over_the_limit(address: tuple[str, int], pipeline: Pipeline) -> None:
     """Gradio's upload route (where the web upload's files arrive) enforces ``max_upload_mb``."""
     import requests
 
-    url = f"http://{server[0]}:{server[1]}/gradio_api/upload"
+    url = f"http://{address[0]}:{address[1]}/gradio_api/upload"
     over = (pipeline.settings.max_upload_mb + 2) * 1_048_576
     big = requests.post(url, files={"files": ("big.txt", b"a" * over, "text/plain")}, timeout=120)
     assert big.status_code == 413, (big.status_code, big.text[:200])

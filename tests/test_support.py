@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.embeddings import Embedder
-from chatbot.support import Support, SupportChecker, load_pairs, measure, split
+from chatbot.evaluation.checks import load_pairs, measure, split
+from chatbot.grounding.support import Support, SupportChecker
+from chatbot.store.embeddings import Embedder
 
 PAIRS = Path(__file__).resolve().parent.parent / "evals" / "support_pairs.jsonl"
 
@@ -29,8 +30,8 @@ STRIKE = "Air traffic controllers warned the strike could disrupt flights across
 
 
 @pytest.fixture(scope="module")
-def checker() -> SupportChecker:
-    return SupportChecker(Embedder("all-MiniLM-L6-v2"))
+def checker(embedder: Embedder) -> SupportChecker:
+    return SupportChecker(embedder)
 
 
 @pytest.mark.parametrize(

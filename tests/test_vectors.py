@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chatbot import vectors
-from chatbot.embeddings import Embedder, OnnxEncoder
+from chatbot.store import vectors
+from chatbot.store.embeddings import Embedder, OnnxEncoder
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -2,7 +2,7 @@
 
 It cannot invent, so its failure mode is answering a question the corpus does not answer
 with something merely related. So before any sentence is quoted, the evidence must pass
-checks read from the question (see ``chatbot.questions``): every name it relies on occurs
+checks read from the question (see ``chatbot.text.questions``): every name it relies on occurs
 in the corpus; the best evidence is close enough; the evidence holds the kind of answer
 asked for (a date, a number, a name); a question about what someone said finds a sentence
 that reports them saying it; and named people appear in the evidence. When the evidence
@@ -12,18 +12,20 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 
 import numpy as np
 
 from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, History, cite
-from chatbot.attribution import speakers_match
-from chatbot.index import STOPWORDS, Index, bm25_scores, tokens
-from chatbot.passages import Passage, Sentence, sentence_text
-from chatbot.questions import QuestionInfo, analyse, find_answer, name_words
+from chatbot.grounding.attribution import speakers_match
+from chatbot.grounding.verify import asks_about_text, is_instruction
+from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
-from chatbot.verify import asks_about_text, is_instruction
+from chatbot.store.index import Index, bm25_scores
+from chatbot.text.lexicon import STOPWORDS
+from chatbot.text.normalise import tokens
+from chatbot.text.questions import QuestionInfo, analyse, find_answer, name_words
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 
@@ -63,7 +65,7 @@ class ExtractiveBackend:
         spoken = (
             {n for i in index.attributions_of(speaker) for n in index.sentences_of(i)} if speaker else set()
         )
-        candidates = self._candidates(evidence, evidence.query_vector, set(sources.values()), spoken)
+        candidates = self.candidates(evidence, set(sources.values()), spoken)
         if info.role_of and (role := self._role(evidence, info.role_of)):
             return role
         if speaker and candidates:
@@ -72,7 +74,8 @@ class ExtractiveBackend:
             if corrected:
                 return corrected
             candidates = own or candidates
-        near = [c for c in candidates[:8] if c.score >= self.settings.near_ratio * candidates[0].score]
+        window = candidates[: self.settings.near_window]
+        near = [c for c in window if c.score >= self.settings.near_ratio * candidates[0].score]
 
         reason = None
         if not candidates:
@@ -82,18 +85,20 @@ class ExtractiveBackend:
         elif speaker and not spoken:
             reason = f"the corpus attributes no statement to {speaker}"
         elif candidates[0].cosine < self.settings.min_evidence and not _names_all_in(
-            content_names, candidates[:3]
+            content_names, candidates[: self.settings.closest]
         ):
             reason = "no passage is close enough to the question"
         elif info.answer_type and not (near := self._typed(info, near, set(sources.values()))):
             reason = f"none of the closest passages gives the {info.answer_type} the question asks for"
-        elif not _people_in_evidence(content_names, near or candidates[:3]):
+        elif not _people_in_evidence(content_names, near or candidates[: self.settings.closest]):
             reason = "the closest passages do not mention the people the question is about"
         if reason:
-            return self._refusal(evidence.question, reason, candidates[:3], index)
+            return self.refusal(evidence.question, reason, candidates[: self.settings.closest], index)
 
-        chosen = self._select(near + [c for c in candidates if c not in near], index)
-        chosen = _completed(_cover_sources(chosen, candidates, set(sources.values())), index)
+        ranked = near + [c for c in candidates if c not in near]
+        floor = self.settings.keep_ratio * max(c.score for c in ranked)
+        chosen = self.select(ranked, index, self.settings.max_sentences, floor)
+        chosen = completed(_cover_sources(chosen, candidates, set(sources.values())), index)
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         lead = answer_lead(info, citations[0])
         if info.answer_type == "name" and (
@@ -114,12 +119,8 @@ class ExtractiveBackend:
             question=question, answer=text, answerable=answerable, citations=citations, backend=self.name
         )
 
-    def _candidates(
-        self,
-        evidence: Evidence,
-        qv: np.ndarray,
-        sources: set[str],
-        extra: set[int] = frozenset(),  # type: ignore[assignment]
+    def candidates(
+        self, evidence: Evidence, sources: Set[str] = frozenset(), extra: Set[int] = frozenset()
     ) -> list[Candidate]:
         """Citable sentences near the question, scored by meaning, weighted term overlap and answer type.
 
@@ -128,7 +129,7 @@ class ExtractiveBackend:
         sentence that answers.
         """
         index, question = evidence.index, evidence.question
-        cosines = index.sentence_vectors @ qv
+        cosines = index.sentence_vectors @ evidence.query_vector
         lexical = bm25_scores(index.sentence_bm25, question, len(index.sentence_owner))
         passage_rank = {hit.passage.id: (rank, hit.dense) for rank, hit in enumerate(evidence.hits)}
         pool = {
@@ -154,28 +155,36 @@ class ExtractiveBackend:
                 continue  # planted instructions are never evidence, unless the question is about that text
             rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
             lex = float(lexical[number]) / top_lexical
-            fits = 0.1 if wants and find_answer(wants, question, text) else 0.0
-            named_source = 0.1 if p.source in sources else 0.0
+            fits = self.settings.w_answer_type if wants and find_answer(wants, question, text) else 0.0
+            named_source = self.settings.w_named_source if p.source in sources else 0.0
             score = (
                 self.settings.w_cosine * float(cosines[number])
                 + self.settings.w_lexical * lex
                 + self.settings.w_passage * max(0.0, dense)
                 + fits
                 + named_source
-                - 0.01 * rank
+                - self.settings.rank_penalty * rank
             )
             out.append(Candidate(p, s, number, float(cosines[number]), lex, score))
         return sorted(out, key=lambda c: (-c.score, c.number))
 
-    def _select(self, ranked: list[Candidate], index: Index) -> list[Candidate]:
-        """The first candidate, plus near-best ones that add something (no near-duplicates)."""
-        chosen = [ranked[0]]
-        floor = self.settings.keep_ratio * max(c.score for c in ranked)
+    def select(
+        self, ranked: list[Candidate], index: Index, limit: int, floor: float = 0.0
+    ) -> list[Candidate]:
+        """The best candidate, plus up to ``limit`` in all that score at least ``floor`` and add something
+        (no near-duplicate of one already chosen). The quoting and the generative backends both choose so."""
+        chosen: list[Candidate] = []
         vectors = index.sentence_vectors
-        for c in ranked[1:]:
-            if len(chosen) >= self.settings.max_sentences:
+        for c in ranked:
+            if len(chosen) >= limit:
                 break
-            if c.score >= floor and all(float(vectors[c.number] @ vectors[o.number]) < 0.9 for o in chosen):
+            if not chosen or (
+                c.score >= floor
+                and all(
+                    float(vectors[c.number] @ vectors[o.number]) < self.settings.duplicate_cosine
+                    for o in chosen
+                )
+            ):
                 chosen.append(c)
         return chosen
 
@@ -190,7 +199,11 @@ class ExtractiveBackend:
         index, best = evidence.index, candidates[0]
         others = [index.attributions[i] for i in index.said_in.get(best.number, [])]
         others = [a for a in others if not speakers_match(a.speaker, speaker)]
-        strong = best.cosine >= 0.55 or _claim_coverage(evidence.question, speaker, best.text) >= 0.7
+        coverage = _claim_coverage(evidence.question, speaker, best.text)
+        strong = (
+            best.cosine >= self.settings.misattribution_cosine
+            or coverage >= self.settings.misattribution_coverage
+        )
         if not strong or not others or (own and own[0].score >= self.settings.near_ratio * best.score):
             return None
         real = others[0]
@@ -249,7 +262,8 @@ class ExtractiveBackend:
                     return Candidate(p, s, number, 0.0, 0.0, 0.0)
         return None
 
-    def _refusal(self, question: str, reason: str, closest: list[Candidate], index: Index) -> Answer:
+    def refusal(self, question: str, reason: str, closest: list[Candidate], index: Index) -> Answer:
+        """The corpus does not answer, and why; the closest sentences are shown for the reader to judge."""
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(closest, start=1)]
         text = f"{REFUSAL} ({reason[0].upper()}{reason[1:]}.)"
         if citations:
@@ -284,7 +298,7 @@ NEGATED_RE = re.compile(
 COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
 
 
-def _completed(chosen: list[Candidate], index: Index) -> list[Candidate]:
+def completed(chosen: list[Candidate], index: Index) -> list[Candidate]:
     """Quote the sentence that completes a negation, so a quote never reads as its opposite.
 
     "The United States does not want AI crisis-control talks because it considers China a trustworthy

@@ -6,10 +6,10 @@ The chain for one question:
    refuse (a name the corpus never mentions, no close evidence, no statement by the speaker asked
    about) or correct a misattribution, that answer is returned and nothing is generated.
 2. Prompt: the best ``llm_sentences`` sentences, scored as the extractive composer scores them,
-   numbered and fenced as untrusted data (``chatbot.prompts``). Sentences that read as
+   numbered and fenced as untrusted data (``chatbot.backends.prompts``). Sentences that read as
    instructions to an AI are left out unless the question asks about the text itself.
 3. Stream: the model's text arrives token by token as growing partial answers.
-4. Verify (``chatbot.verify``): every sentence needs a ``[n]`` naming a shown sentence that backs
+4. Verify (``chatbot.grounding.verify``): every sentence needs a ``[n]`` naming a shown sentence that backs
    it; the others are removed and counted in ``Answer.verified``. The fixed refusal phrase maps to
    a refusal showing the closest sentences. If nothing survives, the extractive answer is returned.
 
@@ -26,16 +26,16 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Evidence, History, cite
-from chatbot.backends.extractive import Candidate, ExtractiveBackend, _completed, source_references
-from chatbot.prompts import Messages, answer_messages, condense_messages
-from chatbot.questions import analyse
+from chatbot.backends.extractive import Candidate, ExtractiveBackend, completed, source_references
+from chatbot.backends.prompts import Messages, answer_messages, condense_messages
+from chatbot.grounding.verify import asks_about_text, is_instruction, render, verify
 from chatbot.settings import Settings
-from chatbot.verify import asks_about_text, is_instruction, render, verify
+from chatbot.text.questions import analyse
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from chatbot.support import SupportChecker
+    from chatbot.grounding.support import SupportChecker
 
 FOLLOW_UP_RE = re.compile(
     r"\b(?:it|its|they|them|their|this|that|these|those|there|then|the same|such)\b|"
@@ -98,10 +98,10 @@ class GenerativeBackend:
     @property
     def checker(self) -> SupportChecker:
         if self._checker is None:
-            from chatbot.embeddings import Embedder
-            from chatbot.support import SupportChecker
+            from chatbot.grounding.support import SupportChecker
+            from chatbot.store.embeddings import Embedder
 
-            self._checker = SupportChecker(Embedder(self.settings.model, self.settings.embed_batch))
+            self._checker = SupportChecker(Embedder.for_settings(self.settings), self.settings)
         return self._checker
 
     def compose(self, evidence: Evidence) -> Answer:
@@ -129,22 +129,12 @@ class GenerativeBackend:
         yield self.finish(evidence, text, shown, quoted)
 
     def select(self, evidence: Evidence) -> list[Candidate]:
-        """The best evidence sentences for the prompt: no near-duplicates, no injected instructions."""
-        info = analyse(evidence.question)
-        sources = set(source_references(info, evidence.index).values())
-        ranked = self.extractive._candidates(evidence, evidence.query_vector, sources)
-        about_text = asks_about_text(evidence.question)
-        vectors = evidence.index.sentence_vectors
-        chosen: list[Candidate] = []
-        for c in ranked:
-            if len(chosen) >= self.settings.llm_sentences:
-                break
-            if is_instruction(c.text) and not about_text:
-                continue
-            if all(float(vectors[c.number] @ vectors[o.number]) < 0.9 for o in chosen):
-                chosen.append(c)
-        completed = _completed(chosen, evidence.index)  # a negated sentence brings the one that completes it
-        return completed[: self.settings.llm_sentences + 1]
+        """The best evidence sentences for the prompt, chosen as the quoting backend chooses (no near-duplicates,
+        no injected instructions); a negated sentence brings the one that completes it."""
+        sources = set(source_references(analyse(evidence.question), evidence.index).values())
+        ranked = self.extractive.candidates(evidence, sources)
+        chosen = self.extractive.select(ranked, evidence.index, self.settings.llm_sentences)
+        return completed(chosen, evidence.index)[: self.settings.llm_sentences + 1]
 
     def finish(self, evidence: Evidence, text: str, shown: list[Candidate], quoted: Answer) -> Answer:
         """The verified answer; a refusal if the model gave the refusal phrase; else the quoted answer."""
@@ -171,8 +161,8 @@ class GenerativeBackend:
                 verified=summary,
             )
         if result.refusal:
-            closest = shown[:3]
-            answer = self.extractive._refusal(
+            closest = shown[: self.settings.closest]
+            answer = self.extractive.refusal(
                 question, "the closest passages do not answer it, in the model's reading", closest, index
             )
             answer.backend, answer.verified = self.name, summary
@@ -217,7 +207,7 @@ class GenerativeBackend:
 
 
 def local_ready(settings: Settings) -> bool:
-    from chatbot.llm import parts_installed
+    from chatbot.backends.llm import parts_installed
 
     return importlib.util.find_spec("llama_cpp") is not None and parts_installed()
 
@@ -228,7 +218,7 @@ def openai_ready(settings: Settings) -> bool:
 
 
 def make_generative(name: str, settings: Settings) -> AnswerBackend:
-    from chatbot import llm
+    from chatbot.backends import llm
 
     if name == "local":
         return GenerativeBackend(name, settings, lambda: LlamaChat(llm.local_model(settings)))

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+from chatbot.text.lexicon import COUNT_WORDS, PEOPLE_NOUNS, QUESTION_WORDS, SPEECH_VERBS, alternation
+from chatbot.text.lexicon import MONTHS as MONTH_NAMES
+
+# The kinds of short answer a question can ask for: a date, a number, a name, a description of people.
+AnswerType = Literal["date", "number", "name", "people"]
+
+MONTHS = "|".join(m.capitalize() for m in sorted(MONTH_NAMES))
 DATE_RE = re.compile(
     rf"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), )?(?:{MONTHS}) \d{{1,2}}\b(?:-\d{{1,2}})?"
     rf"(?:(?: and \d{{1,2}})?, \d{{4}})?|\b(?:late |early |mid-)?(?:{MONTHS}) \d{{4}}|\b(?:1[5-9]|20)\d{{2}}\b"  # a year, 1500-2099
 )
-NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?"
-)
+NUMBER_WORDS = alternation(COUNT_WORDS)
 # A number, not one that is part of a name or code ("Kimi K2.6", "Fable 5", "H200", "Tier-1").
 NUMBER_RE = re.compile(
     rf"(?P<n>(?<![\w.])(?:\d[\d,.]*(?:-\d[\d,.]*)?\+?|(?:{NUMBER_WORDS}))(?![\w.]*[A-Za-z]\d)"
@@ -28,76 +33,13 @@ NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 NAME_RE = re.compile(r"\b[A-Z][\w’'.-]*[a-zA-Z](?:\s+(?:of |de |van |the )?[A-Z][\w’'.-]*[a-zA-Z])*")
-SPEECH = (
-    r"(?:say|said|says|argu(?:e|ed|es)|warn(?:ed|s)?|confirm(?:ed|s)?|believ(?:e|es|ed)|expect(?:s|ed)?|"
-    r"accus(?:e|ed|es)|announc(?:e|ed|es)|emphasi[sz](?:e|ed|es)|compar(?:e|ed|es)|point(?:ed|s)?|liken(?:ed|s)?|"
-    r"told|tell|claim(?:ed|s)?|stat(?:e|ed|es)|add(?:ed|s)?|respond(?:ed|s)?|urg(?:e|ed|es)|describ(?:e|ed|es))"
-)
+SPEECH = rf"(?:{alternation(SPEECH_VERBS)})"
 SPEAKER_RE = re.compile(
     rf"(?P<a>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*),?(?:\s+[a-z]+)?\s+{SPEECH}\b"
     rf"|\b{SPEECH}\s+(?P<b>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)"
     rf"|\baccording to (?P<c>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)"
 )
-PEOPLE_NOUNS = re.compile(
-    r"\b(diplomats|researchers|analysts|officials|scientists|strategists|experts|engineers|policymakers|"
-    r"delegat\w+|governments|companies|firms|labs|participants|speakers)\b",
-    re.IGNORECASE,
-)
-QUESTION_WORDS = frozenset(
-    [
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "when",
-        "where",
-        "which",
-        "why",
-        "how",
-        "did",
-        "does",
-        "do",
-        "is",
-        "are",
-        "was",
-        "were",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "according",
-        "name",
-        "list",
-        "tell",
-        "give",
-        "explain",
-        "describe",
-        "summarize",
-        "summarise",
-        "compare",
-        "besides",
-        "apart",
-        "beyond",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "to",
-        "of",
-        "as",
-        "with",
-        "under",
-        "after",
-        "before",
-        "during",
-        "since",
-        "between",
-        "among",
-    ]
-)
+PEOPLE_NOUNS_RE = re.compile(rf"\b({alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 
 _DATE_Q = re.compile(
     r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
@@ -125,7 +67,7 @@ _SPEAKER_Q = re.compile(
 @dataclass
 class QuestionInfo:
     text: str
-    answer_type: str | None  # "date" | "number" | "name" | "people" | None
+    answer_type: AnswerType | None
     names: list[str] = field(
         default_factory=list
     )  # capitalised names, numbers and quoted phrases it relies on
@@ -153,7 +95,7 @@ def _role_of(question: str) -> str | None:
 _FRAMING_RE = re.compile(r"^(?:according to|in|per|for) [^,?]{1,60},\s*", re.IGNORECASE)
 
 
-def answer_type(question: str) -> str | None:
+def answer_type(question: str) -> AnswerType | None:
     q = _FRAMING_RE.sub("", question.strip()).lower()
     if _DATE_Q.match(q):
         return "date"
@@ -195,14 +137,14 @@ def find_answer(kind: str, question: str, text: str) -> str | None:
     if kind == "number":
         return best_number(question, text)
     if kind == "people":
-        m = PEOPLE_NOUNS.search(text)
+        m = PEOPLE_NOUNS_RE.search(text)
         return m.group(0) if m else best_name(question, text)
     return best_name(question, text)
 
 
 def best_number(question: str, text: str) -> str | None:
     """The number whose surrounding words best match the question ("13 billion parameters")."""
-    from chatbot.index import tokens
+    from chatbot.text.normalise import tokens
 
     asked = set(tokens(question))
     best, best_overlap = None, -1
@@ -226,7 +168,7 @@ def best_number(question: str, text: str) -> str | None:
 
 def _with_unit(m: re.Match[str], asked: set[str]) -> str:
     """The number with its unit words: up to the last one the question uses, else just the first."""
-    from chatbot.index import tokens
+    from chatbot.text.normalise import tokens
 
     tail = m.group("tail").split()
     used = [i for i, w in enumerate(tail) if set(tokens(w)) & asked]

@@ -14,8 +14,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from chatbot.evaluate import section_metrics
+from chatbot.evaluation.gate import section_metrics
 
 CONTEXT_CHARS = 240
 
@@ -43,7 +44,7 @@ def category_table(data: dict[str, Any]) -> Table:
     table.add_column("items", justify="right")
     table.add_column("correct", justify="right")
     for cat, row in data["by_category"].items():
-        table.add_row(cat, str(row["items"]), _fmt(row["correct"]))
+        table.add_row(Text(cat), str(row["items"]), _fmt(row["correct"]))
     return table
 
 
@@ -95,12 +96,13 @@ def write_html(data: dict[str, Any], thresholds: dict[str, float], path: Path, c
             f"<td class={cls}>{'' if limit is None else ('pass' if cls == 'pass' else 'FAIL')}</td></tr>"
         )
     cats = "".join(
-        f"<tr><td>{c}</td><td class=num>{r['items']}</td><td class=num>{_fmt(r['correct'])}</td></tr>"
+        f"<tr><td>{html.escape(c)}</td><td class=num>{r['items']}</td><td class=num>{_fmt(r['correct'])}</td></tr>"
         for c, r in data["by_category"].items()
     )
     extras = "".join(_extra_section(k, v) for k, v in data.items() if k.endswith("_metrics"))
     buttons = "".join(
-        f"<button onclick=\"show('{c}')\">{c}</button>" for c in ["all", "failed", *data["by_category"]]
+        f'<button data-cat="{html.escape(c)}" onclick="show(this.dataset.cat)">{html.escape(c)}</button>'
+        for c in ["all", "failed", *data["by_category"]]
     )
     items = "".join(_item_html(it, source) for it in data["items"])
     page = f"""<!doctype html><html lang=en><head><meta charset=utf-8><title>Eval report — {data["backend"]}</title>
@@ -170,8 +172,8 @@ def _item_html(it: dict[str, Any], source: Any) -> str:
         f"{i}. {html.escape(r['source'])}:{r['start']}" + (" ✓" if r["gold"] else "")
         for i, r in enumerate(it["retrieved"], 1)
     )
-    return f"""<details class=item data-cat="{it["category"]}" data-ok="{int(it["correct"])}">
-<summary><b>{it["id"]}</b> {verdict}<span class=badge>{it["category"]}</span> {html.escape(it["question"])}</summary>
+    return f"""<details class=item data-cat="{html.escape(it["category"])}" data-ok="{int(it["correct"])}">
+<summary><b>{html.escape(it["id"])}</b> {verdict}<span class=badge>{html.escape(it["category"])}</span> {html.escape(it["question"])}</summary>
 <div class=answer>{html.escape(ans["answer"])}</div>
 <p><b>Gold facts:</b> {facts or "—"} &nbsp; <b>gold rank:</b> {it["gold_rank"] or "—"} &nbsp;
 <b>latency:</b> {ans["timings"].get("total_ms", 0):.0f} ms</p>

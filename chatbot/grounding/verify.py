@@ -19,15 +19,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from chatbot.prompts import REFUSAL_PHRASE
-from chatbot.support import SupportChecker
+from chatbot.backends.prompts import REFUSAL_PHRASE
+from chatbot.grounding.support import SupportChecker
+from chatbot.text.sentences import split as split_sentences
 
 _MARK_RE = re.compile(
     r"\s*[\[【]\s*(?:sentences?\s*)?(\d+(?:\s*(?:,|;|and|-|–)\s*\d+)*)\s*[\]】]", re.IGNORECASE
 )
-_SPLIT_RE = re.compile(
-    r"\n+|(?<=[.!?])\s+(?=[A-Z0-9\"“‘(\[])|(?<=[.!?][\"”’)])\s+(?=[A-Z0-9\"“‘(\[])|(?<=[\]】])\s*(?=[A-Z\"“‘(])"
-)
+# Generated answers put citation marks after a sentence's full stop, or end a sentence with a mark alone:
+# the marks are moved inside the sentence, and a mark before a capital closes its sentence.
+_MARKS_AFTER_END_RE = re.compile(r"([.!?])((?:[ \t]*[\[【][^\]】\n]*[\]】])+)")
+_MARK_THEN_START_RE = re.compile(r"([\]】])[ \t]*(?=[A-Z\"“‘(])")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _REFUSAL_RE = re.compile(
     r"not in the sources|(?:data|sentences|sources|text|passages|context)\s+(?:does|do)\s*(?:not|n't)\s+"
@@ -126,7 +128,8 @@ def parse(text: str) -> tuple[list[Claim], bool]:
     """The claims of a generated answer, and whether it contains the refusal phrase (or a wording of it)."""
     claims: list[Claim] = []
     refusal = False
-    for piece in _SPLIT_RE.split(text.strip()):
+    text = _MARK_THEN_START_RE.sub("\\1\n", _MARKS_AFTER_END_RE.sub(r"\2\1", text.strip()))
+    for piece in (p for line in text.splitlines() for p in split_sentences(line)):
         marks = [n for m in _MARK_RE.finditer(piece) for n in numbers(m.group(1))]
         body = _BULLET_RE.sub("", _MARK_RE.sub("", piece))
         body = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(body.split())).strip()

@@ -16,7 +16,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -27,12 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from chatbot.attribution import Attribution, extract, from_records, speakers_match, to_records
-from chatbot.documents import Document, LoadError, corpus_fingerprint, load_corpus
-from chatbot.embedcache import EmbeddingCache
-from chatbot.embeddings import Embedder
-from chatbot.passages import Passage, Sentence, document_passages, sentence_text
+from chatbot.errors import ChatbotError
+from chatbot.grounding.attribution import Attribution, extract, from_records, speakers_match, to_records
+from chatbot.ingest.documents import Document, LoadError, corpus_fingerprint, load_corpus
+from chatbot.ingest.passages import Passage, Sentence, document_passages, sentence_text
 from chatbot.settings import Settings
+from chatbot.store.embedcache import EmbeddingCache
+from chatbot.store.embeddings import Embedder
+from chatbot.text.normalise import tokens
 
 FORMAT = 4  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
@@ -40,96 +41,6 @@ UPLOADS = "uploads/"  # name prefix of documents from the uploads folder
 
 # A stage of a long job: called with a label and a total, returns "advance by n".
 Progress = Callable[[str, int], Callable[[int], None]]
-
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "may",
-        "might",
-        "more",
-        "most",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "she",
-        "should",
-        "so",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    ]
-)
-
-
-def tokens(text: str) -> list[str]:
-    """BM25 terms: lower-cased words and numbers, hyphenated words also split, light plural folding."""
-    out = []
-    for word in re.findall(r"[a-z0-9]+(?:[-.'’][a-z0-9]+)*", text.lower()):
-        parts = [word, *re.split(r"[-'’]", word)] if re.search(r"[-'’]", word) else [word]
-        for part in parts:
-            if part in STOPWORDS or part in ("s", "t"):
-                continue
-            if len(part) > 4 and part.endswith("s") and not part.endswith(("ss", "us", "is")):
-                part = part[:-1]
-            out.append(part)
-    return out
 
 
 def bm25_scores(bm25: object, query: str, size: int) -> np.ndarray:
@@ -169,7 +80,7 @@ class Manifest:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
-class IndexProblem(Exception):
+class IndexProblem(ChatbotError):
     """The index on disk is missing, damaged or does not match: a reason fit for a user."""
 
 
@@ -377,7 +288,7 @@ def _passage_record(p: Passage) -> dict[str, object]:
 
 def _write_faiss(vectors: np.ndarray, path: Path) -> None:
     """Exact below ``vectors.EXACT_LIMIT`` passages, IVF with a recall-tuned nprobe above it."""
-    from chatbot import vectors as vector_index
+    from chatbot.store import vectors as vector_index
 
     vector_index.save(vector_index.build(vectors), path)
 
@@ -491,7 +402,7 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
     """Load the current index, checking that its parts agree with each other and the manifest."""
     import bm25s
 
-    from chatbot import vectors as vector_index
+    from chatbot.store import vectors as vector_index
 
     folder = current_build(settings.index_dir)
     if folder is None:

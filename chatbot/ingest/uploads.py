@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot.index import UPLOADS, corpus_state
-from chatbot.intake import Rejected, check_upload, duplicate_of, read_limited
+from chatbot.ingest.intake import Rejected, check_upload, duplicate_of, read_limited
 from chatbot.settings import Settings
+from chatbot.store.index import UPLOADS, corpus_state
 
 
 @dataclass(frozen=True)

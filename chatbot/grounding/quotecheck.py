@@ -17,14 +17,19 @@ import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
-from chatbot.attribution import Attribution, speakers_match
-from chatbot.documents import Document, Page
+from chatbot.grounding.attribution import Attribution, speakers_match
+from chatbot.ingest.documents import Document, Page
+from chatbot.text.normalise import fold_with_offsets, fold_word, word_spans
+
+# Word for word; within a few word edits; right words, wrong speaker; pieces from several places; nowhere.
+Verdict = Literal["exact", "close", "misattributed", "stitched", "not_found"]
 
 
 @dataclass(frozen=True)
 class QuoteVerdict:
-    verdict: str  # "exact" | "close" | "misattributed" | "stitched" | "not_found"
+    verdict: Verdict
     text: str  # the input
     speaker: str | None  # the speaker the user gave
     actual_speaker: str | None
@@ -42,11 +47,6 @@ MAX_EDITS = 3  # a "close" quote differs by at most this many word edits
 MIN_FRAGMENT = 4  # words in a stitched fragment: shorter runs are common phrases, not evidence
 SEARCH_WINDOWS = 12  # candidate regions aligned per query
 
-_CHAR_MAP = str.maketrans(
-    {"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'"}
-    | {"‐": "-", "‑": "-", "‒": "-", "\u00a0": " "}
-)
-_WORD_RE = re.compile(r"\w+(?:['’\-‑]\w+)*")
 _EDGE_RE = re.compile(r"^[\s\"“”'‘’«»]+|[\s\"“”'‘’«»]+$")
 
 
@@ -86,10 +86,8 @@ class _CorpusIndex:
         self.positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for doc in docs:
             for page in doc.pages:
-                norm, offsets = normalise(page.text)
-                words = tuple(
-                    _Word(_norm_word(m.group()), m.start(), m.end()) for m in _WORD_RE.finditer(page.text)
-                )
+                norm, offsets = fold_with_offsets(page.text)
+                words = tuple(_Word(fold_word(m.group()), m.start(), m.end()) for m in word_spans(page.text))
                 p = len(self.pages)
                 self.pages.append(_PageIndex(doc, page, norm, offsets, words))
                 for i, w in enumerate(words):
@@ -118,34 +116,8 @@ def _index(docs: Sequence[Document]) -> _CorpusIndex:
     return _CACHE[key]
 
 
-def normalise(text: str) -> tuple[str, tuple[int, ...]]:
-    """Lower case, straight quotes and hyphens, single spaces; with each character's original offset."""
-    out: list[str] = []
-    offsets: list[int] = []
-    space = True
-    for i, ch in enumerate(text.translate(_CHAR_MAP)):
-        if ch.isspace():
-            if not space:
-                out.append(" ")
-                offsets.append(i)
-            space = True
-            continue
-        low = ch.lower()
-        out.append(low if len(low) == 1 else ch)
-        offsets.append(i)
-        space = False
-    if out and out[-1] == " ":
-        out.pop()
-        offsets.pop()
-    return "".join(out), tuple(offsets)
-
-
-def _norm_word(word: str) -> str:
-    return word.lower().translate(_CHAR_MAP)
-
-
 def _query_words(text: str) -> list[str]:
-    return [m.group() for m in _WORD_RE.finditer(text)]
+    return [m.group() for m in word_spans(text)]
 
 
 # --- finding the words ----------------------------------------------------------------------------------
@@ -160,7 +132,7 @@ class _Occurrence:
 
 def _verbatim(index: _CorpusIndex, query: str) -> list[_Occurrence]:
     """Every verbatim occurrence (normalised), starting and ending on word boundaries."""
-    needle, _ = normalise(query)
+    needle, _ = fold_with_offsets(query)
     out: list[_Occurrence] = []
     if not needle:
         return out
@@ -380,7 +352,7 @@ def check_quote(
     if occurrences:
         located = [_locate(index, attributions, o.page, o.start, o.end) for o in occurrences]
         return _found_verdict(text, speaker, _prefer(located, speaker), [], 0)
-    words = [_norm_word(w) for w in _query_words(query)]
+    words = [fold_word(w) for w in _query_words(query)]
     if not words:
         return _not_found(text, speaker)
     alignment = _best_alignment(index, words) if len(words) >= 2 else None
@@ -414,6 +386,7 @@ def _found_verdict(
     source = loc.page.doc.name
     actual = loc.actual
     whose = f"attributed to {actual}" if loc.attributions else "in the article's own voice"
+    verdict: Verdict
     if speaker and not loc.speaker_ok(speaker):
         verdict = "misattributed"
         if loc.attributions:

@@ -17,8 +17,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from chatbot.errors import ConfigError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from chatbot.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -34,7 +38,7 @@ def _minilm() -> Path:
 PACKAGED_MODELS: dict[str, Callable[[], Path]] = {"all-MiniLM-L6-v2": _minilm}
 
 
-class ModelNotFound(Exception):
+class ModelNotFound(ConfigError):
     pass
 
 
@@ -55,14 +59,18 @@ class Embedder:
     uses the sentence-transformers model, imported with torch on first use. Queries use the int8
     ONNX export of the same model when it is installed (``query_engine == "onnx"``): it starts in
     a fraction of the time torch needs and embeds one query faster, with cosine ≈ 0.999 to the
-    fp32 vectors (measured in ``benchmarks/onnx_embed.py``). ``CHATBOT_QUERY_ENGINE=torch`` turns it off.
+    fp32 vectors (measured in ``benchmarks/onnx_embed.py``). The setting ``query_engine = "torch"`` turns it off.
     """
 
-    def __init__(self, name: str, batch_size: int = 32) -> None:
+    def __init__(self, name: str, batch_size: int = 32, query_engine: str = "onnx") -> None:
         self.name = name
         self.batch_size = batch_size
         self.path = model_path(name)
-        self.query_engine = _query_engine(name)
+        self.query_engine = _query_engine(name, query_engine)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Embedder:
+        return cls(settings.model, settings.embed_batch, settings.query_engine)
 
     @cached_property
     def model(self) -> SentenceTransformer:
@@ -93,9 +101,8 @@ class Embedder:
         return self.embed([text])[0]
 
 
-def _query_engine(name: str) -> str:
-    """``onnx`` for the packaged MiniLM when its int8 export and onnxruntime are installed, else ``torch``."""
-    wanted = os.environ.get("CHATBOT_QUERY_ENGINE", "onnx")
+def _query_engine(name: str, wanted: str) -> str:
+    """``onnx`` for the packaged MiniLM when wanted and its int8 export and onnxruntime are installed, else ``torch``."""
     if wanted != "onnx" or name not in ONNX_MODELS:
         return "torch"
     if importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec(ONNX_MODELS[name]) is None:

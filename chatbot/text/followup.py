@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 
 from chatbot.answer import History
-from chatbot.questions import analyse
+from chatbot.text.questions import analyse
 
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
 _POSSESSIVE = {"his", "her", "hers"}

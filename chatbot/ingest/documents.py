@@ -19,8 +19,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chatbot.furniture import Span, content_spans
-from chatbot.intake import Rejected, read_limited, sniff
+from chatbot.errors import ConfigError, CorpusError
+from chatbot.ingest.furniture import Span, content_spans
+from chatbot.ingest.intake import Rejected, read_limited, sniff
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 SOURCES_FILE = "sources.toml"
@@ -77,11 +78,16 @@ def display_path(path: Path) -> str:
 
 def corpus_files(folder: Path) -> list[Path]:
     """Every ingestible file below ``folder``, in a stable order; hidden files are skipped."""
-    files = [
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.parts)
-    ]
+    try:
+        files = [
+            p
+            for p in folder.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in SUFFIXES
+            and not any(part.startswith(".") for part in p.parts)
+        ]
+    except OSError as exc:
+        raise CorpusError(f"the corpus folder {folder} cannot be read: {exc.strerror or exc}") from None
     return sorted(files)
 
 
@@ -93,11 +99,17 @@ def read_metadata(folder: Path) -> dict[str, SourceMeta]:
     path = folder / SOURCES_FILE
     if not path.exists():
         return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read as TOML ({exc}); fix or remove it") from None
+    sources = data.get("sources", {})
     fields = set(SourceMeta.__dataclass_fields__)
+    if not isinstance(sources, dict) or not all(isinstance(entry, dict) for entry in sources.values()):
+        raise ConfigError(f'{path} must hold one [sources."<file name>"] table per document')
     return {
         name: SourceMeta(**{k: str(v) for k, v in entry.items() if k in fields})
-        for name, entry in data.get("sources", {}).items()
+        for name, entry in sources.items()
     }
 
 

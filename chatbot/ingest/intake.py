@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from chatbot.errors import ChatbotError
+
 # The extensions each type may be stored under; the first is the one a wrong extension becomes.
 KINDS: dict[str, tuple[str, ...]] = {"pdf": (".pdf",), "html": (".html", ".htm"), "text": (".txt", ".md")}
 MAX_NAME_BYTES = 200  # ext4 and friends allow 255; keep room for a " (2)" suffix
@@ -47,7 +49,7 @@ _TEXT_CONTROLS = frozenset("\t\n\r\f\v")
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w .()+,=@&'-]+")
 
 
-class Rejected(ValueError):
+class Rejected(ChatbotError, ValueError):
     """A file refused, with the reason (``str(exc)`` or ``exc.reason``)."""
 
     def __init__(self, reason: str) -> None:
@@ -183,7 +185,7 @@ def duplicate_of(sha256: str, known: Mapping[str, str]) -> str | None:
 
 def check_upload(name: str, data: bytes, max_bytes: int) -> Accepted:
     """Accept a file for the corpus, or raise ``Rejected`` saying why: too big, not a document, no text."""
-    from chatbot.documents import parse_pages  # documents imports this module
+    from chatbot.ingest.documents import parse_pages  # documents imports this module
 
     if len(data) > max_bytes:
         raise too_big(len(data), max_bytes)

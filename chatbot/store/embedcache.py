@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from chatbot.embeddings import Embedder
+from chatbot.store.embeddings import Embedder
 
 
 def _key(text: str) -> str:

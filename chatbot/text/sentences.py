@@ -1,34 +1,25 @@
-"""Sentences and passages with exact offsets into the page text.
+"""The one sentence splitter: sentences with exact offsets, for documents, passages and generated answers.
 
-Evidence is quoted sentence by sentence, so sentence boundaries decide what a citation
-looks like. A generic splitter breaks on "U.S." and "5.2", glues headings to the next
-sentence, and runs list items together; this one handles those cases in news copy,
-including a whole article on one line with its headings inlined (TrendKia). Passages
-are runs of whole sentences; they are what retrieval ranks.
+Evidence is quoted sentence by sentence, so sentence boundaries decide what a citation looks like.
+A generic splitter breaks on "U.S." and "5.2", glues headings to the next sentence, and runs list
+items together; this one handles those cases, including a whole article on one line with its
+headings inlined, and hard-wrapped lines that continue a sentence.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
-from chatbot.documents import Document, Page
+from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS
 
-ABBREVIATIONS = {
-    "mr.", "mrs.", "ms.", "dr.", "prof.", "sr.", "jr.", "st.", "vs.", "etc.", "inc.", "ltd.", "co.",
-    "corp.", "gen.", "sen.", "rep.", "gov.", "no.", "fig.", "approx.", "dept.", "jan.", "feb.",
-    "mar.", "apr.", "aug.", "sept.", "sep.", "oct.", "nov.", "dec.",
-}  # fmt: skip
-# Words that begin the sentence after a heading glued on without punctuation ("The open-weight
-# dilemma Perhaps the thorniest question ...").
-GLUE_STARTERS = "Above|At|So|Yet|Since|Perhaps|Over|One|They|What|Why|How|When|While|Even|But|Questions"
-
+_GLUE = "|".join(GLUE_STARTERS)
 _END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
 _NEXT_START_RE = re.compile(r"\s+[\"“‘(\[]?[A-Z0-9•]")
 _BULLET_RE = re.compile(r"\s+[•▪◦]\s+")
 _MARKER_RE = re.compile(r"\s*(?:[•▪◦*\-–]|\d{1,2}[.)])\s+")
-_GLUED_HEADING_RE = re.compile(rf"([A-Z][^.!?:;,\"“”]{{2,70}}?[a-z’'])\s+(?=(?:{GLUE_STARTERS})\s)")
+_GLUED_HEADING_RE = re.compile(rf"([A-Z][^.!?:;,\"“”]{{2,70}}?[a-z’'])\s+(?=(?:{_GLUE})\s)")
 _TERMINAL = tuple('.!?"”’)')
 MAX_SENTENCE_CHARS = 600
 
@@ -40,29 +31,18 @@ class Sentence:
     citable: bool = True  # headings and questions give context but are never quoted as evidence
 
 
-@dataclass
-class Passage:
-    source: str  # file name relative to the corpus folder
-    title: str
-    page: int | None
-    start: int
-    end: int
-    text: str
-    sentences: list[Sentence] = field(default_factory=list)
-    id: int = -1
-
-
-def sentence_text(passage: Passage, sentence: Sentence) -> str:
-    return passage.text[sentence.start - passage.start : sentence.end - passage.start]
-
-
-def split_sentences(page: Page, title: str = "") -> list[Sentence]:
-    """All sentences of a page's content, in order; furniture gaps are never bridged."""
+def split_segments(text: str, segments: Sequence[tuple[int, int]], title: str = "") -> list[Sentence]:
+    """All sentences of the given segments of ``text``, in order; a gap between segments is never bridged."""
     out: list[Sentence] = []
-    for seg_start, seg_end in page.content:
-        for b_start, b_end in _blocks(page.text, seg_start, seg_end):
-            out.extend(_block_sentences(page.text, b_start, b_end, title))
+    for seg_start, seg_end in segments:
+        for b_start, b_end in _blocks(text, seg_start, seg_end):
+            out.extend(_block_sentences(text, b_start, b_end, title))
     return out
+
+
+def split(text: str) -> list[str]:
+    """The sentences of a plain text (a passage, a generated answer), headings and questions included."""
+    return [text[s.start : s.end] for s in split_segments(text, [(0, len(text))])]
 
 
 def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -167,42 +147,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def document_passages(doc: Document, max_chars: int) -> list[Passage]:
-    """Group each page's sentences into passages of at most ``max_chars`` (one long sentence may exceed it).
-
-    A heading opens a new passage, and a passage never spans a furniture gap.
-    """
-    passages: list[Passage] = []
-    for page in doc.pages:
-        run: list[Sentence] = []
-        segments = page.content
-
-        def flush(run: list[Sentence], page: Page = page) -> None:
-            if any(s.citable for s in run):
-                start, end = run[0].start, run[-1].end
-                passages.append(
-                    Passage(doc.name, doc.title, page.number, start, end, page.text[start:end], run)
-                )
-
-        for sentence in split_sentences(page, doc.title):
-            if run and (
-                _segment(segments, run[-1].start) != _segment(segments, sentence.start)
-                or (not sentence.citable and run[-1].citable and _is_heading(page.text, sentence))
-                or sentence.end - run[0].start > max_chars
-            ):
-                flush(run)
-                run = []
-            run.append(sentence)
-        if run:
-            flush(run)
-    return passages
-
-
-def _is_heading(text: str, s: Sentence) -> bool:
-    return not text[s.start : s.end].rstrip("\"”’')").endswith("?")
-
-
-def _segment(segments: list[tuple[int, int]], offset: int) -> int:
-    return next(i for i, (s, e) in enumerate(segments) if s <= offset < e)

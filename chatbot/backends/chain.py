@@ -1,0 +1,38 @@
+"""The LCEL chain that joins retrieval to an answer backend: question → evidence → streamed, cited answers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from chatbot.answer import Answer, AnswerBackend, Evidence
+from chatbot.retrieve import HybridRetriever, from_document
+from chatbot.store.index import Index
+
+
+def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index) -> Runnable[str, Answer]:
+    """question → retrieve → compose (with citations). ``stream`` yields partial answers, ``invoke`` the final one.
+
+    Timings are recorded per stage; ``first_ms`` is the time to the first partial answer.
+    """
+
+    def retrieve(question: str) -> Evidence:
+        t0 = time.perf_counter()
+        hits = [from_document(d, index) for d in retriever.invoke(question)]
+        qv = retriever.searcher.query_vector(question)  # cached by the search just made
+        return Evidence(question, qv, hits, index, {"retrieve_ms": (time.perf_counter() - t0) * 1000})
+
+    def compose(evidence: Evidence) -> Iterator[Answer]:
+        t0 = time.perf_counter()
+        first: float | None = None
+        for answer in backend.stream(evidence):
+            now = (time.perf_counter() - t0) * 1000
+            first = now if first is None else first
+            answer.timings = {**evidence.timings, "first_ms": first, "compose_ms": now}
+            yield answer
+
+    return RunnableLambda(retrieve).with_config(run_name="retrieve") | RunnableLambda(compose).with_config(
+        run_name=backend.name
+    )

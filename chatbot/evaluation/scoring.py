@@ -1,0 +1,187 @@
+"""Scoring one eval item: ask it through the pipeline, then judge retrieval, facts, citations and support.
+
+Metrics, and why each is defined the way it is:
+- retrieval recall@k / MRR: a gold span counts as retrieved when a top-k passage from the same
+  file overlaps it; recall averages the covered share of each item's gold spans.
+- answer correctness: every gold fact (any of its alternatives) appears in the answer, and the
+  answer is not a refusal. Unanswerable items are scored by the refusal metrics instead.
+- citation validity: the quote equals the source text at the cited offsets, re-read from disk.
+- citation recall / precision (ALCE, Gao et al. 2023): a statement is recalled when its cited
+  quotes together support it; a citation is precise when it supports the statement alone, or
+  the others do not support it without it. "Support" is our heuristic checker, not an NLI model,
+  so these are estimates, reported next to the checker's own measured precision and recall.
+- refusal precision / recall: refusal is the positive class; unanswerable items are the gold positives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chatbot.answer import CORPUS_NOTE, Answer, Citation
+from chatbot.evaluation.sets import Item
+from chatbot.text.normalise import fold
+
+if TYPE_CHECKING:
+    from chatbot.grounding.support import SupportChecker
+    from chatbot.pipeline import Pipeline
+
+
+@dataclass
+class Statement:
+    text: str
+    citations: list[int]
+    supported: bool
+    precise: list[bool]  # one verdict per citation
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    answer: Answer
+    retrieved: list[
+        dict[str, Any]
+    ]  # rank-ordered passages: source, start, end, page, gold (covers a gold span)
+    gold_rank: int | None  # 1-based rank of the first passage covering a gold span
+    gold_recall: float  # share of gold spans covered by the top k
+    facts_found: list[bool]
+    citations_valid: list[bool]
+    statements: list[Statement] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return not self.answer.answerable
+
+    @property
+    def correct(self) -> bool:
+        if not self.item.answerable:
+            return self.refused
+        return not self.refused and all(self.facts_found)
+
+
+def source_text(citation: Citation) -> str:
+    """The text a citation's offsets index: the file as UTF-8, or a PDF page's extracted text."""
+    path = Path(citation.source)
+    if citation.page is not None:
+        from pypdf import PdfReader
+
+        return PdfReader(path).pages[citation.page - 1].extract_text() or ""
+    return path.read_bytes().decode("utf-8")
+
+
+def citation_is_valid(citation: Citation) -> bool:
+    try:
+        return source_text(citation)[citation.start : citation.end] == citation.quote and bool(citation.quote)
+    except (OSError, IndexError, UnicodeDecodeError):
+        return False
+
+
+_MARKER_RE = re.compile(r"\s*\[(\d+)\]")
+
+
+def statements(answer: Answer) -> list[tuple[str, list[int]]]:
+    """The answer's claims with their citation numbers: one per line, split further at sentence ends."""
+    out = []
+    for line in answer.answer.splitlines():
+        if line.startswith(CORPUS_NOTE):
+            continue  # a note about the corpus, not a claim from it
+        for part in re.split(r"(?<=\])\.?\s+(?=[A-Z\"“])", line.strip()):
+            numbers = [int(n) for n in _MARKER_RE.findall(part)]
+            claim = _MARKER_RE.sub("", part).strip()
+            if claim:
+                out.append((claim, numbers))
+    return out
+
+
+def judge_statements(answer: Answer, checker: SupportChecker) -> list[Statement]:
+    """ALCE-style verdicts for every statement of an answered question (refusals have none)."""
+    if not answer.answerable:
+        return []
+    quotes = {c.n: c.quote for c in answer.citations}
+    out = []
+    for claim, numbers in statements(answer):
+        cited = [n for n in numbers if n in quotes]
+        if not cited:
+            out.append(Statement(claim, numbers, False, [False] * len(numbers)))
+            continue
+        supported = checker.check(claim, " ".join(quotes[n] for n in cited)).supported
+        precise = []
+        for n in numbers:
+            if n not in quotes:
+                precise.append(False)
+                continue
+            alone = checker.check(claim, quotes[n]).supported
+            rest = [m for m in cited if m != n]
+            needed = supported and not (
+                rest and checker.check(claim, " ".join(quotes[m] for m in rest)).supported
+            )
+            precise.append(alone or needed)
+        out.append(Statement(claim, numbers, supported, precise))
+    return out
+
+
+def evaluate_item(pipeline: Pipeline, item: Item, k: int, checker: SupportChecker | None) -> ItemResult:
+    answer = pipeline.ask(item.question)
+    hits = pipeline.searcher.search(item.question, k)
+    retrieved, covered, gold_rank = [], set(), None
+    for rank, hit in enumerate(hits, start=1):
+        p = hit.passage
+        hit_gold = {
+            i for i, g in enumerate(item.gold) if g.source == p.source and p.start < g.end and g.start < p.end
+        }
+        covered |= hit_gold
+        if hit_gold and gold_rank is None:
+            gold_rank = rank
+        retrieved.append(
+            {"source": p.source, "start": p.start, "end": p.end, "page": p.page, "gold": bool(hit_gold)}
+        )
+    text = fold(answer.answer)
+    return ItemResult(
+        item=item,
+        answer=answer,
+        retrieved=retrieved,
+        gold_rank=gold_rank,
+        gold_recall=len(covered) / len(item.gold) if item.gold else 0.0,
+        facts_found=[any(fold(alt) in text for alt in fact) for fact in item.facts],
+        citations_valid=[citation_is_valid(c) for c in answer.citations],
+        statements=judge_statements(answer, checker) if checker else [],
+    )
+
+
+def run(
+    pipeline: Pipeline,
+    items: list[Item],
+    k: int = 5,
+    checker: SupportChecker | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[ItemResult]:
+    results = []
+    for item in items:
+        results.append(evaluate_item(pipeline, item, k, checker))
+        if progress:
+            progress(1)
+    return results
+
+
+def result_record(r: ItemResult) -> dict[str, Any]:
+    return {
+        "id": r.item.id,
+        "question": r.item.question,
+        "category": r.item.category,
+        "answerable": r.item.answerable,
+        "refused": r.refused,
+        "correct": r.correct,
+        "facts": [
+            {"alternatives": f, "found": ok} for f, ok in zip(r.item.facts, r.facts_found, strict=True)
+        ],
+        "gold": [g.__dict__ for g in r.item.gold],
+        "gold_rank": r.gold_rank,
+        "gold_recall": r.gold_recall,
+        "retrieved": r.retrieved,
+        "answer": r.answer.model_dump(),
+        "citations_valid": r.citations_valid,
+        "statements": [s.__dict__ for s in r.statements],
+    }

@@ -1,0 +1,256 @@
+"""The words of a sentence as a speaker-finder needs them: tokens with offsets, quotation spans, and the
+noun phrase that names a speaker as written ("Lin Yun, a professor at ...", "the ministry", "analysts").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chatbot.text.lexicon import (
+    ATTRIBUTING_VERBS,
+    INTRO_WORDS,
+    IRREGULAR_PAST,
+    NAME_LINKS,
+    NP_DETERMINERS,
+    NP_PREPOSITIONS,
+    PASSIVE,
+    RELATIVES,
+    SOURCE_NOUNS,
+    SPEAKER_PRONOUNS,
+    SPEECH_PHRASES,
+    TIME_WORDS,
+    TITLES,
+    VERB_LIKE,
+    alternation,
+)
+
+CUE_RE = re.compile(
+    r"(?<![\w\-‑])(?:" + "|".join([*SPEECH_PHRASES, alternation(ATTRIBUTING_VERBS)]) + r")(?![\w\-‑])",
+    re.IGNORECASE,
+)
+_TOKEN_RE = re.compile(r"\w+(?:[.'’&\-‑]\w+)*|[,;:—–()“”\"!?.•]")
+_QUOTE_RE = re.compile(r"“[^“”]*”|\"[^\"]*\"")
+OPENING_QUOTES = '“"'
+CLOSING_QUOTES = '”"'
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum() or self.text[0] == "_"
+
+    @property
+    def is_cap(self) -> bool:
+        return self.is_word and (self.text[0].isupper() or self.text[0].isdigit())
+
+
+@dataclass(frozen=True)
+class TokenSentence:
+    text: str  # the whole page text: offsets are page offsets
+    start: int
+    end: int
+    toks: tuple[Token, ...]
+    quotes: tuple[tuple[int, int], ...]  # outer spans of quotations, marks included
+
+    def index_at(self, offset: int) -> int:
+        """Index of the first token that starts at or after ``offset`` (len(toks) if none)."""
+        return next((k for k, t in enumerate(self.toks) if t.start >= offset), len(self.toks))
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(qs < start and end < qe for qs, qe in self.quotes)
+
+    def quote_ending_at(self, offset: int) -> tuple[int, int] | None:
+        """A quotation whose closing mark ends exactly at ``offset``, whitespace aside."""
+        for qs, qe in self.quotes:
+            if qe <= offset and not self.text[qe:offset].strip():
+                return qs, qe
+        return None
+
+
+def page_quotes(text: str) -> list[tuple[int, int]]:
+    """Quotations paired line by line, so a quote may run over several sentences but never pairs
+    a stray mark with one in another paragraph."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        out += [(pos + m.start(), pos + m.end()) for m in _QUOTE_RE.finditer(line)]
+        pos += len(line) + 1
+    return out
+
+
+def make_sentence(text: str, start: int, end: int, quotes: Sequence[tuple[int, int]]) -> TokenSentence:
+    toks = tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end))
+    inside = tuple(q for q in quotes if q[0] < end and q[1] > start)
+    return TokenSentence(text, start, end, toks, inside)
+
+
+# --- speakers as written --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RawSpeaker:
+    """A speaker as the sentence writes it, before pronouns and surnames are resolved."""
+
+    text: str
+    pos: int  # page offset of the mention, for resolving pronouns to what came before
+    form: str  # "name" | "generic" | "pronoun"
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One attribution in a sentence: who, the cue, and where the attributed words are."""
+
+    speaker: RawSpeaker
+    cue: str
+    frame_start: int  # where the attribution apparatus begins; ends the previous frame's content
+    content_start: int
+    content_end: int | None = None  # fixed end; None means "to the end of the clause"
+    quoted: bool = False
+    min_words: int = 2
+    extra_quotes: tuple[tuple[int, int], ...] = ()
+
+
+def _words(toks: Sequence[Token]) -> str:
+    return " ".join(t.text for t in toks)
+
+
+def span_text(text: str, toks: Sequence[Token]) -> str:
+    return text[toks[0].start : toks[-1].end] if toks else ""
+
+
+def strip_determiner(toks: Sequence[Token]) -> list[Token]:
+    toks = list(toks)
+    while toks and toks[0].low in {"the", "a", "an"}:
+        toks = toks[1:]
+    return toks
+
+
+def _name_run(toks: Sequence[Token]) -> int:
+    """Index where the trailing run of capitalised words (a name) starts; len(toks) if there is none."""
+    i = len(toks)
+    while i > 0:
+        t = toks[i - 1]
+        if t.is_cap or (t.low in NAME_LINKS and i < len(toks) and i >= 2 and toks[i - 2].is_cap):
+            i -= 1
+        else:
+            break
+    while i < len(toks) and toks[i].low in NAME_LINKS:
+        i += 1
+    return i
+
+
+def _role_prefix(toks: Sequence[Token]) -> str:
+    """The role words before a name ("MIT computer scientist"): the tail free of function words."""
+    k = len(toks)
+    while (
+        k > 0
+        and toks[k - 1].is_word
+        and toks[k - 1].low not in NP_PREPOSITIONS | NP_DETERMINERS | INTRO_WORDS
+    ):
+        k -= 1
+    return _words(toks[k:])
+
+
+def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker | None:
+    """A noun phrase that can be a speaker: a pronoun, a (role +) name, or a generic source."""
+    toks = strip_determiner(toks)
+    if not toks or len(toks) > 14 or not all(t.is_word for t in toks):
+        return None
+    pos = toks[0].start
+    if len(toks) == 1 and toks[0].low in SPEAKER_PRONOUNS:
+        return RawSpeaker(toks[0].low, pos, "pronoun", role)
+    run = _name_run(toks)
+    head_is_common = run == 0 and len(toks) == 1 and toks[0].low in SOURCE_NOUNS
+    k = run
+    while k > 0 and toks[k - 1].low in NP_DETERMINERS:
+        k -= 1
+    follows_preposition = k > 0 and toks[k - 1].low in NP_PREPOSITIONS
+    if len(toks) == 1 and (
+        toks[0].low in INTRO_WORDS or (toks[0].low.endswith("ly") and len(toks[0].low) > 6)
+    ):
+        return None  # "Simultaneously", "However": a sentence-initial adverb, not a name
+    if run < len(toks) and not head_is_common and not follows_preposition and not toks[-1].low.endswith("'s"):
+        name = list(toks[run:])
+        title_at = max((k for k, t in enumerate(name[:-1]) if t.low.rstrip(".") in TITLES), default=-1)
+        prefix = list(toks[:run]) + name[: title_at + 1]
+        name = name[title_at + 1 :]
+        return RawSpeaker(_words(name), name[0].start, "name", role or _role_prefix(prefix))
+    return _generic_np(text, toks, role)
+
+
+def _generic_np(text: str, toks: Sequence[Token], role: str) -> RawSpeaker | None:
+    head_end = next((k for k, t in enumerate(toks) if k and t.low in NP_PREPOSITIONS), len(toks))
+    head = toks[:head_end]
+    if any(t.low in VERB_LIKE | PASSIVE | RELATIVES for t in toks):
+        return None
+    if not any(t.low in SOURCE_NOUNS for t in head) or len(head) > 7:
+        return None
+    return RawSpeaker(span_text(text, toks), toks[0].start, "generic", role)
+
+
+def is_verb_like(tok: Token) -> bool:
+    low = tok.low
+    return (
+        low in VERB_LIKE
+        or low in PASSIVE
+        or (not tok.is_cap and (low.endswith("ly") and len(low) > 4))
+        or (not tok.is_cap and low.endswith("ed") and len(low) >= 4 and not low.endswith("eed"))
+        or (not tok.is_cap and low in IRREGULAR_PAST)
+        or (not tok.is_cap and CUE_RE.fullmatch(low) is not None)
+    )
+
+
+def _skip_intro(toks: Sequence[Token], i: int, hi: int) -> int:
+    """Skip introductory phrases that end in a comma ("However,", "On May 7, 2026,", "This week alone,")."""
+    while i < hi:
+        comma = next((k for k in range(i, hi) if toks[k].text == ","), None)
+        if comma is None or comma == i:
+            return i
+        chunk = toks[i:comma]
+        first = chunk[0].low
+        intro = (
+            first in INTRO_WORDS
+            or (first.endswith("ly") and len(chunk) <= 3)
+            or all(t.text.isdigit() for t in chunk)
+            or any(t.low in TIME_WORDS for t in chunk)
+        )
+        if not intro:
+            return i
+        i = comma + 1
+    return i
+
+
+def clause_subject(sent: TokenSentence, lo: int, hi: int) -> RawSpeaker | None:
+    """The subject of the clause starting at token ``lo``: the words before its first verb."""
+    i = _skip_intro(sent.toks, lo, hi)
+    j = i
+    while (
+        j < hi
+        and sent.toks[j].is_word
+        and not is_verb_like(sent.toks[j])
+        and sent.toks[j].low not in RELATIVES
+    ):
+        j += 1
+    if j == i or j >= hi:
+        return None
+    return speaker_np(sent.text, sent.toks[i:j])
+
+
+def clause_start(sent: TokenSentence, before: int) -> int:
+    """Token index where the clause containing token ``before`` starts (after ':' ';' or a dash)."""
+    k = before
+    while k > 0 and sent.toks[k - 1].text not in {":", ";", "—", "–"}:
+        k -= 1
+    return k

@@ -1,0 +1,415 @@
+"""The one lexicon: every word list the product's language rules read, in one place.
+
+Why one module: a rule that must hold on text nobody tuned it for is only as good as its word
+lists, and a list kept in three modules drifts (the speech verbs once existed three times, with
+three different memberships). Every list here is general English, keyed to no corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _list(words: str) -> list[str]:
+    return words.split()
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(_list(words))
+
+
+# Function words that open sentences; never names, and not content for coverage.
+OPENERS = _set(
+    """although though despite after before following according while whereas since even however
+    meanwhile instead unlike like over under during within without amid among as once today
+    yesterday also still yet thus therefore moreover furthermore both either neither each every all
+    some many most several few one another other such here these those there because about across
+    against along around behind beyond except near per through toward towards until unless upon via
+    whether whatever whoever last next first second third finally overall indeed perhaps nonetheless
+    nevertheless besides only just in on at of by for from with to into onto if when where why how
+    what who which the a an and or but nor not no so it its they their he she his her we our you
+    your i my this that any very much"""
+)
+# The article's own voice: "the article argues" attributes nothing to a third party.
+ARTICLE_WORDS = _set(
+    "article author report piece story analysis essay column writer editorial text passage op-ed"
+)
+# Claim-framing words that carry no content to look for in the passage.
+FRAMING_WORDS = _set(
+    "article author piece story essay column writer editorial text passage says said say argues "
+    "argue argued according notes noted claims claimed writes wrote"
+)
+CONTRACTION_STUBS = _set("isn won don doesn aren didn wasn weren hasn haven hadn couldn wouldn")
+DETERMINERS = _set("the a an its their his her our whose this that these those")
+PRONOUNS = _set("he she they it we i you who which that this these those one")
+
+NUMBER_WORDS = {
+    **{w: str(i) for i, w in enumerate(_list("two three four five six seven eight nine ten"), start=2)},
+    **{w: str(i) for i, w in enumerate(_list("eleven twelve thirteen fourteen fifteen"), start=11)},
+    **{w: str(i) for i, w in enumerate(_list("sixteen seventeen eighteen nineteen twenty"), start=16)},
+    **{
+        w: str(10 * i) for i, w in enumerate(_list("thirty forty fifty sixty seventy eighty ninety"), start=3)
+    },
+    "dozen": "12",
+    "hundred": "e2",
+    "hundreds": "e2",
+    "thousand": "e3",
+    "thousands": "e3",
+    "million": "e6",
+    "millions": "e6",
+    "billion": "e9",
+    "billions": "e9",
+    "trillion": "e12",
+    "trillions": "e12",
+    **{w: f"{i}th" for i, w in enumerate(_list("fourth fifth sixth seventh eighth ninth tenth"), start=4)},
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "half": "0.5",
+    "twice": "x2",
+    "double": "x2",
+    "triple": "x3",
+}
+# Words that state a count only on the passage's side ("both countries" backs "the two countries").
+PASSAGE_ONLY_NUMBERS = {"both": "2", "pair": "2", "couple": "2"}
+
+# Units and parts of time: a claim may not turn "hours" into "days" or "evening" into "morning".
+TIME_UNITS = {
+    **{w: w for w in _list("millisecond minute hour day week month quarter year decade century")},
+    **{
+        w: w
+        for w in _list("morning afternoon evening night midnight noon weekend spring summer autumn winter")
+    },
+    "seconds": "second",
+    "hourly": "hour",
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "yearly": "year",
+    "annual": "year",
+    "annually": "year",
+    "centuries": "century",
+    "overnight": "night",
+}
+MONTHS = _set("january february march april may june july august september october november december")
+WEEKDAYS = _set("monday tuesday wednesday thursday friday saturday sunday")
+
+# Names for the same actor: country, demonym, capital as metonym, common abbreviations.
+ALIASES: tuple[frozenset[str], ...] = tuple(
+    _set(group)
+    for group in (
+        "us usa america american americans washington unitedstates",
+        "china chinese beijing prc",
+        "russia russian russians moscow kremlin",
+        "uk britain british london unitedkingdom",
+        "japan japanese tokyo",
+        "korea korean koreans seoul",
+        "india indian indians delhi",
+        "france french paris",
+        "germany german germans berlin",
+        "taiwan taiwanese taipei",
+        "israel israeli israelis",
+        "iran iranian iranians tehran",
+        "ukraine ukrainian ukrainians kyiv kiev",
+        "europe european europeans eu brussels",
+        "west western westerners",
+        "soviet soviets ussr",
+        "un unitednations",
+        "ireland irish dublin",
+        "spain spanish madrid",
+        "italy italian italians rome",
+        "canada canadian canadians ottawa",
+        "mexico mexican mexicans",
+        "brazil brazilian brazilians",
+        "australia australian australians canberra",
+        "poland polish warsaw",
+        "netherlands dutch amsterdam",
+        "turkey turkish ankara",
+        "egypt egyptian egyptians cairo",
+        "saudi saudis riyadh",
+        "pakistan pakistani pakistanis islamabad",
+        "afghanistan afghan afghans kabul",
+        "syria syrian syrians damascus",
+        "iraq iraqi iraqis baghdad",
+        "greece greek greeks athens",
+        "sweden swedish swedes stockholm",
+        "norway norwegian norwegians oslo",
+        "switzerland swiss bern",
+        "vietnam vietnamese hanoi",
+        "indonesia indonesian indonesians jakarta",
+        "philippines filipino filipinos manila",
+        "nigeria nigerian nigerians abuja",
+        "palestine palestinian palestinians",
+        "scotland scottish scots edinburgh",
+    )
+)
+
+
+NEGATION_CUES = _set(
+    "not no never neither nor none without cannot nothing nobody nowhere lack lacks lacked lacking "
+    "deny denies denied refuse refused refuses impossible impossibility unable unlikely stop stopped "
+    "abandon fail fails failed hardly barely scarcely rarely seldom"
+)
+NEGATION_PHRASES = (
+    "rather than",
+    "instead of",
+    "no longer",
+    "far from",
+    "as opposed to",
+    "declined to",
+    "declines to",
+)
+HEDGE_CUES = _set(
+    "may might could possibly potentially perhaps likely probably reportedly allegedly alleged "
+    "considering consider considers evaluating evaluate weighing weigh exploring explore proposed "
+    "propose proposes proposal suggest suggests suggested suggesting hypothetical hypothetically if "
+    "whether concept expect expects expected plan plans planned aim aims hope hopes seek seeks seeking "
+    "intend intends intending"
+)
+# Words asserting an outcome as settled: a claim may use them only if the passage does too.
+CERTAINTY_WORDS = _set(
+    "will agreed agree agrees signed confirmed confirm confirms proven proved prove proves certainly "
+    "inevitably inevitable definitely guaranteed guarantee binding permanently always ratified"
+)
+UNIVERSALS = _set("all every everyone everybody everything entire always")
+LIMITERS = _set("some many most several few almost nearly partly partially")
+QUALIFIERS = _set("almost nearly not virtually")
+COMPARATIVES = _set("more less fewer")
+# Verbs whose subject and object cannot trade places without changing the claim.
+RELATION_VERBS = _set(
+    "outweigh outweighs outweighed exceed exceeds exceeded surpass surpasses surpassed beat beats "
+    "defeat defeats defeated overtake overtakes overtook outpace outpaces outpaced outnumber "
+    "outnumbers outnumbered outperform outperforms outperformed replace replaces replaced precede "
+    "precedes preceded accuse accuses accused blame blames blamed sue sues sued attack attacks attacked "
+    "acquire acquires acquired invade invades invaded fund funds funded hire hires hired"
+)
+PREPOSITIONS = _set("of from on in at for with by to about over under into between among across")
+PHRASE_STOPS = _set("that which who whom whose whether because while although though if when and but or")
+PASSIVE_AUX = _set("was were been being be is are")
+
+# Opposites, matched by stem: a claim that says "rose" where its source says "declined".
+ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (pair.partition("/")[0], pair.partition("/")[2])
+    for pair in _list("""high/low higher/lower increase/decrease increase/cut increase/reduce raise/cut
+    raise/lower rise/fall rise/decline rose/fell rose/declined rose/dropped grew/shrank gain/loss
+    win/lose won/lost strong/weak stronger/weaker large/small larger/smaller largest/smallest
+    easy/difficult easier/harder possible/impossible success/failure succeeded/failed accept/reject
+    approve/reject approve/veto support/oppose allow/ban allow/prohibit legal/illegal before/after
+    early/late earlier/later ahead/behind agree/disagree positive/negative optimistic/pessimistic
+    cheap/expensive majority/minority include/exclude strengthen/weaken expand/shrink above/below
+    best/worst inside/outside domestic/foreign public/private offensive/defensive attacker/defender
+    true/false lift/impose open/close opened/closed acquit/convict guilty/innocent victory/defeat
+    surplus/deficit profit/loss boost/cut hire/fire export/import buy/sell bought/sold
+    morning/evening faster/slower better/worse improve/worsen improved/worsened accelerate/slow
+    safe/dangerous safer/riskier benefit/harm confirm/deny confirmed/denied accept/refuse
+    permit/forbid join/leave joined/left enter/exit begin/end minimum/maximum rich/poor new/old
+    long/short longer/shorter narrow/broad narrow/wide deep/shallow present/absent legal/illegal
+    formal/informal official/unofficial peace/war ally/enemy friend/enemy praise/criticise
+    praised/criticised praised/criticized resign/appoint hike/cut surge/plunge surged/plunged
+    rally/slump grow/shrink growth/contraction expansion/contraction tighten/loosen tighter/looser
+    fast/slow faster/slowly quickly/slowly quicker/slower more/less more/fewer increasingly/decreasingly
+    cooperate/compete cooperation/competition cooperative/competitive ally/rival partner/rival
+    trust/distrust trust/mistrust optimism/pessimism confidence/doubt admit/deny undermine/strengthen
+    ease/tighten relax/tighten allow/restrict allow/block major/minor sweeping/limited broad/limited
+    increase/drop increase/fall increase/decline grow/decline growth/decline""")
+)
+
+STOPWORDS = _set(
+    """a an and are as at be been but by can could did do does for from had has have he her his how i if in into is it its may might more most not of on or our she should so such than that the their them then there these they this those to was we were what when where which who whom why will with would you your"""
+)
+
+
+# --- speech and stance -------------------------------------------------------------------------------
+# Verbs that introduce what someone said, claimed or expects. Factive and inferential verbs ("recognized",
+# "concluded", "realized") are left out on purpose: with them the writer vouches for the content, so it is
+# the writer's claim, not the subject's.
+SPEECH_VERBS = _set(
+    """say says said saying tell tells told warn warns warned warning confirm confirms confirmed confirming
+    argue argues argued arguing believe believes believed expect expects expected emphasize emphasizes
+    emphasized emphasizing emphasise emphasises emphasised emphasising stressed stresses highlight
+    highlighted highlighting describe describes described describing accuse accuses accused accusing
+    compare compared compares liken likens likened cite cites cited citing propose proposes proposed
+    proposing suggest suggests suggested suggesting claim claims claimed insist insists insisted insisting
+    noted add adds added state states stated announce announces announced predict predicts predicted
+    contend contends contended asserted asserts demanded demanding urge urges urged urging ordered directed
+    explained explains reported wrote writes admitted admits denied denies cautioned reiterated recommended
+    acknowledged point points pointed respond responds responded"""
+)
+# Forms that are as often nouns or other senses ("the claims", "the United States", "two points", "tell
+# apart"): a question may use them as speech verbs, but alone in running text they attribute nothing.
+SPEECH_NOUN_LIKE = _set(
+    "claim claims state states point points pointed compare respond responds responded tell add announce"
+)
+# Speech verbs that attribute on their own in running text.
+ATTRIBUTING_VERBS = SPEECH_VERBS - SPEECH_NOUN_LIKE
+# Multi-word cues that attribute a statement (regular expressions).
+SPEECH_PHRASES = [
+    r"pointed\s+to\s+(?:research|evidence|studies|data|findings|a\s+study|a\s+report)\s+(?:suggesting|showing|indicating)",
+    r"pointed\s+out",
+    r"respond(?:ed|s)?\s+by",
+    r"(?:reflect|reflects|reflected|express|expresses|expressed|voice|voices|voiced)\s+concerns?(?=\s+(?:that|about|over)\b)",
+    r"(?:argue|argues|argued|arguing|call|calls|called|calling)\s+(?:for|on)",
+]
+
+# --- noun phrases and clauses (the attribution grammar) -------------------------------------------
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+ORG_PRONOUNS = {"it", "its"}
+GROUP_PRONOUNS = {"they", "their", "them"}
+SPEAKER_PRONOUNS = PERSON_PRONOUNS | ORG_PRONOUNS | GROUP_PRONOUNS
+QUANTIFIERS = {"many", "some", "most", "others", "several", "few", "both"}
+NP_DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "this",
+    "these",
+    "those",
+    "my",
+    "your",
+}
+AUXILIARIES = {
+    "has", "have", "had", "will", "would", "can", "could", "may", "might", "must", "should", "shall",
+    "do", "does", "did", "also", "not", "never", "again", "alone", "now", "then", "still", "already",
+    "repeatedly", "often", "once", "later", "first",
+}  # fmt: skip
+PASSIVE = {"is", "are", "was", "were", "be", "been", "being"}
+VERB_LIKE = AUXILIARIES - {
+    "also",
+    "not",
+    "never",
+    "again",
+    "alone",
+    "now",
+    "then",
+    "still",
+    "already",
+    "first",
+}
+# Common irregular past tenses: a subject noun phrase ends where its verb begins.
+IRREGULAR_PAST = {
+    "made", "took", "gave", "went", "came", "held", "met", "sent", "left", "led", "put", "set", "kept", "began",
+    "became", "brought", "built", "drew", "found", "got", "knew", "saw", "spent", "stood", "thought", "won",
+    "paid", "ran", "rose", "fell", "sought", "struck", "grew", "chose", "felt", "heard", "lost", "meant",
+    "sold", "spoke", "threw", "understood", "wore", "broke", "bought", "caught", "fought", "taught",
+}  # fmt: skip
+CONNECTORS = {"and", "or", "but", "nor"}
+SUBORDINATORS = {
+    "while",
+    "whereas",
+    "because",
+    "as",
+    "if",
+    "when",
+    "since",
+    "so",
+    "than",
+    "although",
+    "though",
+    "yet",
+}
+WH_WORDS = {"what", "whatever", "how", "why", "where", "whether"}
+RELATIVES = {"that", "which", "who", "whom"}
+NP_PREPOSITIONS = {
+    "from", "of", "in", "at", "on", "across", "between", "with", "like", "including", "for", "among", "inside",
+    "within", "outside", "to", "by", "about", "over", "under", "around",
+}  # fmt: skip
+INTRO_WORDS = {
+    "following", "after", "before", "during", "despite", "since", "as", "when", "while", "if", "although",
+    "though", "even", "over", "under", "with", "without", "by", "from", "in", "on", "at", "for", "however",
+    "instead", "meanwhile", "simultaneously", "yet", "still", "also", "so", "then", "now", "today",
+    "yesterday", "moreover", "furthermore", "nevertheless", "indeed", "ultimately", "overall", "last",
+    "earlier", "later", "more", "most", "once", "until", "amid", "through", "thus", "therefore", "but", "and",
+}  # fmt: skip
+TIME_WORDS = {
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "day",
+    "days",
+    "morning",
+    "evening",
+    "time",
+}
+# Nouns that make a generic noun phrase a source: people, groups and documents that can say things.
+GROUP_NOUNS = {
+    "analyst", "analysts", "expert", "experts", "researcher", "researchers", "scientist", "scientists",
+    "scholar", "scholars", "academics", "economist", "economists", "observer", "observers", "critic",
+    "critics", "commentators", "source", "sources", "report", "reports", "study", "studies", "survey",
+    "surveys", "research", "analysis", "analyses", "poll", "polls", "people", "participant", "participants",
+    "person", "speaker", "speakers", "attendees", "delegates", "diplomat", "diplomats", "lawmaker", "lawmakers",
+    "legislators", "leader", "leaders", "executive", "executives", "investors", "insiders", "engineers",
+    "activists", "advocates", "campaigners", "residents", "witnesses", "conference", "panel",
+    "specialists", "professionals", "historians", "veterans", "supporters", "opponents", "proponents",
+}  # fmt: skip
+INSTITUTION_NOUNS = {
+    "government", "governments", "ministry", "ministries", "administration", "department", "agency",
+    "agencies", "authority", "authorities", "regulator", "regulators", "company", "companies", "firm",
+    "firms", "media", "dispatches", "statement", "statements", "delegation", "delegations", "assessment",
+    "assessments", "military", "police", "court", "courts", "council", "commission", "committee",
+    "spokesperson", "spokesman", "spokeswoman", "office", "embassy", "parliament", "congress", "officials",
+    "official", "intelligence", "prosecutors", "cabinet", "lab", "labs", "union", "unions", "bank", "banks",
+}  # fmt: skip
+SPOKES_ROLES = ("spokesperson", "spokesman", "spokeswoman", "press secretary")
+ORG_WORDS = {
+    "house", "ministry", "department", "agency", "office", "council", "commission", "committee", "nations",
+    "union", "group", "inc", "corp", "corporation", "company", "co", "technologies", "technology", "systems",
+    "labs", "lab", "laboratory", "institute", "university", "academy", "association", "bank", "fund", "party",
+    "government", "administration", "times", "news", "post", "journal", "review", "foundation", "center",
+    "centre", "organization", "organisation", "authority", "board", "bureau", "service", "services",
+    "reserve", "court", "congress", "senate", "parliament", "force", "army", "navy", "states", "kingdom",
+    "republic", "media", "network", "partners", "holdings", "motors", "ai", "security", "federation",
+}  # fmt: skip
+TITLES = {
+    "secretary", "minister", "president", "professor", "prof", "dr", "senator", "spokesperson", "spokesman",
+    "spokeswoman", "chairman", "chairwoman", "chair", "ceo", "director", "chief", "general", "governor",
+    "ambassador", "premier", "mayor", "judge", "commissioner", "representative", "rep", "sen", "mr", "mrs",
+    "ms", "officer", "founder", "editor", "analyst", "economist", "scientist", "researcher", "envoy",
+    "captain", "treasurer", "manager", "lawyer", "attorney", "head", "coach", "principal", "inspector",
+    "sergeant", "colonel", "lieutenant", "admiral", "bishop", "chancellor", "deputy", "adviser", "advisor",
+    "owner", "doctor", "teacher", "leader", "organiser", "organizer", "curator", "councillor", "councilor",
+}  # fmt: skip
+SOURCE_NOUNS = GROUP_NOUNS | INSTITUTION_NOUNS | TITLES
+NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "al"}
+
+
+# --- questions ---------------------------------------------------------------------------------------
+# Words that open or frame a question: never part of a name it relies on.
+QUESTION_WORDS = _set(
+    """who whom whose what when where which why how did does do is are was were can could should would
+    will according name list tell give explain describe summarize summarise compare besides apart beyond
+    in on at for from by to of as with under after before during since between among"""
+)
+# Plural nouns for groups of people: a description of people answers "who attended?".
+PEOPLE_NOUNS = _list(
+    """diplomats researchers analysts officials scientists strategists experts engineers policymakers
+    governments companies firms labs participants speakers"""
+)
+# Counting words a number may be written as ("dozens of", "two"), for spotting counts in text.
+COUNT_WORDS = _list("one two three four five six seven eight nine ten eleven twelve dozens dozen hundreds")
+COUNT_WORDS += _list("hundred thousands thousand millions million")
+
+# --- sentences -----------------------------------------------------------------------------------------
+# Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS = _set(
+    """mr. mrs. ms. dr. prof. sr. jr. st. vs. etc. inc. ltd. co. corp. gen. sen. rep. gov. no. fig. approx.
+    dept. jan. feb. mar. apr. aug. sept. sep. oct. nov. dec."""
+)
+# Words that begin the sentence after a heading glued on without punctuation ("The open-weight
+# dilemma Perhaps the thorniest question ...").
+GLUE_STARTERS = _list(
+    "Above At So Yet Since Perhaps Over One They What Why How When While Even But Questions"
+)
+
+
+def alternation(words: set[str] | frozenset[str] | list[str]) -> str:
+    """A regular-expression alternation of words, longest first, so "said" wins over "sa"."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))

@@ -1,0 +1,74 @@
+"""The one normaliser: how two pieces of text are compared, everywhere in the product.
+
+A quote, a gold fact, a speaker's name and a search term are all matched after the same folding, so a
+curly apostrophe, a non-breaking hyphen or a line-wrapped space never decides whether two texts agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chatbot.text.lexicon import STOPWORDS
+
+# Typographic variants that carry no meaning for matching: curly quotes, hyphen look-alikes, no-break space.
+_CHAR_MAP = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'"}
+    | {"‐": "-", "‑": "-", "‒": "-", "\u00a0": " "}
+)
+_WORD_RE = re.compile(r"\w+(?:['’\-‑]\w+)*")
+_TERM_RE = re.compile(r"[a-z0-9]+(?:[-.'’][a-z0-9]+)*")
+
+
+def fold(text: str) -> str:
+    """Lower case, straight quotes and hyphens, single spaces: the form two texts are compared in."""
+    return " ".join(text.translate(_CHAR_MAP).lower().split())
+
+
+def fold_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """``fold(text)`` with, for each character of the result, its offset in ``text``."""
+    out: list[str] = []
+    offsets: list[int] = []
+    space = True
+    for i, ch in enumerate(text.translate(_CHAR_MAP)):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                offsets.append(i)
+            space = True
+            continue
+        low = ch.lower()
+        out.append(low if len(low) == 1 else ch)
+        offsets.append(i)
+        space = False
+    if out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), tuple(offsets)
+
+
+def word_spans(text: str) -> list[re.Match[str]]:
+    """The words of ``text`` (hyphenated and apostrophised words whole), with their offsets."""
+    return list(_WORD_RE.finditer(text))
+
+
+def fold_word(word: str) -> str:
+    return word.lower().translate(_CHAR_MAP)
+
+
+def words(text: str) -> list[str]:
+    """Folded words in order: the unit in which spans and names are compared."""
+    return [fold_word(m.group()) for m in _WORD_RE.finditer(text)]
+
+
+def tokens(text: str) -> list[str]:
+    """Search terms: lower-cased words and numbers, hyphenated words also split, light plural folding."""
+    out = []
+    for word in _TERM_RE.findall(text.lower()):
+        parts = [word, *re.split(r"[-'’]", word)] if re.search(r"[-'’]", word) else [word]
+        for part in parts:
+            if part in STOPWORDS or part in ("s", "t"):
+                continue
+            if len(part) > 4 and part.endswith("s") and not part.endswith(("ss", "us", "is")):
+                part = part[:-1]
+            out.append(part)
+    return out
