@@ -38,7 +38,7 @@ $(APP_STAMP): pyproject.toml $(VENV)/.torch
 	touch $@
 
 $(TEST_STAMP): pyproject.toml $(VENV)/.torch
-	$(BIN)/pip install --quiet -e '.[dev,local,openai]'
+	$(BIN)/pip install --quiet -e '.[dev,local,openai,postgres]'
 	touch $@ $(APP_STAMP)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline).

@@ -69,7 +69,13 @@ def parser() -> argparse.ArgumentParser:
         "eval", parents=[common], help="run the grounding evaluation and gate on its thresholds"
     )
     e.add_argument("--backend", help="answer backend to evaluate (default: extractive)")
-    e.add_argument("--set", type=Path, default=Path("evals/questions.jsonl"), help="eval set (JSONL)")
+    e.add_argument(
+        "--set",
+        type=Path,
+        action="append",
+        help="an eval set: a set folder, a JSONL file (over --corpus) or a SQuAD 2.0 JSON file; repeatable "
+        "(default: every set in evals/suite.toml)",
+    )
     e.add_argument(
         "--thresholds", type=Path, default=Path("evals/thresholds.toml"), help="gate thresholds (TOML)"
     )
@@ -231,22 +237,42 @@ def print_answer(answer: Answer) -> None:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from chatbot.evaluation.gate import gate, load_thresholds, section_metrics
-    from chatbot.evaluation.report import print_report, write_html
-    from chatbot.evaluation.runner import evaluate
+    from chatbot.evaluation.report import components_table, print_report, write_html
+    from chatbot.evaluation.runner import components, evaluate_set, set_pipeline
+    from chatbot.evaluation.sets import load_set, suite
+    from chatbot.store.embeddings import Embedder
 
-    pipeline = open_pipeline(settings)
-    with progress_bars() as stage:
-        data = evaluate(pipeline, args.set, args.k, args.limit, stage)
-    thresholds = load_thresholds(args.thresholds, settings.backend)
+    named = [(None, path) for path in args.set] if args.set else suite()
+    root = args.index or Path(".cache/eval-index")
+    embedder = Embedder.for_settings(settings)
+    backend = settings.backend
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"eval-{settings.backend}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
-    html_path = write_html(data, thresholds, args.out / f"eval-{settings.backend}.html", settings.corpus_dir)
-    if args.json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    else:
-        print_report(data, thresholds, out)
-        out.print(Text(f"HTML report: {html_path}"))
-    failures = gate({**data["metrics"], **section_metrics(data)}, thresholds)
+    failures: list[str] = []
+    for name, path in named:
+        eval_set = load_set(path, args.corpus, name)
+        index_dir = args.index if args.index and len(named) == 1 else root / eval_set.name
+        with progress_bars() as stage:
+            pipeline = set_pipeline(settings, eval_set, index_dir, embedder)
+            data = evaluate_set(pipeline, eval_set, args.k, args.limit, stage)
+        thresholds = load_thresholds(args.thresholds, backend, eval_set.name)
+        stem = args.out / f"{eval_set.name}-{backend}"
+        stem.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
+        html_path = write_html(data, thresholds, stem.with_suffix(".html"), eval_set.corpus_dir)
+        if args.json:
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            print_report(data, thresholds, out)
+            out.print(Text(f"HTML report: {html_path}"))
+        failures += [f"{eval_set.name}: {f}" for f in gate(data["splits"]["test"], thresholds)]
+    if not args.set:  # the whole suite: the grounding components too
+        checks = components(settings, embedder)
+        thresholds = load_thresholds(args.thresholds, backend, "components")
+        (args.out / "components.json").write_text(json.dumps(checks, ensure_ascii=False, indent=1))
+        if args.json:
+            sys.stdout.write(json.dumps({"set": "components", **checks}, ensure_ascii=False) + "\n")
+        else:
+            out.print(components_table(checks, thresholds))
+        failures += [f"components: {f}" for f in gate(section_metrics(checks), thresholds)]
     for failure in failures:
         err.print(Text.assemble(("gate: ", "bold red"), failure))
     return 1 if failures and not args.no_gate else 0

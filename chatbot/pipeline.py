@@ -46,9 +46,9 @@ class State:
 
 class Pipeline:
     def __init__(self, settings: Settings, progress: Progress | None = None,
-                 notify: Callable[[str], None] | None = None) -> None:  # fmt: skip
+                 notify: Callable[[str], None] | None = None, embedder: Embedder | None = None) -> None:  # fmt: skip
         self.settings = settings
-        self.embedder = Embedder.for_settings(settings)
+        self.embedder = embedder or Embedder.for_settings(settings)
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
         self.backend = self.backend_for(settings.backend)

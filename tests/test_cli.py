@@ -113,15 +113,17 @@ def test_eval_gate_fails_below_a_threshold_and_writes_reports(
     index_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     strict = tmp_path / "strict.toml"
-    strict.write_text("[extractive]\nanswer_correctness = 1.01\ncitation_validity = 1.0\n")
-    args = ["eval", "--index", str(index_dir), "--limit", "6", "--out", str(tmp_path / "reports")]
+    strict.write_text("[questions.extractive]\nanswer_correctness = 1.01\ncitation_validity = 1.0\n")
+    args = ["eval", "--set", "evals/questions.jsonl", "--index", str(index_dir), "--limit", "6"]
+    args += ["--out", str(tmp_path / "reports")]
     status, _, err = run(capsys, *args, "--thresholds", str(strict))
     assert status == 1
     assert "answer_correctness" in err and "below its threshold 1.01" in err
     assert "citation_validity" not in err
-    assert (tmp_path / "reports" / "eval-extractive.html").exists()
-    data = json.loads((tmp_path / "reports" / "eval-extractive.json").read_text())
+    assert (tmp_path / "reports" / "questions-extractive.html").exists()
+    data = json.loads((tmp_path / "reports" / "questions-extractive.json").read_text())
     assert data["metrics"]["items"] == 6 and len(data["items"]) == 6
+    assert data["splits"]["dev"]["items"] + data["splits"]["test"]["items"] == 6
     assert run(capsys, *args, "--thresholds", str(strict), "--no-gate")[0] == 0
 
 

@@ -1,4 +1,8 @@
-"""The gate: floors (and ceilings) per backend from ``thresholds.toml``, checked against a report's metrics."""
+"""The gate: floors (and ceilings) from ``thresholds.toml``, checked against the test half of each set.
+
+The file holds ``[default]`` (every set, every backend), ``[<set>]`` (one set, every backend) and
+``[<set>.<backend>]`` (one set, one backend); ``[components]`` holds the grounding components' floors.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 
-def load_thresholds(path: Path, backend: str) -> dict[str, float]:
-    """Gate thresholds: the ``[default]`` table, overridden by the backend's own table."""
+def load_thresholds(path: Path, backend: str, set_name: str) -> dict[str, float]:
+    """The thresholds for one set and backend: ``[default]``, then ``[<set>]``, then ``[<set>.<backend>]``."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {**data.get("default", {}), **data.get(backend, {})}
+    if set_name == "components":  # the components are no answer set: [default] does not apply
+        return {k: float(v) for k, v in data.get("components", {}).items()}
+    section = data.get(set_name, {})
+    plain = {k: float(v) for k, v in section.items() if not isinstance(v, dict)}
+    return {**data.get("default", {}), **plain, **section.get(backend, {})}
 
 
 def section_metrics(data: dict[str, Any]) -> dict[str, float]:

@@ -33,23 +33,33 @@ def metrics(results: list[ItemResult], k: int) -> dict[str, float]:
         f"retrieval_recall_at_{k}": ratio(sum(r.gold_recall for r in answerable), len(answerable)),
         "retrieval_mrr": ratio(sum(1 / r.gold_rank for r in answerable if r.gold_rank), len(answerable)),
         "answer_correctness": ratio(sum(r.correct for r in answerable), len(answerable)),
+        "answer_in_evidence": ratio(sum(r.in_evidence for r in answerable), len(answerable)),
+        "answer_in_first_line": ratio(sum(r.in_first_line for r in answerable), len(answerable)),
         "citation_validity": ratio(sum(all_citations), len(all_citations)),
         "citation_recall": ratio(sum(s.supported for s in stmts), len(stmts)),
         "citation_precision": ratio(sum(precise), len(precise)),
         "refusal_precision": ratio(sum(not r.item.answerable for r in refused), len(refused)),
         "refusal_recall": ratio(sum(r.refused for r in unanswerable), len(unanswerable)),
+        "false_refusal_rate": ratio(sum(r.refused for r in answerable), len(answerable)),
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),
     }
 
 
 def by_category(results: list[ItemResult]) -> dict[str, dict[str, float]]:
+    """Correctness per category: known categories in their order, then any others a set brings."""
+    seen = {r.item.category for r in results}
+    order = [c for c in CATEGORIES if c in seen] + sorted(seen - set(CATEGORIES))
     out = {}
-    for cat in CATEGORIES:
+    for cat in order:
         rs = [r for r in results if r.item.category == cat]
-        if rs:
-            out[cat] = {"items": len(rs), "correct": ratio(sum(r.correct for r in rs), len(rs))}
+        out[cat] = {"items": len(rs), "correct": ratio(sum(r.correct for r in rs), len(rs))}
     return out
+
+
+def by_split(results: list[ItemResult], k: int) -> dict[str, dict[str, float]]:
+    """The metrics of each half of the set: dev (what was tuned on) beside test (what is reported)."""
+    return {split: metrics([r for r in results if r.item.split == split], k) for split in ("dev", "test")}
 
 
 def report_data(results: list[ItemResult], k: int, backend: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +68,7 @@ def report_data(results: list[ItemResult], k: int, backend: str, extra: dict[str
         "k": k,
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
         "metrics": metrics(results, k),
+        "splits": by_split(results, k),
         "by_category": by_category(results),
         **extra,
         "items": [result_record(r) for r in results],

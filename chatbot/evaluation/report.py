@@ -21,25 +21,60 @@ from chatbot.evaluation.gate import section_metrics
 CONTEXT_CHARS = 240
 
 
+# The metrics a set's terminal table shows, in order; the JSON and HTML reports hold them all.
+SUMMARY = (
+    "answer_correctness",
+    "answer_in_evidence",
+    "answer_in_first_line",
+    "refusal_precision",
+    "refusal_recall",
+    "false_refusal_rate",
+    "citation_validity",
+    "citation_precision",
+    "citation_recall",
+    "retrieval_recall_at_5",
+    "retrieval_mrr",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
+
+
+def _verdict(name: str, value: float, thresholds: dict[str, float]) -> tuple[str, Text]:
+    limit = thresholds.get(name, thresholds.get(f"{name}_max"))
+    if limit is None:
+        return "", Text("")
+    ok = value <= limit if f"{name}_max" in thresholds else value >= limit
+    return _fmt(limit), Text("pass", style="green") if ok else Text("FAIL", style="bold red")
+
+
 def metric_table(data: dict[str, Any], thresholds: dict[str, float]) -> Table:
+    """One set: each metric on dev (tuned on) and test (reported and gated), with the test threshold."""
+    dev, test = data["splits"]["dev"], data["splits"]["test"]
     table = Table(
-        title=f"Evaluation — backend {data['backend']}, {data['metrics']['items']} questions",
+        title=f"{data.get('set', 'eval')} — backend {data['backend']}: {dev['items']} dev + {test['items']} test questions",
         title_justify="left",
     )
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_column("threshold", justify="right")
-    table.add_column("", justify="center")
-    for name, value in {**data["metrics"], **section_metrics(data)}.items():
-        limit = thresholds.get(name, thresholds.get(f"{name}_max"))
-        ok = None if limit is None else (value <= limit if f"{name}_max" in thresholds else value >= limit)
-        mark = "" if ok is None else ("[green]pass[/]" if ok else "[bold red]FAIL[/]")
-        table.add_row(name, _fmt(value), "" if limit is None else _fmt(limit), mark)
+    for col, justify in (("metric", "left"), ("dev", "right"), ("test", "right"), ("threshold", "right"), ("", "center")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for name in (n for n in SUMMARY if n in test):
+        limit, mark = _verdict(name, test[name], thresholds)
+        table.add_row(name, _fmt(dev[name]), _fmt(test[name]), limit, mark)
+    return table
+
+
+def components_table(data: dict[str, Any], thresholds: dict[str, float]) -> Table:
+    """The grounding components on their own labelled sets (the support checker on its held-out pairs)."""
+    table = Table(title="Grounding components", title_justify="left")
+    for col in ("metric", "value", "threshold", ""):
+        table.add_column(col)
+    for name, value in section_metrics(data).items():
+        limit, mark = _verdict(name, value, thresholds)
+        table.add_row(name, _fmt(value), limit, mark)
     return table
 
 
 def category_table(data: dict[str, Any]) -> Table:
-    table = Table(title="Correct by category", title_justify="left")
+    table = Table(title="Correct by category (dev and test)", title_justify="left")
     table.add_column("category")
     table.add_column("items", justify="right")
     table.add_column("correct", justify="right")
@@ -88,12 +123,13 @@ def write_html(data: dict[str, Any], thresholds: dict[str, float], path: Path, c
         return texts[name]
 
     rows = []
-    for name, value in data["metrics"].items():
-        limit = thresholds.get(name)
-        cls = "" if limit is None else ("pass" if value >= limit else "fail")
+    dev, test = data["splits"]["dev"], data["splits"]["test"]
+    for name, value in test.items():
+        limit, mark = _verdict(name, value, thresholds)
+        cls = {"pass": "pass", "FAIL": "fail"}.get(mark.plain, "")
         rows.append(
-            f"<tr><td>{name}</td><td class=num>{_fmt(value)}</td><td class=num>{'' if limit is None else _fmt(limit)}</td>"
-            f"<td class={cls}>{'' if limit is None else ('pass' if cls == 'pass' else 'FAIL')}</td></tr>"
+            f"<tr><td>{html.escape(name)}</td><td class=num>{_fmt(dev[name])}</td><td class=num>{_fmt(value)}</td>"
+            f"<td class=num>{limit}</td><td class={cls}>{mark.plain}</td></tr>"
         )
     cats = "".join(
         f"<tr><td>{html.escape(c)}</td><td class=num>{r['items']}</td><td class=num>{_fmt(r['correct'])}</td></tr>"
@@ -108,8 +144,9 @@ def write_html(data: dict[str, Any], thresholds: dict[str, float], path: Path, c
     page = f"""<!doctype html><html lang=en><head><meta charset=utf-8><title>Eval report — {data["backend"]}</title>
 <style>{CSS}</style><script>{JS}</script></head><body>
 <h1>Grounding evaluation — backend <code>{html.escape(data["backend"])}</code></h1>
-<p>{data["metrics"]["items"]} questions, k = {data["k"]}, run {data["created"]}.</p>
-<table><tr><th>metric</th><th>value</th><th>threshold</th><th></th></tr>{"".join(rows)}</table>
+<p>Set <b>{html.escape(str(data.get("set", "")))}</b>: {dev["items"]} dev + {test["items"]} test questions, k = {data["k"]},
+run {data["created"]}. Rules and thresholds were fitted on dev; the gate reads test.</p>
+<table><tr><th>metric</th><th>dev</th><th>test</th><th>threshold (test)</th><th></th></tr>{"".join(rows)}</table>
 <table><tr><th>category</th><th>items</th><th>correct</th></tr>{cats}</table>{extras}
 <h2>Questions</h2><div class=filters>{buttons}</div>{items}</body></html>"""
     path.write_text(page, encoding="utf-8")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from chatbot.answer import CORPUS_NOTE, Answer, Citation
 from chatbot.evaluation.sets import Item
-from chatbot.text.normalise import fold
+from chatbot.text.normalise import fold, squad_fold
 
 if TYPE_CHECKING:
     from chatbot.grounding.support import SupportChecker
@@ -50,6 +50,8 @@ class ItemResult:
     facts_found: list[bool]
     citations_valid: list[bool]
     statements: list[Statement] = field(default_factory=list)
+    in_evidence: bool = False  # every fact is in the cited quotes together
+    in_first_line: bool = False  # every fact is in the answer's first line
 
     @property
     def refused(self) -> bool:
@@ -138,17 +140,33 @@ def evaluate_item(pipeline: Pipeline, item: Item, k: int, checker: SupportChecke
         retrieved.append(
             {"source": p.source, "start": p.start, "end": p.end, "page": p.page, "gold": bool(hit_gold)}
         )
-    text = fold(answer.answer)
+    match = squad_fold if item.scoring == "squad" else fold
+    found = facts_in(item.facts, match)
+    quotes = " ".join(c.quote for c in answer.citations)
+    first_line = answer.answer.split("\n", 1)[0]
     return ItemResult(
         item=item,
         answer=answer,
         retrieved=retrieved,
         gold_rank=gold_rank,
         gold_recall=len(covered) / len(item.gold) if item.gold else 0.0,
-        facts_found=[any(fold(alt) in text for alt in fact) for fact in item.facts],
+        facts_found=found(answer.answer),
         citations_valid=[citation_is_valid(c) for c in answer.citations],
         statements=judge_statements(answer, checker) if checker else [],
+        in_evidence=answer.answerable and bool(item.facts) and all(found(quotes)),
+        in_first_line=answer.answerable and bool(item.facts) and all(found(first_line)),
     )
+
+
+def facts_in(facts: list[list[str]], match: Callable[[str], str]) -> Callable[[str], list[bool]]:
+    """For a text, which facts it holds (any alternative of each), compared after ``match``-folding both."""
+    wanted = [[match(alt) for alt in fact] for fact in facts]
+
+    def found(text: str) -> list[bool]:
+        folded = match(text)
+        return [any(alt in folded for alt in fact) for fact in wanted]
+
+    return found
 
 
 def run(
@@ -183,5 +201,8 @@ def result_record(r: ItemResult) -> dict[str, Any]:
         "retrieved": r.retrieved,
         "answer": r.answer.model_dump(),
         "citations_valid": r.citations_valid,
+        "in_evidence": r.in_evidence,
+        "in_first_line": r.in_first_line,
+        "split": r.item.split,
         "statements": [s.__dict__ for s in r.statements],
     }

@@ -1,30 +1,59 @@
-"""Eval sets: questions with verbatim gold spans and required facts, read and checked against their corpus."""
+"""Eval sets: questions with verbatim gold spans and required facts, each set with its own corpus.
+
+A set is one of:
+- a folder holding ``questions.jsonl`` and ``corpus/`` (the generality sets under ``evals/sets/``);
+- a JSONL file of questions over a corpus folder given beside it (the shipped set, ``evals/questions.jsonl``);
+- a SQuAD 2.0 JSON file: its articles become the corpus (written once under ``.cache/squad/``) and its
+  questions the items, so an evaluator can bring a standard set as it is.
+
+Every set has a fixed dev/test split (``split_items``): rules, weights and thresholds are fitted on dev,
+and reports and the gate quote test. The rule is stratified by category and keyed on the item id alone,
+so adding or reordering items never moves an existing item to the other half.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from chatbot.errors import ChatbotError
+from chatbot.ingest.documents import load_document
 
 EVALS = Path("evals")
-
-
 QUESTIONS = EVALS / "questions.jsonl"
-
-
 THRESHOLDS = EVALS / "thresholds.toml"
-
+SUITE = EVALS / "suite.toml"
+SQUAD_CACHE = Path(".cache") / "squad"
 
 CATEGORIES = (
     "single_fact",
     "paraphrase",
     "who_said",
     "multi_doc",
-    "unanswerable",
+    "name",
+    "date",
+    "number",
+    "yes_no",
+    "explanation",
     "false_premise",
     "misattribution",
+    "unanswerable",
 )
+Split = Literal["dev", "test"]
+# How an item's facts are matched: "facts" folds case and typography; "squad" also drops punctuation and
+# the articles a/an/the, as SQuAD's own scorer does.
+Scoring = Literal["facts", "squad"]
+
+
+class EvalSetError(ChatbotError):
+    """An eval set that cannot be used as given; the message names the file and line."""
 
 
 @dataclass
@@ -33,6 +62,7 @@ class GoldSpan:
     quote: str
     start: int
     end: int
+    page: int | None = None
 
 
 @dataclass
@@ -43,28 +73,178 @@ class Item:
     answerable: bool
     gold: list[GoldSpan]
     facts: list[list[str]]
+    split: Split = "test"
+    scoring: Scoring = "facts"
+
+
+@dataclass
+class EvalSet:
+    name: str
+    corpus_dir: Path
+    items: list[Item] = field(default_factory=list)
+    source: Path | None = None  # the file or folder it was read from
+
+    def half(self, split: Split) -> list[Item]:
+        return [i for i in self.items if i.split == split]
+
+
+def split_items(items: list[Item]) -> list[Item]:
+    """Assign each item to dev or test: within each category, items ordered by the SHA-256 of their id
+    alternate dev, test, dev, test… (so each half holds half of every category, the odd one to dev)."""
+    by_category: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_category[item.category].append(item)
+    for group in by_category.values():
+        group.sort(key=lambda i: hashlib.sha256(i.id.encode("utf-8")).hexdigest())
+        for n, item in enumerate(group):
+            item.split = "dev" if n % 2 == 0 else "test"
+    return items
+
+
+def load_set(path: Path, corpus_dir: Path | None = None, name: str | None = None) -> EvalSet:
+    """Any set: a set folder, a JSONL file (over ``corpus_dir``, default ``corpus/``), or a SQuAD 2.0 file."""
+    if not path.exists():
+        raise EvalSetError(f"there is no eval set at {path}")
+    if path.is_dir():
+        questions, corpus = path / "questions.jsonl", corpus_dir or path / "corpus"
+        return EvalSet(name or path.name, corpus, load_items(questions, corpus), path)
+    if path.suffix == ".json":
+        return squad_set(path, name)
+    corpus = corpus_dir or Path("corpus")
+    return EvalSet(name or path.stem, corpus, load_items(path, corpus), path)
+
+
+def suite(path: Path = SUITE) -> list[tuple[str, Path]]:
+    """The sets ``chatbot eval`` runs by default: name → path, in the order ``evals/suite.toml`` lists them."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [(name, Path(spec["path"])) for name, spec in data.get("sets", {}).items()]
 
 
 def load_items(path: Path, corpus_dir: Path) -> list[Item]:
-    """Read an eval set and locate each gold quote in its file; a quote that is not verbatim is an error."""
+    """Read a JSONL set and locate each gold quote in its file (a PDF page's text for a PDF);
+    a quote that is not verbatim is an error naming the line."""
     items = []
+    for n, row in enumerate(_rows(path), start=1):
+        if row is None:
+            continue
+        try:
+            gold = [_locate(g, corpus_dir) for g in row.get("gold", [])]
+            item = Item(
+                str(row["id"]),
+                str(row["question"]),
+                str(row["category"]),
+                bool(row["answerable"]),
+                gold,
+                [list(map(str, fact)) for fact in row.get("facts", [])],
+                scoring=row.get("scoring", "facts"),
+            )
+        except KeyError as exc:
+            raise EvalSetError(f"{path}:{n}: the item lacks the field {exc}") from None
+        except ValueError as exc:
+            raise EvalSetError(f"{path}:{n}: {exc}") from None
+        items.append(item)
+    return split_items(items)
+
+
+def _rows(path: Path) -> list[dict[str, Any] | None]:
+    rows: list[dict[str, Any] | None] = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
+            rows.append(None)
             continue
-        row = json.loads(line)
-        gold = []
-        for g in row.get("gold", []):
-            name = g["source"].removeprefix("corpus/")
-            text = (corpus_dir / name).read_bytes().decode("utf-8")
-            start = text.find(g["quote"])
-            if start < 0:
-                raise ValueError(f"{path}:{n}: gold quote of {row['id']} is not verbatim in {name}")
-            gold.append(GoldSpan(name, g["quote"], start, start + len(g["quote"])))
-        items.append(
-            Item(row["id"], row["question"], row["category"], row["answerable"], gold, row.get("facts", []))
-        )
-    return items
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise EvalSetError(f"{path}:{n}: not a JSON object ({exc.msg})") from None
+    return rows
+
+
+def _locate(gold: dict[str, Any], corpus_dir: Path) -> GoldSpan:
+    name = str(gold["source"]).removeprefix("corpus/")
+    page = gold.get("page")
+    text = page_text(corpus_dir / name, page)
+    start = text.find(gold["quote"])
+    if start < 0:
+        where = f"{name} page {page}" if page else name
+        raise ValueError(f"a gold quote is not verbatim in {where}: {gold['quote'][:60]!r}")
+    return GoldSpan(name, gold["quote"], start, start + len(gold["quote"]), page)
+
+
+def page_text(path: Path, page: int | None = None) -> str:
+    """The text offsets index into: the file as loaded for the index (a PDF page's extracted text)."""
+    pages = _pages(path.resolve(), path.stat().st_mtime_ns)
+    if page is None:
+        return pages[0]
+    if not 1 <= page <= len(pages):
+        raise ValueError(f"{path.name} has no page {page}")
+    return pages[page - 1]
+
+
+@lru_cache(maxsize=32)
+def _pages(path: Path, mtime: int) -> tuple[str, ...]:
+    return tuple(p.text for p in load_document(path, path.name, max_bytes=1 << 30).pages)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# --- SQuAD 2.0 ------------------------------------------------------------------------------------------
+
+
+def squad_set(path: Path, name: str | None = None, cache: Path = SQUAD_CACHE) -> EvalSet:
+    """A SQuAD 2.0 file as an eval set: one corpus document per article, one item per question.
+
+    Each answerable question's one fact is the set of its answer texts, scored as SQuAD scores; its gold
+    spans are the answers located in the written article. Unanswerable questions (``is_impossible``) must
+    be refused.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        articles = data["data"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise EvalSetError(f"{path} is not a SQuAD 2.0 file ({exc})") from None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    corpus = cache / digest / "corpus"
+    items: list[Item] = []
+    for article in articles:
+        file_name, text, offsets = _article(article)
+        _write_once(corpus / file_name, text)
+        for p, paragraph in enumerate(article["paragraphs"]):
+            for qa in paragraph["qas"]:
+                items.append(_squad_item(qa, file_name, offsets[p], text))
+    return EvalSet(name or path.stem, corpus, split_items(items), path)
+
+
+def _article(article: dict[str, Any]) -> tuple[str, str, list[int]]:
+    """The article as one text (title, then paragraphs separated by blank lines) and each paragraph's offset."""
+    title = str(article.get("title", "article")).replace("_", " ")
+    text, offsets = title + "\n\n", []
+    for paragraph in article["paragraphs"]:
+        offsets.append(len(text))
+        text += paragraph["context"].strip("\n") + "\n\n"
+    slug = re.sub(r"[^\w.-]+", "-", title).strip("-").lower() or "article"
+    return f"{slug}.txt", text, offsets
+
+
+def _squad_item(qa: dict[str, Any], file_name: str, offset: int, text: str) -> Item:
+    answers = [a for a in qa.get("answers", []) if a.get("text")]
+    impossible = bool(qa.get("is_impossible", not answers))
+    gold = []
+    for a in answers[:1] if not impossible else []:
+        start = offset + int(a["answer_start"])
+        if text[start : start + len(a["text"])] != a["text"]:  # a misplaced answer_start: find the text
+            start = text.find(a["text"], offset)
+        gold.append(GoldSpan(file_name, a["text"], start, start + len(a["text"])))
+    facts = [] if impossible else [list(dict.fromkeys(a["text"] for a in answers))]
+    category = "unanswerable" if impossible else "single_fact"
+    return Item(str(qa["id"]), str(qa["question"]), category, not impossible, gold, facts, scoring="squad")
+
+
+def _write_once(path: Path, text: str) -> None:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -84,7 +84,7 @@ def corpus_files(folder: Path) -> list[Path]:
             for p in folder.rglob("*")
             if p.is_file()
             and p.suffix.lower() in SUFFIXES
-            and not any(part.startswith(".") for part in p.parts)
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         ]
     except OSError as exc:
         raise CorpusError(f"the corpus folder {folder} cannot be read: {exc.strerror or exc}") from None

@@ -24,6 +24,15 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_CHAR_MAP).lower().split())
 
 
+_PUNCTUATION_RE = re.compile(r"[^\w\s]")
+_ARTICLES_RE = re.compile(r"\b(?:a|an|the)\b")
+
+
+def squad_fold(text: str) -> str:
+    """SQuAD's answer normalisation on top of ``fold``: no punctuation, no a/an/the."""
+    return " ".join(_ARTICLES_RE.sub(" ", _PUNCTUATION_RE.sub(" ", fold(text))).split())
+
+
 def fold_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     """``fold(text)`` with, for each character of the result, its offset in ``text``."""
     out: list[str] = []
