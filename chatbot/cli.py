@@ -81,6 +81,12 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--k", type=int, default=5, help="retrieval depth for recall@k and MRR")
     e.add_argument("--limit", type=int, help="only the first N questions")
+    e.add_argument(
+        "--split",
+        choices=["dev", "test", "all"],
+        default="all",
+        help="only one half of each set (default: both)",
+    )
     e.add_argument("--json", action="store_true", help="print the full report as JSON on stdout")
     e.add_argument(
         "--out", type=Path, default=Path("evals/reports"), help="folder for the HTML and JSON reports"
@@ -250,6 +256,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     failures: list[str] = []
     for name, path in named:
         eval_set = load_set(path, args.corpus, name)
+        if args.split != "all":
+            eval_set.items = eval_set.half(args.split)
         index_dir = args.index if args.index and len(named) == 1 else root / eval_set.name
         with progress_bars() as stage:
             pipeline = set_pipeline(settings, eval_set, index_dir, embedder)
