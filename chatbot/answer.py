@@ -51,6 +51,9 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)  # milliseconds per stage
     standalone: str | None = None  # the follow-up question as retrieval saw it, when it was rewritten
     verified: str | None = None  # generative backends: "4 of 5 claims verified", and what was removed
+    decision_score: float | None = (
+        None  # the decision model's probability that the corpus answers (extractive)
+    )
 
     def contract(self) -> dict[str, object]:
         """The ``ask --json`` object: exactly the documented keys, in order."""

@@ -94,6 +94,14 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--no-gate", action="store_true", help="report only; exit 0 even below thresholds")
     e.set_defaults(run=cmd_eval)
 
+    t = sub.add_parser(
+        "train", parents=[common], help="train the answer decisions on the dev halves of the eval suite"
+    )
+    t.add_argument(
+        "--out", type=Path, help="where to write the models (default: the package's decisions.json)"
+    )
+    t.set_defaults(run=cmd_train)
+
     q = sub.add_parser("quotes", parents=[common], help="the who-said-what table")
     q.add_argument("--speaker", help="only this speaker (a surname is enough)")
     q.add_argument("--json", action="store_true", help="one JSON object per row")
@@ -284,6 +292,35 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for failure in failures:
         err.print(Text.assemble(("gate: ", "bold red"), failure))
     return 1 if failures and not args.no_gate else 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from chatbot.backends.decisions import MODELS, load_models
+    from chatbot.evaluation.sets import load_set, suite
+    from chatbot.evaluation.train import collect, describe, train
+    from chatbot.store.embeddings import Embedder
+
+    sets = [load_set(path, name=name) for name, path in suite()]
+    root = args.index or Path(".cache/eval-index")
+    with progress_bars() as stage:
+        examples = collect(settings, sets, root, Embedder.for_settings(settings), stage)
+    models = train(examples, settings)
+    path = args.out or MODELS
+    models.save(path)
+    load_models.cache_clear()
+    for name, part in describe(models).items():
+        table = Table(title=f"{name} model (threshold {part['threshold']})", title_justify="left")
+        table.add_column("feature")
+        table.add_column("weight", justify="right")
+        for feature, weight in part["weights"]:
+            table.add_row(feature, f"{weight:+.3f}")
+        out.print(table)
+        rows = ", ".join(f"{b['mean_p']:.2f}→{b['rate']:.2f} (n={b['n']})" for b in part["calibration"])
+        out.print(Text(f"calibration on dev (mean predicted → observed): {rows}", style="dim"))
+    out.print(
+        Text(f"Trained on {models.trained['on']}: {models.trained['questions']} questions; wrote {path}")
+    )
+    return 0
 
 
 def fresh_index(settings: Settings) -> Index:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from langchain_core.runnables import Runnable
 
-from chatbot.answer import Answer, AnswerBackend, History, merge
+from chatbot.answer import Answer, AnswerBackend, Evidence, History, merge
 from chatbot.backends import make_backend
-from chatbot.backends.chain import build_chain
+from chatbot.backends.chain import build_chain, retrieve
 from chatbot.retrieve import HybridRetriever, Searcher
 from chatbot.settings import Settings
 from chatbot.store.embeddings import Embedder
@@ -63,6 +63,11 @@ class Pipeline:
         searcher = Searcher(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
         retriever = HybridRetriever(searcher=searcher, k=self.settings.k)
         self.state = State(index, searcher, retriever, build_chain(retriever, self.backend, index))
+
+    def evidence(self, question: str) -> Evidence:
+        """The evidence a backend would get for ``question`` (retrieval only, no answer)."""
+        state = self.state
+        return retrieve(state.retriever, state.index, question)
 
     @property
     def index(self) -> Index:

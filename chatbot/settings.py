@@ -49,10 +49,8 @@ class Settings(BaseSettings):
     k: int = Field(default=5, ge=1)
     candidates: int = Field(default=30, ge=1)
     rrf_k: int = Field(default=60, ge=1)
-    # Extractive composer: at most this many evidence sentences, and the evidence floor
-    # (cosine of the best sentence) below which the answer is a refusal.
+    # Extractive composer: at most this many evidence sentences.
     max_sentences: int = Field(default=3, ge=1)
-    min_evidence: float = ratio(0.4)
     # Sentence score = w_cosine·cosine(question, sentence) + w_lexical·BM25 (normalised) + w_passage·cosine(passage)
     # + w_answer_type if it holds the kind of answer asked for + w_named_source if it is from a source the
     # question names − rank_penalty · its passage's retrieval rank.
@@ -62,18 +60,25 @@ class Settings(BaseSettings):
     w_answer_type: float = ratio(0.1)
     w_named_source: float = ratio(0.1)
     rank_penalty: float = ratio(0.01)
-    # Answerability is judged on the near-best sentences (the best near_window, within near_ratio of the best
-    # score); a further sentence is quoted if it scores within keep_ratio of the best and is no near-duplicate
-    # (cosine below duplicate_cosine) of one already quoted. A refusal shows the closest ``closest`` sentences.
-    near_ratio: float = ratio(0.85)
-    near_window: int = Field(default=8, ge=1)
-    keep_ratio: float = ratio(0.7)
+    # A further sentence is quoted if its odds of answering (the sentence model's) are at least keep_ratio of the
+    # best sentence's (chosen on dev) and it is no near-duplicate (cosine below duplicate_cosine) of one already
+    # quoted. A refusal shows the closest ``closest`` sentences.
+    keep_ratio: float = ratio(0.4)
     duplicate_cosine: float = ratio(0.9)
     closest: int = Field(default=3, ge=1)
-    # "Why did X say Y?" is corrected to the real speaker only when the match is strong: cosine at least
-    # misattribution_cosine, or that share of the question's claim words in the sentence.
+    # "Why did X say Y?" is corrected to the real speaker only when the match is strong (cosine at least
+    # misattribution_cosine, or that share of the question's claim words in the sentence) and X's own best
+    # statement scores below near_ratio of it.
+    near_ratio: float = ratio(0.85)
     misattribution_cosine: float = ratio(0.55)
     misattribution_coverage: float = ratio(0.7)
+
+    # The decision models (``chatbot/backends/decisions.json``, trained by ``chatbot train``) look at the best
+    # decision_pool candidates. A yes/no question is answered "Yes" when a quoted sentence covers at least
+    # yes_coverage of its claim's terms with no veto, "No" when one covers no_coverage and contradicts it.
+    decision_pool: int = Field(default=20, ge=1)
+    yes_coverage: float = ratio(0.75)
+    no_coverage: float = ratio(0.6)
 
     # The support checker: score = support_cosine_weight · best cosine + (1 − it) · term coverage; a pair
     # with a veto keeps support_veto_factor of its score; supported when the score reaches support_threshold.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from chatbot.ingest.documents import load_corpus
+from chatbot.ingest.documents import load_corpus, load_document
 from chatbot.ingest.passages import document_passages
-from tests.conftest import CORPUS, PDF_PAGES
+from tests.conftest import CORPUS, PDF_PAGES, write_pdf
 
 FURNITURE = [
     "Share:XLinkedIn",
@@ -113,3 +114,23 @@ def test_unreadable_files_are_reported_and_skipped(
     assert len(docs) == 4  # every good file still loads
     assert [e.path.name for e in errors] == [name]
     assert reason in errors[0].reason
+
+
+def test_running_heads_page_numbers_and_leader_dots_are_furniture(tmp_path: Path) -> None:
+    """A printed document's furniture shows only across its pages: a line that recurs at the top or bottom
+    of several pages, a bare page number, a table-of-contents line with leader dots."""
+    pages = [
+        [
+            "The Harbour Ledger — Page 1",
+            "Contents",
+            "Ferries . . . . . . . . . . . 2",
+            "The ferry sails at dawn.",
+        ],
+        ["The Harbour Ledger — Page 2", "The ferry is run by Hrafney Sound Lines.", "2"],
+        ["The Harbour Ledger — Page 3", "The dredging was approved by seven votes to four.", "3"],
+    ]
+    doc = load_document(write_pdf(tmp_path / "ledger.pdf", pages), "ledger.pdf")
+    kept = " ".join(p.text[s:e] for p in doc.pages for s, e in p.content)
+    assert "Harbour Ledger" not in kept and ". . . ." not in kept
+    assert "The ferry is run by Hrafney Sound Lines." in kept and "seven votes to four" in kept
+    assert all(not re.fullmatch(r"\s*\d\s*", p.text[s:e]) for p in doc.pages for s, e in p.content)

@@ -7,6 +7,7 @@ import pytest
 from chatbot.ingest.documents import Page, load_corpus
 from chatbot.ingest.furniture import content_spans
 from chatbot.ingest.passages import document_passages, split_sentences
+from chatbot.text.normalise import unwrap
 from tests.conftest import CORPUS
 
 DOCS, _ = load_corpus(CORPUS)
@@ -66,3 +67,43 @@ def test_one_line_article_splits_into_sentences_and_headings() -> None:
 def test_sentence_boundaries(text: str, expected: list[str]) -> None:
     page = Page(None, text, content_spans(text))
     assert [text[s.start : s.end] for s in split_sentences(page)] == expected
+
+
+NARROW_COLUMN = (
+    "He added that the consortium had\n"
+    "offered to fund a compensation scheme worth\n"
+    "€3.8 million over five years for boats whose\n"
+    "catches fall after the works, an offer the cooper-\n"
+    "ative has so far declined.\n"
+    "What the tags show\n"
+    "Independent evidence is thin. Marine ecologist\n"
+    "Nguyễn Thị Lan of the University of Hallsey has\n"
+    "spent three seasons tagging young cod.\n"
+)
+
+
+def test_a_narrow_pdf_column_flows_into_whole_sentences() -> None:
+    """Lines of a two-column PDF are short (about 45 characters): a line that stops mid-sentence continues,
+    a hyphenated line end always continues, and a short line without a full stop is a heading."""
+    page = Page(1, NARROW_COLUMN, content_spans(NARROW_COLUMN))
+    sentences = [(NARROW_COLUMN[s.start : s.end], s.citable) for s in split_sentences(page)]
+    assert sentences[0][0].startswith("He added") and sentences[0][0].endswith("so far declined.")
+    assert ("What the tags show", False) in sentences
+    assert [s for s, _ in sentences][-2:] == [
+        "Independent evidence is thin.",
+        "Marine ecologist\nNguyễn Thị Lan of the University of Hallsey has\nspent three seasons tagging young cod.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("an offer the cooper-\native has declined", "an offer the cooperative has declined"),
+        ("the Marseille-based lawyer", "the Marseille-based lawyer"),
+        ("a soft\nline   break", "a soft line break"),
+        ("the 1950–\n1953 survey", "the 1950– 1953 survey"),
+        ("once in a one-in-a-\nhundred-year flood", "once in a one-in-a-hundred-year flood"),
+    ],
+)
+def test_unwrap_joins_line_end_hyphens_for_matching_and_display(text: str, plain: str) -> None:
+    assert unwrap(text) == plain

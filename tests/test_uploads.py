@@ -12,6 +12,7 @@ from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.store.embedcache import EmbeddingCache
 from chatbot.store.index import UPLOADS
+from chatbot.text.normalise import unwrap
 
 
 def note(folder: Path, name: str, text: str) -> Path:
@@ -86,11 +87,11 @@ def test_refresh_embeds_only_the_new_document_and_removal_unindexes_it(
     pipe.refresh()
     new = [p for p in pipe.index.passages if p.source == kept.name]
     assert len(new) == 1 and embedded == [
-        f"{new[0].title}\n{new[0].text}",
-        new[0].text,
-    ]  # its passage, its sentence
+        f"{new[0].title}\n{unwrap(new[0].text)}",
+        unwrap(new[0].text),
+    ]  # its passage, its sentence, as a reader sees them (lines unwrapped)
     cache = EmbeddingCache(mini_settings.index_dir / "embed-cache", mini_settings.model)
-    assert cache.misses([f"{p.title}\n{p.text}" for p in pipe.index.passages]) == 0
+    assert cache.misses([f"{p.title}\n{unwrap(p.text)}" for p in pipe.index.passages]) == 0
     assert pipe.index.manifest.passages == passages + 1
     answer = pipe.ask("When was the tide gauge moved?")
     assert "2019" in answer.answer and answer.citations[0].document == kept.name

@@ -12,17 +12,19 @@ from chatbot.retrieve import HybridRetriever, from_document
 from chatbot.store.index import Index
 
 
+def retrieve(retriever: HybridRetriever, index: Index, question: str) -> Evidence:
+    """What a backend gets for a question: the ranked passages and the question's vector, timed."""
+    t0 = time.perf_counter()
+    hits = [from_document(d, index) for d in retriever.invoke(question)]
+    qv = retriever.searcher.query_vector(question)  # cached by the search just made
+    return Evidence(question, qv, hits, index, {"retrieve_ms": (time.perf_counter() - t0) * 1000})
+
+
 def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index) -> Runnable[str, Answer]:
     """question → retrieve → compose (with citations). ``stream`` yields partial answers, ``invoke`` the final one.
 
     Timings are recorded per stage; ``first_ms`` is the time to the first partial answer.
     """
-
-    def retrieve(question: str) -> Evidence:
-        t0 = time.perf_counter()
-        hits = [from_document(d, index) for d in retriever.invoke(question)]
-        qv = retriever.searcher.query_vector(question)  # cached by the search just made
-        return Evidence(question, qv, hits, index, {"retrieve_ms": (time.perf_counter() - t0) * 1000})
 
     def compose(evidence: Evidence) -> Iterator[Answer]:
         t0 = time.perf_counter()
@@ -33,6 +35,9 @@ def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index
             answer.timings = {**evidence.timings, "first_ms": first, "compose_ms": now}
             yield answer
 
-    return RunnableLambda(retrieve).with_config(run_name="retrieve") | RunnableLambda(compose).with_config(
+    def evidence(question: str) -> Evidence:
+        return retrieve(retriever, index, question)
+
+    return RunnableLambda(evidence).with_config(run_name="retrieve") | RunnableLambda(compose).with_config(
         run_name=backend.name
     )

@@ -18,30 +18,56 @@ from dataclasses import dataclass
 import numpy as np
 
 from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, History, cite
+from chatbot.backends.decisions import (
+    QUESTION_FEATURES,
+    Candidate,
+    Question,
+    load_models,
+    question_features,
+    sentence_features,
+    span_features,
+)
 from chatbot.grounding.attribution import speakers_match
+from chatbot.grounding.support import features as support_features
 from chatbot.grounding.verify import asks_about_text, is_instruction
-from chatbot.ingest.passages import Passage, Sentence, sentence_text
+from chatbot.ingest.passages import Passage, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.index import Index, bm25_scores
-from chatbot.text.lexicon import STOPWORDS
-from chatbot.text.normalise import tokens
-from chatbot.text.questions import QuestionInfo, analyse, find_answer, name_words
+from chatbot.text.answers import typed_spans, yes_no_claim
+from chatbot.text.normalise import fold, tokens, unwrap
+from chatbot.text.questions import QuestionInfo, analyse, name_words
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
+NOT_SAID = f"{CORPUS_NOTE} say."
+NOT_SAID_REASON = "no passage states it, or states the opposite"
+# Support-checker vetoes that make a sentence say the opposite of a yes/no question's claim.
+CONTRADICTIONS = ("negation", "number", "date", "speaker", "roles", "entity")
 
 
 @dataclass
-class Candidate:
-    passage: Passage
-    sentence: Sentence
-    number: int  # sentence number in the index
-    cosine: float
-    lexical: float
-    score: float
+class Decision:
+    """What the models made of the evidence: candidates best first, each one's probability of answering,
+    and the probability that the corpus answers the question at all."""
 
-    @property
-    def text(self) -> str:
-        return sentence_text(self.passage, self.sentence)
+    question: Question
+    ranked: list[Candidate]
+    probs: list[float]
+    answerable: float
+    features: list[float]  # the question's features, for the refusal's reason
+
+    def reason(self) -> str:
+        """Why the corpus does not answer, in the words of the strongest signal against it."""
+        f = dict(zip(QUESTION_FEATURES, self.features, strict=True))
+        info = self.question.info
+        if f["names_missing_corpus"] > 0:
+            return "the corpus never mentions all of " + ", ".join(f"“{n}”" for n in info.names)
+        if f["speaker_unquoted"]:
+            return f"the corpus attributes no statement to {info.speaker}"
+        if f["type_missing_near"]:
+            return f"none of the closest passages gives the {info.answer_type} the question asks for"
+        if f["names_missing_evidence"] > 0:
+            return "the closest passages do not mention everything the question names"
+        return "no passage answers it closely enough"
 
 
 class ExtractiveBackend:
@@ -56,63 +82,129 @@ class ExtractiveBackend:
     def condense(self, question: str, history: History) -> str:
         return question  # the pipeline's pronoun rules are all a quoting backend needs
 
-    def compose(self, evidence: Evidence) -> Answer:
-        index = evidence.index
-        info = analyse(evidence.question)
-        sources = source_references(info, index)
-        content_names = [n for n in info.names if n not in sources]
-        speaker = info.speaker if info.speaker and info.speaker not in sources else None
+    def prepare(self, evidence: Evidence) -> tuple[Question, list[Candidate]]:
+        """The question read once, and its candidates (what the decisions look at)."""
+        q = Question.read(evidence.question, evidence.index)
+        index, speaker = evidence.index, q.info.speaker
         spoken = (
             {n for i in index.attributions_of(speaker) for n in index.sentences_of(i)} if speaker else set()
         )
-        candidates = self.candidates(evidence, set(sources.values()), spoken)
+        return q, self.candidates(evidence, set(q.sources.values()), spoken)
+
+    def compose(self, evidence: Evidence) -> Answer:
+        index = evidence.index
+        q, candidates = self.prepare(evidence)
+        info, speaker = q.info, q.info.speaker
         if info.role_of and (role := self._role(evidence, info.role_of)):
             return role
         if speaker and candidates:
-            own = [c for c in candidates if c.number in spoken]
+            own = [c for c in candidates if c.spoken]
             corrected = self._misattribution(evidence, speaker, candidates, own)
             if corrected:
                 return corrected
+            if not index.attributions_of(speaker):  # quoting anyone else would repeat a misattribution
+                closest = candidates[: self.settings.closest]
+                return self.refusal(
+                    evidence.question, f"the corpus attributes no statement to {speaker}", closest, index
+                )
             candidates = own or candidates
-        window = candidates[: self.settings.near_window]
-        near = [c for c in window if c.score >= self.settings.near_ratio * candidates[0].score]
-
-        reason = None
         if not candidates:
-            reason = "nothing in the corpus matches it"
-        elif missing := missing_names(content_names, index):
-            reason = "the corpus never mentions " + ", ".join(f"“{m}”" for m in missing)
-        elif speaker and not spoken:
-            reason = f"the corpus attributes no statement to {speaker}"
-        elif candidates[0].cosine < self.settings.min_evidence and not _names_all_in(
-            content_names, candidates[: self.settings.closest]
-        ):
-            reason = "no passage is close enough to the question"
-        elif info.answer_type and not (near := self._typed(info, near, set(sources.values()))):
-            reason = f"none of the closest passages gives the {info.answer_type} the question asks for"
-        elif not _people_in_evidence(content_names, near or candidates[: self.settings.closest]):
-            reason = "the closest passages do not mention the people the question is about"
-        if reason:
-            return self.refusal(evidence.question, reason, candidates[: self.settings.closest], index)
+            return self.refusal(evidence.question, "nothing in the corpus matches it", [], index)
+        decision = self.decide(q, candidates, index)
+        answer = self.answer_from(evidence, q, decision)
+        answer.decision_score = round(decision.answerable, 4)
+        return answer
 
-        ranked = near + [c for c in candidates if c not in near]
-        floor = self.settings.keep_ratio * max(c.score for c in ranked)
-        chosen = self.select(ranked, index, self.settings.max_sentences, floor)
-        chosen = completed(_cover_sources(chosen, candidates, set(sources.values())), index)
+    def answer_from(self, evidence: Evidence, q: Question, decision: Decision) -> Answer:
+        """The answer the decisions call for: a refusal, a yes or no, or quotes led by the short answer."""
+        index, info = evidence.index, q.info
+        closest = decision.ranked[: self.settings.closest]
+        if decision.answerable < self.threshold:
+            return self.refusal(evidence.question, decision.reason(), closest, index)
+
+        odds = [
+            p / max(1e-9, 1 - p) for p in decision.probs
+        ]  # a ratio of odds separates near-certain candidates
+        chosen = self.select(
+            decision.ranked, index, self.settings.max_sentences, self.settings.keep_ratio * odds[0], odds
+        )
+        chosen = completed(_cover_sources(chosen, decision.ranked, set(q.sources.values())), index)
+        if info.yes_no:
+            verdict = self.yes_no(q, chosen)
+            if verdict is None:
+                return self.refusal(evidence.question, NOT_SAID_REASON, closest, index, NOT_SAID)
+            word, first = verdict
+            chosen = [first, *(c for c in chosen if c is not first)]
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
-        lead = answer_lead(info, citations[0])
-        if info.answer_type == "name" and (
-            said := self._speaker_lead(info.text, index, chosen[0], citations)
-        ):
-            lead = said
-        lines = [f"{c.quote} [{c.n}]" for c in citations]
+        if info.yes_no:
+            lead = f"{word} [1]."
+        else:
+            lead = self._speaker_lead(info, index, chosen[0], citations) or self.short_answer(
+                q, decision, chosen, index
+            )
+        lines = [f"{unwrap(c.quote)} [{c.n}]" for c in citations]
         return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
 
-    @staticmethod
-    def _typed(info: QuestionInfo, near: list[Candidate], sources: set[str]) -> list[Candidate]:
-        """Near-best sentences that hold the kind of answer asked for; from the named source, if one is named."""
-        typed = [c for c in near if find_answer(info.answer_type or "", info.text, c.text)]
-        return [c for c in typed if c.passage.source in sources] if sources else typed
+    @property
+    def threshold(self) -> float:
+        """Below this probability that the corpus answers, the answer is a refusal (chosen on dev)."""
+        models = load_models()
+        return models.answerable.threshold if models else 0.0
+
+    def decide(self, q: Question, candidates: list[Candidate], index: Index) -> Decision:
+        """Rank the best candidates by the sentence model and judge answerability; without trained models,
+        the hand-weighted order stands and nothing is refused on a model's word."""
+        pool = candidates[: self.settings.decision_pool]
+        models = load_models()
+        if models is None:
+            top = pool[0].score or 1.0
+            probs = [max(0.0, c.score / top) for c in pool]
+            return Decision(q, pool, probs, 1.0, question_features(q, pool, probs, index))
+        rows = [sentence_features(q, c, index) for c in pool]
+        p = models.sentence.probabilities(rows)
+        order = sorted(range(len(pool)), key=lambda i: (-p[i], pool[i].number))
+        ranked, probs = [pool[i] for i in order], [float(p[i]) for i in order]
+        features = question_features(q, ranked, probs, index)
+        answerable = float(models.answerable.probabilities([features])[0])
+        return Decision(q, ranked, probs, answerable, features)
+
+    def short_answer(self, q: Question, decision: Decision, chosen: list[Candidate], index: Index) -> str:
+        """The span that answers a name, date, number or short-phrase question, cut from a quoted sentence and
+        cited to it, when the span model is confident enough (its threshold was chosen on dev to put the answer
+        in the first line most often); otherwise the quote that best answers leads."""
+        models = load_models()
+        if models is None or not (q.info.answer_type or q.info.target):
+            return ""
+        prob = dict(zip((c.number for c in decision.ranked), decision.probs, strict=True))
+        rows, spans = [], []
+        for rank, c in enumerate(chosen[: self.settings.max_sentences]):
+            found = typed_spans(q.info, c.plain, index.annotation(c.number))
+            for span in found:
+                repeats = sum(fold(span.text) in fold(o.plain) for o in chosen)
+                rows.append(span_features(q, span, c.plain, prob.get(c.number, 0.0), rank, repeats))
+                spans.append((span, rank))
+        if not rows:
+            return ""
+        p = models.span.probabilities(rows)
+        best = int(np.argmax(p))
+        if p[best] < models.span.threshold:
+            return ""  # a wrong name first is worse than the quote that holds the right one
+        span, rank = spans[best]
+        return f"{span.text} [{rank + 1}]."
+
+    def yes_no(self, q: Question, chosen: list[Candidate]) -> tuple[str, Candidate] | None:
+        """ "Yes" when a quoted sentence supports the question's claim, "No" only when one says the opposite
+        (negated, an opposite, another number or speaker, with the claim's words otherwise covered); None when
+        the corpus does not settle it."""
+        claim = yes_no_claim(q.info.text)
+        for c in chosen:
+            f = support_features(claim, c.plain, c.cosine)
+            contradicts = [v for v in f.vetoes if v.startswith(CONTRADICTIONS)]
+            if not f.vetoes and f.coverage >= self.settings.yes_coverage:
+                return "Yes", c
+            if contradicts and f.coverage >= self.settings.no_coverage:
+                return "No", c
+        return None
 
     def _answer(self, question: str, text: str, citations: list[Citation], answerable: bool = True) -> Answer:
         return Answer(
@@ -143,19 +235,20 @@ class ExtractiveBackend:
         }
         pool |= extra
         top_lexical = max((float(lexical[i]) for i in pool), default=0.0) or 1.0
-        wants = analyse(question).answer_type
+        info = analyse(question)
         about_text = asks_about_text(question)
         out = []
         for number in pool:
             p, s = index.sentence(number)
             if not s.citable:
                 continue
-            text = sentence_text(p, s)
+            text = unwrap(sentence_text(p, s))
             if is_instruction(text) and not about_text:
                 continue  # planted instructions are never evidence, unless the question is about that text
             rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
             lex = float(lexical[number]) / top_lexical
-            fits = self.settings.w_answer_type if wants and find_answer(wants, question, text) else 0.0
+            typed = info.answer_type and typed_spans(info, text, index.annotation(number))
+            fits = self.settings.w_answer_type if typed else 0.0
             named_source = self.settings.w_named_source if p.source in sources else 0.0
             score = (
                 self.settings.w_cosine * float(cosines[number])
@@ -165,21 +258,41 @@ class ExtractiveBackend:
                 + named_source
                 - self.settings.rank_penalty * rank
             )
-            out.append(Candidate(p, s, number, float(cosines[number]), lex, score))
+            out.append(
+                Candidate(
+                    p,
+                    s,
+                    number,
+                    float(cosines[number]),
+                    lex,
+                    score,
+                    dense,
+                    rank,
+                    p.source in sources,
+                    number in extra,
+                )
+            )
         return sorted(out, key=lambda c: (-c.score, c.number))
 
     def select(
-        self, ranked: list[Candidate], index: Index, limit: int, floor: float = 0.0
+        self,
+        ranked: list[Candidate],
+        index: Index,
+        limit: int,
+        floor: float = 0.0,
+        probs: list[float] | None = None,
     ) -> list[Candidate]:
-        """The best candidate, plus up to ``limit`` in all that score at least ``floor`` and add something
-        (no near-duplicate of one already chosen). The quoting and the generative backends both choose so."""
+        """The best candidate, plus up to ``limit`` in all that score at least ``floor`` (their probabilities,
+        when given; else their hand-weighted scores) and add something (no near-duplicate of one already
+        chosen). The quoting and the generative backends both choose so."""
         chosen: list[Candidate] = []
         vectors = index.sentence_vectors
-        for c in ranked:
+        scores = probs if probs is not None else [c.score for c in ranked]
+        for c, score in zip(ranked, scores, strict=True):
             if len(chosen) >= limit:
                 break
             if not chosen or (
-                c.score >= floor
+                score >= floor
                 and all(
                     float(vectors[c.number] @ vectors[o.number]) < self.settings.duplicate_cosine
                     for o in chosen
@@ -233,13 +346,17 @@ class ExtractiveBackend:
             return self._answer(evidence.question, text, [citation])
         return None
 
-    def _speaker_lead(self, question: str, index: Index, first: Candidate, citations: list[Citation]) -> str:
+    def _speaker_lead(
+        self, info: QuestionInfo, index: Index, first: Candidate, citations: list[Citation]
+    ) -> str:
         """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full."""
+        if info.answer_type != "name" or info.target not in ("who", "whom"):
+            return ""
         said = [index.attributions[i] for i in index.said_in.get(first.number, [])]
         if not said:
             return ""
         speaker = said[0].speaker
-        if set(name_words(speaker)) <= set(name_words(question)):
+        if set(name_words(speaker)) <= set(name_words(info.text)):
             return ""  # the question already names this speaker: they are not the answer
         if speaker in citations[0].quote:
             return f"{speaker} [1]."
@@ -262,34 +379,15 @@ class ExtractiveBackend:
                     return Candidate(p, s, number, 0.0, 0.0, 0.0)
         return None
 
-    def refusal(self, question: str, reason: str, closest: list[Candidate], index: Index) -> Answer:
+    def refusal(
+        self, question: str, reason: str, closest: list[Candidate], index: Index, note: str = REFUSAL
+    ) -> Answer:
         """The corpus does not answer, and why; the closest sentences are shown for the reader to judge."""
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(closest, start=1)]
-        text = f"{REFUSAL} ({reason[0].upper()}{reason[1:]}.)"
+        text = f"{note} ({reason[0].upper()}{reason[1:]}.)"
         if citations:
             text += "\nClosest passages:\n" + "\n".join(f"{c.quote} [{c.n}]" for c in citations)
         return self._answer(question, text, citations, answerable=False)
-
-
-def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
-    """Names in the question that name a source ("according to TrendKia", "in Kelly's view"): name → document."""
-    refs = {}
-    for name in info.names:
-        terms = {t for w in name_words(name) for t in tokens(w)}
-        for doc in index.manifest.documents:
-            if terms and terms <= set(tokens(f"{doc.outlet} {doc.author}")):
-                refs[name] = doc.name
-    return refs
-
-
-def missing_names(names: list[str], index: Index) -> list[str]:
-    """Names of which the corpus lacks a word: "Xi Jinping" is missing even though "Xi" occurs."""
-    missing = []
-    for name in names:
-        terms = [t for w in name_words(name) for t in tokens(w) if t not in STOPWORDS]
-        if terms and not all(index.has_word(t) for t in terms):
-            missing.append(name)
-    return missing
 
 
 NEGATED_RE = re.compile(
@@ -345,27 +443,3 @@ def _claim_coverage(question: str, speaker: str, sentence: str) -> float:
         - {"say", "said", "says", "expect", "believe", "describe"}
     )
     return len(claim & set(tokens(sentence))) / len(claim) if claim else 0.0
-
-
-def _names_all_in(names: list[str], top: list[Candidate]) -> bool:
-    """Every name of the question occurs in the top sentences: a strong match even at low cosine
-    ("Who is Guo Jiakun?"; "Which models from Meta and from Nvidia are mentioned?")."""
-    words = {t for c in top for t in tokens(c.text)}
-    terms = [t for n in names for w in name_words(n) for t in tokens(w)]
-    return bool(terms) and all(t in words for t in terms)
-
-
-def _people_in_evidence(names: list[str], evidence: list[Candidate]) -> bool:
-    """A person named in full ("Liao Min", "Andrew Barto") must appear in the evidence passages."""
-    text = " ".join(c.passage.text for c in evidence).lower()
-    people = [
-        n for n in names if len(n.split()) >= 2 and all(w[:1].isupper() and w.isalpha() for w in n.split())
-    ]
-    return all(name_words(n)[-1] in text for n in people if name_words(n))
-
-
-def answer_lead(info: QuestionInfo, first: Citation) -> str:
-    """A verbatim answer-first fragment of the first quote, e.g. "Stephen Casper [1].", when the question asks for one."""
-    found = find_answer(info.answer_type, info.text, first.quote) if info.answer_type else None
-    found = found.rstrip(" .,;:") if found else None
-    return f"{found} [{first.n}]." if found else ""

@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Evidence, History, cite
-from chatbot.backends.extractive import Candidate, ExtractiveBackend, completed, source_references
+from chatbot.backends.decisions import Candidate, source_references
+from chatbot.backends.extractive import ExtractiveBackend, completed
 from chatbot.backends.prompts import Messages, answer_messages, condense_messages
 from chatbot.grounding.verify import asks_about_text, is_instruction, render, verify
 from chatbot.settings import Settings

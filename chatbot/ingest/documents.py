@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot.errors import ConfigError, CorpusError
-from chatbot.ingest.furniture import Span, content_spans
+from chatbot.ingest.furniture import Span, content_spans, paged_furniture
 from chatbot.ingest.intake import Rejected, read_limited, sniff
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
@@ -224,7 +224,11 @@ def _pdf_pages(data: bytes) -> list[Page]:
         raise
     except Exception as exc:  # pypdf raises many types on hostile input; all mean "cannot read this PDF"
         raise UnreadableFile(f"corrupt PDF: {str(exc)[:200] or type(exc).__name__}") from exc
-    return [Page(number=i, text=t, content=content_spans(t)) for i, t in enumerate(texts, start=1)]
+    holes = paged_furniture(texts)
+    return [
+        Page(number=i, text=t, content=content_spans(t, h))
+        for i, (t, h) in enumerate(zip(texts, holes, strict=True), 1)
+    ]
 
 
 def _opens_without_password(reader: object) -> bool:

@@ -45,6 +45,69 @@ _BOX_LINE_RE = re.compile(rf"^[^\n]*[{_BOX}][^\n]*$", re.MULTILINE)
 _BOX_CAPTION_RE = re.compile(rf"^[ \t]*[A-Z][A-Z \t\-:&]{{3,}}[ \t]*\n(?=[^\n]*[{_BOX}])", re.MULTILINE)
 
 
+# A line that is only a page number: "12", "Page 12", "12 of 40", "- 12 -", "xiv".
+_PAGE_NUMBER_RE = re.compile(
+    r"[ \t]*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s+of\s+\d{1,4})?(?:\s*[-–—])?[ \t]*", re.I
+)
+# A table-of-contents entry: a title, a run of leader dots, a page number.
+_LEADER_RE = re.compile(
+    r"^[^\n]*(?:\.[ \t]?){4,}[ \t]*(?:\d{1,4}|[ivxlcdm]{1,7})[ \t]*$", re.MULTILINE | re.I
+)
+# Running heads, footers and page numbers sit within _EDGE_LINES lines of a page's top or bottom; a recurring
+# line of at least _RUNNING_ANYWHERE characters is a running head even where the PDF stored it mid-page.
+_EDGE_LINES = 3
+_RUNNING_ANYWHERE = 30
+
+
+def paged_furniture(texts: list[str]) -> list[list[Span]]:
+    """Furniture that only the pages together reveal, per page: running heads and footers (a line that
+    recurs near the top or bottom of several pages, page numbers aside), bare page numbers at a page's edge,
+    and table-of-contents entries with leader dots. A printed document's text is never cut: these are holes."""
+    pages = [_lines(text) for text in texts]
+    seen: dict[str, set[int]] = {}
+    for number, lines in enumerate(pages):
+        edges = set(_edges(lines))
+        # A long line recurs as a running head wherever the PDF stored it; a short one only at an edge.
+        for entry in lines:
+            shape = _shape(entry[2])
+            if len(shape) >= _RUNNING_ANYWHERE or (shape and entry in edges):
+                seen.setdefault(shape, set()).add(number)
+    running = {shape for shape, on in seen.items() if len(on) >= 2 and len(on) >= 0.3 * len(texts)}
+    out = []
+    for text, lines in zip(texts, pages, strict=True):
+        holes = [m.span() for m in _LEADER_RE.finditer(text)]
+        edges = set(_edges(lines))
+        for entry in lines:
+            start, end, line = entry
+            shape = _shape(line)
+            at_edge = entry in edges
+            running_head = shape in running and (len(shape) >= _RUNNING_ANYWHERE or at_edge)
+            if running_head or (at_edge and _PAGE_NUMBER_RE.fullmatch(line)):
+                holes.append((start, end))
+        out.append(_merge(holes))
+    return out
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def _edges(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    if len(lines) <= 2 * _EDGE_LINES:
+        return lines
+    return lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+
+
+def _shape(line: str) -> str:
+    """A line as a running head recurs: case, spacing and page numbers aside ("Page 2" and "Page 3" alike)."""
+    return " ".join(re.sub(r"\d+", "#", line).lower().split()) if re.search(r"[^\W\d_]{3}", line) else ""
+
+
 def furniture_spans(text: str) -> list[Span]:
     """Character spans of ``text`` that are page furniture, merged and sorted."""
     spans = [

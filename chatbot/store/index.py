@@ -33,9 +33,10 @@ from chatbot.ingest.passages import Passage, Sentence, document_passages, senten
 from chatbot.settings import Settings
 from chatbot.store.embedcache import EmbeddingCache
 from chatbot.store.embeddings import Embedder
-from chatbot.text.normalise import tokens
+from chatbot.text.nlp import Annotation, annotate
+from chatbot.text.normalise import tokens, unwrap
 
-FORMAT = 4  # bump when splitting, records or scoring inputs change: it forces a rebuild
+FORMAT = 5  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
 UPLOADS = "uploads/"  # name prefix of documents from the uploads folder
 
@@ -106,6 +107,9 @@ class Index:
     first_sentence: list[int] = field(default_factory=list)  # passage -> its first sentence number
     said_in: dict[int, list[int]] = field(default_factory=dict)  # sentence -> attributions overlapping it
     uploads_dir: Path | None = None
+    annotations: list[Annotation] = field(
+        default_factory=list
+    )  # sentence -> entities, noun phrases, speakers
 
     def path_of(self, name: str) -> Path:
         """Where a document of this index lives: the corpus folder, or the uploads folder for ``uploads/…``."""
@@ -140,6 +144,23 @@ class Index:
 
     def sentence_text(self, number: int) -> str:
         return sentence_text(*self.sentence(number))
+
+    def plain_text(self, number: int) -> str:
+        """The sentence as a reader sees it (line-end hyphens joined, line breaks as spaces): what its
+        annotation's offsets index, and what answers display."""
+        return unwrap(self.sentence_text(number))
+
+    def annotation(self, number: int) -> Annotation:
+        return self.annotations[number] if number < len(self.annotations) else Annotation()
+
+    @cached_property
+    def sentence_df(self) -> dict[str, int]:
+        """In how many sentences each search term occurs: the rarity of a question's words."""
+        bm25 = self.sentence_bm25
+        indptr = np.asarray(bm25.scores["indptr"])  # type: ignore[attr-defined]
+        counts = np.diff(indptr)
+        vocab = bm25.vocab_dict.items()  # type: ignore[attr-defined]
+        return {term: int(counts[i]) for term, i in vocab if i < len(counts)}
 
     def attributions_of(self, name: str) -> list[int]:
         """Indices of the attributions whose speaker is ``name`` (a surname or short form counts)."""
@@ -178,11 +199,14 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
             raise IndexProblem(f"nothing to index in {settings.corpus_dir}: {reasons}")
         for i, p in enumerate(passages):
             p.id = i
-        sentence_texts = [sentence_text(p, s) for p in passages for s in p.sentences]
+        # Embedded, searched and annotated as a reader sees them: line-end hyphens joined, lines unwrapped.
+        sentence_texts = [unwrap(sentence_text(p, s)) for p in passages for s in p.sentences]
         attributions = _attributions(docs, errors)
+        tick = progress("Reading sentences", len(sentence_texts)) if progress else None
+        annotations = annotate(sentence_texts, progress=tick)
 
         # The title travels with each passage: it carries the article's topic when the passage's own words do not.
-        passage_texts = [f"{p.title}\n{p.text}" for p in passages]
+        passage_texts = [f"{p.title}\n{unwrap(p.text)}" for p in passages]
         cache = EmbeddingCache(root / "embed-cache", settings.model)
         tick = progress("Embedding passages", cache.misses(passage_texts)) if progress else None
         pvecs = cache.embed(embedder, passage_texts, tick)
@@ -199,6 +223,7 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
             _write_bm25([tokens(t) for t in sentence_texts], tmp / "bm25_sentences")
             _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
             _write_jsonl(tmp / "attributions.jsonl", iter(to_records(attributions)))
+            _write_jsonl(tmp / "annotations.jsonl", (a.record() for a in annotations))
             manifest = Manifest(
                 format=FORMAT,
                 model=settings.model,
@@ -419,6 +444,10 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         said = from_records(
             json.loads(line) for line in (folder / "attributions.jsonl").open(encoding="utf-8")
         )
+        annotations = [
+            Annotation.from_record(json.loads(line))
+            for line in (folder / "annotations.jsonl").open(encoding="utf-8")
+        ]
     except Exception as exc:  # any damaged part means the whole build is unusable
         raise IndexProblem(f"damaged index in {folder}: {exc}") from exc
     problems = []
@@ -427,6 +456,8 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
             f"built as format {manifest.format} with model {manifest.model!r}; "
             f"this version needs format {FORMAT} and settings ask for {settings.model!r}"
         )
+    if len(annotations) != manifest.sentences:
+        problems.append(f"{manifest.sentences} sentences in the manifest, {len(annotations)} annotations")
     if len(said) != manifest.attributions:
         problems.append(f"{manifest.attributions} attributions in the manifest, {len(said)} records")
     if len(passages) != manifest.passages or vectors.ntotal != manifest.passages:
@@ -447,7 +478,7 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         raise IndexProblem(f"inconsistent index in {folder}: " + "; ".join(problems))
     return Index(
         folder, settings.corpus_dir, manifest, passages, vectors, sentences, bm25, sentence_bm25, said,
-        uploads_dir=settings.uploads_dir,
+        uploads_dir=settings.uploads_dir, annotations=annotations,
     )  # fmt: skip
 
 

@@ -401,7 +401,7 @@ COUNT_WORDS += _list("hundred thousands thousand millions million")
 # Abbreviations whose full stop does not end a sentence.
 ABBREVIATIONS = _set(
     """mr. mrs. ms. dr. prof. sr. jr. st. vs. etc. inc. ltd. co. corp. gen. sen. rep. gov. no. fig. approx.
-    dept. jan. feb. mar. apr. aug. sept. sep. oct. nov. dec."""
+    dept. jan. feb. mar. apr. aug. sept. sep. oct. nov. dec. c. ca. cf. vol. pp. p. ed. eds. est. al."""
 )
 # Words that begin the sentence after a heading glued on without punctuation ("The open-weight
 # dilemma Perhaps the thorniest question ...").

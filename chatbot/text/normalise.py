@@ -7,6 +7,9 @@ curly apostrophe, a non-breaking hyphen or a line-wrapped space never decides wh
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from anyascii import anyascii
 
 from chatbot.text.lexicon import STOPWORDS
 
@@ -19,9 +22,32 @@ _WORD_RE = re.compile(r"\w+(?:['’\-‑]\w+)*")
 _TERM_RE = re.compile(r"[a-z0-9]+(?:[-.'’][a-z0-9]+)*")
 
 
+# A word broken by the typesetter at a line end ("inter-\nnational"): joined when the line goes on in lower case.
+# A one-letter piece ("one-in-a-\nhundred") is a word of its own, so its hyphen stays.
+_LINE_HYPHEN_RE = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})-[ \t]*\n[ \t]*(?=[^\W\d_]*[a-z])")
+_KEPT_HYPHEN_RE = re.compile(r"-[ \t]*\n[ \t]*(?=[a-z])")
+
+
+def unwrap(text: str) -> str:
+    """Text as a reader sees it: words hyphenated across line ends joined, line breaks and runs of spaces
+    as single spaces. For matching, embedding and display; a citation still quotes the text verbatim."""
+    return " ".join(_KEPT_HYPHEN_RE.sub("-", _LINE_HYPHEN_RE.sub(r"\1", text)).split())
+
+
+@lru_cache(maxsize=4096)
+def _ascii(ch: str) -> str:
+    return anyascii(ch) or ch
+
+
+def ascii_fold(text: str) -> str:
+    """Diacritics and other scripts transliterated ("Hervé" → "Herve", "Þór" → "Thor"); ASCII unchanged."""
+    return text if text.isascii() else "".join(_ascii(ch) if not ch.isascii() else ch for ch in text)
+
+
 def fold(text: str) -> str:
-    """Lower case, straight quotes and hyphens, single spaces: the form two texts are compared in."""
-    return " ".join(text.translate(_CHAR_MAP).lower().split())
+    """Lower case, no diacritics, straight quotes and hyphens, lines unwrapped, single spaces: the form in
+    which two texts are compared everywhere."""
+    return " ".join(ascii_fold(unwrap(text).translate(_CHAR_MAP)).lower().split())
 
 
 _PUNCTUATION_RE = re.compile(r"[^\w\s]")
@@ -45,9 +71,9 @@ def fold_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
                 offsets.append(i)
             space = True
             continue
-        low = ch.lower()
-        out.append(low if len(low) == 1 else ch)
-        offsets.append(i)
+        for low in ascii_fold(ch).lower():
+            out.append(low)
+            offsets.append(i)
         space = False
     if out and out[-1] == " ":
         out.pop()
@@ -61,7 +87,7 @@ def word_spans(text: str) -> list[re.Match[str]]:
 
 
 def fold_word(word: str) -> str:
-    return word.lower().translate(_CHAR_MAP)
+    return ascii_fold(word.translate(_CHAR_MAP)).lower()
 
 
 def words(text: str) -> list[str]:
@@ -72,7 +98,7 @@ def words(text: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Search terms: lower-cased words and numbers, hyphenated words also split, light plural folding."""
     out = []
-    for word in _TERM_RE.findall(text.lower()):
+    for word in _TERM_RE.findall(ascii_fold(unwrap(text)).lower()):
         parts = [word, *re.split(r"[-'’]", word)] if re.search(r"[-'’]", word) else [word]
         for part in parts:
             if part in STOPWORDS or part in ("s", "t"):

@@ -13,33 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatbot.text.lexicon import COUNT_WORDS, PEOPLE_NOUNS, QUESTION_WORDS, SPEECH_VERBS, alternation
-from chatbot.text.lexicon import MONTHS as MONTH_NAMES
+from chatbot.text.lexicon import QUESTION_WORDS, SPEECH_VERBS, alternation
 
 # The kinds of short answer a question can ask for: a date, a number, a name, a description of people.
 AnswerType = Literal["date", "number", "name", "people"]
 
-MONTHS = "|".join(m.capitalize() for m in sorted(MONTH_NAMES))
-DATE_RE = re.compile(
-    rf"\b(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), )?(?:{MONTHS}) \d{{1,2}}\b(?:-\d{{1,2}})?"
-    rf"(?:(?: and \d{{1,2}})?, \d{{4}})?|\b(?:late |early |mid-)?(?:{MONTHS}) \d{{4}}|\b(?:1[5-9]|20)\d{{2}}\b"  # a year, 1500-2099
-)
-NUMBER_WORDS = alternation(COUNT_WORDS)
-# A number, not one that is part of a name or code ("Kimi K2.6", "Fable 5", "H200", "Tier-1").
-NUMBER_RE = re.compile(
-    rf"(?P<n>(?<![\w.])(?:\d[\d,.]*(?:-\d[\d,.]*)?\+?|(?:{NUMBER_WORDS}))(?![\w.]*[A-Za-z]\d)"
-    r"(?:[- ](?:billion|million|thousand|percent|%))?)"
-    r"(?P<tail>(?: (?!(?:per|of|the|and|to|a|an|in|on|at|for|by|that|which)\b)[a-z-]+){0,2})",
-    re.IGNORECASE,
-)
-NAME_RE = re.compile(r"\b[A-Z][\w’'.-]*[a-zA-Z](?:\s+(?:of |de |van |the )?[A-Z][\w’'.-]*[a-zA-Z])*")
 SPEECH = rf"(?:{alternation(SPEECH_VERBS)})"
-SPEAKER_RE = re.compile(
-    rf"(?P<a>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*),?(?:\s+[a-z]+)?\s+{SPEECH}\b"
-    rf"|\b{SPEECH}\s+(?P<b>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)"
-    rf"|\baccording to (?P<c>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+)*)"
-)
-PEOPLE_NOUNS_RE = re.compile(rf"\b({alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 
 _DATE_Q = re.compile(
     r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
@@ -73,11 +52,34 @@ class QuestionInfo:
     )  # capitalised names, numbers and quoted phrases it relies on
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
+    target: str = ""  # what a name question asks for: "who", "where", "city", "company", …
+
+    @property
+    def yes_no(self) -> bool:
+        """A question answered "yes" or "no": it opens with an auxiliary verb ("Was X …?", "Did he …?")."""
+        return bool(_YES_NO_RE.match(_FRAMING_RE.sub("", self.text)))
 
 
 def analyse(question: str) -> QuestionInfo:
     q = question.strip()
-    return QuestionInfo(q, answer_type(q), question_names(q), _speaker(q), _role_of(q))
+    return QuestionInfo(q, answer_type(q), question_names(q), _speaker(q), _role_of(q), _target(q))
+
+
+_YES_NO_RE = re.compile(
+    r"(?i)(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)"
+    r"(?:n't|n’t)?\s+(?!you\b)"
+)
+# "Who …", "Where …", "Which city …", "In what country …", "What company …": the thing a name question asks for.
+_TARGET_RE = re.compile(
+    r"(?i)^(?:(?:in|at|from|to|for|by) )?(?:(?P<wh>who|whom|whose|where)\b|(?:which|what) (?P<noun>[a-z]+))"
+)
+
+
+def _target(question: str) -> str:
+    m = _TARGET_RE.match(_FRAMING_RE.sub("", question.strip()))
+    if not m:
+        return ""
+    return (m.group("wh") or m.group("noun") or "").lower()
 
 
 _ROLE_Q = re.compile(
@@ -115,7 +117,11 @@ def question_names(question: str) -> list[str]:
         words = m.group(0).split()
         if m.start() == 0 and len(words) == 1:
             continue  # "Besides ...": capitalised because it starts the sentence
-        words = [w for w in words if w.lower().strip("’'s.") not in QUESTION_WORDS]
+        words = [
+            w
+            for w in words
+            if w.lower().removesuffix("'s").removesuffix("’s").strip(".") not in QUESTION_WORDS
+        ]
         if words:
             names.append(" ".join(words))
     return [n.strip(" .,?’'") for n in names if n.strip(" .,?’'")]
@@ -127,86 +133,6 @@ def _speaker(question: str) -> str | None:
         return m.group("name")
     m = re.search(r"\b(?i:according to) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)", question)
     return m.group("name") if m else None
-
-
-def find_answer(kind: str, question: str, text: str) -> str | None:
-    """The fragment of ``text`` that answers a question of this type, if there is one."""
-    if kind == "date":
-        asked = question.lower()
-        return next((m.group(0) for m in DATE_RE.finditer(text) if m.group(0).lower() not in asked), None)
-    if kind == "number":
-        return best_number(question, text)
-    if kind == "people":
-        m = PEOPLE_NOUNS_RE.search(text)
-        return m.group(0) if m else best_name(question, text)
-    return best_name(question, text)
-
-
-def best_number(question: str, text: str) -> str | None:
-    """The number whose surrounding words best match the question ("13 billion parameters")."""
-    from chatbot.text.normalise import tokens
-
-    asked = set(tokens(question))
-    best, best_overlap = None, -1
-    dates = [d.span() for d in DATE_RE.finditer(text)]
-    for m in NUMBER_RE.finditer(text):
-        if any(s <= m.start() < e for s, e in dates):
-            continue  # the "15" of "May 14 and 15" is part of a date, not a count
-        before = text[: m.start()].split()[-1:] or [""]
-        if re.fullmatch(r"(19|20)\d\d\b.*", m.group(0)) or m.group(0).strip().lower() in question.lower():
-            continue
-        if before[0][:1].isupper() and m.start() > 0 and not before[0].endswith((".", ":")):
-            continue  # part of a name: "Fable 5", "Kimi K2.6"
-        context = (
-            " ".join(text[: m.start()].split()[-3:]) + " " + m.group(0)
-        )  # "activates only 13 billion ..."
-        overlap = len(asked & set(tokens(context)))
-        if overlap > best_overlap:
-            best, best_overlap = _with_unit(m, asked), overlap
-    return best
-
-
-def _with_unit(m: re.Match[str], asked: set[str]) -> str:
-    """The number with its unit words: up to the last one the question uses, else just the first."""
-    from chatbot.text.normalise import tokens
-
-    tail = m.group("tail").split()
-    used = [i for i, w in enumerate(tail) if set(tokens(w)) & asked]
-    keep = tail[: used[-1] + 1] if used else tail[:1]
-    return " ".join([m.group("n"), *keep])
-
-
-def best_name(question: str, text: str) -> str | None:
-    """A speaker next to a speech verb first, else the first name the question does not already use."""
-    asked = {w.lower().strip("’'s") for w in re.findall(r"[\w’']+", question)}
-
-    def new(name: str) -> bool:
-        words = [w.lower().strip("’'s.") for w in re.findall(r"[\w’']+", name)]
-        return bool(words) and words[0] not in QUESTION_WORDS and not set(words) <= asked
-
-    for m in SPEAKER_RE.finditer(text):
-        name = m.group("a") or m.group("b") or m.group("c")
-        if new(name) and not (
-            m.start() == 0 and name.split()[0].lower() in QUESTION_WORDS | {"it", "he", "she", "they"}
-        ):
-            return name
-    agent = re.search(rf"\bby (?:the )?(?P<name>{NAME_RE.pattern})", text)  # "led ... by Scott Bessant"
-    if agent and new(agent.group("name")):
-        return agent.group("name")
-    found = [
-        re.sub(r"^(?:The|A|An|This|That|These|Its) ", "", m.group(0))
-        for m in NAME_RE.finditer(text)
-        if m.start() > 0 or " " in m.group(0)  # one capitalised word opening a sentence is not a name
-    ]
-    names = [n for n in found if n[:1].isupper() and new(n)]
-    multi = [n for n in names if " " in n]
-    single = [n for n in names if " " not in n and not DEMONYM_RE.fullmatch(n)]
-    return next(iter(multi or single), None)
-
-
-DEMONYM_RE = re.compile(
-    r"[A-Z][a-z]+(?:an|ese|ish)"
-)  # "American", "Chinese", "British": descriptions, not names
 
 
 def name_words(name: str) -> list[str]:

@@ -22,6 +22,9 @@ _MARKER_RE = re.compile(r"\s*(?:[•▪◦*\-–]|\d{1,2}[.)])\s+")
 _GLUED_HEADING_RE = re.compile(rf"([A-Z][^.!?:;,\"“”]{{2,70}}?[a-z’'])\s+(?=(?:{_GLUE})\s)")
 _TERMINAL = tuple('.!?"”’)')
 MAX_SENTENCE_CHARS = 600
+WRAP_CHARS = 50  # a line this long that stops mid-sentence is wrapped, not ended
+_LINE_END_RE = re.compile(r"[.!?…][\"”’')\]]*$|^[^\w]*$")  # a line that ends a sentence (or holds no word)
+_HYPHENATED_RE = re.compile(r"[^\W\d_]-$")  # "inter-" at a line end, "international" split by the typesetter
 
 
 @dataclass(frozen=True)
@@ -48,18 +51,30 @@ def split(text: str) -> list[str]:
 def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Paragraph-like blocks: split at blank lines, list items, and lines that end a sentence.
 
-    A long line that stops mid-sentence (a hard-wrapped paragraph, a PDF line) continues.
+    A line that stops mid-sentence continues on the next: a hyphenated line end always, and any line at least
+    as long as a wrapped line of this text (a hard-wrapped paragraph, a line of a narrow PDF column).
     """
+    wrap = _wrap_width(text, start, end)
     block_start = start
     for m in re.finditer(r"\n", text[start:end]):
         nl = start + m.start()
         line = text[max(block_start, text.rfind("\n", block_start, nl) + 1) : nl].rstrip()
         following = text[nl + 1 : text.find("\n", nl + 1) if "\n" in text[nl + 1 : end] else end]
-        wrapped = len(line) >= 50 and not line.endswith(_TERMINAL) and line.strip()
+        hyphenated = bool(_HYPHENATED_RE.search(line)) and following[:1].islower()
+        wrapped = hyphenated or (len(line) >= wrap and not _LINE_END_RE.search(line) and bool(line.strip()))
         if not wrapped or not following.strip() or _MARKER_RE.match(following):
             yield block_start, nl
             block_start = nl + 1
     yield block_start, end
+
+
+def _wrap_width(text: str, start: int, end: int) -> float:
+    """How long a line must be to count as wrapped rather than ended: 50 characters, or less where this
+    text's lines are short (60 % of its 80th-percentile line length, so a narrow column still flows)."""
+    lengths = sorted(len(line.strip()) for line in text[start:end].split("\n") if line.strip())
+    if len(lengths) < 5:
+        return WRAP_CHARS
+    return min(WRAP_CHARS, 0.6 * lengths[int(0.8 * (len(lengths) - 1))])
 
 
 def _block_sentences(text: str, start: int, end: int, title: str) -> list[Sentence]:

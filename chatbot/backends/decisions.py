@@ -1,0 +1,364 @@
+"""The composer's decisions, learned rather than hand-set: which sentences answer the question, whether the
+corpus answers it at all, and which span of the answer is the short answer.
+
+Each decision is a logistic regression over signals the composer computes anyway (dense and lexical
+scores, retrieval rank, coverage of the question's words and names, answer-type match, speakers, number
+agreement, negation). The language rules that carry real knowledge (answer types, names, speakers) enter as
+features, not as vetoes tuned to one set. The models are trained by ``chatbot train`` on the dev halves of
+every eval set (``chatbot.evaluation.train``) and stored as plain JSON (``decisions.json`` beside this
+module): feature names, standardisation, coefficients and the threshold chosen on dev. No pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from chatbot.grounding.claims import stem
+from chatbot.grounding.support import features as support_features
+from chatbot.ingest.passages import Passage, Sentence, sentence_text
+from chatbot.text.answers import SpanCandidate, typed_spans
+from chatbot.text.lexicon import QUESTION_WORDS, STOPWORDS
+from chatbot.text.nlp import numbers, parse
+from chatbot.text.normalise import fold, tokens, unwrap
+from chatbot.text.questions import QuestionInfo, analyse, name_words
+
+if TYPE_CHECKING:
+    from chatbot.store.index import Index
+
+MODELS = Path(__file__).with_name("decisions.json")
+
+
+@dataclass
+class Candidate:
+    """A citable sentence near the question, with what retrieval knows about it."""
+
+    passage: Passage
+    sentence: Sentence
+    number: int  # sentence number in the index
+    cosine: float
+    lexical: float
+    score: float  # the hand-weighted score that orders the pool before the model looks at it
+    dense: float = 0.0  # its passage's cosine, if the passage was retrieved
+    rank: int = 0  # its passage's retrieval rank (the number of hits when it was not retrieved)
+    named_source: bool = False
+    spoken: bool = False  # attributed to the speaker the question asks about
+
+    @property
+    def text(self) -> str:
+        """The verbatim sentence, as cited."""
+        return sentence_text(self.passage, self.sentence)
+
+    @cached_property
+    def plain(self) -> str:
+        """The sentence as a reader sees it (line-end hyphens joined): analysed and displayed."""
+        return unwrap(self.text)
+
+
+@dataclass
+class Question:
+    """A question read once for every decision about it."""
+
+    info: QuestionInfo
+    content: dict[str, float]  # stemmed content term → its rarity weight (idf over the corpus's sentences)
+    names: list[list[str]]  # each name the question relies on, as folded search terms
+    numbers: set[str]
+    negated: bool
+    sources: dict[str, str] = field(default_factory=dict)  # names that name a source → its document
+
+    @property
+    def claim(self) -> str:
+        """The question as a statement for the support checker: what it says, the question words aside."""
+        return " ".join(w for w in self.info.text.rstrip(" ?").split() if w.lower() not in QUESTION_WORDS)
+
+    @staticmethod
+    def read(question: str, index: Index) -> Question:
+        info = analyse(question)
+        sources = source_references(info, index)
+        if info.speaker in sources:  # "according to Kelly": where to look, not whose words
+            info = replace(info, speaker=None)
+        df, n = index.sentence_df, max(1, len(index.sentence_owner))
+        terms = [t for t in tokens(question) if t not in QUESTION_WORDS]
+        content = {stem(t): math.log((n + 1) / (1 + df.get(t, 0))) + 1.0 for t in terms}
+        names = [
+            [t for w in name_words(name) for t in tokens(w)] for name in info.names if name not in sources
+        ]
+        negated = any(t.dep_ == "neg" for t in parse(question))
+        return Question(info, content, [n for n in names if n], numbers(question), negated, sources)
+
+
+# --- features -----------------------------------------------------------------------------------------
+
+SENTENCE_FEATURES = (
+    "cosine", "lexical", "passage_cosine", "retrieved", "rank_weight", "content_coverage", "rare_coverage",
+    "name_coverage", "name_coverage_passage", "answer_type_found", "answer_type_any", "numbers_found",
+    "named_source", "spoken_by_speaker", "speaker_named", "log_words", "negation_mismatch", "score",
+    "previous_coverage", "context_coverage",
+)  # fmt: skip
+QUESTION_FEATURES = (
+    "p_best", "p_second", "p_mean3", "cosine_best", "lexical_top", "coverage_best", "rare_coverage_best",
+    "names_missing_corpus", "names_missing_evidence", "names_missing_top", "type_missing_top",
+    "type_missing_near", "speaker_unquoted", "numbers_missing", "rarest_missing_top", "rarest_missing_passage",
+    "claim_vetoes_top", "claim_number_veto", "claim_coverage_top", "yes_no",
+)  # fmt: skip
+SPAN_FEATURES = (
+    "tier0", "tier1", "person", "organisation", "place", "date", "number", "speaker", "phrase", "people",
+    "sentence_p", "sentence_rank", "in_question", "distance", "log_words", "repeats", "position", "capitalised",
+)  # fmt: skip
+
+
+# The direction each signal may push a decision, +1 toward "yes", -1 toward "no", 0 either way: what the
+# language rules know (a name the corpus never uses argues against an answer, never for it). Training keeps
+# every weight on its side, so a set's quirks cannot turn a rule around.
+SENTENCE_SIGNS = dict(zip(SENTENCE_FEATURES, (
+    +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, 0, -1, +1, 0, +1,
+), strict=True))  # fmt: skip
+QUESTION_SIGNS = dict(zip(QUESTION_FEATURES, (
+    +1, 0, +1, +1, +1, +1, +1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, +1, 0,
+), strict=True))  # fmt: skip
+SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
+    +1, 0, 0, 0, 0, 0, 0, 0, 0, 0, +1, -1, -1, -1, 0, +1, 0, 0,
+), strict=True))  # fmt: skip
+
+
+def sentence_features(q: Question, c: Candidate, index: Index) -> list[float]:
+    plain, annotation = c.plain, index.annotation(c.number)
+    found = _terms(plain)
+    coverage, rare = _coverage(q.content, found)
+    in_passage = _terms(c.passage.text)
+    spans = typed_spans(q.info, plain, annotation) if q.info.answer_type else []
+    speaker = q.info.speaker and name_words(q.info.speaker)
+    before = _previous_terms(c, index)
+    return [
+        c.cosine,
+        c.lexical,
+        max(0.0, c.dense),
+        float(c.dense > 0),
+        1.0 / (1 + c.rank),
+        coverage,
+        rare,
+        _name_coverage(q.names, found),
+        _name_coverage(q.names, in_passage),
+        float(any(s.tier == 0 for s in spans)),
+        float(bool(spans)),
+        _share(q.numbers, numbers(plain)) if q.numbers else 0.0,
+        float(c.named_source),
+        float(c.spoken),
+        float(bool(speaker) and speaker[-1] in fold(plain)),  # type: ignore[index]
+        math.log1p(len(plain.split())),
+        float(annotation.negated != q.negated),
+        c.score,
+        _coverage(q.content, before)[1],
+        _coverage(q.content, found | before)[1],
+    ]
+
+
+def _previous_terms(c: Candidate, index: Index) -> set[str]:
+    """The terms of the sentence before, on the same page: a sentence that answers often leans on the one
+    before for its topic ("It was commissioned by Odo" after the sentence naming the tapestry)."""
+    if c.number == 0:
+        return set()
+    passage, _ = index.sentence(c.number - 1)
+    if (passage.source, passage.page) != (c.passage.source, c.passage.page):
+        return set()
+    return _terms(index.plain_text(c.number - 1))
+
+
+def question_features(
+    q: Question, ranked: Sequence[Candidate], probs: Sequence[float], index: Index
+) -> list[float]:
+    """What the best sentences say about the whole question; ``ranked`` is best first, with ``probs``.
+
+    The language rules enter here as signals: names the corpus never uses, a speaker it never quotes, a kind of
+    answer (date, number, name) that the best sentences do not hold, numbers the question states that the
+    evidence lacks, and the support checker's verdict on the question's claim against the best sentence."""
+    top = list(ranked[:3])
+    best = ranked[0] if ranked else None
+    near = [c for c, p in zip(ranked[:5], probs[:5], strict=False) if probs and p >= 0.5 * probs[0]]
+    covers = [_coverage(q.content, _terms(c.plain)) for c in ranked[:5]]
+    evidence = set().union(*(_terms(c.plain) for c in top)) if top else set()
+    best_terms = _terms(best.plain) if best else set()
+    around = _terms(best.passage.text) | best_terms if best else set()
+    absent = [n for n in q.names if not all(index.has_word(t) for t in n if t not in STOPWORDS)]
+    unseen = [n for n in q.names if not _named(n, evidence)]
+    unseen_top = [n for n in q.names if not _named(n, best_terms)]
+    found_numbers = set().union(*(numbers(c.plain) for c in top)) if top else set()
+    claim = support_features(q.claim, best.plain, best.cosine) if best else None
+    speaker = q.info.speaker
+    return [
+        probs[0] if probs else 0.0,
+        probs[1] if len(probs) > 1 else 0.0,
+        float(np.mean(probs[:3])) if probs else 0.0,
+        max((c.cosine for c in ranked), default=0.0),
+        best.lexical if best else 0.0,
+        max((cov for cov, _ in covers), default=0.0),
+        max((rare for _, rare in covers), default=0.0),
+        len(absent) / len(q.names) if q.names else 0.0,
+        len(unseen) / len(q.names) if q.names else 0.0,
+        len(unseen_top) / len(q.names) if q.names else 0.0,
+        float(bool(q.info.answer_type) and not (best and _typed(q, best, index))),
+        float(bool(q.info.answer_type) and not any(_typed(q, c, index) for c in near)),
+        float(bool(speaker) and not index.attributions_of(speaker or "")),
+        float(bool(q.numbers - found_numbers)),
+        _rarest_missing(q.content, best_terms),
+        _rarest_missing(q.content, around),
+        float(len(claim.vetoes)) if claim else 0.0,
+        float(any(v.startswith(("number", "date")) for v in claim.vetoes)) if claim else 0.0,
+        claim.coverage if claim else 0.0,
+        float(q.info.yes_no),
+    ]
+
+
+def _typed(q: Question, c: Candidate, index: Index) -> bool:
+    return bool(typed_spans(q.info, c.plain, index.annotation(c.number)))
+
+
+def _named(name: list[str], found: set[str]) -> bool:
+    return all(t in found or stem(t) in found for t in name)
+
+
+def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
+    """Names in the question that name a source ("according to TrendKia", "in Kelly's view"): name → document."""
+    refs = {}
+    for name in info.names:
+        terms = {t for w in name_words(name) for t in tokens(w)}
+        for doc in index.manifest.documents:
+            if terms and terms <= set(tokens(f"{doc.outlet} {doc.author}")):
+                refs[name] = doc.name
+    return refs
+
+
+def _rarest_missing(content: dict[str, float], found: set[str]) -> float:
+    """How rare the rarest question word the text lacks is, relative to the rarest word of the question: a
+    question that swaps one telling word for another ("1000s" for "10th century") leaves a rare gap."""
+    missing = [w for t, w in content.items() if t not in found]
+    return max(missing, default=0.0) / max(content.values(), default=1.0)
+
+
+def span_features(
+    q: Question, span: SpanCandidate, plain: str, sentence_p: float, sentence_rank: int, repeats: int
+) -> list[float]:
+    asked = set(tokens(q.info.text)) - QUESTION_WORDS
+    span_words = set(tokens(span.text))
+    distance = _word_distance(plain, span, asked)
+    label = span.label
+    return [
+        float(span.tier == 0),
+        float(span.tier == 1),
+        float(label == "PERSON"),
+        float(label in ("ORG", "NORP")),
+        float(label in ("GPE", "LOC", "FAC")),
+        float(label in ("DATE", "TIME")),
+        float(label in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")),
+        float(label == "SPEAKER"),
+        float(label == "NP"),
+        float(label == "PEOPLE"),
+        sentence_p,
+        float(sentence_rank),
+        len(span_words & asked) / len(span_words) if span_words else 1.0,
+        math.log1p(distance),
+        math.log1p(len(span.text.split())),
+        float(repeats),
+        span.start / max(1, len(plain)),
+        float(span.text[:1].isupper()),
+    ]
+
+
+def _word_distance(plain: str, span: SpanCandidate, asked: set[str]) -> int:
+    """Words between the span and the nearest word the question uses ("Bohemond, Robert's son": 0)."""
+    before = [tokens(w) for w in plain[: span.start].split()]
+    after = [tokens(w) for w in plain[span.end :].split()]
+    left = next((i for i, ts in enumerate(reversed(before)) if set(ts) & asked), None)
+    right = next((i for i, ts in enumerate(after) if set(ts) & asked), None)
+    found = [d for d in (left, right) if d is not None]
+    return min(found) if found else len(plain.split())
+
+
+def _terms(text: str) -> set[str]:
+    return {stem(t) for t in tokens(text)}
+
+
+def _coverage(content: dict[str, float], found: set[str]) -> tuple[float, float]:
+    """Share of the question's content terms the text holds, plain and weighted by rarity."""
+    if not content:
+        return 0.0, 0.0
+    hit = [t for t in content if t in found]
+    return len(hit) / len(content), sum(content[t] for t in hit) / sum(content.values())
+
+
+def _name_coverage(names: list[list[str]], found: set[str]) -> float:
+    if not names:
+        return 0.0
+    stems = {t for n in names for t in n}
+    return sum(1 for t in stems if stem(t) in found or t in found) / len(stems)
+
+
+def _share(wanted: set[str], found: set[str]) -> float:
+    return len(wanted & found) / len(wanted) if wanted else 0.0
+
+
+# --- the models, as data --------------------------------------------------------------------------------
+
+
+@dataclass
+class Model:
+    """A logistic regression as plain data: standardise, dot, sigmoid; ``threshold`` was chosen on dev."""
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    threshold: float = 0.5
+    calibration: list[dict[str, float]] = field(default_factory=list)  # per probability bin: mean p, rate, n
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0)
+        x = (np.asarray(rows, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = x @ np.asarray(self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def weights(self) -> list[tuple[str, float]]:
+        """Features by the weight of one standard deviation of each, largest first (for notes and docs)."""
+        return sorted(zip(self.features, self.coef, strict=True), key=lambda fw: -abs(fw[1]))
+
+
+@dataclass
+class Models:
+    sentence: Model
+    answerable: Model
+    span: Model
+    trained: dict[str, Any] = field(default_factory=dict)  # when, on what, with which dev figures
+
+    def save(self, path: Path = MODELS) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+@cache
+def load_models(path: Path = MODELS) -> Models | None:
+    """The trained decisions, or None before ``chatbot train`` has been run (the composer then ranks by its
+    hand-weighted score and refuses nothing on the model's word)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    models = Models(
+        Model(**data["sentence"]), Model(**data["answerable"]), Model(**data["span"]), data.get("trained", {})
+    )
+    for model, names in (
+        (models.sentence, SENTENCE_FEATURES),
+        (models.answerable, QUESTION_FEATURES),
+        (models.span, SPAN_FEATURES),
+    ):
+        if tuple(model.features) != names:
+            return None  # trained on other features: retrain (chatbot train)
+    return models

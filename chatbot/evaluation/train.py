@@ -1,0 +1,307 @@
+"""Training the composer's decisions (``chatbot train``) on the dev halves of every eval set.
+
+Three logistic regressions (fitted with scipy, each weight kept on the side the language rule it carries
+allows; stored as plain JSON by ``chatbot.backends.decisions``):
+- the sentence model: does this candidate sentence hold the answer? Labels: the sentence overlaps a gold
+  span, or holds every gold fact;
+- the answerability model: does the corpus answer the question? Labels: the item's ``answerable``; its
+  threshold is chosen on dev to maximise balanced accuracy averaged over the sets, so no one set's
+  balance of answerable and unanswerable questions decides it;
+- the span model: is this span the short answer? Labels: the span holds a gold fact and little else; its
+  threshold is the one that puts the answer in the first line most often on dev.
+
+Only dev items are read. The test halves stay untouched until ``chatbot eval`` reports on them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from chatbot.backends.decisions import (
+    QUESTION_FEATURES,
+    QUESTION_SIGNS,
+    SENTENCE_FEATURES,
+    SENTENCE_SIGNS,
+    SPAN_FEATURES,
+    SPAN_SIGNS,
+    Candidate,
+    Model,
+    Models,
+    Question,
+    question_features,
+    sentence_features,
+    span_features,
+)
+from chatbot.backends.extractive import ExtractiveBackend
+from chatbot.evaluation.runner import set_pipeline
+from chatbot.evaluation.sets import EvalSet, Item
+from chatbot.text.answers import typed_spans
+from chatbot.text.normalise import fold, squad_fold
+
+PENALTY_C = 1.0  # inverse L2 strength, as scikit-learn's C
+
+if TYPE_CHECKING:
+    from chatbot.settings import Settings
+    from chatbot.store.embeddings import Embedder
+    from chatbot.store.index import Index, Progress
+
+
+@dataclass
+class Example:
+    """One dev question as the decisions see it: its candidates, their features and labels."""
+
+    set_name: str
+    item: Item
+    question: Question
+    index: Index
+    candidates: list[Candidate]
+    rows: list[list[float]]
+    labels: list[bool]
+    ranked: list[int] = field(default_factory=list)  # candidate positions, best first (by the sentence model)
+    probs: list[float] = field(default_factory=list)
+
+
+def collect(
+    settings: Settings,
+    sets: Sequence[EvalSet],
+    index_root: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+) -> list[Example]:
+    """Every dev item of every set, run up to the decisions: retrieval, candidates, sentence features."""
+    examples: list[Example] = []
+    for eval_set in sets:
+        pipeline = set_pipeline(settings, eval_set, index_root / eval_set.name, embedder)
+        backend = ExtractiveBackend(pipeline.settings)
+        items = eval_set.half("dev")
+        tick = progress(f"{eval_set.name}: reading dev questions", len(items)) if progress else None
+        for item in items:
+            evidence = pipeline.evidence(item.question)
+            q, candidates = backend.prepare(evidence)
+            pool = candidates[: settings.decision_pool]
+            rows = [sentence_features(q, c, evidence.index) for c in pool]
+            labels = [holds_answer(c, item) for c in pool]
+            examples.append(Example(eval_set.name, item, q, evidence.index, pool, rows, labels))
+            if tick:
+                tick(1)
+    return examples
+
+
+def holds_answer(c: Candidate, item: Item) -> bool:
+    """The sentence overlaps a gold span (same file and page), or it holds every gold fact."""
+    place = (c.passage.source, c.passage.page)
+    if any(
+        (g.source, g.page) == place and c.sentence.start < g.end and g.start < c.sentence.end
+        for g in item.gold
+    ):
+        return True
+    return bool(item.facts) and all(_found(fact, c.plain, item) for fact in item.facts)
+
+
+def _found(fact: list[str], text: str, item: Item) -> bool:
+    match = squad_fold if item.scoring == "squad" else fold
+    folded = match(text)
+    return any(match(alt) in folded for alt in fact)
+
+
+def train(examples: list[Example], settings: Settings) -> Models:
+    """Fit the three models on the dev examples, choose their thresholds on dev, and describe the result."""
+    sentence = _fit(
+        SENTENCE_FEATURES,
+        SENTENCE_SIGNS,
+        [r for e in examples for r in e.rows],
+        [lab for e in examples for lab in e.labels],
+        _set_weights(examples, lambda e: len(e.rows)),
+    )
+    for e in examples:
+        p = sentence.probabilities(e.rows)
+        e.ranked = sorted(range(len(e.rows)), key=lambda i: (-p[i], e.candidates[i].number))
+        e.probs = [float(p[i]) for i in e.ranked]
+    rows = [
+        question_features(e.question, [e.candidates[i] for i in e.ranked], e.probs, e.index) for e in examples
+    ]
+    answerable = _fit(QUESTION_FEATURES, QUESTION_SIGNS, rows, [e.item.answerable for e in examples], None)
+    p_answer = answerable.probabilities(rows)
+    answerable.threshold = _balanced_threshold(examples, p_answer)
+    answerable.calibration = calibration(p_answer, [e.item.answerable for e in examples])
+
+    span_rows, span_labels, owners, span_texts = _span_examples(examples, settings)
+    span = _fit(SPAN_FEATURES, SPAN_SIGNS, span_rows, span_labels, None)
+    span.threshold = _first_line_threshold(examples, span.probabilities(span_rows), owners, span_texts)
+    sentence.threshold = 0.5
+    sentence.calibration = calibration(
+        sentence.probabilities([r for e in examples for r in e.rows]),
+        [lab for e in examples for lab in e.labels],
+    )
+    trained = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "on": "dev halves: " + ", ".join(sorted({e.set_name for e in examples})),
+        "questions": len(examples),
+        "sentences": sum(len(e.rows) for e in examples),
+        "spans": len(span_rows),
+    }
+    return Models(sentence, answerable, span, trained)
+
+
+def _fit(
+    names: Sequence[str],
+    signs: dict[str, int],
+    rows: list[list[float]],
+    labels: list[bool],
+    weights: list[float] | None,
+) -> Model:
+    """A logistic regression on standardised features, class-balanced, with an L2 penalty, each weight kept on
+    the side its sign allows (``signs``; scipy's L-BFGS-B with bounds)."""
+    from scipy.optimize import minimize
+
+    x = np.asarray(rows, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    sample = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    positives = max(1e-9, float(sample[y == 1].sum()))
+    negatives = max(1e-9, float(sample[y == 0].sum()))
+    sample = sample * np.where(y == 1, 0.5 / positives, 0.5 / negatives) * len(y)  # each class weighs half
+    l2 = 1.0 / PENALTY_C
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        coef, intercept = theta[:-1], theta[-1]
+        margin = z @ coef + intercept
+        p = 1.0 / (1.0 + np.exp(-np.clip(margin, -30, 30)))
+        value = float(np.sum(sample * (np.logaddexp(0.0, margin) - y * margin))) + 0.5 * l2 * float(
+            coef @ coef
+        )
+        residual = sample * (p - y)
+        grad = np.append(z.T @ residual + l2 * coef, residual.sum())
+        return value, grad
+
+    bounds = [_bound(signs[name]) for name in names] + [(None, None)]
+    result = minimize(loss, np.zeros(len(names) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    coef, intercept = result.x[:-1], result.x[-1]
+    return Model(
+        list(names), [round(float(v), 6) for v in mean], [round(float(v), 6) for v in scale],
+        [round(float(v), 6) for v in coef], round(float(intercept), 6),
+    )  # fmt: skip
+
+
+def _bound(sign: int) -> tuple[float | None, float | None]:
+    return (0.0, None) if sign > 0 else (None, 0.0) if sign < 0 else (None, None)
+
+
+def _set_weights(examples: list[Example], per: Callable[[Example], int] | None = None) -> list[float]:
+    """Each set weighs the same in training, however many questions it has."""
+    sizes: dict[str, int] = {}
+    for e in examples:
+        sizes[e.set_name] = sizes.get(e.set_name, 0) + 1
+    weights = []
+    for e in examples:
+        w = 1.0 / sizes[e.set_name]
+        weights += [w] * (per(e) if per else 1)
+    return weights
+
+
+def _balanced_threshold(examples: list[Example], p: np.ndarray, most_false_refusals: float = 0.10) -> float:
+    """The refusal threshold with the best balanced accuracy (answerable kept, unanswerable refused),
+    averaged over the sets that have both kinds, among thresholds that refuse at most ``most_false_refusals``
+    of any set's answerable questions: a user refused an answer the corpus holds is failed twice."""
+    best, best_score = 0.0, -1.0
+    names = sorted({e.set_name for e in examples})
+    for t in np.linspace(0.05, 0.95, 91):
+        scores, worst = [], 0.0
+        for name in names:
+            pos = [p[i] >= t for i, e in enumerate(examples) if e.set_name == name and e.item.answerable]
+            neg = [p[i] < t for i, e in enumerate(examples) if e.set_name == name and not e.item.answerable]
+            if pos:
+                worst = max(worst, 1 - float(np.mean(pos)))
+            if pos and neg:
+                scores.append((np.mean(pos) + np.mean(neg)) / 2)
+        score = float(np.mean(scores)) if scores else 0.0
+        if worst <= most_false_refusals and score > best_score + 1e-9:
+            best, best_score = float(t), score
+    return round(best, 3)
+
+
+def _span_examples(
+    examples: list[Example], settings: Settings
+) -> tuple[list[list[float]], list[bool], list[int], list[str]]:
+    """Spans of the top sentences of answerable dev questions that ask for a short answer, with labels (the
+    span holds a gold fact and is not much longer than it), the example each came from, and its text."""
+    rows, labels, owners, texts = [], [], [], []
+    for n, e in enumerate(examples):
+        info = e.question.info
+        if not e.item.answerable or not e.item.facts or not (info.answer_type or info.target) or info.yes_no:
+            continue
+        top = [e.candidates[i] for i in e.ranked[: settings.max_sentences]]
+        for rank, c in enumerate(top):
+            for span in typed_spans(info, c.plain, e.index.annotation(c.number)):
+                repeats = sum(fold(span.text) in fold(o.plain) for o in top)
+                rows.append(span_features(e.question, span, c.plain, e.probs[rank], rank, repeats))
+                labels.append(_is_answer(span.text, e.item))
+                owners.append(n)
+                texts.append(span.text)
+    return rows, labels, owners, texts
+
+
+def _is_answer(span: str, item: Item) -> bool:
+    match = squad_fold if item.scoring == "squad" else fold
+    folded = match(span)
+    return any(
+        (alt := match(a)) and alt in folded and len(folded) <= 2 * len(alt) + 12
+        for fact in item.facts[:1]
+        for a in fact
+    )
+
+
+def _first_line_threshold(
+    examples: list[Example], p: np.ndarray, owners: list[int], texts: list[str]
+) -> float:
+    """The span threshold under which the first line (the best span, else the best sentence) holds the
+    answer most often on dev."""
+    best_span: dict[int, int] = {}
+    for i, n in enumerate(owners):
+        if n not in best_span or p[i] > p[best_span[n]]:
+            best_span[n] = i
+    best, best_hits = 0.5, -1
+    for t in np.linspace(0.05, 0.95, 91):
+        hits = 0
+        for n, i in best_span.items():
+            e = examples[n]
+            first = texts[i] if p[i] >= t else e.candidates[e.ranked[0]].plain
+            hits += all(_found(fact, first, e.item) for fact in e.item.facts)
+        if hits > best_hits:
+            best, best_hits = float(t), hits
+    return round(best, 3)
+
+
+def calibration(
+    p: Sequence[float] | np.ndarray, labels: Sequence[bool], bins: int = 10
+) -> list[dict[str, float]]:
+    """Reliability: for each probability bin, the mean predicted probability, the observed rate, the count."""
+    p, y = np.asarray(p, dtype=float), np.asarray(labels, dtype=float)
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        mask = (p >= lo) & ((p < hi) if b < bins - 1 else (p <= hi))
+        if mask.any():
+            out.append({"bin": round(lo, 2), "mean_p": round(float(p[mask].mean()), 4),
+                        "rate": round(float(y[mask].mean()), 4), "n": int(mask.sum())})  # fmt: skip
+    return out
+
+
+def describe(models: Models) -> dict[str, Any]:
+    """The trained models for a report: weights per feature, thresholds, calibration."""
+    return {
+        name: {"threshold": m.threshold, "weights": m.weights(), "calibration": m.calibration}
+        for name, m in (
+            ("sentence", models.sentence),
+            ("answerable", models.answerable),
+            ("span", models.span),
+        )
+    }

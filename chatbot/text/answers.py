@@ -1,0 +1,155 @@
+"""Short answers inside a sentence: the spans that could answer a question of a given type.
+
+A question asking "when" is answered by a date the sentence states, "how many" by a number, "who" by a
+person (the speaker of a quote first), "where" by a place; spaCy's entities and noun phrases propose the
+spans (``chatbot.text.nlp``), and a span the question already contains is never its answer. Which
+candidate wins is the decision model's business (``chatbot.backends.decisions``); ``find_answer`` is its
+rule-based reading, used where no model has been trained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chatbot.text.lexicon import PEOPLE_NOUNS, QUESTION_WORDS, STOPWORDS, alternation
+from chatbot.text.nlp import (
+    DATE_LABELS,
+    NAME_LABELS,
+    NUMBER_LABELS,
+    PERSON_LABELS,
+    PLACE_LABELS,
+    Annotation,
+    Span,
+    annotate,
+)
+from chatbot.text.normalise import fold, tokens, words
+from chatbot.text.questions import QuestionInfo, analyse
+
+_PEOPLE_RE = re.compile(rf"\b(?:{alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
+_ORGS = frozenset({"ORG", "NORP"})
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    """A span of a sentence's (unwrapped) text that could be the short answer."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # the entity label, "SPEAKER", "PEOPLE" or "NP"
+    tier: int  # 0: the kind the question asks for most directly; higher: less direct
+
+
+def tiers(info: QuestionInfo) -> list[frozenset[str]]:
+    """Entity labels that answer the question, most direct first."""
+    kind, target = info.answer_type, info.target
+    if kind == "date":
+        return [DATE_LABELS]
+    if kind == "number":
+        return [NUMBER_LABELS]
+    if kind == "people":
+        return [frozenset({"PEOPLE"}), PERSON_LABELS | _ORGS]
+    if kind != "name":
+        return []
+    if target in ("place", "city", "country", "town", "region", "where", "state", "province", "county"):
+        return [PLACE_LABELS]
+    if target in ("company", "organization", "organisation", "firm", "institution", "publication", "outlet"):
+        return [frozenset({"ORG"}), NAME_LABELS]
+    if target in ("who", "person", "official", "researcher", "scientist", "whom"):
+        return [PERSON_LABELS | frozenset({"SPEAKER"}), _ORGS, NAME_LABELS]
+    return [NAME_LABELS | frozenset({"SPEAKER"})]
+
+
+def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[SpanCandidate]:
+    """Spans of ``text`` of a kind that answers ``info``, none the question already names; in text order
+    within each tier. Untyped questions get the sentence's noun phrases (tier 9), for the span model."""
+    asked = _asked(info.text)
+    spans = [*annotation.ents, *annotation.speakers]
+    if info.answer_type == "people":
+        spans += [_people(m) for m in _PEOPLE_RE.finditer(text)]
+    out: list[SpanCandidate] = []
+    for tier, labels in enumerate(tiers(info)):
+        for s in sorted(spans, key=lambda s: s.start):
+            candidate = _candidate(text, s.start, s.end, s.label, tier)
+            if s.label in labels and _new(candidate.text, asked) and candidate not in out:
+                out.append(
+                    _widened(candidate, text, annotation, asked)
+                    if info.answer_type == "number"
+                    else candidate
+                )
+    if not tiers(info):
+        out = [_candidate(text, c.start, c.end, "NP", 9) for c in annotation.chunks]
+        out = [c for c in out if _new(c.text, asked)]
+    return out
+
+
+def find_answer(kind: str, question: str, text: str, annotation: Annotation | None = None) -> str | None:
+    """The span of ``text`` answering a question of this type by rule: the most direct kind first, then the
+    span nearest the words the question shares with the sentence."""
+    info = analyse(question)
+    if kind != info.answer_type:
+        info = QuestionInfo(info.text, kind, info.names, info.speaker, info.role_of, info.target)  # type: ignore[arg-type]
+    found = typed_spans(info, text, annotation or annotate([text])[0])
+    if not found:
+        return None
+    anchors = [
+        m.start()
+        for w in set(words(question)) - STOPWORDS - QUESTION_WORDS
+        for m in _word_re(w).finditer(text)
+    ]
+    best = min(found, key=lambda c: (c.tier, min((abs(c.start - a) for a in anchors), default=c.start)))
+    return best.text
+
+
+def _candidate(text: str, start: int, end: int, label: str, tier: int) -> SpanCandidate:
+    span = text[start:end]
+    lead = re.match(r"(?i)(?:the|a|an)\s+", span) if label not in DATE_LABELS else None
+    if lead:
+        start += lead.end()
+    return SpanCandidate(start, end, text[start:end].strip(" ,.;:"), label, tier)
+
+
+def _widened(c: SpanCandidate, text: str, annotation: Annotation, asked: set[str]) -> SpanCandidate:
+    """A number with its unit, when the noun phrase holding it names what the question counts
+    ("13 billion parameters" for "how many parameters")."""
+    for chunk in annotation.chunks:
+        if chunk.start <= c.start and c.end <= chunk.end and set(tokens(text[c.end : chunk.end])) & asked:
+            return SpanCandidate(c.start, chunk.end, text[c.start : chunk.end], c.label, c.tier)
+    return c
+
+
+def _people(m: re.Match[str]) -> Span:
+    return Span(m.start(), m.end(), "PEOPLE")
+
+
+def _asked(question: str) -> set[str]:
+    return set(tokens(question))
+
+
+def _new(span: str, asked: set[str]) -> bool:
+    """A span that adds something: not empty, not only words the question already uses (plurals folded:
+    "Norman" is not new to a question about "the Normans")."""
+    found = set(tokens(span))
+    return bool(found) and not found <= asked
+
+
+def _word_re(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?i)\b{re.escape(word)}\b")
+
+
+def same_answer(a: str, b: str) -> bool:
+    """Two answer strings name the same thing, typography and case aside."""
+    return fold(a) == fold(b)
+
+
+_AUX_RE = re.compile(
+    r"(?i)^(?:(?:according to|in|per)\s[^,?]{1,60},\s*)?(?:is|are|was|were|am|do|does|did|has|have|had|can|could|"
+    r"will|would|should|shall|may|might|must)(?:n't|n’t)?\s+"
+)
+
+
+def yes_no_claim(question: str) -> str:
+    """The statement a yes/no question asks about: "Was X a police officer?" → "X a police officer"; word
+    order does not matter to the support checker, which compares terms, names, numbers and polarity."""
+    return _AUX_RE.sub("", question.strip()).rstrip(" ?")
