@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatbot.evaluation.checks import attribution_metrics, load_pairs, measure, split
+from chatbot.evaluation.conversations import annotate, conversation_metrics, run_conversations
 from chatbot.evaluation.metrics import report_data
-from chatbot.evaluation.scoring import run
+from chatbot.evaluation.scoring import ItemResult, run
 from chatbot.evaluation.sets import EVALS, EvalSet
 from chatbot.grounding.support import SupportChecker
 
@@ -25,7 +26,9 @@ def set_pipeline(
     """A pipeline over the set's own corpus, with its index in ``index_dir`` (built on first use)."""
     from chatbot.pipeline import Pipeline
 
-    own = settings.model_copy(update={"corpus_dir": eval_set.corpus_dir, "index_dir": index_dir, "uploads_dir": None})
+    own = settings.model_copy(
+        update={"corpus_dir": eval_set.corpus_dir, "index_dir": index_dir, "uploads_dir": None}
+    )
     return Pipeline(own, embedder=embedder)
 
 
@@ -37,16 +40,34 @@ def evaluate_set(
     progress: Progress | None = None,
     checker: SupportChecker | None = None,
 ) -> dict[str, Any]:
-    """The report data of one backend on one set: per-item results, metrics overall and per half."""
+    """The report data of one backend on one set: per-item results, metrics overall and per half.
+
+    A conversation set's turns are asked with their history, and its metrics gain the conversation ones.
+    """
     items = eval_set.items[:limit]
     backend = pipeline.settings.backend
     advance = progress(f"{eval_set.name}: {backend}", len(items)) if progress else None
     checker = checker or SupportChecker(pipeline.embedder, pipeline.settings)
-    results = run(pipeline, items, k, checker, advance)
+    talks = eval_set.kind == "conversations"
+    results = (run_conversations if talks else run)(pipeline, items, k, checker, advance)
     data = report_data(results, k, backend, {})
     data["set"] = eval_set.name
     data["corpus"] = str(eval_set.corpus_dir)
+    data["kind"] = eval_set.kind
+    data["decision"] = decision_info(results, pipeline.settings.min_evidence)
+    if talks:
+        annotate(data["items"], results)
+        data["metrics"].update(conversation_metrics(results))
+        for half in ("dev", "test"):
+            data["splits"][half].update(conversation_metrics([r for r in results if r.item.split == half]))
     return data
+
+
+def decision_info(results: list[ItemResult], min_evidence: float) -> dict[str, Any]:
+    """Where the items' decision scores come from, and the threshold the system decides at: 0.5 for a
+    backend's own answerability probability; the composer's evidence floor for the retrieval cosine."""
+    own = any(r.decision_source == "answer" for r in results)
+    return {"source": "answer" if own else "retrieval_cosine", "threshold": 0.5 if own else min_evidence}
 
 
 def components(settings: Settings, embedder: Embedder, corpus_dir: Path = Path("corpus")) -> dict[str, Any]:
