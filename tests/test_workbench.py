@@ -13,6 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from chatbot.evaluation.calibration import Point, calibration_error, refusal_curve, reliability
+from chatbot.evaluation.charts import category_chart
 from chatbot.evaluation.command import thresholds_file
 from chatbot.evaluation.compare import ReportError, Run, compare, load_report, signed
 from chatbot.evaluation.conversations import Turn
@@ -192,6 +193,23 @@ COQA = {
 }
 
 
+def test_a_conversation_may_bring_its_own_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    turns = [
+        {"question": "Who kept the light?", "answerable": True, "facts": [["Ada Finlay"]],
+         "gold": [{"source": "story", "quote": "Ada Finlay kept the Karrow Point light"}]},
+        {"question": "Did she have a dog?", "answerable": False},
+    ]  # fmt: skip
+    path = tmp_path / "talks.jsonl"
+    path.write_text(json.dumps({"id": "k1", "title": "Keeper", "story": STORY, "turns": turns}) + "\n")
+    talk = load_set(path, corpus_dir=tmp_path / "never-written")
+    first, second = talk.items
+    assert talk.corpus_dir.is_relative_to(Path(".cache")) and not (tmp_path / "never-written").exists()
+    text = (talk.corpus_dir / first.gold[0].source).read_text()
+    assert text == STORY and text[first.gold[0].start : first.gold[0].end] == first.gold[0].quote
+    assert (first.category, second.category) == ("first_turn", "unanswerable")
+
+
 def test_a_coqa_file_is_read_as_it_comes(
     tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,6 +244,13 @@ def test_every_item_records_a_decision_score_and_the_report_draws_four_charts(
         assert f'aria-label="shipped-{label}"' in page
     assert "http://" not in page and "https://" not in page and "<link" not in page
     assert page.count(f'id="{anchor(report["items"][0]["id"])}"') == 1
+
+
+def test_chart_text_from_a_set_is_text_never_markup(report: dict[str, Any]) -> None:
+    items = [{**it, "category": "<script>alert(1)</script> costs $5 & $6"} for it in report["items"]]
+    svg = category_chart(items, ["<script>alert(1)</script> costs $5 & $6"], 'my "set" <b>')
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; costs $5 &amp; $6" in svg
+    assert 'aria-label="my &quot;set&quot; &lt;b>"' in svg
 
 
 def test_refusal_curve_and_calibration_on_known_points() -> None:

@@ -31,6 +31,7 @@ GOOD, BAD, REFUSAL, GREY = "#059669", "#dc2626", "#d97706", "#6b7280"
 SERIES = ("#2563eb", "#d97706", "#059669", "#7c3aed", "#db2777", "#0891b2")
 STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",
+    "text.parse_math": False,  # a category or set name is text: "$" is a dollar sign, not TeX
     "font.family": "sans-serif",
     "font.size": 9,
     "axes.spines.top": False,

@@ -99,7 +99,7 @@ def run_eval(options: EvalOptions, settings: Settings, io: Consoles) -> int:
     failures = [f"{r.name} [{r.backend}]: {f}" for r in runs for f in r.failures]
     failures += [f"components: {f}" for f in component_failures]
     for failure in failures:
-        io.err.print(Text.assemble(("gate: ", "bold red"), failure))
+        io.err.print(Text.assemble(("gate: ", "bold red"), failure), soft_wrap=True)
     if not options.json:
         io.out.print(Text(f"Suite summary: {options.out / SUMMARY_PAGE}"), soft_wrap=True)
     return 1 if failures and options.gate else 0

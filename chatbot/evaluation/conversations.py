@@ -72,7 +72,8 @@ def load_conversations(path: Path, corpus_dir: Path | None = None, name: str | N
     rows = jsonl_rows(path)
     check_rows(path, rows, "conversation")
     present = [(n, row) for n, row in enumerate(rows, start=1) if row is not None]
-    corpus = corpus_dir or _corpus_of(path, present)
+    stories = any("story" in row for _, row in present)  # written to a cache, never into a given corpus
+    corpus = corpus_dir if corpus_dir and not stories else _corpus_of(path, present)
     items: list[Item] = []
     for n, row in present:
         if "story" in row:
