@@ -267,7 +267,7 @@ def test_eval_compare_lists_flipped_questions_of_two_stored_reports(
     status, out, _ = run(capsys, "eval", "--compare", str(old), str(new), "--out", str(tmp_path))
     assert status == 0
     assert "correct → wrong: 1" in out and "answered → refused: 1" in out and "wrong → correct: 0" in out
-    assert f"{flipped['id']}  {flipped['question']}" in out
+    assert f"{flipped['id']} [{flipped['split']}]  {flipped['question']}" in out
     page = (tmp_path / "compare-small-extractive-vs-new.html").read_text()
     assert f'href="#item-{flipped["id"]}"' in page and "full report" in page
     status, out, err = run(capsys, "eval", "--compare", str(old), str(tmp_path / "nothing.json"))

@@ -202,7 +202,8 @@ def delta_chart(changes: Sequence[tuple[str, float, bool]], title: str, label: s
         colors = [GREY if v == 0 else (GOOD if better else BAD) for _, v, better in changes]
         ax.barh(range(len(changes)), values, color=colors)
         for y, v in enumerate(values):
-            shown = "±0" if v == 0 else (f"{v:+.3f}" if abs(v) < 10 else f"{v:+.0f}").replace("-", "−")
+            digits = 0 if abs(v) >= 10 else (3 if abs(v) >= 0.001 else 4)
+            shown = "±0" if v == 0 else f"{v:+.{digits}f}".replace("-", "−")
             ax.text(v, y, f" {shown} ", va="center",
                     ha="left" if v >= 0 else "right", fontsize=7)  # fmt: skip
         ax.axvline(0, color=GREY, linewidth=0.8)

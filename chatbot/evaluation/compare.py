@@ -136,7 +136,8 @@ def signed(value: float) -> str:
     """A change with its sign always shown (+0.021, −0.013, ±0)."""
     if value == 0:
         return "±0"
-    text = f"{abs(value):.3f}" if abs(value) < 10 else f"{abs(value):.0f}"
+    size = abs(value)
+    text = f"{size:.0f}" if size >= 10 else (f"{size:.3f}" if size >= 0.001 else f"{size:.4f}")
     return ("+" if value > 0 else "−") + text
 
 
@@ -164,7 +165,9 @@ def print_comparison(comp: Comparison, console: Console, html: Path | None = Non
         )
         console.print(Text.assemble((f"{FLIPS[kind]}: {len(ids)}", f"bold {style}")))
         for i in ids:
-            console.print(Text(f"  {i}  {new[i]['question']}"), soft_wrap=True)
+            console.print(
+                Text(f"  {i} [{new[i].get('split', 'test')}]  {new[i]['question']}"), soft_wrap=True
+            )
     if comp.only_old or comp.only_new:
         console.print(
             Text(

@@ -164,8 +164,10 @@ def _flip_lists(comp: Comparison, page: Path) -> str:
                 if (url := _link(r.html, page, anchor(i)))
             ]
             full = f" <small>(full reports: {', '.join(links)})</small>" if links else ""
+            half = html.escape(str(new[i].get("split", "test")))
             items.append(
-                f'<li><a href="#{anchor(i)}"><b>{html.escape(i)}</b></a> {html.escape(new[i]["question"])}{full}</li>'
+                f'<li><a href="#{anchor(i)}"><b>{html.escape(i)}</b></a> <span class=badge>{half}</span> '
+                f"{html.escape(new[i]['question'])}{full}</li>"
             )
         body = f"<ul>{''.join(items)}</ul>" if items else "<p>none</p>"
         parts.append(f"<h4>{html.escape(FLIPS[kind])}: {len(ids)}</h4>{body}")
