@@ -18,13 +18,13 @@ chat: $(APP_STAMP)
 
 test: $(TEST_STAMP) chromium
 	$(BIN)/pytest
-	$(BIN)/chatbot eval --index .cache/eval-index   # the grounding gate: fails when a metric drops below evals/thresholds.toml
+	$(BIN)/chatbot eval --index .cache/eval-index --junit evals/reports/junit.xml   # the grounding gate: exit 1 when a metric drops below evals/thresholds.toml
 
 setup: $(TEST_STAMP) chromium
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check chatbot tests benchmarks
-	$(BIN)/ruff format --check chatbot tests benchmarks
+	$(BIN)/ruff check chatbot tests benchmarks examples
+	$(BIN)/ruff format --check chatbot tests benchmarks examples
 	$(BIN)/mypy
 
 $(VENV)/.torch:

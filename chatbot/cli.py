@@ -1,4 +1,4 @@
-"""The ``chatbot`` command: build, ask, serve.
+"""The ``chatbot`` command: build, ask, chat, eval, serve.
 
 Heavy libraries (torch, faiss, gradio) are imported inside the commands, so ``--help``
 is instant. Human output goes through rich; ``--json`` output is one object per line on
@@ -23,7 +23,7 @@ from chatbot.errors import ChatbotError, CorpusError
 from chatbot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from chatbot.answer import Answer
+    from chatbot.answer import Answer, History
     from chatbot.pipeline import Pipeline
     from chatbot.store.index import Index, Progress
 
@@ -60,20 +60,41 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(run=cmd_build)
 
     a = sub.add_parser("ask", parents=[common], help="answer questions, with cited sources")
-    a.add_argument("questions", nargs="+", metavar="QUESTION")
+    a.add_argument("questions", nargs="*", metavar="QUESTION")
     a.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
     a.add_argument("--backend", help="answer backend (default: extractive)")
+    a.add_argument(
+        "--history",
+        type=Path,
+        metavar="FILE",
+        help="a JSON conversation: answer its last question with the earlier turns as history (or, with "
+        "QUESTIONs, ask them as follow-ups to it)",
+    )
     a.set_defaults(run=cmd_ask)
 
+    t = sub.add_parser("chat", parents=[common], help="a chat in the terminal, with follow-ups")
+    t.add_argument("--backend", help="answer backend (default: extractive)")
+    t.set_defaults(run=cmd_chat)
+
     e = sub.add_parser(
-        "eval", parents=[common], help="run the grounding evaluation and gate on its thresholds"
+        "eval",
+        parents=[common],
+        help="run the grounding evaluation and gate on its thresholds",
+        description="Exit status: 0 every gated metric at its floor or better; 1 a metric below its floor; "
+        "2 a usage or data error (malformed set, missing report, unknown backend).",
     )
-    e.add_argument("--backend", help="answer backend to evaluate (default: extractive)")
+    e.add_argument(
+        "--backend",
+        dest="backends",
+        action="append",
+        metavar="NAME",
+        help="answer backend to evaluate (default: extractive); repeat to compare backends side by side",
+    )
     e.add_argument(
         "--set",
         type=Path,
         action="append",
-        help="an eval set: a set folder, a JSONL file (over --corpus) or a SQuAD 2.0 JSON file; repeatable "
+        help="an eval set: a set folder, a JSONL file of questions or conversations (over --corpus), a SQuAD 2.0 or CoQA JSON file; repeatable "
         "(default: every set in evals/suite.toml)",
     )
     e.add_argument(
@@ -92,6 +113,32 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("evals/reports"), help="folder for the HTML and JSON reports"
     )
     e.add_argument("--no-gate", action="store_true", help="report only; exit 0 even below thresholds")
+    e.add_argument(
+        "--junit",
+        type=Path,
+        metavar="FILE",
+        help="also write JUnit XML (a case per question and per gated metric)",
+    )
+    e.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="OLD",
+        help="compare with an earlier run: a report JSON, or a folder of them (an earlier --out)",
+    )
+    mode = e.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--compare",
+        type=Path,
+        nargs=2,
+        metavar=("OLD.json", "NEW.json"),
+        help="compare two stored reports (changes and flipped questions); runs nothing",
+    )
+    mode.add_argument(
+        "--init",
+        type=Path,
+        metavar="DIR",
+        help="write a starter set and thresholds for --corpus (or DIR/corpus)",
+    )
     e.set_defaults(run=cmd_eval)
 
     t = sub.add_parser(
@@ -210,25 +257,51 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Each question in turn; with ``--history`` the file's conversation comes first, and each answer
+    joins the history of the next question."""
+    from chatbot.chat import HistoryError, read_history
+
+    history: list[tuple[str, str]] = []
+    questions = list(args.questions)
+    if args.history:
+        history, last = read_history(args.history)
+        if last is not None and questions:
+            raise HistoryError(
+                f"{args.history} ends with an unanswered question; give no QUESTION, or answer it there"
+            )
+        questions = questions or ([last] if last else [])
+    if not questions:
+        raise HistoryError("nothing to ask: give a QUESTION, or --history FILE ending with a question")
     pipeline = open_pipeline(settings)
-    for question in args.questions:
+    for question in questions:
         if args.json:
-            answer = pipeline.ask(question)
+            answer = pipeline.ask(question, tuple(history) if args.history else ())
             sys.stdout.write(json.dumps(answer.contract(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         else:
-            print_answer(streamed(pipeline, question))
+            answer = streamed(pipeline, question, tuple(history) if args.history else ())
+            print_answer(answer)
+        history.append((question, answer.answer))
     return 0
 
 
-def streamed(pipeline: Pipeline, question: str) -> Answer:
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from chatbot.chat import ChatSession, repl
+
+    pipeline = open_pipeline(settings)
+    session = ChatSession(lambda question, history: streamed(pipeline, question, history), out)
+    banner = f"Chatting over {settings.corpus_dir} (backend {pipeline.backend.name}). Ask a question."
+    return repl(session, banner)
+
+
+def streamed(pipeline: Pipeline, question: str, history: History = ()) -> Answer:
     """The final answer; a generated draft is shown live meanwhile (on a terminal), then replaced."""
     from rich.live import Live
     from rich.text import Text
 
     answer = None
     with Live(Text(""), console=out, transient=True, refresh_per_second=8) as live:
-        for answer in pipeline.stream(question):
+        for answer in pipeline.stream(question, history):
             live.update(Text(answer.answer + " …", style="dim"))
     assert answer is not None
     return answer
@@ -250,48 +323,27 @@ def print_answer(answer: Answer) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from chatbot.evaluation.gate import gate, load_thresholds, section_metrics
-    from chatbot.evaluation.report import components_table, print_report, write_html
-    from chatbot.evaluation.runner import components, evaluate_set, set_pipeline
-    from chatbot.evaluation.sets import load_set, suite
-    from chatbot.store.embeddings import Embedder
+    """The evaluation (see ``chatbot.evaluation.command`` for what it writes and its exit status)."""
+    from chatbot.evaluation.command import Consoles, EvalOptions, run_eval
 
-    named = [(None, path) for path in args.set] if args.set else suite()
-    root = args.index or Path(".cache/eval-index")
-    embedder = Embedder.for_settings(settings)
-    backend = settings.backend
-    args.out.mkdir(parents=True, exist_ok=True)
-    failures: list[str] = []
-    for name, path in named:
-        eval_set = load_set(path, args.corpus, name)
-        if args.split != "all":
-            eval_set.items = eval_set.half(args.split)
-        index_dir = args.index if args.index and len(named) == 1 else root / eval_set.name
-        with progress_bars() as stage:
-            pipeline = set_pipeline(settings, eval_set, index_dir, embedder)
-            data = evaluate_set(pipeline, eval_set, args.k, args.limit, stage)
-        thresholds = load_thresholds(args.thresholds, backend, eval_set.name)
-        stem = args.out / f"{eval_set.name}-{backend}"
-        stem.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
-        html_path = write_html(data, thresholds, stem.with_suffix(".html"), eval_set.corpus_dir)
-        if args.json:
-            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-        else:
-            print_report(data, thresholds, out)
-            out.print(Text(f"HTML report: {html_path}"))
-        failures += [f"{eval_set.name}: {f}" for f in gate(data["splits"]["test"], thresholds)]
-    if not args.set:  # the whole suite: the grounding components too
-        checks = components(settings, embedder)
-        thresholds = load_thresholds(args.thresholds, backend, "components")
-        (args.out / "components.json").write_text(json.dumps(checks, ensure_ascii=False, indent=1))
-        if args.json:
-            sys.stdout.write(json.dumps({"set": "components", **checks}, ensure_ascii=False) + "\n")
-        else:
-            out.print(components_table(checks, thresholds))
-        failures += [f"components: {f}" for f in gate(section_metrics(checks), thresholds)]
-    for failure in failures:
-        err.print(Text.assemble(("gate: ", "bold red"), failure))
-    return 1 if failures and not args.no_gate else 0
+    options = EvalOptions(
+        sets=args.set or [],
+        backends=args.backends or [],
+        corpus=args.corpus,
+        index=args.index,
+        thresholds=args.thresholds,
+        k=args.k,
+        limit=args.limit,
+        split=args.split,
+        out=args.out,
+        json=args.json,
+        gate=not args.no_gate,
+        junit=args.junit,
+        baseline=args.baseline,
+        compare=args.compare or [],
+        init=args.init,
+    )
+    return run_eval(options, settings, Consoles(out, err, progress_bars))
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:

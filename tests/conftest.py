@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +119,21 @@ def mini_corpus(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "mini", folder)
     write_pdf(folder / "harbour-report.pdf", PDF_PAGES)
     return folder
+
+
+def flipped_copy(report: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """A real eval report as "old", and a constructed "new" with chosen questions flipped: one correct
+    answer now wrong, one answered question now refused, one wrong answer now right; two test metrics
+    moved. Returns (old, new, {"right", "answered", "wrong"} → item id)."""
+    old, new = report, copy.deepcopy(report)
+    items = new["items"]
+    right = next(it for it in items if it["answerable"] and it["correct"] and not it["refused"])
+    answered = next(it for it in items if it["answerable"] and it["correct"] and it is not right)
+    wrong = next(it for it in items if not it["correct"])
+    right["correct"] = False
+    answered["refused"], answered["correct"] = True, False
+    wrong["correct"] = True
+    new["created"] = "a constructed second run"
+    new["splits"]["test"]["answer_correctness"] = round(old["splits"]["test"]["answer_correctness"] - 0.1, 4)
+    new["splits"]["test"]["false_refusal_rate"] = round(old["splits"]["test"]["false_refusal_rate"] + 0.05, 4)
+    return old, new, {"right": right["id"], "answered": answered["id"], "wrong": wrong["id"]}

@@ -1,19 +1,28 @@
-"""The web chat in a real browser: Debian Chromium driven by Playwright against a live server.
+"""The web chat in a real browser: Debian Chromium driven by Playwright against a live server; and the
+evaluation reports (report, comparison, suite summary) opened offline from disk, as an evaluator opens them.
 
-Each step saves a screenshot under ``test-output/browser/`` so a reviewer can see what a user sees.
+Each step saves a screenshot under ``test-output/browser/`` (the chat) or ``test-output/reports/`` (the
+reports, beside the HTML files themselves) so a reviewer can see what a user sees.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from chatbot.evaluation.compare import compare, load_report
+from chatbot.evaluation.pages import SetRun, write_comparison, write_suite
+from chatbot.evaluation.report import anchor, source_reader, write_html
+from chatbot.evaluation.runner import evaluate_set
+from chatbot.evaluation.sets import EvalSet, load_set
 from chatbot.pipeline import Pipeline
-from tests.conftest import ROOT, live_server, write_pdf
+from tests.conftest import CORPUS, ROOT, flipped_copy, live_server, write_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -137,3 +146,88 @@ def test_uploaded_pdf_is_answered_and_cited(page: Page, tmp_path: Path) -> None:
     reply.locator("a.cite").first.click()
     expect(page.locator("#source-panel mark")).to_contain_text("Ansel Brandt")
     shot(page, "07-uploaded-pdf-cited")
+
+
+# --- the evaluation reports, opened offline ----------------------------------------------------------------
+
+REPORTS = ROOT / "test-output" / "reports"
+
+
+@pytest.fixture(scope="module")
+def reports(pipeline: Pipeline) -> dict[str, Any]:
+    """A real run of a slice of the shipped set written as its HTML report; a constructed second run with
+    three questions flipped, and the comparison of the two; the suite summary over both."""
+    full = load_set(ROOT / "evals" / "questions.jsonl", CORPUS, "shipped")
+    data = evaluate_set(pipeline, EvalSet("shipped", CORPUS, full.items[::12], full.source))
+    old, new, flipped = flipped_copy(data)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    thresholds = {"answer_correctness": 0.5, "citation_validity": 1.0}
+    paths = {}
+    for name, run in (("old", old), ("new", new)):
+        (REPORTS / f"{name}.json").write_text(json.dumps(run))
+        paths[name] = write_html(
+            run, thresholds, REPORTS / f"{name}.html", CORPUS, {"Suite summary": "index.html"}
+        )
+    comparison = compare(load_report(REPORTS / "old.json", "old"), load_report(REPORTS / "new.json", "new"))
+    paths["comparison"] = write_comparison([comparison], REPORTS / "comparison.html", source_reader(CORPUS))
+    runs = [SetRun("shipped", "extractive", old, thresholds, [], paths["old"]),
+            SetRun("shipped-again", "extractive", new, thresholds, ["answer_correctness = 0.4 is below its "
+                   "threshold 0.5"], paths["new"], {"vs old": paths["comparison"]})]  # fmt: skip
+    paths["suite"] = write_suite(runs, REPORTS / "index.html", None)
+    return {"paths": paths, "flipped": flipped}
+
+
+def offline_page(browser: Browser, requests: list[str]) -> Page:
+    """A page with the network switched off, recording every URL it asks for."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1600}, offline=True)
+    context.on("request", lambda request: requests.append(request.url))
+    return context.new_page()
+
+
+def test_the_report_opens_offline_with_its_charts(browser: Browser, reports: dict[str, Any]) -> None:
+    requests: list[str] = []
+    page = offline_page(browser, requests)
+    page.goto(reports["paths"]["old"].as_uri())
+    charts = page.locator("svg.chart")
+    expect(charts).to_have_count(4)
+    for n in range(4):
+        box = charts.nth(n).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 150
+    for title in ("Correct per category", "Refusal precision / recall against the threshold",
+                  "Calibration of the answer/refuse decision", "Latency"):  # fmt: skip
+        expect(page.locator("svg.chart text", has_text=title)).to_be_visible()
+    page.screenshot(path=str(REPORTS / "report.png"))
+    item = anchor(reports["flipped"]["right"])
+    page.goto(reports["paths"]["old"].as_uri() + f"#{item}")  # a link into the drill-down opens it
+    expect(page.locator(f"#{item}")).to_have_attribute("open", "")
+    expect(page.locator(f"#{item} mark").first).to_be_visible()  # the cited span, highlighted in its source
+    page.screenshot(path=str(REPORTS / "report-drill-down.png"))
+    assert requests and all(url.startswith("file://") for url in requests), requests
+    page.context.close()
+
+
+def test_the_comparison_lists_flipped_questions_linked_to_their_drill_downs(
+    browser: Browser, reports: dict[str, Any]
+) -> None:
+    requests: list[str] = []
+    page = offline_page(browser, requests)
+    page.goto(reports["paths"]["comparison"].as_uri())
+    expect(page.locator("h4", has_text="correct → wrong: 2")).to_be_visible()
+    expect(page.locator("h4", has_text="answered → refused: 1")).to_be_visible()
+    expect(page.locator("h4", has_text="wrong → correct: 1")).to_be_visible()
+    expect(page.locator("td", has_text="−0.100").first).to_be_visible()  # answer_correctness, signed
+    page.screenshot(path=str(REPORTS / "comparison.png"), full_page=True)
+    item = anchor(reports["flipped"]["answered"])
+    page.locator(f'li a[href="#{item}"]').first.click()
+    drill = page.locator(f"#{item}")
+    expect(drill).to_have_attribute("open", "")
+    expect(drill.locator("h4", has_text="old")).to_be_visible()
+    expect(drill.locator("h4", has_text="new")).to_be_visible()
+    expect(drill.locator(".badge.warn", has_text="refused")).to_be_visible()  # the new run refused it
+    drill.screenshot(path=str(REPORTS / "comparison-drill-down.png"))
+    page.goto(reports["paths"]["suite"].as_uri())
+    expect(page.locator("svg.chart")).to_have_count(1)
+    expect(page.locator(".fail")).to_contain_text("FAIL")
+    page.screenshot(path=str(REPORTS / "suite.png"))
+    assert all(url.startswith("file://") for url in requests), requests
+    page.context.close()

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import junitparser
+import pexpect
 import pytest
 
 from chatbot.cli import main
@@ -214,3 +216,190 @@ def test_an_unknown_backend_prints_one_line_in_a_real_process(tmp_path: Path) ->
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
     assert result.stderr.startswith("chatbot: setting backend = 'bogus' cannot be used")
+
+
+# --- chatbot eval: the evaluator's workbench ---------------------------------------------------------------
+
+SMALL_SET = ("q001", "q002", "q003", "q004", "q089", "q090")  # four single facts, two unanswerable
+
+
+@pytest.fixture(scope="module")
+def small_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four answerable and two unanswerable shipped questions: both halves hold some of each."""
+    rows = [json.loads(line) for line in (ROOT / "evals" / "questions.jsonl").read_text().splitlines()]
+    chosen = [r for r in rows if r["id"] in SMALL_SET]
+    path = tmp_path_factory.mktemp("small") / "small.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in chosen))
+    return path
+
+
+@pytest.fixture(scope="module")
+def old_reports(index_dir: Path, small_set: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An earlier run of the small set (the extractive backend), as a folder of reports."""
+    out = tmp_path_factory.mktemp("old-reports")
+    assert main(["eval", "--set", str(small_set), "--index", str(index_dir), "--out", str(out)]) == 0
+    return out
+
+
+def test_a_malformed_set_is_line_numbered_errors_and_exit_status_2_in_a_real_process(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    good = {"id": "a", "question": "Who leads the talks?", "category": "single_fact", "answerable": False}
+    bad.write_text(json.dumps(good) + "\n" + json.dumps({**good, "answerable": "yes"}) + "\n{oops\n")
+    result = chatbot("eval", "--set", str(bad), "--out", str(tmp_path / "reports"))
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [f"chatbot: {bad}:3: not a JSON object (Expecting property name "
+                                          "enclosed in double quotes)"]  # fmt: skip
+    bad.write_text(json.dumps(good) + "\n" + json.dumps({**good, "answerable": "yes"}) + "\n")
+    result = chatbot("eval", "--set", str(bad), "--out", str(tmp_path / "reports"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [f'chatbot: {bad}:2: answerable must be true or false, not "yes"']
+
+
+def test_eval_compare_lists_flipped_questions_of_two_stored_reports(
+    old_reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = old_reports / "small-extractive.json"
+    data = json.loads(old.read_text())
+    flipped = next(it for it in data["items"] if it["correct"] and it["answerable"])
+    flipped["correct"], flipped["refused"] = False, True  # the constructed "new" run: one question refused
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(data))
+    status, out, _ = run(capsys, "eval", "--compare", str(old), str(new), "--out", str(tmp_path))
+    assert status == 0
+    assert "correct → wrong: 1" in out and "answered → refused: 1" in out and "wrong → correct: 0" in out
+    assert f"{flipped['id']} [{flipped['split']}]  {flipped['question']}" in out
+    page = (tmp_path / "compare-small-extractive-vs-new.html").read_text()
+    assert f'href="#item-{flipped["id"]}"' in page and "full report" in page
+    status, out, err = run(capsys, "eval", "--compare", str(old), str(tmp_path / "nothing.json"))
+    assert status == 2 and err.strip() == f"chatbot: there is no report at {tmp_path / 'nothing.json'}"
+
+
+def test_eval_two_backends_a_baseline_and_junit_in_one_run(
+    index_dir: Path, small_set: Path, old_reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two of the small set's questions (the local model answers one and its evidence gate refuses the other,
+    # which keeps this test to one generation), under the same set name so the baseline folder matches.
+    pair = tmp_path / "pair" / "small.jsonl"
+    pair.parent.mkdir()
+    pair.write_text(
+        "".join(
+            line + "\n" for line in small_set.read_text().splitlines() if '"q001"' in line or '"q089"' in line
+        )
+    )
+    out_dir, junit = tmp_path / "reports", tmp_path / "eval.xml"
+    args = ["eval", "--set", str(pair), "--index", str(index_dir), "--out", str(out_dir), "--no-gate"]
+    args += [
+        "--backend",
+        "extractive",
+        "--backend",
+        "local",
+        "--baseline",
+        str(old_reports),
+        "--junit",
+        str(junit),
+    ]
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    side_by_side = (out_dir / "small-extractive-vs-local.html").read_text()
+    assert "<th>extractive</th><th>local</th>" in side_by_side.replace("\n", "")  # one column per backend
+    assert "extractive → local (test half)" in out and "Comparison: " in out
+    baseline = (out_dir / "small-extractive-vs-baseline.html").read_text()
+    assert "Only in extractive (baseline): 4 questions" in baseline
+    assert "small-extractive-vs-local.html" in (out_dir / "index.html").read_text()
+    xml = junitparser.JUnitXml.fromfile(str(junit))
+    suites = {s.name: s for s in xml}
+    assert set(suites) == {"small [extractive]", "small [local]"}
+    for s in suites.values():
+        assert sorted(c.name.split(":")[0] for c in s if not c.classname.endswith(".gate")) == [
+            "q001",
+            "q089",
+        ]
+        assert [c.name for c in s if c.classname.endswith(".gate")] == ["citation_validity"]
+
+
+def test_eval_init_writes_a_starter_set_that_runs_and_passes_its_gate(
+    mini_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "my-set"
+    status, out, _ = run(capsys, "eval", "--init", str(folder), "--corpus", str(mini_corpus))
+    assert status == 0 and f"wrote {folder / 'questions.jsonl'}" in out
+    args = [
+        "eval",
+        "--set",
+        str(folder),
+        "--corpus",
+        str(mini_corpus),
+        "--thresholds",
+        str(folder / "thresholds.toml"),
+    ]
+    status, out, err = run(
+        capsys, *args, "--index", str(tmp_path / "index"), "--out", str(tmp_path / "reports")
+    )
+    assert status == 0, err
+    assert (tmp_path / "reports" / "my-set-extractive.html").exists()
+
+
+def test_chat_in_a_pseudo_terminal_follows_up_shows_sources_and_clears(index_dir: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = pexpect.spawn(sys.executable, ["-m", "chatbot.cli", "chat", "--index", str(index_dir)], cwd=str(ROOT),
+                          env=env, encoding="utf-8", timeout=120, dimensions=(50, 220))  # fmt: skip
+    try:
+        child.expect("Ask a question")
+        child.expect("> ")
+        child.sendline("Who said AI doesn't need a Chernobyl moment?")
+        child.expect("Stephen Casper")
+        child.expect(r"\d sources: /sources")
+        child.expect("> ")
+        child.sendline("What did he say about the Cold War?")
+        child.expect("Read as: “What did Stephen Casper say about the Cold War\\?”")
+        child.expect("Cold War")
+        child.expect("> ")
+        child.sendline("/sources")
+        child.expect(r"\[1\]")
+        child.expect(r"corpus/trendkia-inside-beijings-ai-summit\.txt, characters \d+–\d+")
+        child.expect("> ")
+        child.sendline("/clear")
+        child.expect("Conversation cleared")
+        child.expect("> ")
+        child.sendline("What did he say about the Cold War?")  # nobody to refer to any more
+        child.expect("> ")
+        assert "Cold War" in child.before and "Read as" not in child.before
+        child.sendline("/exit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_ask_json_history_answers_the_last_question_of_a_conversation(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    conversation = tmp_path / "conversation.json"
+    conversation.write_text(json.dumps([
+        {"question": "Who said AI doesn't need a Chernobyl moment?", "answer": "Stephen Casper [1]."},
+        {"question": "What did he say about the Cold War?"},
+    ]))  # fmt: skip
+    result = chatbot("ask", "--json", "--history", str(conversation), "--index", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    answer = json.loads(line)
+    assert list(answer) == CONTRACT_KEYS and answer["question"] == "What did he say about the Cold War?"
+    assert answer["answerable"] and "Cold War" in answer["answer"]
+
+
+def test_ask_history_takes_chat_messages_and_rejects_a_broken_conversation(
+    index_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    messages = tmp_path / "messages.json"
+    messages.write_text(json.dumps({"messages": [
+        {"role": "user", "content": "Who is Lin Yun?"},
+        {"role": "assistant", "content": "A professor at Shanghai Jiao Tong University [1]."},
+        {"role": "user", "content": "What did he say about the Cold War?"},
+    ]}))  # fmt: skip
+    status, out, _ = run(capsys, "ask", "--json", "--history", str(messages), "--index", str(index_dir))
+    assert status == 0 and "Lin Yun" in json.loads(out)["answer"]  # "he" is read as Lin Yun this time
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps([{"question": "Who is Lin Yun?"}, {"question": "And his role?"}]))
+    status, out, err = run(capsys, "ask", "--json", "--history", str(broken), "--index", str(index_dir))
+    assert status == 2 and not out
+    assert err.strip() == f"chatbot: {broken}: turn 1 has no answer; only the last turn may be unanswered"

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatbot.backends.decisions import load_models
 from chatbot.evaluation.checks import attribution_metrics, load_pairs, measure, split
+from chatbot.evaluation.conversations import annotate, conversation_metrics, run_conversations
 from chatbot.evaluation.metrics import report_data
-from chatbot.evaluation.scoring import run
+from chatbot.evaluation.scoring import ItemResult, run
 from chatbot.evaluation.sets import EVALS, EvalSet
 from chatbot.grounding.support import SupportChecker
 
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
     from chatbot.settings import Settings
     from chatbot.store.embeddings import Embedder
     from chatbot.store.index import Progress
+
+
+COSINE_REFERENCE = 0.4  # where the retrieval cosine of a backend without its own probability is drawn
 
 
 def set_pipeline(
@@ -39,16 +44,37 @@ def evaluate_set(
     progress: Progress | None = None,
     checker: SupportChecker | None = None,
 ) -> dict[str, Any]:
-    """The report data of one backend on one set: per-item results, metrics overall and per half."""
+    """The report data of one backend on one set: per-item results, metrics overall and per half.
+
+    A conversation set's turns are asked with their history, and its metrics gain the conversation ones.
+    """
     items = eval_set.items[:limit]
     backend = pipeline.settings.backend
     advance = progress(f"{eval_set.name}: {backend}", len(items)) if progress else None
     checker = checker or SupportChecker(pipeline.embedder, pipeline.settings)
-    results = run(pipeline, items, k, checker, advance)
+    talks = eval_set.kind == "conversations"
+    results = (run_conversations if talks else run)(pipeline, items, k, checker, advance)
     data = report_data(results, k, backend, {})
     data["set"] = eval_set.name
     data["corpus"] = str(eval_set.corpus_dir)
+    data["kind"] = eval_set.kind
+    data["decision"] = decision_info(results)
+    if talks:
+        annotate(data["items"], results)
+        data["metrics"].update(conversation_metrics(results))
+        for half in ("dev", "test"):
+            data["splits"][half].update(conversation_metrics([r for r in results if r.item.split == half]))
     return data
+
+
+def decision_info(results: list[ItemResult]) -> dict[str, Any]:
+    """Where the items' decision scores come from, and the threshold the system decides at: the trained
+    answerability model's for a backend's own probability; for the retrieval cosine (a backend that reports
+    no probability), a reference line at ``COSINE_REFERENCE``, at which nothing is decided."""
+    own = any(r.decision_source == "answer" for r in results)
+    models = load_models()
+    threshold = (models.answerable.threshold if models else 0.5) if own else COSINE_REFERENCE
+    return {"source": "answer" if own else "retrieval_cosine", "threshold": threshold}
 
 
 def components(settings: Settings, embedder: Embedder, corpus_dir: Path = Path("corpus")) -> dict[str, Any]:

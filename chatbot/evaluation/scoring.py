@@ -11,6 +11,11 @@ Metrics, and why each is defined the way it is:
   the others do not support it without it. "Support" is our heuristic checker, not an NLI model,
   so these are estimates, reported next to the checker's own measured precision and recall.
 - refusal precision / recall: refusal is the positive class; unanswerable items are the gold positives.
+
+Each item also records a decision score: how strongly the system believes the corpus answers the question,
+read by the report's threshold and calibration charts. A backend that computes one (a learned answerability
+probability) sets ``Answer.decision_score``; otherwise the evaluator uses the best passage cosine of
+retrieval, the closeness the extractive composer's evidence floor is built on.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chatbot.answer import CORPUS_NOTE, Answer, Citation
+from chatbot.answer import CORPUS_NOTE, Answer, Citation, History
 from chatbot.evaluation.sets import Item
 from chatbot.text.normalise import fold, squad_fold
 
@@ -52,6 +57,8 @@ class ItemResult:
     statements: list[Statement] = field(default_factory=list)
     in_evidence: bool = False  # every fact is in the cited quotes together
     in_first_line: bool = False  # every fact is in the answer's first line
+    decision_score: float | None = None  # belief that the corpus answers it (see the module docstring)
+    decision_source: str = "retrieval_cosine"  # "answer" when the backend gave the score itself
 
     @property
     def refused(self) -> bool:
@@ -125,9 +132,13 @@ def judge_statements(answer: Answer, checker: SupportChecker) -> list[Statement]
     return out
 
 
-def evaluate_item(pipeline: Pipeline, item: Item, k: int, checker: SupportChecker | None) -> ItemResult:
-    answer = pipeline.ask(item.question)
-    hits = pipeline.searcher.search(item.question, k)
+def evaluate_item(
+    pipeline: Pipeline, item: Item, k: int, checker: SupportChecker | None, history: History = ()
+) -> ItemResult:
+    """Ask one item (a follow-up with its conversation so far) and judge it; retrieval is measured on the
+    question as the pipeline read it, so a resolved follow-up is not penalised for its pronoun."""
+    answer = pipeline.ask(item.question, history)
+    hits = pipeline.searcher.search(answer.standalone or item.question, k)
     retrieved, covered, gold_rank = [], set(), None
     for rank, hit in enumerate(hits, start=1):
         p = hit.passage
@@ -144,6 +155,8 @@ def evaluate_item(pipeline: Pipeline, item: Item, k: int, checker: SupportChecke
     found = facts_in(item.facts, match)
     quotes = " ".join(c.quote for c in answer.citations)
     first_line = answer.answer.split("\n", 1)[0]
+    own = getattr(answer, "decision_score", None)
+    best_cosine = max((h.dense for h in hits), default=None)
     return ItemResult(
         item=item,
         answer=answer,
@@ -155,6 +168,8 @@ def evaluate_item(pipeline: Pipeline, item: Item, k: int, checker: SupportChecke
         statements=judge_statements(answer, checker) if checker else [],
         in_evidence=answer.answerable and bool(item.facts) and all(found(quotes)),
         in_first_line=answer.answerable and bool(item.facts) and all(found(first_line)),
+        decision_score=float(own) if own is not None else best_cosine,
+        decision_source="answer" if own is not None else "retrieval_cosine",
     )
 
 
@@ -205,4 +220,6 @@ def result_record(r: ItemResult) -> dict[str, Any]:
         "in_first_line": r.in_first_line,
         "split": r.item.split,
         "statements": [s.__dict__ for s in r.statements],
+        "decision_score": None if r.decision_score is None else round(r.decision_score, 4),
+        "decision_source": r.decision_source,
     }

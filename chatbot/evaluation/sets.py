@@ -4,7 +4,12 @@ A set is one of:
 - a folder holding ``questions.jsonl`` and ``corpus/`` (the generality sets under ``evals/sets/``);
 - a JSONL file of questions over a corpus folder given beside it (the shipped set, ``evals/questions.jsonl``);
 - a SQuAD 2.0 JSON file: its articles become the corpus (written once under ``.cache/squad/``) and its
-  questions the items, so an evaluator can bring a standard set as it is.
+  questions the items, so an evaluator can bring a standard set as it is;
+- conversations (``chatbot.evaluation.conversations``): a JSONL file of multi-turn conversations, a folder
+  holding ``conversations.jsonl``, or a CoQA JSON file.
+
+Every file is checked against its JSON Schema (``evals/schema/``) first, so a malformed set is reported as
+line-numbered errors, never a traceback.
 
 Every set has a fixed dev/test split (``split_items``): rules, weights and thresholds are fitted on dev,
 and reports and the gate quote test. The rule is stratified by category and keyed on the item id alone,
@@ -83,6 +88,7 @@ class EvalSet:
     corpus_dir: Path
     items: list[Item] = field(default_factory=list)
     source: Path | None = None  # the file or folder it was read from
+    kind: Literal["questions", "conversations"] = "questions"  # conversations: turns asked with history
 
     def half(self, split: Split) -> list[Item]:
         return [i for i in self.items if i.split == split]
@@ -103,15 +109,38 @@ def split_items(items: list[Item]) -> list[Item]:
 
 def load_set(path: Path, corpus_dir: Path | None = None, name: str | None = None) -> EvalSet:
     """Any set: a set folder, a JSONL file (over ``corpus_dir``, default ``corpus/``), or a SQuAD 2.0 file."""
+    from chatbot.evaluation import conversations
+
     if not path.exists():
         raise EvalSetError(f"there is no eval set at {path}")
     if path.is_dir():
+        if not (path / "questions.jsonl").exists() and (path / "conversations.jsonl").exists():
+            return conversations.load_conversations(
+                path / "conversations.jsonl", corpus_dir, name or path.name
+            )
         questions, corpus = path / "questions.jsonl", corpus_dir or path / "corpus"
+        if not questions.exists():
+            raise EvalSetError(f"the set folder {path} holds no questions.jsonl (nor conversations.jsonl)")
         return EvalSet(name or path.name, corpus, load_items(questions, corpus), path)
     if path.suffix == ".json":
-        return squad_set(path, name)
+        data = read_json(path)
+        if conversations.is_coqa(data):
+            return conversations.coqa_set(path, data, name)
+        return squad_set(path, name, data=data)
+    if conversations.is_conversations(path):
+        return conversations.load_conversations(path, corpus_dir, name or path.stem)
     corpus = corpus_dir or Path("corpus")
     return EvalSet(name or path.stem, corpus, load_items(path, corpus), path)
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file, or an ``EvalSetError`` naming the line where it stops being JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise EvalSetError(f"{path}:{exc.lineno}: not JSON ({exc.msg}, column {exc.colno})") from None
+    except UnicodeDecodeError:
+        raise EvalSetError(f"{path} is not UTF-8 text") from None
 
 
 def suite(path: Path = SUITE) -> list[tuple[str, Path]]:
@@ -121,14 +150,18 @@ def suite(path: Path = SUITE) -> list[tuple[str, Path]]:
 
 
 def load_items(path: Path, corpus_dir: Path) -> list[Item]:
-    """Read a JSONL set and locate each gold quote in its file (a PDF page's text for a PDF);
-    a quote that is not verbatim is an error naming the line."""
+    """Read a JSONL set, check it against ``evals/schema/item.schema.json``, and locate each gold quote in
+    its file (a PDF page's text for a PDF); a quote that is not verbatim is an error naming the line."""
+    from chatbot.evaluation.schema import check_rows
+
+    rows = jsonl_rows(path)
+    check_rows(path, rows, "item")
     items = []
-    for n, row in enumerate(_rows(path), start=1):
+    for n, row in enumerate(rows, start=1):
         if row is None:
             continue
         try:
-            gold = [_locate(g, corpus_dir) for g in row.get("gold", [])]
+            gold = [locate(g, corpus_dir) for g in row.get("gold", [])]
             item = Item(
                 str(row["id"]),
                 str(row["question"]),
@@ -146,9 +179,14 @@ def load_items(path: Path, corpus_dir: Path) -> list[Item]:
     return split_items(items)
 
 
-def _rows(path: Path) -> list[dict[str, Any] | None]:
+def jsonl_rows(path: Path) -> list[dict[str, Any] | None]:
+    """Each line's JSON value (``None`` for a blank line), or an ``EvalSetError`` naming the first bad line."""
     rows: list[dict[str, Any] | None] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise EvalSetError(f"{path} is not UTF-8 text") from None
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             rows.append(None)
             continue
@@ -159,9 +197,12 @@ def _rows(path: Path) -> list[dict[str, Any] | None]:
     return rows
 
 
-def _locate(gold: dict[str, Any], corpus_dir: Path) -> GoldSpan:
+def locate(gold: dict[str, Any], corpus_dir: Path) -> GoldSpan:
+    """A gold quote's span in its file; ``ValueError`` when the file lacks it (or is missing)."""
     name = str(gold["source"]).removeprefix("corpus/")
     page = gold.get("page")
+    if not (corpus_dir / name).is_file():
+        raise ValueError(f"a gold source is not in the corpus folder {corpus_dir}: {name}")
     text = page_text(corpus_dir / name, page)
     start = text.find(gold["quote"])
     if start < 0:
@@ -192,24 +233,24 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 # --- SQuAD 2.0 ------------------------------------------------------------------------------------------
 
 
-def squad_set(path: Path, name: str | None = None, cache: Path = SQUAD_CACHE) -> EvalSet:
+def squad_set(path: Path, name: str | None = None, cache: Path = SQUAD_CACHE, data: Any = None) -> EvalSet:
     """A SQuAD 2.0 file as an eval set: one corpus document per article, one item per question.
 
     Each answerable question's one fact is the set of its answer texts, scored as SQuAD scores; its gold
     spans are the answers located in the written article. Unanswerable questions (``is_impossible``) must
     be refused.
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        articles = data["data"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise EvalSetError(f"{path} is not a SQuAD 2.0 file ({exc})") from None
+    from chatbot.evaluation.schema import check_document
+
+    data = read_json(path) if data is None else data
+    check_document(path, data, "squad", path.read_text(encoding="utf-8"))
+    articles = data["data"]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     corpus = cache / digest / "corpus"
     items: list[Item] = []
     for article in articles:
         file_name, text, offsets = _article(article)
-        _write_once(corpus / file_name, text)
+        write_once(corpus / file_name, text)
         for p, paragraph in enumerate(article["paragraphs"]):
             for qa in paragraph["qas"]:
                 items.append(_squad_item(qa, file_name, offsets[p], text))
@@ -241,7 +282,8 @@ def _squad_item(qa: dict[str, Any], file_name: str, offset: int, text: str) -> I
     return Item(str(qa["id"]), str(qa["question"]), category, not impossible, gold, facts, scoring="squad")
 
 
-def _write_once(path: Path, text: str) -> None:
+def write_once(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it (so an index built on it stays fresh)."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
