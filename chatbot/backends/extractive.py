@@ -15,14 +15,12 @@ import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
 
-import numpy as np
-
 from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, History, cite
 from chatbot.grounding.attribution import speakers_match
 from chatbot.grounding.verify import asks_about_text, is_instruction
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
-from chatbot.store.index import Index, bm25_scores
+from chatbot.store.protocol import Store
 from chatbot.text.lexicon import STOPWORDS
 from chatbot.text.normalise import tokens
 from chatbot.text.questions import QuestionInfo, analyse, find_answer, name_words
@@ -128,53 +126,49 @@ class ExtractiveBackend:
         embedding and by BM25: a passage can rank low as a whole and still hold the one
         sentence that answers.
         """
-        index, question = evidence.index, evidence.question
-        cosines = index.sentence_vectors @ evidence.query_vector
-        lexical = bm25_scores(index.sentence_bm25, question, len(index.sentence_owner))
+        index, question, qv = evidence.index, evidence.question, evidence.query_vector
         passage_rank = {hit.passage.id: (rank, hit.dense) for rank, hit in enumerate(evidence.hits)}
-        pool = {
-            index.first_sentence[pid] + i
-            for pid in passage_rank
-            for i in range(len(index.passages[pid].sentences))
-        }
         n = self.settings.candidates
-        pool |= {int(i) for i in np.argsort(-cosines)[:n]} | {
-            int(i) for i in np.argsort(-lexical)[:n] if lexical[i] > 0
-        }
+        pool = set(index.sentences_in(list(passage_rank)))
+        pool |= set(index.dense_sentences(qv, n)) | set(index.lexical_sentences(question, n))
         pool |= extra
-        top_lexical = max((float(lexical[i]) for i in pool), default=0.0) or 1.0
+        numbers = sorted(pool)
+        cosines, lexical = index.sentence_scores(numbers, question, qv)
+        top_lexical = max((float(x) for x in lexical), default=0.0) or 1.0
         wants = analyse(question).answer_type
         about_text = asks_about_text(question)
         out = []
-        for number in pool:
-            p, s = index.sentence(number)
+        for number, cosine, lexical_score, (p, s) in zip(
+            numbers, cosines, lexical, index.sentences(numbers), strict=True
+        ):
             if not s.citable:
                 continue
             text = sentence_text(p, s)
             if is_instruction(text) and not about_text:
                 continue  # planted instructions are never evidence, unless the question is about that text
             rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
-            lex = float(lexical[number]) / top_lexical
+            lex = float(lexical_score) / top_lexical
             fits = self.settings.w_answer_type if wants and find_answer(wants, question, text) else 0.0
             named_source = self.settings.w_named_source if p.source in sources else 0.0
             score = (
-                self.settings.w_cosine * float(cosines[number])
+                self.settings.w_cosine * float(cosine)
                 + self.settings.w_lexical * lex
                 + self.settings.w_passage * max(0.0, dense)
                 + fits
                 + named_source
                 - self.settings.rank_penalty * rank
             )
-            out.append(Candidate(p, s, number, float(cosines[number]), lex, score))
+            out.append(Candidate(p, s, number, float(cosine), lex, score))
         return sorted(out, key=lambda c: (-c.score, c.number))
 
     def select(
-        self, ranked: list[Candidate], index: Index, limit: int, floor: float = 0.0
+        self, ranked: list[Candidate], index: Store, limit: int, floor: float = 0.0
     ) -> list[Candidate]:
         """The best candidate, plus up to ``limit`` in all that score at least ``floor`` and add something
         (no near-duplicate of one already chosen). The quoting and the generative backends both choose so."""
         chosen: list[Candidate] = []
-        vectors = index.sentence_vectors
+        wanted = [c.number for i, c in enumerate(ranked) if i == 0 or c.score >= floor]
+        vectors = dict(zip(wanted, index.sentence_vectors_of(wanted), strict=True)) if wanted else {}
         for c in ranked:
             if len(chosen) >= limit:
                 break
@@ -197,7 +191,7 @@ class ExtractiveBackend:
         better than anything the corpus attributes to X.
         """
         index, best = evidence.index, candidates[0]
-        others = [index.attributions[i] for i in index.said_in.get(best.number, [])]
+        others = [index.attribution(i) for i in index.attributions_in(best.number)]
         others = [a for a in others if not speakers_match(a.speaker, speaker)]
         coverage = _claim_coverage(evidence.question, speaker, best.text)
         strong = (
@@ -221,7 +215,7 @@ class ExtractiveBackend:
         """ "Who is X?" / "What is X's role?": the role the text gives X, cited where it gives it."""
         index = evidence.index
         for i in index.attributions_of(name):
-            a = index.attributions[i]
+            a = index.attribution(i)
             where = next(
                 (n for n in index.sentences_of(i) if a.role and a.role in index.sentence_text(n)), None
             )
@@ -233,9 +227,9 @@ class ExtractiveBackend:
             return self._answer(evidence.question, text, [citation])
         return None
 
-    def _speaker_lead(self, question: str, index: Index, first: Candidate, citations: list[Citation]) -> str:
+    def _speaker_lead(self, question: str, index: Store, first: Candidate, citations: list[Citation]) -> str:
         """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full."""
-        said = [index.attributions[i] for i in index.said_in.get(first.number, [])]
+        said = [index.attribution(i) for i in index.attributions_in(first.number)]
         if not said:
             return ""
         speaker = said[0].speaker
@@ -249,20 +243,17 @@ class ExtractiveBackend:
         citations.append(cite(len(citations) + 1, intro.passage, intro.sentence, index))
         return f"{speaker} [1] [{len(citations)}]."
 
-    def _introduction(self, index: Index, speaker: str, near: Candidate) -> Candidate | None:
+    def _introduction(self, index: Store, speaker: str, near: Candidate) -> Candidate | None:
         """The sentence of the same document that names ``speaker`` in full, if the quote itself does not."""
         if speaker in near.text:
             return None
-        for pid, p in enumerate(index.passages):
-            if p.source != near.passage.source:
-                continue
-            for pos, s in enumerate(p.sentences):
-                number = index.first_sentence[pid] + pos
-                if s.citable and speaker in index.sentence_text(number):
-                    return Candidate(p, s, number, 0.0, 0.0, 0.0)
+        numbers = index.document_sentences(near.passage.source)
+        for number, (p, s) in zip(numbers, index.sentences(numbers), strict=True):
+            if s.citable and speaker in sentence_text(p, s):
+                return Candidate(p, s, number, 0.0, 0.0, 0.0)
         return None
 
-    def refusal(self, question: str, reason: str, closest: list[Candidate], index: Index) -> Answer:
+    def refusal(self, question: str, reason: str, closest: list[Candidate], index: Store) -> Answer:
         """The corpus does not answer, and why; the closest sentences are shown for the reader to judge."""
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(closest, start=1)]
         text = f"{REFUSAL} ({reason[0].upper()}{reason[1:]}.)"
@@ -271,7 +262,7 @@ class ExtractiveBackend:
         return self._answer(question, text, citations, answerable=False)
 
 
-def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
+def source_references(info: QuestionInfo, index: Store) -> dict[str, str]:
     """Names in the question that name a source ("according to TrendKia", "in Kelly's view"): name → document."""
     refs = {}
     for name in info.names:
@@ -282,7 +273,7 @@ def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
     return refs
 
 
-def missing_names(names: list[str], index: Index) -> list[str]:
+def missing_names(names: list[str], index: Store) -> list[str]:
     """Names of which the corpus lacks a word: "Xi Jinping" is missing even though "Xi" occurs."""
     missing = []
     for name in names:
@@ -298,7 +289,7 @@ NEGATED_RE = re.compile(
 COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
 
 
-def completed(chosen: list[Candidate], index: Index) -> list[Candidate]:
+def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
     """Quote the sentence that completes a negation, so a quote never reads as its opposite.
 
     "The United States does not want AI crisis-control talks because it considers China a trustworthy
@@ -312,7 +303,7 @@ def completed(chosen: list[Candidate], index: Index) -> list[Candidate]:
         if (
             NEGATED_RE.search(c.text)
             and following not in numbers
-            and following < len(index.sentence_owner)
+            and index.has_sentence(following)
             and _same_page(index.sentence(following)[0], c.passage)
             and COMPLETION_RE.match(index.sentence_text(following))
         ):
