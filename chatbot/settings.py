@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     store_keep_seconds: float = Field(default=60.0, ge=0.0)
     # ts_rank_cd normalisation (1: divide by 1 + log of the text's length, as BM25 favours shorter texts).
     store_rank_normalization: int = Field(default=1, ge=0, le=63)
+    # Lexical search in a big store: a term in more than this share of the rows (and more than store_common_min
+    # rows) still scores, but does not pick candidates ("ai" in a million AI articles), which bounds the work.
+    store_common_share: float = ratio(0.05)
+    store_common_min: int = Field(default=1000, ge=0)
     # Connections per server process (the web server answers 4 questions at a time, plus uploads).
     store_connections: int = Field(default=8, ge=1)
 

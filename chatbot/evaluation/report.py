@@ -54,7 +54,13 @@ def metric_table(data: dict[str, Any], thresholds: dict[str, float]) -> Table:
         title=f"{data.get('set', 'eval')} — backend {data['backend']}: {dev['items']} dev + {test['items']} test questions",
         title_justify="left",
     )
-    for col, justify in (("metric", "left"), ("dev", "right"), ("test", "right"), ("threshold", "right"), ("", "center")):
+    for col, justify in (
+        ("metric", "left"),
+        ("dev", "right"),
+        ("test", "right"),
+        ("threshold", "right"),
+        ("", "center"),
+    ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for name in (n for n in SUMMARY if n in test):
         limit, mark = _verdict(name, test[name], thresholds)

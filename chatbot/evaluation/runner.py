@@ -25,7 +25,9 @@ def set_pipeline(
     """A pipeline over the set's own corpus, with its index in ``index_dir`` (built on first use)."""
     from chatbot.pipeline import Pipeline
 
-    own = settings.model_copy(update={"corpus_dir": eval_set.corpus_dir, "index_dir": index_dir, "uploads_dir": None})
+    own = settings.model_copy(
+        update={"corpus_dir": eval_set.corpus_dir, "index_dir": index_dir, "uploads_dir": None}
+    )
     return Pipeline(own, embedder=embedder)
 
 
