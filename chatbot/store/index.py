@@ -298,9 +298,11 @@ def build(
 
 
 def write_build(root: Path, prepared: Prepared, settings: Settings, files: dict[str, str], dim: int,
-                started: float | None = None) -> Path:  # fmt: skip
-    """Write one build folder from prepared records and vectors, then make it current (atomically)."""
+                started: float | None = None, timings: dict[str, float] | None = None) -> Path:  # fmt: skip
+    """Write one build folder from prepared records and vectors, then make it current (atomically).
+    ``timings`` (for benchmarks) receives the seconds each part took."""
     started = time.perf_counter() if started is None else started
+    clock = Stopwatch(timings)
     builds = root / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     passages, attributions = prepared.passages, prepared.attributions
@@ -309,12 +311,15 @@ def write_build(root: Path, prepared: Prepared, settings: Settings, files: dict[
     tmp = builds / f".tmp-{build_id}-{os.getpid()}"
     tmp.mkdir()
     try:
-        _write_faiss(prepared.passage_vectors, tmp / "passages.faiss")
+        with clock("passages_faiss_s"):
+            _write_faiss(prepared.passage_vectors, tmp / "passages.faiss")
         np.save(tmp / "sentences.npy", prepared.sentence_vectors, allow_pickle=False)
-        if _needs_sentence_faiss(len(texts)):
-            _write_faiss(prepared.sentence_vectors, tmp / SENTENCE_FAISS)
-        _write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
-        _write_bm25([tokens(t) for t in texts], tmp / "bm25_sentences")
+        with clock("sentences_faiss_s"):
+            if _needs_sentence_faiss(len(texts)):
+                _write_faiss(prepared.sentence_vectors, tmp / SENTENCE_FAISS)
+        with clock("bm25_s"):
+            _write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
+            _write_bm25([tokens(t) for t in texts], tmp / "bm25_sentences")
         _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
         _write_jsonl(tmp / "attributions.jsonl", iter(to_records(attributions)))
         if any(a is not None for a in prepared.annotations):
@@ -344,6 +349,22 @@ def write_build(root: Path, prepared: Prepared, settings: Settings, files: dict[
         raise
     _prune(builds, keep=build_id)
     return final
+
+
+class Stopwatch:
+    """``with clock("name"):`` adds the block's seconds to ``timings[name]`` (nothing when timings is None)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.timings is not None:
+                self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
 
 
 def document_info(d: Document) -> DocumentInfo:

@@ -19,6 +19,7 @@ from typing import Any
 
 from chatbot.errors import ChatbotError
 from chatbot.settings import Settings
+from chatbot.store.postgres.terms import register_terms
 
 
 class StoreProblem(ChatbotError):
@@ -130,6 +131,7 @@ class Database:
             )
             if vectors:
                 self._vectors(conn)
+            register_terms(conn)
         except BaseException:
             conn.close()
             raise

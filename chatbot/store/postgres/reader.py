@@ -32,16 +32,25 @@ from chatbot.store.postgres.writer import current_generation, speaker_words
 from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store
 from chatbot.text.normalise import tokens
 
-# Σ idf · ts_rank_cd over the query's terms, one tsquery per term.
-SCORE = (
-    "(SELECT coalesce(sum(x.w * ts_rank_cd(terms, x.q, %(norm)s)), 0) "
-    "FROM unnest(CAST(%(qs)s AS tsquery[]), CAST(%(ws)s AS float8[])) AS x(q, w))"
-)
-LEXICAL = {
-    table: "SELECT id, " + SCORE + " AS r FROM " + table + " WHERE terms @@ CAST(%(t)s AS tsquery) AND "
-    "born <= %(g)s AND document_id <> ALL(%(dead)s) ORDER BY r DESC, id LIMIT %(n)s"
-    for table in ("passages", "sentences")
-}
+
+def score_sql(terms: int) -> str:
+    """Σ idf · ts_rank_cd over the query's terms, one tsquery per term: a flat expression with one parameter
+    pair per term (the statement's shape depends only on how many terms there are)."""
+    parts = [f"ts_rank_cd(terms, CAST(%(q{i})s AS tsquery), %(norm)s) * %(w{i})s" for i in range(terms)]
+    return "(" + " + ".join(parts) + ")" if parts else "0"
+
+
+def lexical_sql(table: str, terms: int) -> str:
+    return (
+        "SELECT id, "
+        + score_sql(terms)
+        + " AS r FROM "
+        + table
+        + " WHERE terms @@ CAST(%(t)s AS tsquery) AND "
+        "born <= %(g)s AND document_id <> ALL(%(dead)s) ORDER BY r DESC, id LIMIT %(n)s"
+    )
+
+
 K = TypeVar("K")
 V = TypeVar("V")
 VISIBLE = "born <= %(g)s AND document_id <> ALL(%(dead)s)"
@@ -78,6 +87,9 @@ class Weights:
     queries: list[str]  # one tsquery per term
     idf: list[float]
 
+    def params(self) -> dict[str, object]:
+        return {f"q{i}": q for i, q in enumerate(self.queries)} | {f"w{i}": w for i, w in enumerate(self.idf)}
+
 
 @dataclass
 class Rows:
@@ -103,6 +115,7 @@ class PgStore:
         self.norm = settings.store_rank_normalization
         self.common_share, self.common_min = settings.store_common_share, settings.store_common_min
         self._idf: dict[tuple[str, str], Weights | None] = {}
+        self._df: dict[str, dict[str, tuple[int, int]]] = {}
         self.rows = _ROWS.setdefault(id(db), Rows())
         self._raw = manifest
         with db.connection() as conn:
@@ -255,6 +268,8 @@ class PgStore:
         return [found[pid][1] + i for pid in passage_ids for i in range(len(found[pid][0].sentences))]
 
     def document_sentences(self, name: str) -> list[int]:
+        if "\x00" in name:  # PostgreSQL text cannot hold NUL, and no document name does
+            return []
         rows = self._all(
             "SELECT s.id FROM sentences s JOIN documents d ON d.id = s.document_id WHERE d.name = %(name)s AND "
             + LIVE_DOCUMENT
@@ -277,11 +292,18 @@ class PgStore:
         """Each query term's IDF in ``table`` (as BM25 computes it), from the document frequencies kept by the
         writers; terms found nowhere are dropped. Cached per view: chats repeat questions."""
         key = (table, query)
+        if len(self._idf) > 4096:  # bounded: a long-lived view sees many questions
+            self._idf.clear()
+            self._df.clear()
         if key not in self._idf:
             terms = list(dict.fromkeys(tokens(query)))
+            if query not in self._df:
+                rows = self._all(
+                    "SELECT term, passages, sentences FROM term_stats WHERE term = ANY(%s)", [terms]
+                )
+                self._df[query] = {str(r[0]): (int(r[1]), int(r[2])) for r in rows}
             column = 0 if table == "passages" else 1
-            rows = self._all("SELECT term, passages, sentences FROM term_stats WHERE term = ANY(%s)", [terms])
-            df = {str(r[0]): int(r[1 + column]) for r in rows if int(r[1 + column]) > 0}
+            df = {t: c[column] for t, c in self._df[query].items() if c[column] > 0}
             total = max(self.manifest.passages if table == "passages" else self.manifest.sentences, 1)
             kept = [t for t in terms if t in df]
             common = {t for t in kept if df[t] > max(self.common_share * total, self.common_min)}
@@ -303,8 +325,10 @@ class PgStore:
         weights = self._weights(table, query)
         if weights is None:
             return []
-        params = self._params(t=weights.any_term, n=n, norm=self.norm, qs=weights.queries, ws=weights.idf)
-        return [(int(i), float(r)) for i, r in self._all(LEXICAL[table], params) if r > 0]
+        params = self._params(t=weights.any_term, n=n, norm=self.norm) | weights.params()
+        table_sql = "passages" if table == "passages" else "sentences"
+        rows = self._all(lexical_sql(table_sql, len(weights.queries)), params)
+        return [(int(i), float(r)) for i, r in rows if r > 0]
 
     def sentence_scores(
         self, numbers: Sequence[int], query: str, query_vector: np.ndarray
@@ -319,14 +343,10 @@ class PgStore:
             )
         else:
             rows = self._all(
-                "SELECT id, 1 - (embedding <=> %(q)s), " + SCORE + " FROM sentences WHERE id = ANY(%(ids)s)",
-                {
-                    "q": query_vector,
-                    "ids": list(numbers),
-                    "norm": self.norm,
-                    "qs": weights.queries,
-                    "ws": weights.idf,
-                },
+                "SELECT id, 1 - (embedding <=> %(q)s), "
+                + score_sql(len(weights.queries))
+                + " FROM sentences WHERE id = ANY(%(ids)s)",
+                {"q": query_vector, "ids": list(numbers), "norm": self.norm} | weights.params(),
             )
         by_id = {int(i): (float(c), float(r)) for i, c, r in rows}
         pairs = [by_id[n] for n in numbers]
@@ -341,6 +361,8 @@ class PgStore:
         return [rows.get(n) for n in numbers]
 
     def has_word(self, term: str) -> bool:
+        if not term or "\x00" in term:
+            return False
         rows = self._all(
             "SELECT 1 FROM passages WHERE terms @@ CAST(%(t)s AS tsquery) AND " + VISIBLE + " LIMIT 1",
             self._params(t=word_query(term)),
@@ -404,6 +426,8 @@ class PgStore:
     # -- source text --
 
     def page_texts(self, name: str) -> dict[int | None, str] | None:
+        if "\x00" in name:
+            return None
         rows = self._all(
             "SELECT p.number, p.text FROM pages p JOIN documents d ON d.id = p.document_id "
             "WHERE d.name = %(name)s AND " + LIVE_DOCUMENT + " ORDER BY p.ordinal",

@@ -5,6 +5,9 @@ sentences and attributions carry ``born``, the generation that added them, and a
 ``died``, the generation that retired it. A reader at generation g sees rows born at or before g of
 documents not yet dead at g, so a write in progress is invisible and a finished one appears at once.
 
+Vectors are stored in the row (``STORAGE PLAIN``), never compressed or moved out of line: a scan or an
+HNSW visit then reads one page, not a TOAST lookup.
+
 Creating the extension needs a database administrator, once (``CREATE EXTENSION vector``); creating the
 tables needs the right to create a schema (``chatbot db migrate``, run by the tables' owner); serving,
 uploading and incremental builds need only ``SELECT, INSERT, UPDATE, DELETE`` on them (README).
@@ -48,11 +51,13 @@ CREATE TABLE passages (
   sentences jsonb NOT NULL, first_sentence bigint NOT NULL,
   embedding vector({dim}) NOT NULL, terms tsvector NOT NULL);
 CREATE INDEX passages_document ON passages (document_id);
+ALTER TABLE passages ALTER COLUMN embedding SET STORAGE PLAIN;
 CREATE TABLE sentences (
   id bigint PRIMARY KEY, passage_id bigint NOT NULL REFERENCES passages ON DELETE CASCADE,
   document_id bigint NOT NULL, born bigint NOT NULL, position integer NOT NULL,
   embedding vector({dim}) NOT NULL, terms tsvector NOT NULL, annotations jsonb);
 CREATE INDEX sentences_document ON sentences (document_id);
+ALTER TABLE sentences ALTER COLUMN embedding SET STORAGE PLAIN;
 CREATE TABLE attributions (
   id bigint PRIMARY KEY, document_id bigint NOT NULL REFERENCES documents ON DELETE CASCADE,
   born bigint NOT NULL, source text NOT NULL, speaker text NOT NULL, speaker_words text[] NOT NULL,
@@ -88,11 +93,14 @@ def composed(template: str, **numbers: int) -> Any:
     return sql.SQL(template).format(**{k: sql.Literal(int(v)) for k, v in numbers.items()})
 
 
-def create_search_indexes(
-    conn: Any, settings: Settings, names: tuple[str, ...] = tuple(SEARCH_INDEXES)
-) -> None:
+def create_search_indexes(conn: Any, settings: Settings, names: tuple[str, ...] = tuple(SEARCH_INDEXES),
+                          timings: dict[str, float] | None = None) -> None:  # fmt: skip
+    from chatbot.store.index import Stopwatch
+
+    clock = Stopwatch(timings)
     for name in names:
-        conn.execute(composed(SEARCH_INDEXES[name], m=settings.hnsw_m, ef=settings.hnsw_ef_construction))
+        with clock(f"{name}_s"):
+            conn.execute(composed(SEARCH_INDEXES[name], m=settings.hnsw_m, ef=settings.hnsw_ef_construction))
 
 
 def installed_version(conn: Any, schema: str) -> int | None:

@@ -9,9 +9,9 @@ as query parameters, never as SQL; quoting only keeps the text-search parser fro
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
-
-from chatbot.text.normalise import tokens
+from typing import Any
 
 MAX_POSITION = 16_383  # PostgreSQL keeps word positions up to 2^14 - 1
 MAX_POSITIONS = 256  # and at most this many per lexeme
@@ -32,10 +32,47 @@ def tsvector_literal(terms: Sequence[str]) -> str:
     return " ".join(f"{quote(t)}:{','.join(map(str, pos[:MAX_POSITIONS]))}" for t, pos in positions.items())
 
 
-def document_terms(text: str) -> str:
-    return tsvector_literal(tokens(text))
-
-
 def word_query(term: str) -> str:
     """A tsquery for one vocabulary question: the term, or any word starting with it for terms of 5+ letters."""
     return quote(term) + (":*" if len(term) >= 5 else "")
+
+
+class Terms(list[str]):
+    """A text's search terms, in order, for a ``tsvector`` column: binary COPY sends them without any parsing."""
+
+
+def tsvector_binary(terms: Sequence[str]) -> bytes:
+    """PostgreSQL's binary ``tsvector``: entry count, then each lexeme (NUL-ended) with its ascending positions."""
+    positions: dict[bytes, list[int]] = {}
+    for i, term in enumerate(terms[:MAX_POSITION], start=1):
+        lexeme = term.encode("utf-8")[:MAX_LEXEME_BYTES]
+        if lexeme and b"\0" not in lexeme:
+            positions.setdefault(lexeme, []).append(i)
+    out = [struct.pack("!i", len(positions))]
+    for lexeme, pos in positions.items():
+        pos = pos[:MAX_POSITIONS]
+        out.append(lexeme + b"\0" + struct.pack(f"!H{len(pos)}H", len(pos), *pos))
+    return b"".join(out)
+
+
+def register_terms(conn: Any) -> None:
+    """Teach a connection to send ``Terms`` as ``tsvector`` (binary, for COPY) or as its text literal."""
+    from psycopg.adapt import Dumper
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    oid = types["tsvector"].oid
+
+    class TextDumper(Dumper):
+        def dump(self, obj: Any) -> bytes:
+            return tsvector_literal(obj).encode("utf-8")
+
+    class BinaryDumper(Dumper):
+        format = Format.BINARY
+
+        def dump(self, obj: Any) -> bytes:
+            return tsvector_binary(obj)
+
+    TextDumper.oid = BinaryDumper.oid = oid
+    conn.adapters.register_dumper(Terms, TextDumper)
+    conn.adapters.register_dumper(Terms, BinaryDumper)
