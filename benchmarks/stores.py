@@ -217,7 +217,7 @@ def agreement(a: list[Any], b: list[Any]) -> dict[str, float]:
 
 
 def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions: list[str], url: str,
-             efs: list[int], embedder: Any) -> dict[str, Any]:  # fmt: skip
+             efs: list[int], embedder: Any, build_memory: str) -> dict[str, Any]:  # fmt: skip
     from pydantic import SecretStr
 
     from chatbot.settings import Settings
@@ -228,7 +228,7 @@ def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions
     row: dict[str, Any] = {"passages": len(prepared.passages), "synthetic": n}
     files_settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}")
     pg_settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}", store_url=SecretStr(url),
-                           store_schema=f"bench_{n}")  # fmt: skip
+                           store_schema=f"bench_{n}", store_build_memory=build_memory)  # fmt: skip
     console.print(f"[bold]{n:,}[/]: files store")
     index, row["files"] = files_store(prepared, files_settings)
     row["files"]["vectors"] = faiss_vectors(index, queries, truth)
@@ -264,10 +264,9 @@ def main() -> None:
     from benchmarks.synthetic import available
     from chatbot.settings import Settings
     from chatbot.store.embeddings import Embedder
-    from chatbot.store.postgres.server import start
 
     OUT.mkdir(parents=True, exist_ok=True)
-    url = start(OUT / "pgdata")
+    url = configured(OUT / "pgdata", args.shared_buffers)
     real, _ = available(args.sample)
     queries = query_vectors()
     questions = [i.question for i in eval_questions()]
@@ -276,10 +275,28 @@ def main() -> None:
     base = real_corpus(settings, embedder)
     rows = []
     for n in args.sizes:
-        rows.append(one_size(n, base, real, queries, questions, url, args.ef, embedder))
+        rows.append(one_size(n, base, real, queries, questions, url, args.ef, embedder, args.build_memory))
         write("stores", {"real_sample": len(real), "rows": rows})
     report(rows)
     write("stores", {"real_sample": len(real), "rows": rows})
+
+
+def configured(data: Path, shared_buffers: str) -> str:
+    """The local server, restarted with ``shared_buffers`` when it differs (a 1M-vector HNSW index is ~2 GB)."""
+    import psycopg
+    from psycopg import sql
+
+    from chatbot.store.postgres.server import start, stop
+
+    url = start(data)
+    with psycopg.connect(url, autocommit=True) as conn:
+        current = conn.execute("SHOW shared_buffers").fetchone()[0]
+        if current.replace(" ", "") != shared_buffers:
+            conn.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(shared_buffers)))
+    if current.replace(" ", "") != shared_buffers:
+        stop(data)
+        url = start(data)
+    return url
 
 
 def report(rows: list[dict[str, Any]]) -> None:
