@@ -256,6 +256,10 @@ def main() -> None:
     )
     parser.add_argument("--ef", type=int, nargs="+", default=[40, 100, 200], help="HNSW ef_search values")
     parser.add_argument(
+        "--shared-buffers", default="2GB", help="the local server's shared_buffers (restarts it)"
+    )
+    parser.add_argument("--build-memory", default="3GB", help="maintenance_work_mem for the HNSW builds")
+    parser.add_argument(
         "--sample", type=int, default=20_000, help="real embedded passages (benchmarks.synthetic)"
     )
     args = parser.parse_args()

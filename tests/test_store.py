@@ -347,7 +347,9 @@ def test_sql_injection_strings_are_only_text(
         assert not store.has_word(text.lower()) and store.page_texts(text) is None
         assert store.lexical_sentences(text, 5) is not None
     for i, text in enumerate(INJECTIONS):  # file names and contents
-        content = f"{FACT.strip()} {text.replace(chr(0), '')} {i}\n"  # a NUL byte would make it binary: refused
+        content = (
+            f"{FACT.strip()} {text.replace(chr(0), '')} {i}\n"  # a NUL byte would make it binary: refused
+        )
         kept = uploads.add(pg_settings, note(tmp_path, f"n{i}.txt", content), name=text + ".txt")
         assert kept.name.startswith("uploads/")
     pipeline.refresh()

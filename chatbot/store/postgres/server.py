@@ -32,6 +32,7 @@ def start(data: Path = DEFAULT_DATA) -> str:
     data.parent.mkdir(parents=True, exist_ok=True)
     try:
         server = pgserver.get_server(data, cleanup_mode=None)  # type: ignore[attr-defined]
+        server.ensure_postgres_running()  # a handle kept from before a `stop` in this process: start it again
         url = str(server.get_uri())
     except Exception as exc:
         raise StoreProblem(f"the local PostgreSQL in {data} did not start: {exc}") from None
