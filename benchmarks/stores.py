@@ -203,21 +203,9 @@ def end_to_end(
             "answerable": sum(a.answerable for a in answers)}, answers  # fmt: skip
 
 
-def agreement(a: list[Any], b: list[Any]) -> dict[str, float]:
-    same_flag = np.mean([x.answerable == y.answerable for x, y in zip(a, b, strict=True)])
-    first = [
-        (x.citations[0].document, x.citations[0].start) == (y.citations[0].document, y.citations[0].start)
-        for x, y in zip(a, b, strict=True)
-        if x.citations and y.citations
-    ]
-    return {
-        "same_answerable": round(float(same_flag), 3),
-        "same_first_citation": round(float(np.mean(first)), 3),
-    }
-
-
 def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions: list[str], url: str,
-             efs: list[int], embedder: Any, build_memory: str) -> dict[str, Any]:  # fmt: skip
+             args: argparse.Namespace, embedder: Any) -> dict[str, Any]:  # fmt: skip
+    """One size, in each store asked for; answers kept (answerable, first citation) for the agreement."""
     from pydantic import SecretStr
 
     from chatbot.settings import Settings
@@ -226,25 +214,53 @@ def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions
     prepared = corpus(n, base, real)
     truth = vectors.exact_neighbours(prepared.passage_vectors, queries, 10)
     row: dict[str, Any] = {"passages": len(prepared.passages), "synthetic": n}
-    files_settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}")
-    pg_settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}", store_url=SecretStr(url),
-                           store_schema=f"bench_{n}", store_build_memory=build_memory)  # fmt: skip
-    console.print(f"[bold]{n:,}[/]: files store")
-    index, row["files"] = files_store(prepared, files_settings)
-    row["files"]["vectors"] = faiss_vectors(index, queries, truth)
-    row["files"]["end_to_end"], files_answers = end_to_end(index, files_settings, embedder, questions)
-    row["files"]["rss_mb_after_load"] = rss_mb()
-    write("stores", {"partial": True, "row": row})
-    del index
-    gc.collect()
-    console.print(f"[bold]{n:,}[/]: PostgreSQL store")
-    view, row["postgresql"] = pg_store(prepared, pg_settings)
-    del prepared
-    gc.collect()
-    row["postgresql"]["vectors"] = pg_vectors(view, queries, truth, efs)
-    row["postgresql"]["end_to_end"], pg_answers = end_to_end(view, pg_settings, embedder, questions)
-    row["agreement"] = agreement(files_answers, pg_answers)
+    if "files" in args.stores:
+        settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}")
+        console.print(f"[bold]{n:,}[/]: files store")
+        index, row["files"] = files_store(prepared, settings)
+        row["files"]["vectors"] = faiss_vectors(index, queries, truth)
+        row["files"]["end_to_end"], answers = end_to_end(index, settings, embedder, questions)
+        row["files"]["answers"] = summary(answers)
+        row["files"]["rss_mb_after_load"] = rss_mb()
+        write(f"stores-{args.tag}", {"partial": True, "row": row})
+        del index
+        gc.collect()
+    if "postgresql" in args.stores:
+        settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}", store_url=SecretStr(url),
+                            store_schema=f"bench_{n}", store_build_memory=args.build_memory)  # fmt: skip
+        console.print(f"[bold]{n:,}[/]: PostgreSQL store")
+        view, row["postgresql"] = pg_store(prepared, settings)
+        del prepared
+        gc.collect()
+        row["postgresql"]["vectors"] = pg_vectors(view, queries, truth, args.ef)
+        row["postgresql"]["end_to_end"], answers = end_to_end(view, settings, embedder, questions)
+        row["postgresql"]["answers"] = summary(answers)
     return row
+
+
+def summary(answers: list[Any]) -> list[list[Any]]:
+    return [[a.answerable, a.citations[0].document if a.citations else None,
+             a.citations[0].start if a.citations else None] for a in answers]  # fmt: skip
+
+
+def agreement(a: list[list[Any]], b: list[list[Any]]) -> dict[str, float]:
+    same_flag = np.mean([x[0] == y[0] for x, y in zip(a, b, strict=True)])
+    first = [x[1:] == y[1:] for x, y in zip(a, b, strict=True) if x[1] is not None and y[1] is not None]
+    return {
+        "same_answerable": round(float(same_flag), 3),
+        "same_first_citation": round(float(np.mean(first)), 3),
+    }
+
+
+def merged(paths: list[Path]) -> list[dict[str, Any]]:
+    """Rows of several runs (each store may have run in its own process), joined by size."""
+    import json
+
+    rows: dict[int, dict[str, Any]] = {}
+    for path in paths:
+        for row in json.loads(path.read_text())["rows"]:
+            rows.setdefault(row["passages"], {}).update(row)
+    return [rows[k] for k in sorted(rows)]
 
 
 def main() -> None:
@@ -254,6 +270,9 @@ def main() -> None:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="synthetic passages"
     )
+    parser.add_argument(
+        "--stores", nargs="+", default=["files", "postgresql"], choices=["files", "postgresql"]
+    )
     parser.add_argument("--ef", type=int, nargs="+", default=[40, 100, 200], help="HNSW ef_search values")
     parser.add_argument(
         "--shared-buffers", default="2GB", help="the local server's shared_buffers (restarts it)"
@@ -262,7 +281,18 @@ def main() -> None:
     parser.add_argument(
         "--sample", type=int, default=20_000, help="real embedded passages (benchmarks.synthetic)"
     )
+    parser.add_argument(
+        "--tag", default="all", help="name of this run's results: benchmarks/results/stores-TAG.json"
+    )
+    parser.add_argument(
+        "--report", type=Path, nargs="+", help="only print the tables of these result files, merged"
+    )
     args = parser.parse_args()
+    if args.report:
+        rows = merged(args.report)
+        report(rows)
+        write("stores", {"rows": rows, "merged_from": [str(p) for p in args.report]})
+        return
     os.nice(5)
     from benchmarks.scale import query_vectors
     from benchmarks.synthetic import available
@@ -270,7 +300,7 @@ def main() -> None:
     from chatbot.store.embeddings import Embedder
 
     OUT.mkdir(parents=True, exist_ok=True)
-    url = configured(OUT / "pgdata", args.shared_buffers)
+    url = configured(OUT / "pgdata", args.shared_buffers) if "postgresql" in args.stores else ""
     real, _ = available(args.sample)
     queries = query_vectors()
     questions = [i.question for i in eval_questions()]
@@ -279,10 +309,9 @@ def main() -> None:
     base = real_corpus(settings, embedder)
     rows = []
     for n in args.sizes:
-        rows.append(one_size(n, base, real, queries, questions, url, args.ef, embedder, args.build_memory))
-        write("stores", {"real_sample": len(real), "rows": rows})
+        rows.append(one_size(n, base, real, queries, questions, url, args, embedder))
+        write(f"stores-{args.tag}", {"real_sample": len(real), "rows": rows})
     report(rows)
-    write("stores", {"real_sample": len(real), "rows": rows})
 
 
 def configured(data: Path, shared_buffers: str) -> str:
@@ -304,29 +333,32 @@ def configured(data: Path, shared_buffers: str) -> str:
 
 
 def report(rows: list[dict[str, Any]]) -> None:
-    vec_rows = []
+    vec_rows, e2e = [], []
     for r in rows:
-        f, p = r["files"], r["postgresql"]
-        vec_rows.append([f"{r['passages']:,}", f["vectors"]["index"], f["timings_s"].get("passages_faiss_s"),
-                         f["vector_index_mb"], f"{f['vectors']['query_ms']['p50']:.2f} / {f['vectors']['query_ms']['p95']:.2f}",
-                         f["vectors"]["recall_at_10"]])  # fmt: skip
-        for v in p["vectors"]:
-            vec_rows.append([f"{r['passages']:,}", f"HNSW ef_search={v['ef_search']}", p["timings_s"].get("passages_embedding_s"),
-                             p["vector_index_mb"], f"{v['query_ms']['p50']:.2f} / {v['query_ms']['p95']:.2f}",
-                             v["recall_at_10"]])  # fmt: skip
-    table("Vector search (k=10, 139 eval questions)",
+        size = f"{r['passages']:,}"
+        f, p = r.get("files"), r.get("postgresql")
+        if f:
+            q = f["vectors"]["query_ms"]
+            vec_rows.append([size, f["vectors"]["index"], f["timings_s"].get("passages_faiss_s"), f["vector_index_mb"],
+                             f"{q['p50']:.2f} / {q['p95']:.2f}", f["vectors"]["recall_at_10"]])  # fmt: skip
+        for v in p["vectors"] if p else []:
+            q = v["query_ms"]
+            vec_rows.append([size, f"HNSW ef_search={v['ef_search']}", p["timings_s"].get("passages_embedding_s"),
+                             p["vector_index_mb"], f"{q['p50']:.2f} / {q['p95']:.2f}", v["recall_at_10"]])  # fmt: skip
+        for name, s in (("files", f), ("postgresql", p)):
+            if s:
+                e = s["end_to_end"]
+                e2e.append([size, name, s["build_s"], s["disk_mb"], f"{e['answer_ms']['p50']:.1f} / {e['answer_ms']['p95']:.1f}",
+                            f"{e['retrieve_ms']['p50']:.1f}", f"{e['embed_ms']['p50']:.1f}", e["answerable"]])  # fmt: skip
+        if f and p and "answers" in f and "answers" in p:
+            r["agreement"] = agreement(f["answers"], p["answers"])
+    table("Vector search (k=10, the eval questions as queries)",
           ["passages", "index", "build s", "index MB", "p50 / p95 ms", "recall@10"], vec_rows)  # fmt: skip
-    e2e = []
-    for r in rows:
-        for name in ("files", "postgresql"):
-            s = r[name]
-            e = s["end_to_end"]
-            e2e.append([f"{r['passages']:,}", name, s["build_s"], s["disk_mb"], f"{e['answer_ms']['p50']:.1f} / {e['answer_ms']['p95']:.1f}",
-                        f"{e['retrieve_ms']['p50']:.1f}", f"{e['embed_ms']['p50']:.1f}", e["answerable"]])  # fmt: skip
     table("End to end: retrieve + extractive answer (query vector cached; ONNX embedding beside)",
           ["passages", "store", "build s", "disk MB", "answer p50 / p95 ms", "retrieve p50", "embed p50", "answerable"], e2e)  # fmt: skip
     for r in rows:
-        console.print(f"{r['passages']:,}: agreement files vs PostgreSQL {r['agreement']}")
+        if "agreement" in r:
+            console.print(f"{r['passages']:,}: agreement files vs PostgreSQL {r['agreement']}")
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def test_a_changed_corpus_is_synced_document_by_document(pg_settings: Settings, 
     assert store.fetch_passages([hit[0][0]])[0].source == "bridge.txt"
 
 
-def test_sentence_annotations_round_trip_unchanged_in_both_stores(
+def test_annotations_and_term_rarity_are_the_same_in_both_stores(
     pg_settings: Settings, embedder: Embedder
 ) -> None:
     def annotate(passage: object, sentence: object, text: str) -> dict[str, object] | None:
@@ -122,7 +122,11 @@ def test_sentence_annotations_round_trip_unchanged_in_both_stores(
     files = pg_settings.model_copy(update={"store_url": None})
     stores.build(files, embedder, annotate=annotate)
     stores.build(pg_settings, embedder, annotate=annotate)
-    for store in (stores.load_store(files), require_view(pg_settings)):
+    both = (stores.load_store(files), require_view(pg_settings))
+    terms = ["ferry", "lighthouse", "ruiz", "nowhere-at-all"]
+    assert both[0].sentence_frequencies(terms) == both[1].sentence_frequencies(terms)  # IDF inputs agree
+    assert both[0].sentence_count() == both[1].sentence_count()
+    for store in both:
         numbers = [n for name in store.documents for n in store.document_sentences(name)]
         notes = dict(zip(numbers, store.annotations(numbers), strict=True))
         found = {store.sentence_text(n): a for n, a in notes.items() if a is not None}

@@ -205,6 +205,19 @@ class Index:
         found = self.sentence_annotations
         return [found[n] if found else None for n in numbers]
 
+    def sentence_count(self) -> int:
+        return len(self.sentence_owner)
+
+    def sentence_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        return {t: self._sentence_df[t] for t in terms if t in self._sentence_df}
+
+    @cached_property
+    def _sentence_df(self) -> dict[str, int]:
+        """In how many sentences each search term occurs (the BM25 index's posting lengths)."""
+        bm25 = self.sentence_bm25
+        counts = np.diff(np.asarray(bm25.scores["indptr"]))  # type: ignore[attr-defined]
+        return {t: int(counts[i]) for t, i in bm25.vocab_dict.items() if i < len(counts)}  # type: ignore[attr-defined]
+
     @cached_property
     def vocabulary(self) -> list[str]:
         return sorted(self.bm25.vocab_dict)  # type: ignore[attr-defined]
@@ -323,7 +336,7 @@ def write_build(root: Path, prepared: Prepared, settings: Settings, files: dict[
         _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
         _write_jsonl(tmp / "attributions.jsonl", iter(to_records(attributions)))
         if any(a is not None for a in prepared.annotations):
-            _write_jsonl(tmp / ANNOTATIONS, ({"a": a} for a in prepared.annotations))
+            _write_jsonl(tmp / ANNOTATIONS, iter(prepared.annotations))  # type: ignore[arg-type]
         manifest = Manifest(
             format=FORMAT,
             model=settings.model,
@@ -522,9 +535,7 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
             json.loads(line) for line in (folder / "attributions.jsonl").open(encoding="utf-8")
         )
         notes = folder / ANNOTATIONS
-        annotations = (
-            [json.loads(line)["a"] for line in notes.open(encoding="utf-8")] if notes.exists() else None
-        )
+        annotations = [json.loads(line) for line in notes.open(encoding="utf-8")] if notes.exists() else None
         sentence_index = (
             vector_index.load(folder / SENTENCE_FAISS) if (folder / SENTENCE_FAISS).exists() else None
         )

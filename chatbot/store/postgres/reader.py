@@ -360,6 +360,15 @@ class PgStore:
         rows = dict(self._all("SELECT id, annotations FROM sentences WHERE id = ANY(%s)", [list(numbers)]))
         return [rows.get(n) for n in numbers]
 
+    def sentence_count(self) -> int:
+        return self.manifest.sentences
+
+    def sentence_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        rows = self._all(
+            "SELECT term, sentences FROM term_stats WHERE term = ANY(%s) AND sentences > 0", [list(terms)]
+        )
+        return {str(t): int(c) for t, c in rows}
+
     def has_word(self, term: str) -> bool:
         if not term or "\x00" in term:
             return False
