@@ -119,7 +119,7 @@ class Settings(BaseSettings):
     # query (at least the number of results asked for). Measured in benchmarks/stores.py.
     hnsw_m: int = Field(default=16, ge=2, le=100)
     hnsw_ef_construction: int = Field(default=64, ge=4, le=1000)
-    hnsw_ef_search: int = Field(default=100, ge=1, le=1000)
+    hnsw_ef_search: int = Field(default=200, ge=1, le=1000)
     # Memory a build may use to create the vector indexes in one pass (PostgreSQL's maintenance_work_mem).
     # A first load of at least this many passages into an empty store builds the search indexes after the rows.
     store_bulk_rows: int = Field(default=20_000, ge=1)
@@ -130,10 +130,9 @@ class Settings(BaseSettings):
     store_keep_seconds: float = Field(default=60.0, ge=0.0)
     # ts_rank_cd normalisation (1: divide by 1 + log of the text's length, as BM25 favours shorter texts).
     store_rank_normalization: int = Field(default=1, ge=0, le=63)
-    # Lexical search in a big store: a term in more than this share of the rows (and more than store_common_min
-    # rows) still scores, but does not pick candidates ("ai" in a million AI articles), which bounds the work.
-    store_common_share: float = ratio(0.05)
-    store_common_min: int = Field(default=1000, ge=0)
+    # Lexical search scores at most this many rows: the question's rarest terms pick the candidates (as many
+    # terms as fit the budget by document frequency), every term scores them. Exact while a store is small.
+    store_lexical_budget: int = Field(default=1000, ge=10)
     # Connections per server process (the web server answers 4 questions at a time, plus uploads).
     store_connections: int = Field(default=8, ge=1)
 

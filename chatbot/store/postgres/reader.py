@@ -42,12 +42,9 @@ def score_sql(terms: int) -> str:
 
 def lexical_sql(table: str, terms: int) -> str:
     return (
-        "SELECT id, "
-        + score_sql(terms)
-        + " AS r FROM "
-        + table
-        + " WHERE terms @@ CAST(%(t)s AS tsquery) AND "
-        "born <= %(g)s AND document_id <> ALL(%(dead)s) ORDER BY r DESC, id LIMIT %(n)s"
+        "SELECT id, " + score_sql(terms) + " AS r FROM (SELECT id, terms FROM " + table + " WHERE terms @@ "
+        "CAST(%(t)s AS tsquery) AND born <= %(g)s AND document_id <> ALL(%(dead)s) LIMIT %(budget)s) AS c "
+        "ORDER BY r DESC, id LIMIT %(n)s"
     )
 
 
@@ -113,7 +110,7 @@ class PgStore:
         self.corpus_dir = settings.corpus_dir
         self.uploads_dir = settings.uploads_dir
         self.norm = settings.store_rank_normalization
-        self.common_share, self.common_min = settings.store_common_share, settings.store_common_min
+        self.budget = settings.store_lexical_budget
         self._idf: dict[tuple[str, str], Weights | None] = {}
         self._df: dict[str, dict[str, tuple[int, int]]] = {}
         self.rows = _ROWS.setdefault(id(db), Rows())
@@ -306,8 +303,13 @@ class PgStore:
             df = {t: c[column] for t, c in self._df[query].items() if c[column] > 0}
             total = max(self.manifest.passages if table == "passages" else self.manifest.sentences, 1)
             kept = [t for t in terms if t in df]
-            common = {t for t in kept if df[t] > max(self.common_share * total, self.common_min)}
-            selective = [t for t in kept if t not in common] or kept
+            selective: list[str] = []
+            spent = 0
+            for t in sorted(kept, key=lambda t: df[t]):  # rarest first, while they fit the budget
+                if selective and spent + df[t] > self.budget:
+                    break
+                selective.append(t)
+                spent += df[t]
             self._idf[key] = (
                 Weights(
                     any_term=" | ".join(quote(t) for t in selective),
@@ -320,12 +322,13 @@ class PgStore:
         return self._idf[key]
 
     def _lexical(self, table: str, query: str, n: int) -> list[tuple[int, float]]:
-        """Top ``n`` by Σ idf(term) · ts_rank_cd(text, term): full-text ranking with BM25's term weights. Terms in
-        more than ``store_common_share`` of a big store only score; the rarer ones pick the candidates."""
+        """Top ``n`` by Σ idf(term) · ts_rank_cd(text, term): full-text ranking with BM25's term weights. The rarest
+        terms pick at most ``store_lexical_budget`` candidate rows (all of them while the store is small), so the
+        work per question is bounded however big the store grows; every term scores them."""
         weights = self._weights(table, query)
         if weights is None:
             return []
-        params = self._params(t=weights.any_term, n=n, norm=self.norm) | weights.params()
+        params = self._params(t=weights.any_term, n=n, norm=self.norm, budget=self.budget) | weights.params()
         table_sql = "passages" if table == "passages" else "sentences"
         rows = self._all(lexical_sql(table_sql, len(weights.queries)), params)
         return [(int(i), float(r)) for i, r in rows if r > 0]
