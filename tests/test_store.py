@@ -428,3 +428,23 @@ def test_two_replicas_share_one_store_under_load_with_uploads(shared_store: Sett
     assert result["lost"] == []  # each upload cited by both servers
     assert len({u["through"] for u in result["uploads"]}) == 2  # one through each server
     assert result["server_bound_to"] == ["127.0.0.1"]
+
+
+def test_chatbot_db_starts_tells_and_stops_a_local_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / ".pgdata")
+    assert main(["db", "url", "--data", data]) == 2
+    assert "run `chatbot db start`" in capsys.readouterr().err
+    assert main(["db", "start", "--data", data]) == 0
+    try:
+        url = capsys.readouterr().out.strip().splitlines()[-1]  # the URL on the last line
+        assert url.startswith("postgresql://") and main(["db", "url", "--data", data]) == 0
+        assert capsys.readouterr().out.strip().splitlines()[-1] == url
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT extname FROM pg_extension WHERE extname = 'vector'").fetchone()
+    finally:
+        assert main(["db", "stop", "--data", data]) == 0
+    assert main(["db", "url", "--data", data]) == 2
