@@ -448,3 +448,22 @@ def test_chatbot_db_starts_tells_and_stops_a_local_server(
     finally:
         assert main(["db", "stop", "--data", data]) == 0
     assert main(["db", "url", "--data", data]) == 2
+
+
+def test_two_servers_starting_on_an_empty_store_build_it_once(
+    pg_settings: Settings, embedder: Embedder
+) -> None:
+    found: list[object] = []
+
+    def start() -> None:
+        try:
+            found.append(Pipeline(pg_settings, embedder=embedder).index.generation)
+        except Exception as exc:  # the assertion below shows it
+            found.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert found == ["1", "1"]

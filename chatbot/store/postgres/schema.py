@@ -118,35 +118,44 @@ def stored_settings(conn: Any) -> dict[str, Any]:
 
 def migrate(db: Database, settings: Settings, dim: int, reset: bool = False) -> str:
     """Create the store's schema and tables (or, with ``reset``, drop and make them again). Returns what it did."""
+    with db.connection() as conn:
+        # A session lock taken before the transaction begins: two servers starting on an empty store queue here,
+        # and the second's transaction then sees the first's tables (a lock taken inside it would leave its
+        # catalog lookups stale).
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [db.schema])
+        try:
+            with conn.transaction():
+                return _migrate(conn, db, settings, dim, reset)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [db.schema])
+
+
+def _migrate(conn: Any, db: Database, settings: Settings, dim: int, reset: bool) -> str:
     from psycopg import sql
 
-    with db.connection() as conn, conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [db.schema])
-        version = installed_version(conn, db.schema)
-        if version == SCHEMA_VERSION and not reset:
-            return f"the store at {db.where} is at schema version {SCHEMA_VERSION}; nothing to do"
-        if version is not None and version > SCHEMA_VERSION:
-            raise StoreProblem(
-                f"the store at {db.where} has schema version {version}, newer than this chatbot's "
-                f"{SCHEMA_VERSION}: upgrade chatbot"
-            )
-        if reset:
-            for table in TABLES:
-                conn.execute(
-                    sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(db.schema, table))
-                )
-            for seq in SEQUENCES:
-                conn.execute(sql.SQL("DROP SEQUENCE IF EXISTS {}").format(sql.Identifier(db.schema, seq)))
-        try:
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(db.schema)))
-        except Exception as exc:
-            raise db.problem(
-                f"creating schema {db.schema} (the role needs CREATE on the database)", exc
-            ) from None
-        conn.execute(composed(DDL, dim=dim))
-        create_search_indexes(conn, settings)
-        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [SCHEMA_VERSION])
-        record_settings(conn, settings, dim)
+    version = installed_version(conn, db.schema)
+    if version == SCHEMA_VERSION and not reset:
+        return f"the store at {db.where} is at schema version {SCHEMA_VERSION}; nothing to do"
+    if version is not None and version > SCHEMA_VERSION:
+        raise StoreProblem(
+            f"the store at {db.where} has schema version {version}, newer than this chatbot's "
+            f"{SCHEMA_VERSION}: upgrade chatbot"
+        )
+    if reset:
+        for table in TABLES:
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(db.schema, table)))
+        for seq in SEQUENCES:
+            conn.execute(sql.SQL("DROP SEQUENCE IF EXISTS {}").format(sql.Identifier(db.schema, seq)))
+    try:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(db.schema)))
+    except Exception as exc:
+        raise db.problem(
+            f"creating schema {db.schema} (the role needs CREATE on the database)", exc
+        ) from None
+    conn.execute(composed(DDL, dim=dim))
+    create_search_indexes(conn, settings)
+    conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [SCHEMA_VERSION])
+    record_settings(conn, settings, dim)
     return f"created the store's tables at {db.where} (schema version {SCHEMA_VERSION}, {dim}-d vectors)"
 
 
