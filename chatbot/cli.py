@@ -381,8 +381,13 @@ def cmd_check_quote(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from chatbot.app import serve
+    from chatbot.store import stores
 
     pipeline = open_pipeline(settings)
+    if stores.shared(settings) and settings.uploads_dir is not None:
+        # Uploads through any replica embed with the full model: load it before serving, so that the first
+        # upload does not stall the questions in flight while torch is imported.
+        pipeline.embedder.model  # noqa: B018
     serve(pipeline, settings.host, settings.port)
     return 0
 
