@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -155,14 +156,15 @@ class Upload:
 
 
 def upload_file(folder: Path, i: int) -> tuple[Path, str]:
-    """A small document with a fact found nowhere else, and the question it answers."""
+    """A small document with a fact found nowhere else (not even in an earlier run's uploads), and its question."""
+    run = f"{time.time_ns() % 10**9:09d}"
     path = folder / f"observatory-{i}.txt"
     path.write_text(
-        f"The Vellmoor{i} observatory was founded by the astronomer Ilse Marten{i} in {1800 + i}. "
+        f"The Vellmoor{i}r{run} observatory was founded by the astronomer Ilse Marten{i} in {1800 + i}. "
         f"Its brass telescope still points at the northern sky every clear night.\n",
         encoding="utf-8",
     )
-    return path, f"Who founded the Vellmoor{i} observatory?"
+    return path, f"Who founded the Vellmoor{i}r{run} observatory?"
 
 
 def run_uploads(urls: list[str], count: int, folder: Path) -> list[Upload]:
@@ -178,7 +180,8 @@ def run_uploads(urls: list[str], count: int, folder: Path) -> list[Upload]:
             status = Client(item.through, verbose=False).predict(
                 [handle_file(str(path))], api_name="/upload"
             )[0]
-            item.stored_as = next((w.strip("`") for w in status.split() if w.startswith("`uploads/")), "")
+            stored = re.search(r"stored as `([^`]+)`", status)
+            item.stored_as = stored.group(1) if stored else ""
             if not item.stored_as or "Indexed" not in status:
                 item.error = f"upload not indexed: {status[:300]}"
         except Exception as exc:
