@@ -467,3 +467,16 @@ def test_two_servers_starting_on_an_empty_store_build_it_once(
     for t in threads:
         t.join()
     assert found == ["1", "1"]
+
+
+def test_sql_is_never_built_from_values() -> None:
+    """Every value reaches PostgreSQL as a parameter: no f-string or %-format builds a statement in the store's
+    code, and the only ``.format`` calls are ``psycopg.sql`` compositions (identifiers and integers)."""
+    import re
+
+    risky = re.compile(r"""(?:execute|copy)\(\s*f["']|(?:execute|copy)\(\s*["'][^"']*["']\s*%""")
+    for path in sorted((ROOT / "chatbot" / "store" / "postgres").glob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert not [line for line in lines if risky.search(line)], path.name
+        formats = [line for line in lines if ".format(" in line]
+        assert all("sql." in line or "SQL(" in line for line in formats), (path.name, formats)
