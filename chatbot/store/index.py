@@ -60,6 +60,41 @@ def bm25_scores(bm25: object, query: str, size: int) -> np.ndarray:
     return np.asarray(bm25.get_scores(terms))  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class Sparse:
+    """BM25 scores of only the documents holding a query term: sorted document numbers and their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    def of(self, numbers: np.ndarray) -> np.ndarray:
+        """The scores of ``numbers`` (0 where a document holds no query term)."""
+        at = np.searchsorted(self.ids, numbers)
+        inside = at < len(self.ids)
+        hit = np.zeros(len(numbers), dtype=bool)
+        hit[inside] = self.ids[at[inside]] == numbers[inside]
+        return np.where(
+            hit, self.scores[np.minimum(at, max(len(self.ids) - 1, 0))] if len(self.ids) else 0.0, 0.0
+        )
+
+
+def bm25_sparse(bm25: Any, query: str) -> Sparse:
+    """BM25 as bm25s computes it (the same float32 sums, in the same order), over the postings of the query's
+    terms only: the cost grows with how common the terms are, not with the size of the corpus."""
+    ids = bm25.get_tokens_ids(tokens(query))
+    if not ids or getattr(bm25, "nonoccurrence_array", None) is not None:
+        dense = bm25_scores(bm25, query, int(bm25.scores["num_docs"])) if ids else np.zeros(0, np.float32)
+        found = np.flatnonzero(dense)
+        return Sparse(found, dense[found].astype(np.float32))
+    data, indices, indptr = bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"]
+    docs = np.concatenate([indices[indptr[t] : indptr[t + 1]] for t in ids])
+    values = np.concatenate([data[indptr[t] : indptr[t + 1]] for t in ids])
+    unique, where = np.unique(docs, return_inverse=True)
+    sums = np.zeros(len(unique), dtype=np.dtype(bm25.dtype))
+    np.add.at(sums, where, values)
+    return Sparse(unique.astype(np.int64), sums)
+
+
 def top(scores: np.ndarray, n: int) -> list[int]:
     """Indices of the ``n`` highest positive scores, best first: ``argpartition`` then a sort of ``n`` only."""
     n = min(n, len(scores))
@@ -141,8 +176,8 @@ class Index:
         return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
 
     def lexical_passages(self, query: str, n: int) -> list[tuple[int, float]]:
-        scores = self._lexical(query, False)
-        return [(i, float(scores[i])) for i in top(scores, n)]
+        found = self._lexical(query, False)
+        return [(int(found.ids[i]), float(found.scores[i])) for i in top(found.scores, n)]
 
     def passage_cosines(self, ids: Sequence[int], query_vector: np.ndarray) -> list[float]:
         vectors = self.passage_vectors
@@ -189,13 +224,14 @@ class Index:
         return [int(i) for i in ids if i >= 0]
 
     def lexical_sentences(self, query: str, n: int) -> list[int]:
-        return top(self._lexical(query, True), n)
+        found = self._lexical(query, True)
+        return [int(found.ids[i]) for i in top(found.scores, n)]
 
     def sentence_scores(
         self, numbers: Sequence[int], query: str, query_vector: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         picked = np.asarray(numbers, dtype=np.int64)
-        lexical = self._lexical(query, True)[picked] if len(picked) else np.zeros(0, np.float32)
+        lexical = self._lexical(query, True).of(picked)
         return self.sentence_vectors[picked] @ query_vector, np.asarray(lexical, dtype=np.float32)
 
     def sentence_vectors_of(self, numbers: Sequence[int]) -> np.ndarray:
@@ -228,11 +264,9 @@ class Index:
         i = bisect.bisect_left(words, term)
         return i < len(words) and (words[i] == term or (len(term) >= 5 and words[i].startswith(term)))
 
-    def _lexical_scores(self, query: str, sentences: bool) -> np.ndarray:
+    def _lexical_scores(self, query: str, sentences: bool) -> Sparse:
         """BM25 over passages or sentences (cached: retrieval and the composer ask for the same query)."""
-        if sentences:
-            return bm25_scores(self.sentence_bm25, query, len(self.sentence_owner))
-        return bm25_scores(self.bm25, query, len(self.passages))
+        return bm25_sparse(self.sentence_bm25 if sentences else self.bm25, query)
 
     def _sentence_index(self) -> Any:
         if self.sentence_index is None:
