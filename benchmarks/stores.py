@@ -92,9 +92,17 @@ def corpus(n: int, base: Any, real: np.ndarray) -> Any:
     )
 
 
-def files_store(prepared: Any, settings: Any) -> tuple[Any, dict[str, Any]]:
-    from chatbot.store.index import load, write_build
+def files_store(
+    prepared: Any, settings: Any, reuse: dict[str, Any] | None = None
+) -> tuple[Any, dict[str, Any]]:
+    """Build (or, with ``reuse``, the build figures of an earlier run: load its index) and load the files store."""
+    from chatbot.store.index import current_build, load, write_build
 
+    if reuse is not None and current_build(settings.index_dir) is not None:
+        t1 = time.perf_counter()
+        index = load(settings)
+        kept = {k: reuse[k] for k in ("build_s", "timings_s", "disk_mb", "vector_index_mb") if k in reuse}
+        return index, kept | {"load_s": round(time.perf_counter() - t1, 1), "reused_build": True}
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     root = write_build(
@@ -217,7 +225,14 @@ def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions
     if "files" in args.stores:
         settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}")
         console.print(f"[bold]{n:,}[/]: files store")
-        index, row["files"] = files_store(prepared, settings)
+        earlier = RESULTS / f"stores-{args.tag}.json"
+        reuse = None
+        if args.reuse and earlier.exists():
+            import json
+
+            reuse = next((r["files"] for r in json.loads(earlier.read_text()).get("rows", [])
+                          if r["synthetic"] == n and "files" in r), None)  # fmt: skip
+        index, row["files"] = files_store(prepared, settings, reuse)
         row["files"]["vectors"] = faiss_vectors(index, queries, truth)
         row["files"]["end_to_end"], answers = end_to_end(index, settings, embedder, questions)
         row["files"]["answers"] = summary(answers)
