@@ -294,6 +294,9 @@ def main() -> None:
     )
     parser.add_argument("--build-memory", default="3GB", help="maintenance_work_mem for the HNSW builds")
     parser.add_argument(
+        "--reuse", action="store_true", help="files: load the index an earlier run (same --tag) built"
+    )
+    parser.add_argument(
         "--sample", type=int, default=20_000, help="real embedded passages (benchmarks.synthetic)"
     )
     parser.add_argument(
