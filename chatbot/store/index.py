@@ -213,7 +213,15 @@ class Index:
         ]
 
     def document_sentences(self, name: str) -> list[int]:
-        return self.sentences_in([p.id for p in self.passages if p.source == name])
+        return self.sentences_in(self._passages_of.get(name, []))
+
+    @cached_property
+    def _passages_of(self) -> dict[str, list[int]]:
+        """Document → its passage ids, made once (a "who said" answer looks up a document per question)."""
+        found: dict[str, list[int]] = {}
+        for p in self.passages:
+            found.setdefault(p.source, []).append(p.id)
+        return found
 
     def dense_sentences(self, query_vector: np.ndarray, n: int) -> list[int]:
         index = self._sentence_index()
