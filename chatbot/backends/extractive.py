@@ -267,9 +267,9 @@ def source_references(info: QuestionInfo, index: Store) -> dict[str, str]:
     refs = {}
     for name in info.names:
         terms = {t for w in name_words(name) for t in tokens(w)}
-        for doc in index.manifest.documents:
-            if terms and terms <= set(tokens(f"{doc.outlet} {doc.author}")):
-                refs[name] = doc.name
+        for doc, credit in index.credits():
+            if terms and terms <= credit:
+                refs[name] = doc
     return refs
 
 

@@ -38,7 +38,7 @@ from chatbot.settings import Settings
 from chatbot.store.embedcache import EmbeddingCache
 from chatbot.store.embeddings import Embedder
 from chatbot.store.prepare import Annotator, Prepared, Progress, corpus_state, load_all, overlaps, prepare
-from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store
+from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store, credits
 from chatbot.text.normalise import tokens
 
 __all__ = [
@@ -150,6 +150,13 @@ class Index:
     @property
     def documents(self) -> dict[str, DocumentInfo]:
         return {d.name: d for d in self.manifest.documents}
+
+    @cached_property
+    def _credits(self) -> list[tuple[str, frozenset[str]]]:
+        return credits(self.manifest.documents)
+
+    def credits(self) -> list[tuple[str, frozenset[str]]]:
+        return self._credits
 
     def newer(self) -> Store | None:
         return None  # one process serves one build; `chatbot build` elsewhere is picked up on restart

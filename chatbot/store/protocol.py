@@ -23,6 +23,7 @@ import numpy as np
 from chatbot.grounding.attribution import Attribution, Kind
 from chatbot.ingest.documents import Document
 from chatbot.ingest.passages import Passage, Sentence
+from chatbot.text.normalise import tokens
 
 UPLOADS = "uploads/"  # name prefix of documents from the uploads folder
 
@@ -40,6 +41,13 @@ class DocumentInfo:
     date: str
     url: str
     pages: int
+
+
+def credits(documents: Sequence[DocumentInfo]) -> list[tuple[str, frozenset[str]]]:
+    """Each crediting document's outlet and author as search terms: computed once per store view, so a question
+    naming a source ("according to TrendKia") is matched against a handful of documents, not all of them."""
+    found = [(d.name, frozenset(tokens(f"{d.outlet} {d.author}"))) for d in documents]
+    return [(name, terms) for name, terms in found if terms]
 
 
 @dataclass
@@ -75,6 +83,10 @@ class Store(Protocol):
 
     @property
     def documents(self) -> dict[str, DocumentInfo]: ...
+
+    def credits(self) -> list[tuple[str, frozenset[str]]]:
+        """(document name, the search terms of its outlet and author) for the documents that name either, in order."""
+        ...
 
     def newer(self) -> Store | None:
         """A view of a newer generation when a writer has committed one since this view was made, else None."""

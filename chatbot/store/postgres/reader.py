@@ -29,7 +29,7 @@ from chatbot.settings import Settings
 from chatbot.store.postgres.connect import Database, StoreProblem, database
 from chatbot.store.postgres.terms import quote, word_query
 from chatbot.store.postgres.writer import current_generation, speaker_words
-from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store
+from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store, credits
 from chatbot.text.normalise import tokens
 
 
@@ -167,6 +167,13 @@ class PgStore:
     @property
     def documents(self) -> dict[str, DocumentInfo]:
         return {d.name: d for d in self._documents}
+
+    @cached_property
+    def _credits(self) -> list[tuple[str, frozenset[str]]]:
+        return credits(self._documents)
+
+    def credits(self) -> list[tuple[str, frozenset[str]]]:
+        return self._credits
 
     def newer(self) -> Store | None:
         with self.db.connection() as conn:
