@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from chatbot.ingest.documents import display_path
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.retrieve import Hit
-from chatbot.store.index import Index
+from chatbot.store.protocol import Store
 
 # Notes about the corpus itself ("The corpus does not answer this question.", "The corpus does not
 # report X saying this.") start with this phrase. They are statements about absence, so they cannot
@@ -69,12 +69,12 @@ class Answer(BaseModel):
 
 @dataclass
 class Evidence:
-    """What retrieval hands a backend: the question, ranked passages, and the index they came from."""
+    """What retrieval hands a backend: the question, ranked passages, and the store they came from."""
 
     question: str
     query_vector: np.ndarray
     hits: list[Hit]
-    index: Index
+    index: Store
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -98,7 +98,7 @@ class AnswerBackend(Protocol):
     def condense(self, question: str, history: History) -> str: ...
 
 
-def cite(n: int, passage: Passage, sentence: Sentence, index: Index) -> Citation:
+def cite(n: int, passage: Passage, sentence: Sentence, index: Store) -> Citation:
     """A citation for one sentence of a passage; the quote is cut from the indexed source text."""
     return Citation(
         n=n,

@@ -27,7 +27,7 @@ from chatbot.ingest import uploads
 from chatbot.ingest.intake import Rejected
 from chatbot.library import UnknownSource, quote_rows, source_text, verify_quote
 from chatbot.pipeline import Pipeline
-from chatbot.store.index import UPLOADS, DocumentInfo
+from chatbot.store.protocol import UPLOADS, DocumentInfo
 
 log = logging.getLogger(__name__)
 

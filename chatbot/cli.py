@@ -25,7 +25,8 @@ from chatbot.settings import Settings, load_settings
 if TYPE_CHECKING:
     from chatbot.answer import Answer, History
     from chatbot.pipeline import Pipeline
-    from chatbot.store.index import Index, Progress
+    from chatbot.store.prepare import Progress
+    from chatbot.store.protocol import Store
 
 out = Console()
 err = Console(stderr=True)
@@ -49,6 +50,11 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
     common.add_argument("--index", type=Path, help="index folder (default: index/)")
     common.add_argument("--model", help="embedding model: a packaged name or a folder")
+    common.add_argument(
+        "--store",
+        metavar="URL",
+        help="a shared PostgreSQL store (postgresql://…) instead of the index folder; or CHATBOT_STORE_URL",
+    )
 
     p = argparse.ArgumentParser(
         prog="chatbot", description="Grounded answers, with verbatim citations, over a corpus."
@@ -165,6 +171,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, help="port (default: 7860)")
     s.add_argument("--backend", help="answer backend (default: extractive)")
     s.set_defaults(run=cmd_serve)
+
+    d = sub.add_parser("db", parents=[common], help="a local PostgreSQL for development; the store's tables")
+    d.add_argument("action", choices=["start", "stop", "url", "migrate"],
+                   help="start/stop/url: the local server in --data; migrate: create or upgrade the store's tables")  # fmt: skip
+    d.add_argument(
+        "--data", type=Path, default=Path(".pgdata"), help="the local server's folder (default: .pgdata/)"
+    )
+    d.add_argument(
+        "--reset", action="store_true", help="migrate: drop the store's tables first (uploads too)"
+    )
+    d.set_defaults(run=cmd_db)
     return p
 
 
@@ -176,6 +193,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         backend=getattr(args, "backend", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        store_url=args.store,
     )
 
 
@@ -219,29 +237,25 @@ def check_corpus(settings: Settings) -> None:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from chatbot.store import stores
     from chatbot.store.embeddings import Embedder
-    from chatbot.store.index import build, read_manifest, staleness
 
     check_corpus(settings)
-    reason = "--force" if args.force else staleness(settings)
+    embedder = Embedder.for_settings(settings)
+    shared = stores.shared(settings)
+    reason = "--force" if args.force else stores.staleness(settings, embedder.dim if shared else None)
     if reason is None:
-        err.print(Text(f"Index in {settings.index_dir} is up to date."))
+        err.print(Text(f"Index in {stores.location(settings)} is up to date."))
     else:
         err.print(Text(f"Building the index ({reason})."))
         with progress_bars() as stage:
-            build(settings, Embedder.for_settings(settings), stage)
-    from chatbot.store.index import current_build
-
-    folder = current_build(settings.index_dir)
-    assert folder is not None
-    manifest = read_manifest(folder)
-    table = Table(title=f"Index {folder}", title_justify="left")
+            stores.build(settings, embedder, stage, force=args.force)
+    store = stores.load_store(settings)
+    manifest = store.manifest
+    table = Table(title=f"Index {stores.location(settings, store)}", title_justify="left")
     for col in ("document", "title", "passages"):
         table.add_column(col, overflow="fold")
-    per_doc: dict[str, int] = {}
-    for line in (folder / "passages.jsonl").open(encoding="utf-8"):
-        name = json.loads(line)["source"]
-        per_doc[name] = per_doc.get(name, 0) + 1
+    per_doc = store.passages_per_document()
     for d in manifest.documents:
         table.add_row(Text(d.name), Text(d.title), str(per_doc.get(d.name, 0)))
     out.print(table)
@@ -375,12 +389,25 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def fresh_index(settings: Settings) -> Index:
+def fresh_index(settings: Settings) -> Store:
     """The index without loading the embedding model when it is already fresh (rebuilt otherwise)."""
-    from chatbot.store.index import load, staleness
+    from chatbot.store import stores
 
     check_corpus(settings)
-    return load(settings) if staleness(settings) is None else open_pipeline(settings).index
+    if stores.shared(settings):
+        return stores.load_store(settings) if _has_generation(settings) else open_pipeline(settings).index
+    return (
+        stores.load_store(settings) if stores.staleness(settings) is None else open_pipeline(settings).index
+    )
+
+
+def _has_generation(settings: Settings) -> bool:
+    from chatbot.store.postgres.reader import open_view
+
+    try:
+        return open_view(settings) is not None
+    except ChatbotError:
+        return False
 
 
 def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
@@ -443,9 +470,40 @@ def cmd_check_quote(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from chatbot.app import serve
+    from chatbot.store import stores
 
     pipeline = open_pipeline(settings)
+    if stores.shared(settings) and settings.uploads_dir is not None:
+        # Uploads through any replica embed with the full model: load it before serving, so that the first
+        # upload does not stall the questions in flight while torch is imported.
+        pipeline.embedder.model  # noqa: B018
     serve(pipeline, settings.host, settings.port)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    """The local development server (start/stop/url; the URL on the last line) and the store's tables (migrate)."""
+    from chatbot.store.postgres import server
+
+    if args.action == "start":
+        err.print(Text(f"PostgreSQL with pgvector runs in {args.data} (a Unix socket there, no TCP port)."))
+        print(server.start(args.data))
+    elif args.action == "url":
+        print(server.url(args.data))
+    elif args.action == "stop":
+        stopped = server.stop(args.data)
+        err.print(
+            Text(
+                f"Stopped the PostgreSQL in {args.data}." if stopped else f"No PostgreSQL ran in {args.data}."
+            )
+        )
+    else:
+        from chatbot.store.embeddings import Embedder
+        from chatbot.store.postgres.connect import database
+        from chatbot.store.postgres.schema import migrate
+
+        dim = Embedder.for_settings(settings).dim
+        err.print(Text(migrate(database(settings), settings, dim, reset=args.reset)))
     return 0
 
 

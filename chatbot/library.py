@@ -8,14 +8,11 @@ a request asks for.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from chatbot.errors import ChatbotError
-from chatbot.grounding.attribution import speakers_match
 from chatbot.grounding.quotecheck import QuoteVerdict, check_quote
 from chatbot.ingest.documents import Document
-from chatbot.store.index import Index, load_all
+from chatbot.store.protocol import Store
 
 
 class UnknownSource(ChatbotError, LookupError):
@@ -37,7 +34,7 @@ class QuoteRow:
     page: int | None
 
 
-def quote_rows(index: Index, speaker: str | None = None) -> list[QuoteRow]:
+def quote_rows(index: Store, speaker: str | None = None) -> list[QuoteRow]:
     titles = {d.name: d.title for d in index.manifest.documents}
     return [
         QuoteRow(
@@ -51,35 +48,25 @@ def quote_rows(index: Index, speaker: str | None = None) -> list[QuoteRow]:
             a.end,
             a.page,
         )
-        for a in index.attributions
-        if speaker is None or speakers_match(a.speaker, speaker)
+        for a in index.quotes(speaker)
     ]
 
 
-def verify_quote(index: Index, text: str, speaker: str | None = None) -> QuoteVerdict:
-    return check_quote(text, speaker, corpus_documents(index), index.attributions)
+def verify_quote(index: Store, text: str, speaker: str | None = None) -> QuoteVerdict:
+    return check_quote(text, speaker, corpus_documents(index), index.quotes())
 
 
-def corpus_documents(index: Index) -> list[Document]:
-    uploads = index.uploads_dir.resolve() if index.uploads_dir else None
-    return _documents(index.corpus_dir.resolve(), uploads, index.manifest.fingerprint)
+def corpus_documents(index: Store) -> list[Document]:
+    return index.source_documents()
 
 
-@cache
-def _documents(corpus_dir: Path, uploads_dir: Path | None, fingerprint: str) -> list[Document]:
-    """Loaded once per corpus state (the fingerprint changes whenever a file does)."""
-    docs, _ = load_all(corpus_dir, uploads_dir)
-    return docs
-
-
-def source_text(index: Index, name: str, page: int | None = None) -> str:
+def source_text(index: Store, name: str, page: int | None = None) -> str:
     """The text a citation's offsets index into, for a file the index knows; anything else is refused."""
     if name not in index.documents:
         raise UnknownSource(f"{name!r} is not a document of this corpus")
-    doc = next((d for d in corpus_documents(index) if d.name == name), None)
-    if doc is None:
+    pages = index.page_texts(name)
+    if pages is None:
         raise UnknownSource(f"{name!r} is no longer in the corpus folder")
-    pages = {p.number: p.text for p in doc.pages}
     if page not in pages:
         raise UnknownSource(f"{name!r} has no page {page}")
     return pages[page]

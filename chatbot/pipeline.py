@@ -21,7 +21,9 @@ from chatbot.backends.chain import build_chain, retrieve
 from chatbot.retrieve import HybridRetriever, Searcher
 from chatbot.settings import Settings
 from chatbot.store.embeddings import Embedder
-from chatbot.store.index import Index, Progress, open_index
+from chatbot.store.prepare import Progress
+from chatbot.store.protocol import Store
+from chatbot.store.stores import open_store
 from chatbot.text.followup import condense
 from chatbot.text.questions import split_compound
 
@@ -36,9 +38,9 @@ _PERSON_RE = re.compile(r"[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+)+")
 
 @dataclass(frozen=True)
 class State:
-    """What answers a question, swapped as one: an index with the searcher, retriever and chain built on it."""
+    """What answers a question, swapped as one: a store view with the searcher, retriever and chain built on it."""
 
-    index: Index
+    index: Store
     searcher: Searcher
     retriever: HybridRetriever
     chain: Runnable[str, Answer]
@@ -52,38 +54,54 @@ class Pipeline:
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
         self.backend = self.backend_for(settings.backend)
+        self._checked = time.monotonic()
         self.refresh(progress, notify)
 
     def refresh(self, progress: Progress | None = None, notify: Callable[[str], None] | None = None) -> None:
-        """Bring the index up to date with the folders (after an upload, say) and swap it in.
+        """Bring the index up to date (after an upload, say) and swap it in.
 
         Questions already in flight finish on the old state; the swap is one assignment.
         """
-        index = open_index(self.settings, self.embedder, progress, notify)
+        self._use(open_store(self.settings, self.embedder, progress, notify))
+
+    def _use(self, index: Store) -> None:
         searcher = Searcher(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
         retriever = HybridRetriever(searcher=searcher, k=self.settings.k)
         self.state = State(index, searcher, retriever, build_chain(retriever, self.backend, index))
 
     def evidence(self, question: str) -> Evidence:
         """The evidence a backend would get for ``question`` (retrieval only, no answer)."""
-        state = self.state
+        state = self.current()
         return retrieve(state.retriever, state.index, question)
 
+    def current(self) -> State:
+        """The state to answer with: a shared store's newer generation (another server's upload) is picked up
+        here, checked at most every ``store_poll_seconds``."""
+        state = self.state
+        now = time.monotonic()
+        if now - self._checked >= self.settings.store_poll_seconds:
+            self._checked = now
+            newer = state.index.newer()
+            if newer is not None:
+                self._use(newer)
+                state = self.state
+        return state
+
     @property
-    def index(self) -> Index:
-        return self.state.index
+    def index(self) -> Store:
+        return self.current().index
 
     @property
     def searcher(self) -> Searcher:
         return self.state.searcher
 
     @staticmethod
-    def people(index: Index) -> set[str]:
+    def people(index: Store) -> set[str]:
         """Named people the corpus quotes: the referents a follow-up's "he" or "she" can have."""
         return {
-            a.speaker
-            for a in index.attributions
-            if a.kind != "institutional" and _PERSON_RE.fullmatch(a.speaker)
+            speaker
+            for speaker, kind in index.speakers()
+            if kind != "institutional" and _PERSON_RE.fullmatch(speaker)
         }
 
     def register_backend(self, name: str, backend: AnswerBackend) -> None:
@@ -100,7 +118,7 @@ class Pipeline:
             return self._backends[name]
 
     def standalone(
-        self, question: str, history: History = (), backend: str | None = None, index: Index | None = None
+        self, question: str, history: History = (), backend: str | None = None, index: Store | None = None
     ) -> str:
         """The question made standalone: pronouns resolved by rule, then the backend's own rewrite."""
         if not history:  # a first question is standalone already; skip the work on the hot path
@@ -121,7 +139,7 @@ class Pipeline:
                 question=question, answer="Please type a question about the corpus.", answerable=False
             )
             return
-        state = self.state  # one read: a refresh meanwhile does not mix old and new
+        state = self.current()  # one read: a refresh meanwhile does not mix old and new
         chosen = self.backend_for(backend)
         standalone = self.standalone(cleaned, history, backend, state.index)
         chain = state.chain if chosen is self.backend else build_chain(state.retriever, chosen, state.index)

@@ -1,8 +1,9 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings fused by reciprocal rank.
+"""Hybrid retrieval: dense and lexical rankings fused by reciprocal rank, over any store.
 
-Dense search finds paraphrases; BM25 finds the names, numbers and rare terms that small
-embedding models blur. Reciprocal rank fusion needs no score calibration between the two,
-which is why it is the fusion used here. ``HybridRetriever`` exposes it to LangChain.
+Dense search finds paraphrases; lexical search (BM25 in the files store, PostgreSQL full-text search
+in the shared one) finds the names, numbers and rare terms that small embedding models blur. Reciprocal
+rank fusion needs no score calibration between the two, which is why it is the fusion used here: the
+two stores' lexical scores differ in scale, their ranks do not. ``HybridRetriever`` exposes it to LangChain.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from chatbot.ingest.passages import Passage
 from chatbot.store.embeddings import Embedder
-from chatbot.store.index import Index, bm25_scores
+from chatbot.store.protocol import Store
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Hit:
 class Searcher:
     """Ranks passages for a query; query embeddings are cached, since chats repeat questions."""
 
-    def __init__(self, index: Index, embedder: Embedder, candidates: int = 30, rrf_k: int = 60) -> None:
+    def __init__(self, index: Store, embedder: Embedder, candidates: int = 30, rrf_k: int = 60) -> None:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
@@ -44,33 +45,32 @@ class Searcher:
         return self.embedder.embed_query(query)
 
     def search(self, query: str, k: int) -> list[Hit]:
-        n = min(self.candidates, len(self.index.passages))
-        if n == 0:
-            return []
         qv = self.query_vector(query)
-        scores, ids = self.index.passage_vectors.search(qv[None, :], n)  # type: ignore[attr-defined]
-        dense_rank = {int(i): r for r, i in enumerate(ids[0]) if i >= 0}
-        dense_score = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
-
-        lexical = bm25_scores(self.index.bm25, query, len(self.index.passages))
-        top = np.argsort(-lexical)[:n]
-        lexical_rank = {int(i): r for r, i in enumerate(top) if lexical[i] > 0}
+        dense = self.index.dense_passages(qv, self.candidates)
+        if not dense:
+            return []
+        dense_rank = {pid: r for r, (pid, _) in enumerate(dense)}
+        dense_score = dict(dense)
+        lexical_rank = {
+            pid: r for r, (pid, _) in enumerate(self.index.lexical_passages(query, self.candidates))
+        }
 
         fused: dict[int, float] = {}
         for ranks in (dense_rank, lexical_rank):
             for pid, r in ranks.items():
                 fused[pid] = fused.get(pid, 0.0) + 1.0 / (self.rrf_k + r + 1)
         best = sorted(fused, key=lambda pid: -fused[pid])[:k]
-        vectors = self.index.passage_vectors
+        missing = [pid for pid in best if pid not in dense_score]
+        dense_score |= dict(zip(missing, self.index.passage_cosines(missing, qv), strict=True))
         return [
             Hit(
-                passage=self.index.passages[pid],
-                score=fused[pid],
-                dense=dense_score.get(pid) or float(vectors.reconstruct(pid) @ qv),  # type: ignore[attr-defined]
-                dense_rank=dense_rank.get(pid),
-                lexical_rank=lexical_rank.get(pid),
+                passage=passage,
+                score=fused[passage.id],
+                dense=dense_score[passage.id],
+                dense_rank=dense_rank.get(passage.id),
+                lexical_rank=lexical_rank.get(passage.id),
             )
-            for pid in best
+            for passage in self.index.fetch_passages(best)
         ]
 
 
@@ -105,6 +105,14 @@ def to_document(hit: Hit) -> Document:
     )
 
 
-def from_document(doc: Document, index: Index) -> Hit:
-    m = doc.metadata
-    return Hit(index.passages[m["passage_id"]], m["score"], m["dense"], m["dense_rank"], m["lexical_rank"])
+def from_documents(docs: list[Document], index: Store) -> list[Hit]:
+    """The hits behind LangChain documents, their passages fetched from the store in one call."""
+    passages = index.fetch_passages([d.metadata["passage_id"] for d in docs])
+    return [
+        Hit(p, d.metadata["score"], d.metadata["dense"], d.metadata["dense_rank"], d.metadata["lexical_rank"])
+        for p, d in zip(passages, docs, strict=True)
+    ]
+
+
+def from_document(doc: Document, index: Store) -> Hit:
+    return from_documents([doc], index)[0]

@@ -115,6 +115,33 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CHATBOT_OPENAI_API_KEY", "OPENAI_API_KEY", "openai_api_key"),
     )
 
+    # The shared store: PostgreSQL with pgvector, instead of the index folder. A ``postgresql://`` URL (the
+    # password, if any, is better left to PGPASSWORD or ~/.pgpass); it is a secret: never printed or logged.
+    store_url: SecretStr | None = None
+    # The PostgreSQL schema holding the store's tables (one schema, one corpus; another schema, another store).
+    store_schema: str = Field(default="chatbot", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    # HNSW graph (pgvector, cosine): links per node and candidate list while building; candidate list per
+    # query (at least the number of results asked for). At 1M passages m=32/128 with ef_search 400 gave
+    # recall@10 0.96 where m=16/64 stopped at 0.94 even at ef_search 1000 (benchmarks/README.md).
+    hnsw_m: int = Field(default=32, ge=2, le=100)
+    hnsw_ef_construction: int = Field(default=128, ge=4, le=1000)
+    hnsw_ef_search: int = Field(default=400, ge=1, le=1000)
+    # Memory a build may use to create the vector indexes in one pass (PostgreSQL's maintenance_work_mem).
+    # A first load of at least this many passages into an empty store builds the search indexes after the rows.
+    store_bulk_rows: int = Field(default=20_000, ge=1)
+    store_build_memory: str = Field(default="1GB", pattern=r"^\d+(?:kB|MB|GB)$")
+    # A server checks for a newer generation (an upload through another server) at most this often, seconds.
+    store_poll_seconds: float = Field(default=1.0, ge=0.0)
+    # Rows of a replaced or removed document stay this long, seconds, for questions still reading them.
+    store_keep_seconds: float = Field(default=60.0, ge=0.0)
+    # ts_rank_cd normalisation (1: divide by 1 + log of the text's length, as BM25 favours shorter texts).
+    store_rank_normalization: int = Field(default=1, ge=0, le=63)
+    # Lexical search scores at most this many rows: the question's rarest terms pick the candidates (as many
+    # terms as fit the budget by document frequency), every term scores them. Exact while a store is small.
+    store_lexical_budget: int = Field(default=1000, ge=10)
+    # Connections per server process (the web server answers 4 questions at a time, plus uploads).
+    store_connections: int = Field(default=8, ge=1)
+
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)
 

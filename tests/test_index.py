@@ -96,3 +96,16 @@ def test_index_works_from_another_corpus_copy(
     shutil.copytree(mini_settings.corpus_dir, moved)
     index = open_index(mini_settings.model_copy(update={"corpus_dir": moved}), embedder)
     assert index.corpus_dir == moved
+
+
+def test_top_n_by_partition_equals_the_head_of_a_full_sort() -> None:
+    """Lexical top-n is an ``argpartition`` (O(N)), not a full sort; same ids, same order, positives only."""
+    import numpy as np
+
+    from chatbot.store.index import top
+
+    rng = np.random.default_rng(3)
+    for size, n in ((1000, 30), (50, 50), (7, 30), (0, 5)):
+        scores = np.round(rng.random(size), 2) * (rng.random(size) > 0.3)  # ties and zeros
+        expected = [int(i) for i in np.lexsort((np.arange(size), -scores))[:n] if scores[i] > 0]
+        assert top(scores, n) == expected

@@ -299,7 +299,7 @@ def test_sigkill_mid_build_leaves_the_previous_index_serving(
 
     # The next build completes (the dead builder's lock died with it) and cleans up.
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "chatbot"), *args], cwd=ROOT, capture_output=True, timeout=600
+        [sys.executable, "-m", "chatbot.cli", *args], cwd=ROOT, capture_output=True, timeout=600
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     fresh = current_build(index_dir)

@@ -8,19 +8,19 @@ from collections.abc import Iterator
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from chatbot.answer import Answer, AnswerBackend, Evidence
-from chatbot.retrieve import HybridRetriever, from_document
-from chatbot.store.index import Index
+from chatbot.retrieve import HybridRetriever, from_documents
+from chatbot.store.protocol import Store
 
 
-def retrieve(retriever: HybridRetriever, index: Index, question: str) -> Evidence:
+def retrieve(retriever: HybridRetriever, index: Store, question: str) -> Evidence:
     """What a backend gets for a question: the ranked passages and the question's vector, timed."""
     t0 = time.perf_counter()
-    hits = [from_document(d, index) for d in retriever.invoke(question)]
+    hits = from_documents(retriever.invoke(question), index)
     qv = retriever.searcher.query_vector(question)  # cached by the search just made
     return Evidence(question, qv, hits, index, {"retrieve_ms": (time.perf_counter() - t0) * 1000})
 
 
-def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Index) -> Runnable[str, Answer]:
+def build_chain(retriever: HybridRetriever, backend: AnswerBackend, index: Store) -> Runnable[str, Answer]:
     """question → retrieve → compose (with citations). ``stream`` yields partial answers, ``invoke`` the final one.
 
     Timings are recorded per stage; ``first_ms`` is the time to the first partial answer.

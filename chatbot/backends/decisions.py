@@ -26,12 +26,12 @@ from chatbot.grounding.support import features as support_features
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.text.answers import SpanCandidate, typed_spans
 from chatbot.text.lexicon import QUESTION_WORDS, STOPWORDS
-from chatbot.text.nlp import numbers, parse
+from chatbot.text.nlp import Annotation, numbers, parse
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import QuestionInfo, analyse, name_words
 
 if TYPE_CHECKING:
-    from chatbot.store.index import Index
+    from chatbot.store.protocol import Store
 
 MODELS = Path(__file__).with_name("decisions.json")
 
@@ -50,6 +50,7 @@ class Candidate:
     rank: int = 0  # its passage's retrieval rank (the number of hits when it was not retrieved)
     named_source: bool = False
     spoken: bool = False  # attributed to the speaker the question asks about
+    annotation: Annotation = field(default_factory=Annotation)  # entities, noun phrases, speakers (index time)
 
     @property
     def text(self) -> str:
@@ -79,13 +80,13 @@ class Question:
         return " ".join(w for w in self.info.text.rstrip(" ?").split() if w.lower() not in QUESTION_WORDS)
 
     @staticmethod
-    def read(question: str, index: Index) -> Question:
+    def read(question: str, index: Store) -> Question:
         info = analyse(question)
         sources = source_references(info, index)
         if info.speaker in sources:  # "according to Kelly": where to look, not whose words
             info = replace(info, speaker=None)
-        df, n = index.sentence_df, max(1, len(index.sentence_owner))
         terms = [t for t in tokens(question) if t not in QUESTION_WORDS]
+        df, n = index.sentence_frequencies(terms), max(1, index.sentence_count())
         content = {stem(t): math.log((n + 1) / (1 + df.get(t, 0))) + 1.0 for t in terms}
         names = [
             [t for w in name_words(name) for t in tokens(w)] for name in info.names if name not in sources
@@ -128,8 +129,8 @@ SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
 ), strict=True))  # fmt: skip
 
 
-def sentence_features(q: Question, c: Candidate, index: Index) -> list[float]:
-    plain, annotation = c.plain, index.annotation(c.number)
+def sentence_features(q: Question, c: Candidate, index: Store) -> list[float]:
+    plain, annotation = c.plain, c.annotation
     found = _terms(plain)
     coverage, rare = _coverage(q.content, found)
     in_passage = _terms(c.passage.text)
@@ -160,19 +161,19 @@ def sentence_features(q: Question, c: Candidate, index: Index) -> list[float]:
     ]
 
 
-def _previous_terms(c: Candidate, index: Index) -> set[str]:
+def _previous_terms(c: Candidate, index: Store) -> set[str]:
     """The terms of the sentence before, on the same page: a sentence that answers often leans on the one
     before for its topic ("It was commissioned by Odo" after the sentence naming the tapestry)."""
-    if c.number == 0:
+    if c.number == 0 or not index.has_sentence(c.number - 1):
         return set()
-    passage, _ = index.sentence(c.number - 1)
+    passage, sentence = index.sentence(c.number - 1)
     if (passage.source, passage.page) != (c.passage.source, c.passage.page):
         return set()
-    return _terms(index.plain_text(c.number - 1))
+    return _terms(sentence_text(passage, sentence))
 
 
 def question_features(
-    q: Question, ranked: Sequence[Candidate], probs: Sequence[float], index: Index
+    q: Question, ranked: Sequence[Candidate], probs: Sequence[float], index: Store
 ) -> list[float]:
     """What the best sentences say about the whole question; ``ranked`` is best first, with ``probs``.
 
@@ -216,23 +217,28 @@ def question_features(
     ]
 
 
-def _typed(q: Question, c: Candidate, index: Index) -> bool:
-    return bool(typed_spans(q.info, c.plain, index.annotation(c.number)))
+def _typed(q: Question, c: Candidate, index: Store) -> bool:
+    return bool(typed_spans(q.info, c.plain, c.annotation))
 
 
 def _named(name: list[str], found: set[str]) -> bool:
     return all(t in found or stem(t) in found for t in name)
 
 
-def source_references(info: QuestionInfo, index: Index) -> dict[str, str]:
+def source_references(info: QuestionInfo, index: Store) -> dict[str, str]:
     """Names in the question that name a source ("according to TrendKia", "in Kelly's view"): name → document."""
     refs = {}
     for name in info.names:
         terms = {t for w in name_words(name) for t in tokens(w)}
-        for doc in index.manifest.documents:
-            if terms and terms <= set(tokens(f"{doc.outlet} {doc.author}")):
-                refs[name] = doc.name
+        for doc, credit in index.credits():
+            if terms and terms <= credit:
+                refs[name] = doc
     return refs
+
+
+def annotations_of(index: Store, numbers: Sequence[int]) -> list[Annotation]:
+    """The index-time language annotations of these sentences (empty ones where none were made)."""
+    return [Annotation.from_record(dict(r)) if r else Annotation() for r in index.annotations(numbers)]
 
 
 def _rarest_missing(content: dict[str, float], found: set[str]) -> float:

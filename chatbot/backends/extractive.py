@@ -22,6 +22,7 @@ from chatbot.backends.decisions import (
     QUESTION_FEATURES,
     Candidate,
     Question,
+    annotations_of,
     load_models,
     question_features,
     sentence_features,
@@ -32,7 +33,7 @@ from chatbot.grounding.support import features as support_features
 from chatbot.grounding.verify import asks_about_text, is_instruction
 from chatbot.ingest.passages import Passage, sentence_text
 from chatbot.settings import Settings
-from chatbot.store.index import Index, bm25_scores
+from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans, yes_no_claim
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import QuestionInfo, analyse, name_words
@@ -151,7 +152,7 @@ class ExtractiveBackend:
         models = load_models()
         return models.answerable.threshold if models else 0.0
 
-    def decide(self, q: Question, candidates: list[Candidate], index: Index) -> Decision:
+    def decide(self, q: Question, candidates: list[Candidate], index: Store) -> Decision:
         """Rank the best candidates by the sentence model and judge answerability; without trained models,
         the hand-weighted order stands and nothing is refused on a model's word."""
         pool = candidates[: self.settings.decision_pool]
@@ -168,7 +169,7 @@ class ExtractiveBackend:
         answerable = float(models.answerable.probabilities([features])[0])
         return Decision(q, ranked, probs, answerable, features)
 
-    def short_answer(self, q: Question, decision: Decision, chosen: list[Candidate], index: Index) -> str:
+    def short_answer(self, q: Question, decision: Decision, chosen: list[Candidate], index: Store) -> str:
         """The span that answers a name, date, number or short-phrase question, cut from a quoted sentence and
         cited to it, when the span model is confident enough (its threshold was chosen on dev to put the answer
         in the first line most often); otherwise the quote that best answers leads."""
@@ -178,7 +179,7 @@ class ExtractiveBackend:
         prob = dict(zip((c.number for c in decision.ranked), decision.probs, strict=True))
         rows, spans = [], []
         for rank, c in enumerate(chosen[: self.settings.max_sentences]):
-            found = typed_spans(q.info, c.plain, index.annotation(c.number))
+            found = typed_spans(q.info, c.plain, c.annotation)
             for span in found:
                 repeats = sum(fold(span.text) in fold(o.plain) for o in chosen)
                 rows.append(span_features(q, span, c.plain, prob.get(c.number, 0.0), rank, repeats))
@@ -220,38 +221,34 @@ class ExtractiveBackend:
         embedding and by BM25: a passage can rank low as a whole and still hold the one
         sentence that answers.
         """
-        index, question = evidence.index, evidence.question
-        cosines = index.sentence_vectors @ evidence.query_vector
-        lexical = bm25_scores(index.sentence_bm25, question, len(index.sentence_owner))
+        index, question, qv = evidence.index, evidence.question, evidence.query_vector
         passage_rank = {hit.passage.id: (rank, hit.dense) for rank, hit in enumerate(evidence.hits)}
-        pool = {
-            index.first_sentence[pid] + i
-            for pid in passage_rank
-            for i in range(len(index.passages[pid].sentences))
-        }
         n = self.settings.candidates
-        pool |= {int(i) for i in np.argsort(-cosines)[:n]} | {
-            int(i) for i in np.argsort(-lexical)[:n] if lexical[i] > 0
-        }
+        pool = set(index.sentences_in(list(passage_rank)))
+        pool |= set(index.dense_sentences(qv, n)) | set(index.lexical_sentences(question, n))
         pool |= extra
-        top_lexical = max((float(lexical[i]) for i in pool), default=0.0) or 1.0
+        numbers = sorted(pool)
+        cosines, lexical = index.sentence_scores(numbers, question, qv)
+        annotations = annotations_of(index, numbers)
+        top_lexical = max((float(v) for v in lexical), default=0.0) or 1.0
         info = analyse(question)
         about_text = asks_about_text(question)
         out = []
-        for number in pool:
-            p, s = index.sentence(number)
+        for number, cosine, lexical_score, (p, s), annotation in zip(
+            numbers, cosines, lexical, index.sentences(numbers), annotations, strict=True
+        ):
             if not s.citable:
                 continue
             text = unwrap(sentence_text(p, s))
             if is_instruction(text) and not about_text:
                 continue  # planted instructions are never evidence, unless the question is about that text
             rank, dense = passage_rank.get(p.id, (len(evidence.hits), 0.0))
-            lex = float(lexical[number]) / top_lexical
-            typed = info.answer_type and typed_spans(info, text, index.annotation(number))
+            lex = float(lexical_score) / top_lexical
+            typed = info.answer_type and typed_spans(info, text, annotation)
             fits = self.settings.w_answer_type if typed else 0.0
             named_source = self.settings.w_named_source if p.source in sources else 0.0
             score = (
-                self.settings.w_cosine * float(cosines[number])
+                self.settings.w_cosine * float(cosine)
                 + self.settings.w_lexical * lex
                 + self.settings.w_passage * max(0.0, dense)
                 + fits
@@ -260,24 +257,16 @@ class ExtractiveBackend:
             )
             out.append(
                 Candidate(
-                    p,
-                    s,
-                    number,
-                    float(cosines[number]),
-                    lex,
-                    score,
-                    dense,
-                    rank,
-                    p.source in sources,
-                    number in extra,
+                    p, s, number, float(cosine), lex, score, dense, rank, p.source in sources, number in extra,
+                    annotation,
                 )
-            )
+            )  # fmt: skip
         return sorted(out, key=lambda c: (-c.score, c.number))
 
     def select(
         self,
         ranked: list[Candidate],
-        index: Index,
+        index: Store,
         limit: int,
         floor: float = 0.0,
         probs: list[float] | None = None,
@@ -286,8 +275,9 @@ class ExtractiveBackend:
         when given; else their hand-weighted scores) and add something (no near-duplicate of one already
         chosen). The quoting and the generative backends both choose so."""
         chosen: list[Candidate] = []
-        vectors = index.sentence_vectors
         scores = probs if probs is not None else [c.score for c in ranked]
+        wanted = [c.number for i, (c, score) in enumerate(zip(ranked, scores, strict=True)) if i == 0 or score >= floor]
+        vectors = dict(zip(wanted, index.sentence_vectors_of(wanted), strict=True)) if wanted else {}
         for c, score in zip(ranked, scores, strict=True):
             if len(chosen) >= limit:
                 break
@@ -310,7 +300,7 @@ class ExtractiveBackend:
         better than anything the corpus attributes to X.
         """
         index, best = evidence.index, candidates[0]
-        others = [index.attributions[i] for i in index.said_in.get(best.number, [])]
+        others = [index.attribution(i) for i in index.attributions_in(best.number)]
         others = [a for a in others if not speakers_match(a.speaker, speaker)]
         coverage = _claim_coverage(evidence.question, speaker, best.text)
         strong = (
@@ -334,7 +324,7 @@ class ExtractiveBackend:
         """ "Who is X?" / "What is X's role?": the role the text gives X, cited where it gives it."""
         index = evidence.index
         for i in index.attributions_of(name):
-            a = index.attributions[i]
+            a = index.attribution(i)
             where = next(
                 (n for n in index.sentences_of(i) if a.role and a.role in index.sentence_text(n)), None
             )
@@ -347,12 +337,12 @@ class ExtractiveBackend:
         return None
 
     def _speaker_lead(
-        self, info: QuestionInfo, index: Index, first: Candidate, citations: list[Citation]
+        self, info: QuestionInfo, index: Store, first: Candidate, citations: list[Citation]
     ) -> str:
         """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full."""
         if info.answer_type != "name" or info.target not in ("who", "whom"):
             return ""
-        said = [index.attributions[i] for i in index.said_in.get(first.number, [])]
+        said = [index.attribution(i) for i in index.attributions_in(first.number)]
         if not said:
             return ""
         speaker = said[0].speaker
@@ -366,21 +356,18 @@ class ExtractiveBackend:
         citations.append(cite(len(citations) + 1, intro.passage, intro.sentence, index))
         return f"{speaker} [1] [{len(citations)}]."
 
-    def _introduction(self, index: Index, speaker: str, near: Candidate) -> Candidate | None:
+    def _introduction(self, index: Store, speaker: str, near: Candidate) -> Candidate | None:
         """The sentence of the same document that names ``speaker`` in full, if the quote itself does not."""
         if speaker in near.text:
             return None
-        for pid, p in enumerate(index.passages):
-            if p.source != near.passage.source:
-                continue
-            for pos, s in enumerate(p.sentences):
-                number = index.first_sentence[pid] + pos
-                if s.citable and speaker in index.sentence_text(number):
-                    return Candidate(p, s, number, 0.0, 0.0, 0.0)
+        numbers = index.document_sentences(near.passage.source)
+        for number, (p, s) in zip(numbers, index.sentences(numbers), strict=True):
+            if s.citable and speaker in sentence_text(p, s):
+                return Candidate(p, s, number, 0.0, 0.0, 0.0)
         return None
 
     def refusal(
-        self, question: str, reason: str, closest: list[Candidate], index: Index, note: str = REFUSAL
+        self, question: str, reason: str, closest: list[Candidate], index: Store, note: str = REFUSAL
     ) -> Answer:
         """The corpus does not answer, and why; the closest sentences are shown for the reader to judge."""
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(closest, start=1)]
@@ -396,7 +383,7 @@ NEGATED_RE = re.compile(
 COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
 
 
-def completed(chosen: list[Candidate], index: Index) -> list[Candidate]:
+def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
     """Quote the sentence that completes a negation, so a quote never reads as its opposite.
 
     "The United States does not want AI crisis-control talks because it considers China a trustworthy
@@ -410,7 +397,7 @@ def completed(chosen: list[Candidate], index: Index) -> list[Candidate]:
         if (
             NEGATED_RE.search(c.text)
             and following not in numbers
-            and following < len(index.sentence_owner)
+            and index.has_sentence(following)
             and _same_page(index.sentence(following)[0], c.passage)
             and COMPLETION_RE.match(index.sentence_text(following))
         ):

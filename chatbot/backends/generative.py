@@ -183,7 +183,7 @@ class GenerativeBackend:
         for i, c in enumerate(shown, start=1):
             group = []
             for number in (c.number - 1, c.number, c.number + 1):
-                if not 0 <= number < len(index.sentence_owner):
+                if not index.has_sentence(number):
                     continue
                 p, s = index.sentence(number)
                 if not s.citable or (p.source, p.page) != (c.passage.source, c.passage.page):

@@ -49,7 +49,8 @@ PENALTY_C = 1.0  # inverse L2 strength, as scikit-learn's C
 if TYPE_CHECKING:
     from chatbot.settings import Settings
     from chatbot.store.embeddings import Embedder
-    from chatbot.store.index import Index, Progress
+    from chatbot.store.index import Progress
+    from chatbot.store.protocol import Store
 
 
 @dataclass
@@ -59,7 +60,7 @@ class Example:
     set_name: str
     item: Item
     question: Question
-    index: Index
+    index: Store
     candidates: list[Candidate]
     rows: list[list[float]]
     labels: list[bool]
@@ -240,7 +241,7 @@ def _span_examples(
             continue
         top = [e.candidates[i] for i in e.ranked[: settings.max_sentences]]
         for rank, c in enumerate(top):
-            for span in typed_spans(info, c.plain, e.index.annotation(c.number)):
+            for span in typed_spans(info, c.plain, c.annotation):
                 repeats = sum(fold(span.text) in fold(o.plain) for o in top)
                 rows.append(span_features(e.question, span, c.plain, e.probs[rank], rank, repeats))
                 labels.append(_is_answer(span.text, e.item))

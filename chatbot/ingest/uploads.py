@@ -4,6 +4,9 @@ Uploads go to ``settings.uploads_dir`` only, under a safe name that never overwr
 the shipped corpus cannot be touched from the web. A file whose content is already indexed
 is refused as a duplicate. After an upload or a removal the caller refreshes the pipeline,
 which re-embeds only the new text (see ``embedcache``).
+
+With the shared PostgreSQL store an upload is stored in the database instead (as a pending document,
+indexed by the refresh), so every server sharing the store sees it; no file is written.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from pathlib import Path
 
 from chatbot.ingest.intake import Rejected, check_upload, duplicate_of, read_limited
 from chatbot.settings import Settings
-from chatbot.store.index import UPLOADS, corpus_state
+from chatbot.store.prepare import corpus_state
+from chatbot.store.protocol import UPLOADS
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ def add(settings: Settings, source: Path, name: str | None = None) -> Stored:
     """Validate a file (size first, then type by content) and store it in the uploads folder."""
     limit = settings.max_upload_mb * 1_000_000
     accepted = check_upload(name or source.name, read_limited(source, limit), limit)
+    if settings.store_url is not None:
+        from chatbot.store.postgres.writer import add_upload
+
+        stored = add_upload(settings, accepted)
+        return Stored(stored, folder(settings) / stored.removeprefix(UPLOADS), accepted.kind, accepted.pages)
     same = duplicate_of(accepted.sha256, corpus_state(settings))
     if same:
         raise Rejected(f"this document is already in the corpus, as {same}")
@@ -49,6 +58,11 @@ def add(settings: Settings, source: Path, name: str | None = None) -> Stored:
 
 def remove(settings: Settings, name: str) -> None:
     """Delete an uploaded document; shipped corpus documents cannot be removed from here."""
+    if settings.store_url is not None:
+        from chatbot.store.postgres.writer import remove_upload
+
+        remove_upload(settings, name)
+        return
     base = folder(settings).resolve()
     if not name.startswith(UPLOADS):
         raise Rejected(f"{name} is part of the shipped corpus; only uploads can be removed")
@@ -59,6 +73,10 @@ def remove(settings: Settings, name: str) -> None:
 
 
 def listing(settings: Settings) -> list[str]:
+    if settings.store_url is not None:
+        from chatbot.store.postgres.writer import uploads
+
+        return uploads(settings)
     return sorted(n for n in corpus_state(settings) if n.startswith(UPLOADS))
 
 

@@ -1,4 +1,4 @@
-"""The on-disk index: FAISS vectors, a BM25 index, JSON side files and a manifest.
+"""The on-disk index (the default store): FAISS vectors, BM25 indexes, JSON side files and a manifest.
 
 Why this layout: every build goes to a fresh folder under ``builds/``, and only when it is
 complete does ``CURRENT`` (one line, replaced atomically) point at it. A crash mid-build
@@ -6,6 +6,9 @@ leaves the previous index in service. Nothing is pickled: FAISS writes its own f
 bm25s and numpy write ``.npy`` with ``allow_pickle=False``, and records are JSON.
 The manifest fingerprints the corpus, the model and the pipeline, so a change to any of
 them triggers a rebuild instead of silently serving stale answers.
+
+``Index`` is one implementation of ``chatbot.store.protocol.Store``; every search it offers is
+bounded (FAISS top-n, BM25 top-n by ``argpartition``), so no question sorts or scans everything.
 """
 
 from __future__ import annotations
@@ -18,30 +21,35 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from chatbot.errors import ChatbotError
-from chatbot.grounding.attribution import Attribution, extract, from_records, speakers_match, to_records
-from chatbot.ingest.documents import Document, LoadError, corpus_fingerprint, load_corpus
-from chatbot.ingest.passages import Passage, Sentence, document_passages, sentence_text
+from chatbot.grounding.attribution import Attribution, Kind, from_records, speakers_match, to_records
+from chatbot.ingest.documents import Document, LoadError
+from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.embedcache import EmbeddingCache
 from chatbot.store.embeddings import Embedder
-from chatbot.text.nlp import Annotation, annotate
-from chatbot.text.normalise import tokens, unwrap
+from chatbot.store.prepare import Annotator, Prepared, Progress, corpus_state, load_all, overlaps, prepare
+from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store, credits
+from chatbot.text.normalise import tokens
+
+__all__ = [
+    "UPLOADS", "DocumentInfo", "Index", "IndexProblem", "Manifest", "Progress", "build", "corpus_state",
+    "current_build", "load", "load_all", "open_index", "read_manifest", "staleness", "write_build",
+]  # fmt: skip
 
 FORMAT = 5  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
-UPLOADS = "uploads/"  # name prefix of documents from the uploads folder
-
-# A stage of a long job: called with a label and a total, returns "advance by n".
-Progress = Callable[[str, int], Callable[[int], None]]
+ANNOTATIONS = "annotations.jsonl"  # one JSON record per sentence: entities, noun phrases, speakers, negation
+SENTENCE_FAISS = "sentences.faiss"  # written only above the exact-search limit (below it: built at load)
 
 
 def bm25_scores(bm25: object, query: str, size: int) -> np.ndarray:
@@ -52,33 +60,49 @@ def bm25_scores(bm25: object, query: str, size: int) -> np.ndarray:
     return np.asarray(bm25.get_scores(terms))  # type: ignore[attr-defined]
 
 
-@dataclass
-class DocumentInfo:
-    name: str
-    sha256: str
-    title: str
-    outlet: str
-    author: str
-    date: str
-    url: str
-    pages: int
+@dataclass(frozen=True)
+class Sparse:
+    """BM25 scores of only the documents holding a query term: sorted document numbers and their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    def of(self, numbers: np.ndarray) -> np.ndarray:
+        """The scores of ``numbers`` (0 where a document holds no query term)."""
+        at = np.searchsorted(self.ids, numbers)
+        inside = at < len(self.ids)
+        hit = np.zeros(len(numbers), dtype=bool)
+        hit[inside] = self.ids[at[inside]] == numbers[inside]
+        return np.where(
+            hit, self.scores[np.minimum(at, max(len(self.ids) - 1, 0))] if len(self.ids) else 0.0, 0.0
+        )
 
 
-@dataclass
-class Manifest:
-    format: int
-    model: str
-    dim: int
-    fingerprint: str
-    files: dict[str, str]
-    passage_chars: int
-    built_at: str
-    build_seconds: float
-    passages: int
-    sentences: int
-    attributions: int = 0
-    documents: list[DocumentInfo] = field(default_factory=list)
-    errors: list[dict[str, str]] = field(default_factory=list)
+def bm25_sparse(bm25: Any, query: str) -> Sparse:
+    """BM25 as bm25s computes it (the same float32 sums, in the same order), over the postings of the query's
+    terms only: the cost grows with how common the terms are, not with the size of the corpus."""
+    ids = bm25.get_tokens_ids(tokens(query))
+    if not ids or getattr(bm25, "nonoccurrence_array", None) is not None:
+        dense = bm25_scores(bm25, query, int(bm25.scores["num_docs"])) if ids else np.zeros(0, np.float32)
+        found = np.flatnonzero(dense)
+        return Sparse(found, dense[found].astype(np.float32))
+    data, indices, indptr = bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"]
+    docs = np.concatenate([indices[indptr[t] : indptr[t + 1]] for t in ids])
+    values = np.concatenate([data[indptr[t] : indptr[t + 1]] for t in ids])
+    unique, where = np.unique(docs, return_inverse=True)
+    sums = np.zeros(len(unique), dtype=np.dtype(bm25.dtype))
+    np.add.at(sums, where, values)
+    return Sparse(unique.astype(np.int64), sums)
+
+
+def top(scores: np.ndarray, n: int) -> list[int]:
+    """Indices of the ``n`` highest positive scores, best first: ``argpartition`` then a sort of ``n`` only."""
+    n = min(n, len(scores))
+    if n <= 0:
+        return []
+    part = np.argpartition(-scores, n - 1)[:n]
+    best = part[np.lexsort((part, -scores[part]))]
+    return [int(i) for i in best if scores[i] > 0]
 
 
 class IndexProblem(ChatbotError):
@@ -92,7 +116,7 @@ def fingerprint(files: dict[str, str], settings: Settings) -> str:
 
 @dataclass
 class Index:
-    """A loaded, read-only index. Sentences are numbered in passage order."""
+    """A loaded, read-only index (the files store). Sentences are numbered in passage order."""
 
     root: Path
     corpus_dir: Path
@@ -107,9 +131,35 @@ class Index:
     first_sentence: list[int] = field(default_factory=list)  # passage -> its first sentence number
     said_in: dict[int, list[int]] = field(default_factory=dict)  # sentence -> attributions overlapping it
     uploads_dir: Path | None = None
-    annotations: list[Annotation] = field(
-        default_factory=list
-    )  # sentence -> entities, noun phrases, speakers
+    sentence_annotations: list[Annotation | None] | None = None
+    sentence_index: Any = None  # faiss.Index over sentence vectors; exact ones are made at load
+
+    def __post_init__(self) -> None:
+        for p in self.passages:
+            self.first_sentence.append(len(self.sentence_owner))
+            self.sentence_owner.extend((p.id, i) for i in range(len(p.sentences)))
+        self.said_in = overlaps(self.passages, self.attributions)
+        self._lexical = lru_cache(maxsize=16)(self._lexical_scores)
+
+    # -- Store: identity and documents --
+
+    @property
+    def generation(self) -> str:
+        return self.root.name
+
+    @property
+    def documents(self) -> dict[str, DocumentInfo]:
+        return {d.name: d for d in self.manifest.documents}
+
+    @cached_property
+    def _credits(self) -> list[tuple[str, frozenset[str]]]:
+        return credits(self.manifest.documents)
+
+    def credits(self) -> list[tuple[str, frozenset[str]]]:
+        return self._credits
+
+    def newer(self) -> Store | None:
+        return None  # one process serves one build; `chatbot build` elsewhere is picked up on restart
 
     def path_of(self, name: str) -> Path:
         """Where a document of this index lives: the corpus folder, or the uploads folder for ``uploads/…``."""
@@ -117,20 +167,107 @@ class Index:
             return self.uploads_dir / name.removeprefix(UPLOADS)
         return self.corpus_dir / name
 
-    def __post_init__(self) -> None:
+    # -- Store: passages --
+
+    def fetch_passages(self, ids: Sequence[int]) -> list[Passage]:
+        return [self.passages[i] for i in ids]
+
+    def passage_count(self) -> int:
+        return len(self.passages)
+
+    def dense_passages(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        n = min(n, len(self.passages))
+        if n <= 0:
+            return []
+        scores, ids = self.passage_vectors.search(query_vector[None, :], n)  # type: ignore[attr-defined]
+        return [(int(i), float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+
+    def lexical_passages(self, query: str, n: int) -> list[tuple[int, float]]:
+        found = self._lexical(query, False)
+        return [(int(found.ids[i]), float(found.scores[i])) for i in top(found.scores, n)]
+
+    def passage_cosines(self, ids: Sequence[int], query_vector: np.ndarray) -> list[float]:
+        vectors = self.passage_vectors
+        return [float(vectors.reconstruct(int(i)) @ query_vector) for i in ids]  # type: ignore[attr-defined]
+
+    def passages_per_document(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
         for p in self.passages:
-            self.first_sentence.append(len(self.sentence_owner))
-            self.sentence_owner.extend((p.id, i) for i in range(len(p.sentences)))
-        by_place: dict[tuple[str, int | None], list[tuple[int, int, int]]] = {}
-        for number, (pid, pos) in enumerate(self.sentence_owner):
-            p = self.passages[pid]
-            by_place.setdefault((p.source, p.page), []).append(
-                (p.sentences[pos].start, p.sentences[pos].end, number)
-            )
-        for i, a in enumerate(self.attributions):
-            for start, end, number in by_place.get((a.source, a.page), []):
-                if start < a.end and a.start < end:
-                    self.said_in.setdefault(number, []).append(i)
+            counts[p.source] = counts.get(p.source, 0) + 1
+        return counts
+
+    # -- Store: sentences --
+
+    def sentence(self, number: int) -> tuple[Passage, Sentence]:
+        pid, pos = self.sentence_owner[number]
+        passage = self.passages[pid]
+        return passage, passage.sentences[pos]
+
+    def sentences(self, numbers: Sequence[int]) -> list[tuple[Passage, Sentence]]:
+        return [self.sentence(n) for n in numbers]
+
+    def sentence_text(self, number: int) -> str:
+        return sentence_text(*self.sentence(number))
+
+    def has_sentence(self, number: int) -> bool:
+        return 0 <= number < len(self.sentence_owner)
+
+    def sentences_in(self, passage_ids: Sequence[int]) -> list[int]:
+        return [
+            self.first_sentence[pid] + i
+            for pid in passage_ids
+            for i in range(len(self.passages[pid].sentences))
+        ]
+
+    def document_sentences(self, name: str) -> list[int]:
+        return self.sentences_in(self._passages_of.get(name, []))
+
+    @cached_property
+    def _passages_of(self) -> dict[str, list[int]]:
+        """Document → its passage ids, made once (a "who said" answer looks up a document per question)."""
+        found: dict[str, list[int]] = {}
+        for p in self.passages:
+            found.setdefault(p.source, []).append(p.id)
+        return found
+
+    def dense_sentences(self, query_vector: np.ndarray, n: int) -> list[int]:
+        index = self._sentence_index()
+        n = min(n, index.ntotal)
+        if n <= 0:
+            return []
+        ids = index.search(query_vector[None, :], n)[1][0]
+        return [int(i) for i in ids if i >= 0]
+
+    def lexical_sentences(self, query: str, n: int) -> list[int]:
+        found = self._lexical(query, True)
+        return [int(found.ids[i]) for i in top(found.scores, n)]
+
+    def sentence_scores(
+        self, numbers: Sequence[int], query: str, query_vector: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        picked = np.asarray(numbers, dtype=np.int64)
+        lexical = self._lexical(query, True).of(picked)
+        return self.sentence_vectors[picked] @ query_vector, np.asarray(lexical, dtype=np.float32)
+
+    def sentence_vectors_of(self, numbers: Sequence[int]) -> np.ndarray:
+        return self.sentence_vectors[np.asarray(numbers, dtype=np.int64)]
+
+    def annotations(self, numbers: Sequence[int]) -> list[Annotation | None]:
+        found = self.sentence_annotations
+        return [found[n] if found else None for n in numbers]
+
+    def sentence_count(self) -> int:
+        return len(self.sentence_owner)
+
+    def sentence_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        return {t: self._sentence_df[t] for t in terms if t in self._sentence_df}
+
+    @cached_property
+    def _sentence_df(self) -> dict[str, int]:
+        """In how many sentences each search term occurs (the BM25 index's posting lengths)."""
+        bm25 = self.sentence_bm25
+        counts = np.diff(np.asarray(bm25.scores["indptr"]))  # type: ignore[attr-defined]
+        return {t: int(counts[i]) for t, i in bm25.vocab_dict.items() if i < len(counts)}  # type: ignore[attr-defined]
 
     @cached_property
     def vocabulary(self) -> list[str]:
@@ -142,166 +279,168 @@ class Index:
         i = bisect.bisect_left(words, term)
         return i < len(words) and (words[i] == term or (len(term) >= 5 and words[i].startswith(term)))
 
-    def sentence_text(self, number: int) -> str:
-        return sentence_text(*self.sentence(number))
+    def _lexical_scores(self, query: str, sentences: bool) -> Sparse:
+        """BM25 over passages or sentences (cached: retrieval and the composer ask for the same query)."""
+        return bm25_sparse(self.sentence_bm25 if sentences else self.bm25, query)
 
-    def plain_text(self, number: int) -> str:
-        """The sentence as a reader sees it (line-end hyphens joined, line breaks as spaces): what its
-        annotation's offsets index, and what answers display."""
-        return unwrap(self.sentence_text(number))
+    def _sentence_index(self) -> Any:
+        if self.sentence_index is None:
+            import faiss
 
-    def annotation(self, number: int) -> Annotation:
-        return self.annotations[number] if number < len(self.annotations) else Annotation()
+            flat = faiss.IndexFlatIP(self.sentence_vectors.shape[1])
+            flat.add(np.ascontiguousarray(self.sentence_vectors, dtype=np.float32))
+            self.sentence_index = flat
+        return self.sentence_index
 
-    @cached_property
-    def sentence_df(self) -> dict[str, int]:
-        """In how many sentences each search term occurs: the rarity of a question's words."""
-        bm25 = self.sentence_bm25
-        indptr = np.asarray(bm25.scores["indptr"])  # type: ignore[attr-defined]
-        counts = np.diff(indptr)
-        vocab = bm25.vocab_dict.items()  # type: ignore[attr-defined]
-        return {term: int(counts[i]) for term, i in vocab if i < len(counts)}
+    # -- Store: who said what --
+
+    def attribution(self, i: int) -> Attribution:
+        return self.attributions[i]
 
     def attributions_of(self, name: str) -> list[int]:
         """Indices of the attributions whose speaker is ``name`` (a surname or short form counts)."""
         return [i for i, a in enumerate(self.attributions) if speakers_match(a.speaker, name)]
 
+    def attributions_in(self, number: int) -> list[int]:
+        return self.said_in.get(number, [])
+
     def sentences_of(self, attribution: int) -> list[int]:
         return [n for n, items in self.said_in.items() if attribution in items]
 
-    def sentence(self, number: int) -> tuple[Passage, Sentence]:
-        pid, pos = self.sentence_owner[number]
-        passage = self.passages[pid]
-        return passage, passage.sentences[pos]
+    def quotes(self, speaker: str | None = None) -> list[Attribution]:
+        return [a for a in self.attributions if speaker is None or speakers_match(a.speaker, speaker)]
 
-    @property
-    def documents(self) -> dict[str, DocumentInfo]:
-        return {d.name: d for d in self.manifest.documents}
+    def speakers(self) -> list[tuple[str, Kind]]:
+        return sorted({(a.speaker, a.kind) for a in self.attributions})
+
+    # -- Store: source text --
+
+    def page_texts(self, name: str) -> dict[int | None, str] | None:
+        doc = next((d for d in self.source_documents() if d.name == name), None)
+        return None if doc is None else {p.number: p.text for p in doc.pages}
+
+    def source_documents(self) -> list[Document]:
+        uploads = self.uploads_dir.resolve() if self.uploads_dir else None
+        return _documents(self.corpus_dir.resolve(), uploads, self.manifest.fingerprint)
+
+
+@lru_cache(maxsize=8)
+def _documents(corpus_dir: Path, uploads_dir: Path | None, fingerprint: str) -> list[Document]:
+    """Loaded once per corpus state (the fingerprint changes whenever a file does)."""
+    docs, _ = load_all(corpus_dir, uploads_dir)
+    return docs
 
 
 # -- building ---------------------------------------------------------------------------------
 
 
-def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> Path:
+def build(
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    annotate: Annotator | None = None,
+) -> Path:
     """Build the index for ``settings.corpus_dir`` and make it current. Returns the build folder."""
     started = time.perf_counter()
     root = settings.index_dir
-    builds = root / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
+    (root / "builds").mkdir(parents=True, exist_ok=True)
     with _lock(root):
         files = corpus_state(settings)
         docs, errors = load_all(settings.corpus_dir, settings.uploads_dir, settings.max_file_mb)
-        passages = [p for doc in docs for p in document_passages(doc, settings.passage_chars)]
-        if not passages:
+        cache = EmbeddingCache(root / "embed-cache", settings.model)
+        prepared = prepare(docs, errors, settings.passage_chars, embedder, cache, progress, annotate)
+        if not prepared.passages:
             reasons = (
                 "; ".join(f"{e.path.name}: {e.reason}" for e in errors) or "no .txt, .md, .html or .pdf files"
             )
             raise IndexProblem(f"nothing to index in {settings.corpus_dir}: {reasons}")
-        for i, p in enumerate(passages):
-            p.id = i
-        # Embedded, searched and annotated as a reader sees them: line-end hyphens joined, lines unwrapped.
-        sentence_texts = [unwrap(sentence_text(p, s)) for p in passages for s in p.sentences]
-        attributions = _attributions(docs, errors)
-        tick = progress("Reading sentences", len(sentence_texts)) if progress else None
-        annotations = annotate(sentence_texts, progress=tick)
-
-        # The title travels with each passage: it carries the article's topic when the passage's own words do not.
-        passage_texts = [f"{p.title}\n{unwrap(p.text)}" for p in passages]
-        cache = EmbeddingCache(root / "embed-cache", settings.model)
-        tick = progress("Embedding passages", cache.misses(passage_texts)) if progress else None
-        pvecs = cache.embed(embedder, passage_texts, tick)
-        tick = progress("Embedding sentences", cache.misses(sentence_texts)) if progress else None
-        svecs = cache.embed(embedder, sentence_texts, tick)
-
-        build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        tmp = builds / f".tmp-{build_id}-{os.getpid()}"
-        tmp.mkdir()
-        try:
-            _write_faiss(pvecs, tmp / "passages.faiss")
-            np.save(tmp / "sentences.npy", svecs, allow_pickle=False)
-            _write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
-            _write_bm25([tokens(t) for t in sentence_texts], tmp / "bm25_sentences")
-            _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
-            _write_jsonl(tmp / "attributions.jsonl", iter(to_records(attributions)))
-            _write_jsonl(tmp / "annotations.jsonl", (a.record() for a in annotations))
-            manifest = Manifest(
-                format=FORMAT,
-                model=settings.model,
-                dim=embedder.dim,
-                fingerprint=fingerprint(files, settings),
-                files=files,
-                passage_chars=settings.passage_chars,
-                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                build_seconds=round(time.perf_counter() - started, 3),
-                passages=len(passages),
-                sentences=len(sentence_texts),
-                attributions=len(attributions),
-                documents=[
-                    DocumentInfo(
-                        d.name,
-                        d.sha256,
-                        d.title,
-                        d.meta.outlet,
-                        d.meta.author,
-                        d.meta.date,
-                        d.meta.url,
-                        len(d.pages),
-                    )
-                    for d in docs
-                ],  # fmt: skip
-                errors=[_error_record(e, settings.corpus_dir) for e in errors],
-            )
-            _write_json(tmp / "manifest.json", asdict(manifest))
-            _fsync_dir(tmp)
-            final = builds / build_id
-            tmp.rename(final)
-            _atomic_write(root / CURRENT, build_id + "\n")
-            cache.save()
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        _prune(builds, keep=build_id)
+        final = write_build(root, prepared, settings, files, embedder.dim, started)
+        cache.save()
     return final
 
 
-def corpus_state(settings: Settings) -> dict[str, str]:
-    """Every indexed file's digest: the shipped corpus, then the uploads under the prefix ``uploads/``."""
-    files = corpus_fingerprint(settings.corpus_dir)
-    if settings.uploads_dir and settings.uploads_dir.is_dir():
-        files |= {UPLOADS + k: v for k, v in corpus_fingerprint(settings.uploads_dir).items()}
-    return files
+def write_build(root: Path, prepared: Prepared, settings: Settings, files: dict[str, str], dim: int,
+                started: float | None = None, timings: dict[str, float] | None = None) -> Path:  # fmt: skip
+    """Write one build folder from prepared records and vectors, then make it current (atomically).
+    ``timings`` (for benchmarks) receives the seconds each part took."""
+    started = time.perf_counter() if started is None else started
+    clock = Stopwatch(timings)
+    builds = root / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    passages, attributions = prepared.passages, prepared.attributions
+    texts = prepared.sentence_texts
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    tmp = builds / f".tmp-{build_id}-{os.getpid()}"
+    tmp.mkdir()
+    try:
+        with clock("passages_faiss_s"):
+            _write_faiss(prepared.passage_vectors, tmp / "passages.faiss")
+        np.save(tmp / "sentences.npy", prepared.sentence_vectors, allow_pickle=False)
+        with clock("sentences_faiss_s"):
+            if _needs_sentence_faiss(len(texts)):
+                _write_faiss(prepared.sentence_vectors, tmp / SENTENCE_FAISS)
+        with clock("bm25_s"):
+            _write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
+            _write_bm25([tokens(t) for t in texts], tmp / "bm25_sentences")
+        _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
+        _write_jsonl(tmp / "attributions.jsonl", iter(to_records(attributions)))
+        if any(a is not None for a in prepared.annotations):
+            _write_jsonl(tmp / ANNOTATIONS, iter(prepared.annotations))  # type: ignore[arg-type]
+        manifest = Manifest(
+            format=FORMAT,
+            model=settings.model,
+            dim=dim,
+            fingerprint=fingerprint(files, settings),
+            files=files,
+            passage_chars=settings.passage_chars,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - started, 3),
+            passages=len(passages),
+            sentences=len(texts),
+            attributions=len(attributions),
+            documents=[document_info(d) for d in prepared.docs],
+            errors=[error_record(e, settings.corpus_dir) for e in prepared.errors],
+        )
+        _write_json(tmp / "manifest.json", asdict(manifest))
+        _fsync_dir(tmp)
+        final = builds / build_id
+        tmp.rename(final)
+        _atomic_write(root / CURRENT, build_id + "\n")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(builds, keep=build_id)
+    return final
 
 
-def load_all(corpus_dir: Path, uploads_dir: Path | None,
-             max_file_mb: float | None = None) -> tuple[list[Document], list[LoadError]]:  # fmt: skip
-    """The shipped corpus plus the user's uploads; an upload that repeats a loaded document is skipped."""
-    docs, errors = load_corpus(corpus_dir, max_file_mb)
-    if uploads_dir and uploads_dir.is_dir():
-        seen = {d.sha256: d.name for d in docs}
-        more, problems = load_corpus(uploads_dir, max_file_mb)
-        errors += problems
-        for d in more:
-            if d.sha256 in seen:
-                errors.append(
-                    LoadError(d.path, f"duplicate of {seen[d.sha256]} (same content); indexed once")
-                )
-                continue
-            docs.append(replace(d, name=UPLOADS + d.name))
-    return docs, errors
+class Stopwatch:
+    """``with clock("name"):`` adds the block's seconds to ``timings[name]`` (nothing when timings is None)."""
 
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
 
-def _attributions(docs: list[Document], errors: list[LoadError]) -> list[Attribution]:
-    """Who said what, per document; a document the extractor chokes on is still indexed, and reported."""
-    found = []
-    for doc in docs:
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
         try:
-            found += extract(doc)
-        except Exception as exc:  # the extractor is heuristic; one odd document must not stop a build
-            errors.append(LoadError(doc.path, f"indexed, but attribution extraction failed: {exc}"))
-    return found
+            yield
+        finally:
+            if self.timings is not None:
+                self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
 
 
-def _error_record(error: LoadError, corpus_dir: Path) -> dict[str, str]:
+def document_info(d: Document) -> DocumentInfo:
+    m = d.meta
+    return DocumentInfo(d.name, d.sha256, d.title, m.outlet, m.author, m.date, m.url, len(d.pages))
+
+
+def _needs_sentence_faiss(n: int) -> bool:
+    from chatbot.store import vectors as vector_index
+
+    return n >= vector_index.EXACT_LIMIT
+
+
+def error_record(error: LoadError, corpus_dir: Path) -> dict[str, str]:
     return {"file": os.path.relpath(error.path, corpus_dir), "reason": error.reason}
 
 
@@ -444,10 +583,11 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         said = from_records(
             json.loads(line) for line in (folder / "attributions.jsonl").open(encoding="utf-8")
         )
-        annotations = [
-            Annotation.from_record(json.loads(line))
-            for line in (folder / "annotations.jsonl").open(encoding="utf-8")
-        ]
+        notes = folder / ANNOTATIONS
+        annotations = [json.loads(line) for line in notes.open(encoding="utf-8")] if notes.exists() else None
+        sentence_index = (
+            vector_index.load(folder / SENTENCE_FAISS) if (folder / SENTENCE_FAISS).exists() else None
+        )
     except Exception as exc:  # any damaged part means the whole build is unusable
         raise IndexProblem(f"damaged index in {folder}: {exc}") from exc
     problems = []
@@ -456,8 +596,6 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
             f"built as format {manifest.format} with model {manifest.model!r}; "
             f"this version needs format {FORMAT} and settings ask for {settings.model!r}"
         )
-    if len(annotations) != manifest.sentences:
-        problems.append(f"{manifest.sentences} sentences in the manifest, {len(annotations)} annotations")
     if len(said) != manifest.attributions:
         problems.append(f"{manifest.attributions} attributions in the manifest, {len(said)} records")
     if len(passages) != manifest.passages or vectors.ntotal != manifest.passages:
@@ -470,6 +608,12 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         )
     if vectors.d != manifest.dim or (expected_dim and manifest.dim != expected_dim):
         problems.append(f"vector dimension {vectors.d}, manifest {manifest.dim}, model {expected_dim}")
+    if annotations is not None and len(annotations) != manifest.sentences:
+        problems.append(f"{len(annotations)} sentence annotations for {manifest.sentences} sentences")
+    if sentence_index is not None and sentence_index.ntotal != manifest.sentences:
+        problems.append(
+            f"{sentence_index.ntotal} sentence vectors indexed for {manifest.sentences} sentences"
+        )
     if sentences.dtype != np.float32:
         problems.append(f"sentence vectors are {sentences.dtype}, not float32")
     if not problems and not (np.isfinite(sentences).all() and _finite_sample(vectors)):
@@ -478,7 +622,7 @@ def load(settings: Settings, expected_dim: int | None = None) -> Index:
         raise IndexProblem(f"inconsistent index in {folder}: " + "; ".join(problems))
     return Index(
         folder, settings.corpus_dir, manifest, passages, vectors, sentences, bm25, sentence_bm25, said,
-        uploads_dir=settings.uploads_dir, annotations=annotations,
+        uploads_dir=settings.uploads_dir, sentence_annotations=annotations, sentence_index=sentence_index,
     )  # fmt: skip
 
 

@@ -1,0 +1,191 @@
+"""The store interface: what retrieval, the composers, the library and the app read from an index.
+
+Two stores implement it: the files + FAISS + BM25 index on one machine (``chatbot.store.index``, the
+default) and PostgreSQL with pgvector, shared by several servers (``chatbot.store.postgres``). Callers
+see numbers, not internals: a passage id, a sentence number (sentences of one document are numbered
+consecutively, so ``n + 1`` is the next sentence when it is on the same page), an attribution id. A
+store object is one immutable view: what it answers does not change while a question is being answered,
+and ``newer()`` hands over a view of a later generation when a writer has committed one.
+
+Every search is bounded: top-``n`` by vector or by terms, then scores for a given set of sentences only,
+so no step of a question scans every passage or sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from chatbot.grounding.attribution import Attribution, Kind
+from chatbot.ingest.documents import Document
+from chatbot.ingest.passages import Passage, Sentence
+from chatbot.text.normalise import tokens
+
+UPLOADS = "uploads/"  # name prefix of documents from the uploads folder
+
+# The opaque JSON a sentence may carry (language annotations computed at index time); stores keep it as given.
+Annotation = Mapping[str, Any]
+
+
+@dataclass
+class DocumentInfo:
+    name: str
+    sha256: str
+    title: str
+    outlet: str
+    author: str
+    date: str
+    url: str
+    pages: int
+
+
+def credits(documents: Sequence[DocumentInfo]) -> list[tuple[str, frozenset[str]]]:
+    """Each crediting document's outlet and author as search terms: computed once per store view, so a question
+    naming a source ("according to TrendKia") is matched against a handful of documents, not all of them."""
+    found = [(d.name, frozenset(tokens(f"{d.outlet} {d.author}"))) for d in documents]
+    return [(name, terms) for name, terms in found if terms]
+
+
+@dataclass
+class Manifest:
+    format: int
+    model: str
+    dim: int
+    fingerprint: str
+    files: dict[str, str]
+    passage_chars: int
+    built_at: str
+    build_seconds: float
+    passages: int
+    sentences: int
+    attributions: int = 0
+    documents: list[DocumentInfo] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+class Store(Protocol):
+    """A read-only view of one generation of an index."""
+
+    corpus_dir: Path
+    uploads_dir: Path | None
+
+    @property
+    def manifest(self) -> Manifest: ...
+
+    @property
+    def generation(self) -> str:
+        """What this view serves: a build folder's name, or a database generation number."""
+        ...
+
+    @property
+    def documents(self) -> dict[str, DocumentInfo]: ...
+
+    def credits(self) -> list[tuple[str, frozenset[str]]]:
+        """(document name, the search terms of its outlet and author) for the documents that name either, in order."""
+        ...
+
+    def newer(self) -> Store | None:
+        """A view of a newer generation when a writer has committed one since this view was made, else None."""
+        ...
+
+    def path_of(self, name: str) -> Path:
+        """Where a document is shown to live (a citation's ``source``)."""
+        ...
+
+    # -- passages --
+
+    def fetch_passages(self, ids: Sequence[int]) -> list[Passage]: ...
+
+    def passage_count(self) -> int: ...
+
+    def dense_passages(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """The ``n`` passages closest to the query vector: (id, cosine), best first."""
+        ...
+
+    def lexical_passages(self, query: str, n: int) -> list[tuple[int, float]]:
+        """Up to ``n`` passages sharing terms with the query: (id, score > 0), best first."""
+        ...
+
+    def passage_cosines(self, ids: Sequence[int], query_vector: np.ndarray) -> list[float]: ...
+
+    def passages_per_document(self) -> dict[str, int]: ...
+
+    # -- sentences --
+
+    def sentence(self, number: int) -> tuple[Passage, Sentence]: ...
+
+    def sentences(self, numbers: Sequence[int]) -> list[tuple[Passage, Sentence]]: ...
+
+    def sentence_text(self, number: int) -> str: ...
+
+    def has_sentence(self, number: int) -> bool: ...
+
+    def sentences_in(self, passage_ids: Sequence[int]) -> list[int]:
+        """The sentence numbers of these passages, in order."""
+        ...
+
+    def document_sentences(self, name: str) -> list[int]:
+        """Every sentence number of one document, in order."""
+        ...
+
+    def dense_sentences(self, query_vector: np.ndarray, n: int) -> list[int]: ...
+
+    def lexical_sentences(self, query: str, n: int) -> list[int]:
+        """Up to ``n`` sentences sharing terms with the query (score > 0), best first."""
+        ...
+
+    def sentence_scores(
+        self, numbers: Sequence[int], query: str, query_vector: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine and lexical score of each given sentence (the composer's scoring inputs)."""
+        ...
+
+    def sentence_vectors_of(self, numbers: Sequence[int]) -> np.ndarray: ...
+
+    def annotations(self, numbers: Sequence[int]) -> list[Annotation | None]:
+        """The JSON each sentence was indexed with (None when it has none), unchanged."""
+        ...
+
+    def sentence_count(self) -> int: ...
+
+    def sentence_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """In how many sentences each search term occurs (terms found nowhere are left out): their rarity."""
+        ...
+
+    def has_word(self, term: str) -> bool:
+        """Does the corpus use this search term, or (for terms of 5+ letters) a longer form of it?"""
+        ...
+
+    # -- who said what --
+
+    def attribution(self, i: int) -> Attribution: ...
+
+    def attributions_of(self, name: str) -> list[int]:
+        """Ids of the attributions whose speaker is ``name`` (a surname or short form counts)."""
+        ...
+
+    def attributions_in(self, number: int) -> list[int]:
+        """Ids of the attributions overlapping sentence ``number``."""
+        ...
+
+    def sentences_of(self, attribution: int) -> list[int]: ...
+
+    def quotes(self, speaker: str | None = None) -> list[Attribution]:
+        """Every attribution in corpus order, or only ``speaker``'s."""
+        ...
+
+    def speakers(self) -> list[tuple[str, Kind]]: ...
+
+    # -- source text --
+
+    def page_texts(self, name: str) -> dict[int | None, str] | None:
+        """Page number (None for text formats) → the text citation offsets index into; None if unknown."""
+        ...
+
+    def source_documents(self) -> list[Document]:
+        """The indexed documents with their pages (for the quote checker)."""
+        ...
