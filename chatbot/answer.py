@@ -51,10 +51,12 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)  # milliseconds per stage
     standalone: str | None = None  # the follow-up question as retrieval saw it, when it was rewritten
     verified: str | None = None  # generative backends: "4 of 5 claims verified", and what was removed
+    # Which backend wrote this reply: a generative backend answers typed facts, and falls back, with quotes.
+    backend_used: str | None = None
 
     def contract(self) -> dict[str, object]:
-        """The ``ask --json`` object: exactly the documented keys, in order."""
-        return self.model_dump(
+        """The ``ask --json`` object: exactly the documented keys, in order (``backend_used`` was added last)."""
+        data = self.model_dump(
             include={
                 "question": True,
                 "answer": True,
@@ -62,6 +64,7 @@ class Answer(BaseModel):
                 "citations": {"__all__": CITATION_KEYS},
             }
         )
+        return {**data, "backend_used": self.backend_used or self.backend}
 
 
 @dataclass
@@ -120,12 +123,15 @@ def merge(question: str, parts: list[Answer]) -> Answer:
         offset = len(citations)
         citations += [c.model_copy(update={"n": c.n + offset}) for c in part.citations]
         lines.append(_renumber(part.answer, offset))
+    used = sorted({p.backend_used or p.backend for p in parts})
     return Answer(
         question=question,
         answer="\n".join(lines),
         answerable=any(p.answerable for p in parts),
         citations=citations,
         backend=parts[0].backend,
+        backend_used="+".join(used),
+        verified="; ".join(f"“{p.question}”: {p.verified}" for p in parts if p.verified) or None,
         timings={k: sum(p.timings.get(k, 0.0) for p in parts) for k in parts[0].timings},
     )
 
