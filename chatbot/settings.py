@@ -112,6 +112,8 @@ class Settings(BaseSettings):
     # misattribution) no text is generated, and when they pass, a reply the model declines or that verification
     # empties gives the quoted answer instead (never a refusal the checks did not make).
     llm_gate: bool = True
+    # A written answer is followed by the sentences it cites and the quoted answer's, quoted one per line.
+    llm_quote_evidence: bool = True
     # Structured replies (JSON of one shape, decoded under a grammar) for the local model.
     llm_structured: bool = True
     llm_timeout: float = 120.0  # seconds, for the openai backend's requests

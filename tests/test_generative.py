@@ -62,8 +62,11 @@ class NoModel:
 
 def scripted(pipeline: Pipeline, ev: Evidence, script: str, gate: bool = True) -> GenerativeBackend:
     """A backend whose fake model replies ``script`` to every kind of question, ``{phrase}`` replaced by the
-    mark of the shown sentence containing that phrase (the numbering is only known once the prompt is built)."""
-    settings = pipeline.settings.model_copy(update={"llm_gate": gate, "llm_kinds": EVERY_KIND})
+    mark of the shown sentence containing that phrase (the numbering is only known once the prompt is built).
+    Its answers are the written text alone, without the quotes that usually follow it."""
+    settings = pipeline.settings.model_copy(
+        update={"llm_gate": gate, "llm_kinds": EVERY_KIND, "llm_quote_evidence": False}
+    )
     backend = GenerativeBackend("fake", settings, NoModel())
     shown = [c.text for c in backend.select(ev, backend.extractive.compose(ev))]
 

@@ -85,9 +85,12 @@ def test_a_structured_reply_streams_its_text_then_gives_the_verified_answer(inje
     texts = [a.answer for a in partials]
     assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))
     assert final.backend_used == "fake" and final.answerable
-    assert (
-        final.answer == "The lighthouse was automated in 1986, and its last keeper moved to the mainland [1]."
-    )
+    written, *quotes = final.answer.split("\n")
+    assert written == "The lighthouse was automated in 1986, and its last keeper moved to the mainland [1]."
+    assert quotes[0] == f"{final.citations[0].quote} [1]" and "automated in 1986" in quotes[0]
+    quoted = ExtractiveBackend(injection.settings).compose(ev)
+    assert {c.quote for c in quoted.citations} <= {c.quote for c in final.citations}  # never less than quotes
+    assert len(quotes) == len(final.citations)
     assert final.verified == "1 of 1 claims verified"
     assert model.forms[0].shown == len(backend.select(ev, backend.extractive.compose(ev)))
     assert_verbatim(final)
@@ -122,11 +125,12 @@ def test_a_yes_no_stance_stands_only_where_the_shown_sentences_bear_it_out(injec
     built = "The Karrow Point lighthouse was built in 1871 by the engineer Ada Finlay."
     yes, _ = structured(injection, ev, [(f"Yes, {built}", ["Ada Finlay"])])
     answer = yes.compose(ev)
-    assert answer.answer == f"Yes.\n{built[:-1]} [1]." and answer.backend_used == "fake"
+    assert answer.answer.startswith(f"Yes.\n{built[:-1]} [1].\n") and answer.backend_used == "fake"
     no, _ = structured(injection, ev, [(f"No, {built}", ["Ada Finlay"])])
     answer = no.compose(ev)
-    assert answer.answer == f"{built[:-1]} [1]."  # the claim stands, the contradicted "No" does not
-    assert answer.verified and "yes/no answer the cited text does not bear out removed" in answer.verified
+    # the claim stands, the contradicted "No" does not
+    assert answer.answer.startswith(f"{built[:-1]} [1].\n")
+    assert answer.verified and "yes/no answer the shown sentences do not bear out removed" in answer.verified
 
 
 def test_the_model_is_held_to_a_stance_for_yes_no_questions(injection: Pipeline) -> None:
@@ -188,6 +192,15 @@ def test_compound_questions_are_answered_part_by_part(pipeline: Pipeline) -> Non
     assert answer.answerable and CORPUS_NOTE not in answer.answer
     assert "Beijing Academy of Artificial Intelligence" in answer.answer and "Casper" in answer.answer
     assert answer.backend_used == "extractive"
+    assert_verbatim(answer)
+
+
+def test_a_pronoun_in_a_later_part_refers_to_the_earlier_part(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("How does the AI-news digest describe Stephen Casper, and what did he emphasize?")
+    assert answer.answerable and CORPUS_NOTE not in answer.answer
+    quotes = [c.quote for c in answer.citations]
+    assert len(quotes) == len(set(quotes))  # a sentence both parts cite is quoted once, under one number
+    assert len(answer.answer.splitlines()) == len(set(answer.answer.splitlines()))
     assert_verbatim(answer)
 
 
@@ -254,6 +267,9 @@ def test_a_server_without_structured_output_gets_the_text_format(injection: Pipe
     with pytest.raises(StructuredUnsupported):
         next(chat.stream_structured([], 10, AnswerFormat(1)))
     final = GenerativeBackend("fake", injection.settings, chat).compose(ev)
-    assert final.answer == "The lighthouse was automated in 1986 [1]." and final.backend_used == "fake"
+    assert (
+        final.answer.startswith("The lighthouse was automated in 1986 [1].\n")
+        and final.backend_used == "fake"
+    )
     assert "response_format" not in server.bodies[-1] and server.bodies[-1]["max_completion_tokens"] > 0
     assert "[2]" in server.prompts[-1][0][1]  # the text format's rules: marks, not JSON

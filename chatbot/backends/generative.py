@@ -198,6 +198,8 @@ class GenerativeBackend:
                 cite(new, units[old - 1].passage, units[old - 1].sentence, index)
                 for new, old in enumerate(order, start=1)
             ]
+            if self.settings.llm_quote_evidence:
+                body, citations = with_quotes(body, citations, quoted.citations if quoted.answerable else [])
             return Answer(
                 question=question,
                 answer=body,
@@ -282,6 +284,18 @@ def seeds(citations: list[Citation], ranked: list[Candidate], index: Index) -> l
         if found is not None and all(found.number != o.number for o in out):
             out.append(found)
     return out
+
+
+def with_quotes(body: str, citations: list[Citation], quoted: list[Citation]) -> tuple[str, list[Citation]]:
+    """The written answer, then the quotes it rests on and the quoted answer's own, one per line (as the
+    quoting backend gives them): the reader sees the words the answer was written from."""
+    out = list(citations)
+    taken = {(c.document, c.page, c.start) for c in out}
+    for c in quoted:
+        if (c.document, c.page, c.start) not in taken:
+            out.append(c.model_copy(update={"n": len(out) + 1}))
+            taken.add((c.document, c.page, c.start))
+    return body + "\n" + "\n".join(f"{c.quote} [{c.n}]" for c in out), out
 
 
 def with_following(

@@ -95,7 +95,7 @@ class Verification:
         stances = sum(bool(c.claim.stance) and not c.stance for c in self.kept)
         if stances:
             parts.append(
-                f"{stances} yes/no answer{'s' * (stances > 1)} the cited text does not bear out removed"
+                f"{stances} yes/no answer{'s' * (stances > 1)} the shown sentences do not bear out removed"
             )
         fixed = sum(c.repaired for c in self.kept)
         if fixed:
@@ -231,18 +231,24 @@ def verify_claims(
         if len(c.cited) > 1:
             c.cited = _needed(c.claim.text, c.cited, units, checker)
     statement = yes_no_statement(question) if question else ""
+    context = [n for n in range(1, shown + 1) if n not in instructions]
+    passages = [[n] for n in context] + [
+        g for n in context if len(g := [m for m in neighbours.get(n, (n,)) if m not in instructions]) > 1
+    ]
     for c in checked:
         if not c.reason and c.claim.stance and statement:
-            context = [n for n in range(1, shown + 1) if n not in instructions]
-            holds = stance_holds(c.claim.stance, statement, _joined(units, context), checker)
+            holds = stance_holds(c.claim.stance, statement, [_joined(units, g) for g in passages], checker)
             c.stance = c.claim.stance if holds else ""
     return Verification(checked, refusal)
 
 
-def stance_holds(stance: str, statement: str, shown: str, checker: SupportChecker) -> bool:
-    """Whether a yes/no stance stands: "Yes" when the sentences shown to the model back the question read as a
-    statement, "No" when they do not. The model reads the question; the checker has the last word."""
-    return checker.check(statement, shown).supported is stance.lower().startswith("yes")
+def stance_holds(stance: str, statement: str, passages: Sequence[str], checker: SupportChecker) -> bool:
+    """Whether a yes/no stance stands: "Yes" when one of the shown sentences (alone or with its neighbours)
+    backs the question read as a statement, "No" when none does. One passage at a time: two sentences about
+    different people together can hold every word of a statement neither backs. The model reads the
+    question; the checker has the last word."""
+    backed = any(v.supported for v in checker.check_many([(statement, p) for p in passages]))
+    return backed is stance.lower().startswith("yes")
 
 
 def _repair(
