@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     # most sentences a structured reply may hold.
     llm_max_tokens: int = Field(default=112, ge=16)
     llm_answer_sentences: int = Field(default=3, ge=1)
+    # Explanation, comparison and summary replies hold at least this many sentences (a small model otherwise
+    # copies the one closest sentence, which the quotes already give).
+    llm_explain_sentences: int = Field(default=2, ge=1)
     # Router: the question kinds (chatbot.text.questions.question_kind) the model writes the answer for; the
     # others (typed facts: who / when / how many / which) keep the quoted answer, which names the fact verbatim.
     llm_kinds: tuple[QuestionKind, ...] = ("yes_no", "explanation", "comparison", "summary")
@@ -112,8 +115,10 @@ class Settings(BaseSettings):
     # misattribution) no text is generated, and when they pass, a reply the model declines or that verification
     # empties gives the quoted answer instead (never a refusal the checks did not make).
     llm_gate: bool = True
-    # A written answer is followed by the sentences it cites and the quoted answer's, quoted one per line.
+    # A written answer is followed by the sentences it cites and the quoted answer's, quoted one per line; a
+    # quote the answer already says (llm_quote_repeat of its words or more: it copied the sentence) is not.
     llm_quote_evidence: bool = True
+    llm_quote_repeat: float = ratio(0.9)
     # Structured replies (JSON of one shape, decoded under a grammar) for the local model.
     llm_structured: bool = True
     llm_timeout: float = 120.0  # seconds, for the openai backend's requests

@@ -205,6 +205,24 @@ def test_a_claim_backed_only_by_injected_text_is_removed(injection: Pipeline) ->
     assert not result.kept and result.removed[0].reason == "instruction"
 
 
+def test_a_claim_stitched_from_distant_sentences_is_not_backed(injection: Pipeline) -> None:
+    """Each sentence holds half of the claim; only next to each other in the text do they back it together."""
+    units = [
+        "Chinese Foreign Ministry spokesperson Guo Jiakun confirmed that a new round of dialogue was agreed.",
+        "China's Vice Finance Minister Liao Min took part as the primary counterpart.",
+    ]
+    claim = "Liao Min is China's Foreign Ministry spokesperson [1] [2]."
+    apart = verify(claim, units, _checker(injection), neighbours={1: [1], 2: [2]})
+    assert not apart.kept and apart.removed[0].reason == "unsupported"
+    lighthouse = [
+        "The Karrow Point lighthouse was built in 1871 by the engineer Ada Finlay.",
+        "The tower is 32 metres tall and its light can be seen 40 kilometres out to sea.",
+    ]
+    joined = "The Karrow Point lighthouse, built in 1871, is 32 metres tall [1] [2]."
+    adjacent = verify(joined, lighthouse, _checker(injection), neighbours={1: [1, 2], 2: [1, 2]})
+    assert adjacent.kept and adjacent.kept[0].cited == [1, 2]
+
+
 def _checker(pipeline: Pipeline) -> SupportChecker:
     return SupportChecker(pipeline.embedder)
 

@@ -50,6 +50,7 @@ from chatbot.grounding.verify import (
 )
 from chatbot.settings import Settings
 from chatbot.store.index import Index
+from chatbot.text.normalise import words
 from chatbot.text.questions import analyse, question_kind
 from chatbot.text.sentences import split as split_sentences
 
@@ -132,15 +133,19 @@ class GenerativeBackend:
         chat, cap = self.chat, self.settings.llm_max_tokens
         shown = [s[: self.settings.llm_sentence_chars] for s in sentences]
         if self.settings.llm_structured and hasattr(chat, "stream_structured"):
-            form = AnswerFormat(
-                len(shown), self.settings.llm_answer_sentences, question_kind(question) == "yes_no"
-            )
+            form = self.answer_format(question, len(shown))
             try:
                 yield from chat.stream_structured(structured_messages(question, shown), cap, form)
                 return
             except StructuredUnsupported:
                 pass  # raised before any piece: ask again in the text format
         yield from chat.stream(answer_messages(question, shown), cap)
+
+    def answer_format(self, question: str, shown: int) -> AnswerFormat:
+        """The reply shape for this question: a stance first for yes/no, more than one sentence to explain."""
+        kind = question_kind(question)
+        least = self.settings.llm_explain_sentences if kind in ("explanation", "comparison", "summary") else 1
+        return AnswerFormat(shown, self.settings.llm_answer_sentences, kind == "yes_no", least)
 
     def select(self, evidence: Evidence, quoted: Answer | None = None) -> list[Candidate]:
         """The evidence sentences for the prompt: the quoted answer's own sentences first (the best two with the
@@ -199,7 +204,8 @@ class GenerativeBackend:
                 for new, old in enumerate(order, start=1)
             ]
             if self.settings.llm_quote_evidence:
-                body, citations = with_quotes(body, citations, quoted.citations if quoted.answerable else [])
+                extra = quoted.citations if quoted.answerable else []
+                body, citations = with_quotes(body, citations, extra, self.settings.llm_quote_repeat)
             return Answer(
                 question=question,
                 answer=body,
@@ -286,16 +292,27 @@ def seeds(citations: list[Citation], ranked: list[Candidate], index: Index) -> l
     return out
 
 
-def with_quotes(body: str, citations: list[Citation], quoted: list[Citation]) -> tuple[str, list[Citation]]:
+def with_quotes(
+    body: str, citations: list[Citation], quoted: list[Citation], repeat: float = 0.9
+) -> tuple[str, list[Citation]]:
     """The written answer, then the quotes it rests on and the quoted answer's own, one per line (as the
-    quoting backend gives them): the reader sees the words the answer was written from."""
+    quoting backend gives them): the reader sees the words the answer was written from. A quote the answer
+    already says (``repeat`` of its words or more) is cited, not repeated."""
     out = list(citations)
     taken = {(c.document, c.page, c.start) for c in out}
     for c in quoted:
         if (c.document, c.page, c.start) not in taken:
             out.append(c.model_copy(update={"n": len(out) + 1}))
             taken.add((c.document, c.page, c.start))
-    return body + "\n" + "\n".join(f"{c.quote} [{c.n}]" for c in out), out
+    written = set(words(body))
+    lines = [f"{c.quote} [{c.n}]" for c in out if not _repeats(c.quote, written, repeat)]
+    return "\n".join([body, *lines]), out
+
+
+def _repeats(quote: str, written: set[str], share: float) -> bool:
+    """The written answer already says the quote word for word, or nearly (it copied the sentence)."""
+    said = words(quote)
+    return bool(said) and sum(w in written for w in said) >= share * len(said)
 
 
 def with_following(

@@ -33,6 +33,7 @@ class AnswerFormat:
     shown: int
     max_sentences: int = 3
     yes_no: bool = False  # the first sentence opens with "Yes" or "No": the model must take a stance
+    min_sentences: int = 1  # unless it declines: an explanation is asked for more than one copied sentence
 
     @property
     def ids(self) -> list[int]:
@@ -73,11 +74,12 @@ class AnswerFormat:
     def rest_grammar(self) -> str:
         """GBNF for the rest of a non-refusal reply, from inside the first sentence's text to the end."""
         ids = " | ".join(f'"{n}"' for n in self.ids)
-        more = f"{{0,{self.max_sentences - 1}}}" if self.max_sentences > 1 else "{0,0}"
+        least, most = max(0, min(self.min_sentences, self.max_sentences) - 1), max(0, self.max_sentences - 1)
+        more = f'( ", {{\\"text\\": \\"" text evidence ){{{least},{most}}} ' if most else ""
         first = '("Yes" | "No") [,.] " " text' if self.yes_no else "text"
         return "\n".join(
             [
-                f'root ::= {first} evidence ( ", {{\\"text\\": \\"" text evidence ){more} "]}}"',
+                f'root ::= {first} evidence {more}"]}}"',
                 f"text ::= {_TEXT_CHAR}{{{MIN_TEXT_CHARS},}}",
                 f'evidence ::= "\\", \\"evidence\\": [" id ( ", " id ){{0,{MAX_IDS - 1}}} "]}}"',
                 f"id ::= {ids}",

@@ -223,7 +223,7 @@ def verify_claims(
     joint = checker.check_many([(c.claim.text, _joined(units, c.cited)) for c in todo if c.cited])
     verdicts = iter(joint)
     for c in todo:
-        if not c.cited or not next(verdicts).supported:
+        if not c.cited or not next(verdicts).supported or not _together(c.cited, neighbours):
             uncited = not c.cited
             c.cited = _repair(c.claim.text, c.cited, units, shown, neighbours, instructions, checker)
             c.repaired = bool(c.cited)
@@ -262,15 +262,20 @@ def _repair(
 ) -> list[int]:
     """Citations that do back the claim: one other shown sentence; the cited ones with their neighbours; another
     shown sentence with its neighbours (the model miscounted, and the claim needs the sentence around it); the
-    cited ones with one more shown sentence (it combined two)."""
-    others = [n for n in range(1, shown + 1) if n not in cited and n not in instructions]
+    cited ones with one more shown sentence next to them (it combined two). Never a stitch of distant sentences."""
+    apart = not _together(cited, neighbours)  # a stitch: each of its sentences may still back the claim alone
+    others = [n for n in range(1, shown + 1) if (apart or n not in cited) and n not in instructions]
     alone = checker.check_many([(claim, units[n - 1]) for n in others])
     backing = [(v.score, n) for n, v in zip(others, alone, strict=True) if v.supported]
     if backing:
         return [max(backing)[1]]
     widened = [m for n in cited for m in neighbours.get(n, (n,)) if m not in instructions]
     widened = list(dict.fromkeys(widened))
-    if len(widened) > len(cited) and checker.check(claim, _joined(units, widened)).supported:
+    if (
+        len(widened) > len(cited)
+        and _together(cited, neighbours)
+        and checker.check(claim, _joined(units, widened)).supported
+    ):
         return widened
     groups = [[m for m in neighbours.get(n, (n,)) if m not in instructions] for n in others]
     groups = [g for g in groups if len(g) > 1]
@@ -280,11 +285,21 @@ def _repair(
         return max(backing_groups)[1]
     if not cited:
         return []
+    others = [n for n in others if n not in cited and _together([*cited, n], neighbours)]
     pairs = checker.check_many([(claim, _joined(units, [*cited, n])) for n in others])
     backing = [(v.score, n) for n, v in zip(others, pairs, strict=True) if v.supported]
     if backing:
         return [*cited, max(backing)[1]]
     return []
+
+
+def _together(cited: Sequence[int], neighbours: Mapping[int, Sequence[int]]) -> bool:
+    """The cited sentences are one stretch of text (one sentence, or one with its neighbours). Sentences from
+    different places can hold every word of a claim that none of them makes ("Liao Min" from one, "Foreign
+    Ministry spokesperson" from another): such a stitch backs nothing."""
+    if len(cited) < 2:
+        return True
+    return any(set(cited) <= set(group) for group in neighbours.values())
 
 
 def _joined(units: Sequence[str], cited: Sequence[int]) -> str:
