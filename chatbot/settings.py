@@ -105,12 +105,12 @@ class Settings(BaseSettings):
     # llm_sentence_chars and all together within llm_evidence_chars (prefill is the cost on a CPU).
     # The llm_following sentences after each of the best two go in first: a reason or a result usually follows
     # the sentence that names the matter ("... a 'chips for safety' deal." → "This bargain is an illusion.").
-    llm_sentences: int = Field(default=6, ge=1)
+    llm_sentences: int = Field(default=5, ge=1)
     llm_following: int = Field(default=2, ge=0)
     llm_keep_ratio: float = ratio(0.6)
     llm_per_passage: int = Field(default=2, ge=1)
     llm_sentence_chars: int = Field(default=320, ge=40)
-    llm_evidence_chars: int = Field(default=1100, ge=100)
+    llm_evidence_chars: int = Field(default=900, ge=100)
     # With llm_gate, the extractive composer's evidence checks run first: when they refuse (or correct a
     # misattribution) no text is generated, and when they pass, a reply the model declines or that verification
     # empties gives the quoted answer instead (never a refusal the checks did not make).

@@ -159,7 +159,7 @@ class LangChainChat:
             try:
                 first = next(pieces, "")
             except Exception as e:
-                if getattr(e, "status_code", None) not in _REJECTED:
+                if not _rejects_format(e):
                     raise
                 self.modes.pop(0)  # this server turns the format down: never ask it this way again
                 continue
@@ -177,6 +177,13 @@ class LangChainChat:
         for chunk in chunks:
             if isinstance(chunk.content, str) and chunk.content:
                 yield chunk.content
+
+
+def _rejects_format(error: Exception) -> bool:
+    """The server turned the response format down: a 4xx status, or any error that names the field (llama.cpp's
+    server answers an unknown ``response_format`` type with a 500 that quotes its validation error)."""
+    status = getattr(error, "status_code", None)
+    return status in _REJECTED or (status is not None and "response_format" in str(error))
 
 
 def _response_format(mode: str, form: AnswerFormat) -> dict[str, Any]:
