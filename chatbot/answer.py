@@ -54,10 +54,12 @@ class Answer(BaseModel):
     decision_score: float | None = (
         None  # the decision model's probability that the corpus answers (extractive)
     )
+    # Which backend wrote this reply: a generative backend answers typed facts, and falls back, with quotes.
+    backend_used: str | None = None
 
     def contract(self) -> dict[str, object]:
-        """The ``ask --json`` object: exactly the documented keys, in order."""
-        return self.model_dump(
+        """The ``ask --json`` object: exactly the documented keys, in order (``backend_used`` was added last)."""
+        data = self.model_dump(
             include={
                 "question": True,
                 "answer": True,
@@ -65,6 +67,7 @@ class Answer(BaseModel):
                 "citations": {"__all__": CITATION_KEYS},
             }
         )
+        return {**data, "backend_used": self.backend_used or self.backend}
 
 
 @dataclass
@@ -113,25 +116,38 @@ def cite(n: int, passage: Passage, sentence: Sentence, index: Store) -> Citation
 
 
 def merge(question: str, parts: list[Answer]) -> Answer:
-    """One answer from the answers to the parts of a compound question, citations renumbered in order."""
+    """One answer from the answers to the parts of a compound question, citations renumbered in order; a
+    sentence an earlier part already cites keeps its number, and its quote is not repeated."""
     lines: list[str] = []
     citations: list[Citation] = []
+    seen: dict[tuple[str, int | None, int, int], int] = {}
     for part in parts:
         if not part.answerable:
             lines.append(f"{CORPUS_NOTE} answer “{part.question}”")
             continue
-        offset = len(citations)
-        citations += [c.model_copy(update={"n": c.n + offset}) for c in part.citations]
-        lines.append(_renumber(part.answer, offset))
+        earlier = len(citations)
+        numbers: dict[int, int] = {}
+        for c in part.citations:
+            key = (c.document or c.source, c.page, c.start, c.end)
+            if key not in seen:
+                seen[key] = len(citations) + 1
+                citations.append(c.model_copy(update={"n": seen[key]}))
+            numbers[c.n] = seen[key]
+        text = _renumbered(part.answer, numbers)
+        repeated = {f"{c.quote} [{c.n}]" for c in citations[:earlier]}
+        lines += [line for line in text.split("\n") if line not in repeated]
+    used = sorted({p.backend_used or p.backend for p in parts})
     return Answer(
         question=question,
         answer="\n".join(lines),
         answerable=any(p.answerable for p in parts),
         citations=citations,
         backend=parts[0].backend,
+        backend_used="+".join(used),
+        verified="; ".join(f"“{p.question}”: {p.verified}" for p in parts if p.verified) or None,
         timings={k: sum(p.timings.get(k, 0.0) for p in parts) for k in parts[0].timings},
     )
 
 
-def _renumber(text: str, offset: int) -> str:
-    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text)
+def _renumbered(text: str, numbers: dict[int, int]) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)

@@ -43,6 +43,7 @@ CSS = """
 .refusal { border-left: 4px solid #d97706; padding: .4em .8em; background: #fffbeb; color: #78350f; }
 .verified { font-size: .85em; color: #047857; }
 .standalone { font-size: .85em; color: #6b7280; margin-bottom: .3em; }
+.via { font-size: .75em; color: #6b7280; text-transform: uppercase; letter-spacing: .04em; }
 .flagged { background: #fee2e2; }
 .sources { font-size: .92em; margin-top: .6em; }
 .sources blockquote { margin: .2em 0 .6em 0; }
@@ -111,6 +112,10 @@ def render(answer: Answer, documents: dict[str, DocumentInfo] | None = None) -> 
         head = f'<div class="standalone">Read as: “{html.escape(answer.standalone)}”</div>{head}'
     if answer.verified:
         head += f'<div class="verified">✓ {html.escape(answer.verified)}</div>'
+    # Which backend wrote it: a generative backend quotes typed facts, and falls back to quotes.
+    if answer.backend_used:
+        by = " + ".join(LABELS.get(name, name) for name in answer.backend_used.split("+"))
+        head = f'<div class="via">Answered by {html.escape(by)}</div>{head}'
     if not answer.citations:
         return head
     label = "Sources" if answer.answerable else "Closest passages"

@@ -126,6 +126,18 @@ class Pipeline:
         people = self.people(index or self.index)
         return self.backend_for(backend).condense(condense(question, history, people), history)
 
+    def _parts(self, parts: list[str], chain: Runnable[str, Answer], index: Store) -> list[Answer]:
+        """The parts of a compound question answered one by one; a pronoun in a later part ("..., and what did
+        he emphasize?") is resolved from the parts before it, by the same rule as a follow-up's."""
+        answers: list[Answer] = []
+        people = self.people(index)
+        for part in parts:
+            history = [(a.question, a.answer) for a in answers]
+            answer = chain.invoke(condense(part, history, people))
+            answer.question = part
+            answers.append(answer)
+        return answers
+
     def ask(self, question: str, history: History = (), backend: str | None = None) -> Answer:
         *_, final = self.stream(question, history, backend)
         return final
@@ -147,7 +159,7 @@ class Pipeline:
         if len(parts) == 1:
             answers: Iterator[Answer] = chain.stream(standalone)
         else:
-            answers = iter([merge(standalone, [chain.invoke(p) for p in parts])])
+            answers = iter([merge(standalone, self._parts(parts, chain, state.index))])
         for answer in answers:
             answer.question = question if not notice else cleaned
             if standalone != cleaned:

@@ -13,6 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chatbot.errors import ConfigError
+from chatbot.text.questions import QuestionKind
 
 CACHE = Path.home() / ".cache" / "chatbot"
 
@@ -93,13 +94,38 @@ class Settings(BaseSettings):
     llm_cache_dir: Path = CACHE / "models"
     llm_threads: int = Field(default=2, ge=1)
     llm_context: int = Field(default=2048, ge=256)
-    llm_max_tokens: int = Field(default=160, ge=1)
-    # The prompt shows the best llm_sentences evidence sentences (not whole passages: prefill is the
-    # cost on a CPU), each cut to llm_sentence_chars. With llm_gate, the extractive composer's
-    # evidence checks run first: when they refuse (or correct a misattribution) no text is generated.
-    llm_sentences: int = 6
-    llm_sentence_chars: int = 320
+    # The output cap, in tokens (a structured reply spends about 10 of them on its JSON per sentence), and the
+    # most sentences a structured reply may hold.
+    llm_max_tokens: int = Field(default=112, ge=16)
+    llm_answer_sentences: int = Field(default=3, ge=1)
+    # Explanation, comparison and summary replies hold at least this many sentences (a small model otherwise
+    # copies the one closest sentence, which the quotes already give).
+    llm_explain_sentences: int = Field(default=2, ge=1)
+    # Router: the question kinds (chatbot.text.questions.question_kind) the model writes the answer for; the
+    # others (typed facts: who / when / how many / which) keep the quoted answer, which names the fact verbatim.
+    llm_kinds: tuple[QuestionKind, ...] = ("yes_no", "explanation", "comparison", "summary")
+    # The prompt's evidence: the quoted answer's sentences first, then the best candidates that earn their
+    # place: at most llm_sentences in all, each scoring at least llm_keep_ratio of the best, at most
+    # llm_per_passage from one passage (so several passages and documents get in), each cut to
+    # llm_sentence_chars and all together within llm_evidence_chars (prefill is the cost on a CPU).
+    # The llm_following sentences after each of the best two go in first: a reason or a result usually follows
+    # the sentence that names the matter ("... a 'chips for safety' deal." → "This bargain is an illusion.").
+    llm_sentences: int = Field(default=5, ge=1)
+    llm_following: int = Field(default=2, ge=0)
+    llm_keep_ratio: float = ratio(0.6)
+    llm_per_passage: int = Field(default=2, ge=1)
+    llm_sentence_chars: int = Field(default=320, ge=40)
+    llm_evidence_chars: int = Field(default=900, ge=100)
+    # With llm_gate, the extractive composer's evidence checks run first: when they refuse (or correct a
+    # misattribution) no text is generated, and when they pass, a reply the model declines or that verification
+    # empties gives the quoted answer instead (never a refusal the checks did not make).
     llm_gate: bool = True
+    # A written answer is followed by the sentences it cites and the quoted answer's, quoted one per line; a
+    # quote the answer already says (llm_quote_repeat of its words or more: it copied the sentence) is not.
+    llm_quote_evidence: bool = True
+    llm_quote_repeat: float = ratio(0.9)
+    # Structured replies (JSON of one shape, decoded under a grammar) for the local model.
+    llm_structured: bool = True
     llm_timeout: float = 120.0  # seconds, for the openai backend's requests
     # ``openai``: any OpenAI-compatible chat endpoint; the standard OPENAI_* variables work too.
     openai_base_url: str | None = Field(
@@ -141,6 +167,12 @@ class Settings(BaseSettings):
     store_lexical_budget: int = Field(default=1000, ge=10)
     # Connections per server process (the web server answers 4 questions at a time, plus uploads).
     store_connections: int = Field(default=8, ge=1)
+    # How an OpenAI-compatible server is asked for structured replies: "auto" tries the standard json_schema
+    # response format, then llama.cpp's json_object with a schema, then the text format; and which request
+    # field carries the output cap (most servers read max_tokens; OpenAI's reasoning models need
+    # max_completion_tokens).
+    openai_structured: Literal["auto", "json_schema", "json_object", "off"] = "auto"
+    openai_max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
 
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=0, le=65535)

@@ -33,6 +33,19 @@ def test_chat_refusal_is_marked(pipeline: Pipeline) -> None:
     assert "Closest passages" in html
 
 
+def test_a_generative_reply_says_which_backend_wrote_it(pipeline: Pipeline) -> None:
+    """A generative backend keeps quotes for typed facts: the reply is labelled with what wrote it."""
+    from chatbot.backends.generative import GenerativeBackend
+    from tests.test_generative import NoModel
+
+    pipeline.register_backend("routed-label", GenerativeBackend("routed-label", pipeline.settings, NoModel()))
+    answer = pipeline.ask("Who leads the US side of the AI talks?", backend="routed-label")
+    assert '<div class="via">Answered by Quotes (extractive)</div>' in render(
+        answer, pipeline.index.documents
+    )
+    assert "Answered by" not in render(pipeline.ask("Who leads the US side of the AI talks?"))
+
+
 def test_copy_as_markdown_lists_numbered_references(pipeline: Pipeline) -> None:
     md = markdown(pipeline.ask("Who leads the US side of the AI talks?"), pipeline.index.documents)
     assert md.startswith("**Q:** Who leads the US side of the AI talks?")

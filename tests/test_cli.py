@@ -22,7 +22,7 @@ QUESTIONS = [
     "What did Emmanuel Macron say about the summit?",
     "Which open-weight models did Chinese firms release?",
 ]
-CONTRACT_KEYS = ["question", "answer", "answerable", "citations"]
+CONTRACT_KEYS = ["question", "answer", "answerable", "citations", "backend_used"]
 CITATION_KEYS = ["n", "source", "title", "quote", "start", "end", "page"]
 
 

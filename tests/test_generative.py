@@ -19,8 +19,9 @@ from langchain_core.messages import AIMessage
 
 from chatbot.answer import CORPUS_NOTE, Answer, Evidence
 from chatbot.backends import llm
+from chatbot.backends.chat import LangChainChat
 from chatbot.backends.extractive import ExtractiveBackend
-from chatbot.backends.generative import GenerativeBackend, LangChainChat, openai_ready
+from chatbot.backends.generative import GenerativeBackend, openai_ready
 from chatbot.backends.prompts import REFUSAL_PHRASE, Messages, answer_messages
 from chatbot.grounding.support import SupportChecker
 from chatbot.grounding.verify import is_instruction, parse, render, verify
@@ -36,6 +37,7 @@ needs_llama = pytest.mark.skipif(
 )
 
 QUESTION = "When was the Karrow Point lighthouse built, and how tall is it?"
+EVERY_KIND = ("factoid", "yes_no", "explanation", "comparison", "summary", "other")
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +61,14 @@ class NoModel:
 
 
 def scripted(pipeline: Pipeline, ev: Evidence, script: str, gate: bool = True) -> GenerativeBackend:
-    """A backend whose fake model replies ``script``, ``{phrase}`` replaced by the mark of the shown
-    sentence containing that phrase (the shown numbering is only known once the prompt is built)."""
-    settings = pipeline.settings.model_copy(update={"llm_gate": gate})
+    """A backend whose fake model replies ``script`` to every kind of question, ``{phrase}`` replaced by the
+    mark of the shown sentence containing that phrase (the numbering is only known once the prompt is built).
+    Its answers are the written text alone, without the quotes that usually follow it."""
+    settings = pipeline.settings.model_copy(
+        update={"llm_gate": gate, "llm_kinds": EVERY_KIND, "llm_quote_evidence": False}
+    )
     backend = GenerativeBackend("fake", settings, NoModel())
-    shown = [c.text for c in backend.select(ev)]
+    shown = [c.text for c in backend.select(ev, backend.extractive.compose(ev))]
 
     def mark(m: re.Match[str]) -> str:
         return next(f"[{n}]" for n, s in enumerate(shown, start=1) if m.group(1) in s)
@@ -200,6 +205,24 @@ def test_a_claim_backed_only_by_injected_text_is_removed(injection: Pipeline) ->
     assert not result.kept and result.removed[0].reason == "instruction"
 
 
+def test_a_claim_stitched_from_distant_sentences_is_not_backed(injection: Pipeline) -> None:
+    """Each sentence holds half of the claim; only next to each other in the text do they back it together."""
+    units = [
+        "Chinese Foreign Ministry spokesperson Guo Jiakun confirmed that a new round of dialogue was agreed.",
+        "China's Vice Finance Minister Liao Min took part as the primary counterpart.",
+    ]
+    claim = "Liao Min is China's Foreign Ministry spokesperson [1] [2]."
+    apart = verify(claim, units, _checker(injection), neighbours={1: [1], 2: [2]})
+    assert not apart.kept and apart.removed[0].reason == "unsupported"
+    lighthouse = [
+        "The Karrow Point lighthouse was built in 1871 by the engineer Ada Finlay.",
+        "The tower is 32 metres tall and its light can be seen 40 kilometres out to sea.",
+    ]
+    joined = "The Karrow Point lighthouse, built in 1871, is 32 metres tall [1] [2]."
+    adjacent = verify(joined, lighthouse, _checker(injection), neighbours={1: [1, 2], 2: [1, 2]})
+    assert adjacent.kept and adjacent.kept[0].cited == [1, 2]
+
+
 def _checker(pipeline: Pipeline) -> SupportChecker:
     return SupportChecker(pipeline.embedder)
 
@@ -325,25 +348,69 @@ def test_local_model_may_report_the_injected_text_when_asked_about_it(injection:
         ("How many parameters does DeepSeek V4-Flash activate per token?", "13 billion"),
     ],
 )
-def test_local_model_answers_with_verified_citations(pipeline: Pipeline, question: str, fact: str) -> None:
-    answers = list(pipeline.stream(question, backend="local"))
-    final = answers[-1]
+def test_local_backend_keeps_the_quoted_answer_for_typed_facts(
+    pipeline: Pipeline, question: str, fact: str
+) -> None:
+    final = pipeline.ask(question, backend="local")
     assert final.answerable and final.backend == "local" and fact in final.answer
-    assert final.verified and re.match(r"\d+ of \d+ claims verified", final.verified)
-    assert final.citations
+    assert (
+        final.backend_used == "extractive" and final.verified and final.verified.startswith("not generated")
+    )
     assert_verbatim(final)
+
+
+@needs_llama
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        (
+            "Why did the last keeper of the Karrow Point lighthouse move to the mainland?",
+            ["automated", "1986"],
+        ),
+        ("Summarise the history of the Karrow Point lighthouse.", ["1871"]),
+    ],
+)
+def test_local_model_writes_verified_answers_to_explanations(
+    injection: Pipeline, question: str, facts: list[str]
+) -> None:
+    answers = list(injection.stream(question, backend="local"))
+    partials, final = answers[:-1], answers[-1]
+    assert partials and all(
+        not a.citations and "{" not in a.answer for a in partials
+    )  # text as it is written
+    assert final.answerable and final.backend_used == "local", final.verified
+    assert all(fact in final.answer for fact in facts), final.answer
+    assert final.verified and re.match(r"[1-9]\d* of \d+ claims verified", final.verified)
+    assert_verbatim(final)
+
+
+@needs_llama
+def test_the_system_prompt_state_is_restored_after_another_prompt(injection: Pipeline) -> None:
+    """A follow-up rewrite replaces the answer prompt in the KV cache; its saved state comes back, and the
+    reply is the same as before."""
+    from chatbot.backends.chat import LlamaChat
+    from chatbot.backends.prompts import condense_messages, structured_messages
+    from chatbot.backends.structured import AnswerFormat
+
+    chat = LlamaChat(llm.local_model(injection.settings))
+    sentences = ["The Karrow Point lighthouse was built in 1871 by the engineer Ada Finlay."]
+    messages = structured_messages("Who built the Karrow Point lighthouse, and when?", sentences)
+    first = "".join(chat.stream_structured(messages, 40, AnswerFormat(1)))
+    "".join(chat.stream(condense_messages("And its height?", [("Who built it?", "Ada Finlay [1].")]), 8))
+    restored = chat.restored
+    again = "".join(chat.stream_structured(messages, 40, AnswerFormat(1)))
+    assert chat.restored == restored + 1 and again == first
+    assert first.startswith('{"refuse": false') and '"evidence": [1]' in first
 
 
 @pytest.mark.skipif(
     not all(importlib.util.find_spec(m) for m in ("llama_cpp", "sse_starlette", "langchain_openai")),
     reason="needs llama-cpp-python[server] and langchain-openai",
 )
-@pytest.mark.xfail(
-    reason="known issue: through llama_cpp.server the streamed reply stops after its first piece ('1'); "
-    "not yet diagnosed (request parameters sent by ChatOpenAI?)",
-    strict=False,
-)
 def test_openai_backend_against_a_real_openai_compatible_server(injection: Pipeline) -> None:
+    """llama.cpp's own OpenAI-compatible server, started here: the reply streams, is held to the structured
+    format through the response format the server accepts (its ``json_object`` with a schema), is capped by
+    ``max_tokens``, and is verified. (The old text prompt made the model reply "1" and stop.)"""
     import subprocess
     import sys
     import time
@@ -369,12 +436,19 @@ def test_openai_backend_against_a_real_openai_compatible_server(injection: Pipel
             update={"openai_base_url": f"http://127.0.0.1:{port}/v1", "openai_model": "qwen"}
         )
         pipeline = Pipeline(settings)
-        answers = list(pipeline.stream("When was the Karrow Point lighthouse built?", backend="openai"))
-        final = answers[-1]
-        assert len(answers) >= 2  # at least one partial answer before the final one
-        assert final.backend == "openai" and final.answerable and "1871" in final.answer
-        assert final.verified and re.match(r"\d+ of \d+ claims verified", final.verified)
+        answers = list(
+            pipeline.stream("Summarise the history of the Karrow Point lighthouse.", backend="openai")
+        )
+        partials, final = answers[:-1], answers[-1]
+        assert len(partials) >= 3  # streamed: the text grows piece by piece
+        texts = [a.answer for a in partials]
+        assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))
+        assert final.backend == "openai" and final.backend_used == "openai", final.verified
+        assert final.answerable and "1871" in final.answer
+        assert final.verified and re.match(r"[1-9]\d* of \d+ claims verified", final.verified)
         assert_verbatim(final)
+        chat = pipeline.backend_for("openai").chat  # type: ignore[attr-defined]
+        assert chat.modes[0] == "json_object"  # the server turned json_schema down, and took its own format
     finally:
         server.terminate()
         server.wait(timeout=30)

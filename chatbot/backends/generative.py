@@ -2,16 +2,24 @@
 
 The chain for one question:
 
-1. Gate (``settings.llm_gate``): the extractive composer's evidence checks run first. When they
+1. Gate (``settings.llm_gate``): the extractive composer answers first. When its evidence checks
    refuse (a name the corpus never mentions, no close evidence, no statement by the speaker asked
    about) or correct a misattribution, that answer is returned and nothing is generated.
-2. Prompt: the best ``llm_sentences`` sentences, scored as the extractive composer scores them,
-   numbered and fenced as untrusted data (``chatbot.backends.prompts``). Sentences that read as
-   instructions to an AI are left out unless the question asks about the text itself.
-3. Stream: the model's text arrives token by token as growing partial answers.
-4. Verify (``chatbot.grounding.verify``): every sentence needs a ``[n]`` naming a shown sentence that backs
-   it; the others are removed and counted in ``Answer.verified``. The fixed refusal phrase maps to
-   a refusal showing the closest sentences. If nothing survives, the extractive answer is returned.
+2. Route (``settings.llm_kinds``, ``chatbot.text.questions.question_kind``): a typed fact (who, when,
+   how many, which) keeps the quoted answer, which already names it verbatim and cites it; yes/no,
+   explanation, comparison and summary questions go to the model. ``Answer.backend_used`` says which
+   wrote the reply.
+3. Prompt: the quoted answer's sentences, then the best candidates that earn their place (score,
+   one passage's share, a character budget), so several passages and documents are shown; numbered
+   and fenced as untrusted data (``chatbot.backends.prompts``). Planted instructions are left out
+   unless the question asks about the text itself.
+4. Stream: a structured reply (``chatbot.backends.structured``: decoding constrained to one JSON
+   shape whose evidence ids are the shown numbers) where the model allows it, else ``[n]`` text;
+   the sentences' text arrives as growing partial answers.
+5. Verify (``chatbot.grounding.verify``), the last word: every sentence needs evidence that backs
+   it; the others are removed and counted in ``Answer.verified``. When the evidence checks passed
+   but the model declined, or nothing survived, the quoted answer is given, and ``verified`` says so:
+   the model never turns an answerable question into a refusal.
 
 Follow-ups are rewritten by the model only when they still look like follow-ups after the
 pipeline's pronoun rules (a demonstrative or "it"/"they" left, or "what about ..."), which keeps
@@ -22,20 +30,32 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Evidence, History, cite
+from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
+from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
 from chatbot.backends.extractive import ExtractiveBackend, completed
-from chatbot.backends.prompts import Messages, answer_messages, condense_messages
-from chatbot.grounding.verify import asks_about_text, is_instruction, render, verify
+from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
+from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
+from chatbot.grounding.verify import (
+    Claim,
+    asks_about_text,
+    is_instruction,
+    parse,
+    render,
+    verify_claims,
+    with_stances,
+)
 from chatbot.settings import Settings
-from chatbot.text.questions import analyse
+from chatbot.store.protocol import Store
+from chatbot.text.normalise import words
+from chatbot.text.questions import analyse, question_kind
+from chatbot.text.sentences import split as split_sentences
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
     from chatbot.grounding.support import SupportChecker
 
 FOLLOW_UP_RE = re.compile(
@@ -44,41 +64,10 @@ FOLLOW_UP_RE = re.compile(
     re.IGNORECASE,
 )
 CONDENSE_TOKENS = 48
-
-
-class ChatModel(Protocol):
-    """What the backend needs from a model: stream the reply to chat messages as text pieces."""
-
-    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str]: ...
-
-
-class LlamaChat:
-    """llama-cpp-python in process: greedy decoding, streamed."""
-
-    def __init__(self, llama: object) -> None:
-        self.llama = llama
-
-    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str]:
-        chunks = self.llama.create_chat_completion(  # type: ignore[attr-defined]
-            messages=messages, stream=True, max_tokens=max_tokens, temperature=0.0
-        )
-        for chunk in chunks:
-            piece = chunk["choices"][0].get("delta", {}).get("content")
-            if piece:
-                yield piece
-
-
-class LangChainChat:
-    """Any LangChain chat model: ``ChatOpenAI`` for an OpenAI-compatible server, fakes in tests."""
-
-    def __init__(self, model: BaseChatModel) -> None:
-        self.model = model
-
-    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str]:
-        pairs = [(m["role"], m["content"]) for m in messages]
-        for chunk in self.model.stream(pairs):
-            if isinstance(chunk.content, str) and chunk.content:
-                yield chunk.content
+ROUTED = {
+    "factoid": "a who / when / how many / which question keeps the quoted answer, which names the fact verbatim",
+    "other": "this kind of question keeps the quoted answer",
+}
 
 
 class GenerativeBackend:
@@ -111,65 +100,136 @@ class GenerativeBackend:
 
     def stream(self, evidence: Evidence) -> Iterator[Answer]:
         quoted = self.extractive.compose(evidence)
-        quoted.backend = self.name
+        quoted.backend, quoted.backend_used = self.name, self.extractive.name
+        kind = question_kind(evidence.question)
         if self.settings.llm_gate and (not quoted.answerable or quoted.answer.startswith(CORPUS_NOTE)):
-            quoted.verified = "not generated: the evidence checks decided"
-            yield quoted
+            yield _noted(quoted, "not generated: the evidence checks decided")
             return
-        shown = self.select(evidence)
+        if kind not in self.settings.llm_kinds:
+            yield _noted(
+                quoted, f"not generated: {ROUTED.get(kind, 'this kind of question keeps the quoted answer')}"
+            )
+            return
+        shown = self.select(evidence, quoted)
         if not shown:
-            yield quoted
+            yield _noted(quoted, "not generated: no evidence sentence to show")
             return
-        messages = answer_messages(
-            evidence.question, [c.text[: self.settings.llm_sentence_chars] for c in shown]
-        )
-        text = ""
-        for piece in self.chat.stream(messages, self.settings.llm_max_tokens):
-            text += piece
-            yield Answer(question=evidence.question, answer=text.strip(), answerable=True, backend=self.name)
-        yield self.finish(evidence, text, shown, quoted)
+        raw, visible = "", ""
+        for piece in self.reply(evidence.question, [c.text for c in shown]):
+            raw += piece
+            now = visible_text(raw) if looks_structured(raw) else raw.strip()
+            if now and now != visible:
+                visible = now
+                yield Answer(
+                    question=evidence.question,
+                    answer=now,
+                    answerable=True,
+                    backend=self.name,
+                    backend_used=self.name,
+                )
+        yield self.finish(evidence, raw, shown, quoted)
 
-    def select(self, evidence: Evidence) -> list[Candidate]:
-        """The best evidence sentences for the prompt, chosen as the quoting backend chooses (no near-duplicates,
-        no injected instructions); a negated sentence brings the one that completes it."""
-        sources = set(source_references(analyse(evidence.question), evidence.index).values())
+    def reply(self, question: str, sentences: list[str]) -> Iterator[str]:
+        """The model's raw reply to the evidence: structured JSON where the model can be held to it, else text."""
+        chat, cap = self.chat, self.settings.llm_max_tokens
+        shown = [s[: self.settings.llm_sentence_chars] for s in sentences]
+        if self.settings.llm_structured and hasattr(chat, "stream_structured"):
+            form = self.answer_format(question, len(shown))
+            try:
+                yield from chat.stream_structured(structured_messages(question, shown), cap, form)
+                return
+            except StructuredUnsupported:
+                pass  # raised before any piece: ask again in the text format
+        yield from chat.stream(answer_messages(question, shown), cap)
+
+    def answer_format(self, question: str, shown: int) -> AnswerFormat:
+        """The reply shape for this question: a stance first for yes/no, more than one sentence to explain."""
+        kind = question_kind(question)
+        least = self.settings.llm_explain_sentences if kind in ("explanation", "comparison", "summary") else 1
+        return AnswerFormat(shown, self.settings.llm_answer_sentences, kind == "yes_no", least)
+
+    def select(self, evidence: Evidence, quoted: Answer | None = None) -> list[Candidate]:
+        """The evidence sentences for the prompt: the quoted answer's own sentences first (the best two with the
+        ``llm_following`` sentences after each), then the best candidates that earn their place (score within ``llm_keep_ratio`` of the best, no near-duplicate, at
+        most ``llm_per_passage`` from one passage, within the character budget); a negated sentence brings the
+        one that completes it."""
+        s, index = self.settings, evidence.index
+        sources = set(source_references(analyse(evidence.question), index).values())
         ranked = self.extractive.candidates(evidence, sources)
-        chosen = self.extractive.select(ranked, evidence.index, self.settings.llm_sentences)
-        return completed(chosen, evidence.index)[: self.settings.llm_sentences + 1]
+        chosen = seeds(quoted.citations if quoted and quoted.answerable else [], ranked, index)
+        about_text = asks_about_text(evidence.question)
+        chosen = with_following((chosen or ranked)[:2], s.llm_following, index, about_text) + chosen[2:]
+        chosen = chosen[: s.llm_sentences]
+        if not ranked:
+            return completed(chosen, index)
+        floor = s.llm_keep_ratio * ranked[0].score
+        per_passage = Counter(c.passage.id for c in chosen)
+        budget = s.llm_evidence_chars - sum(min(len(c.text), s.llm_sentence_chars) for c in chosen)
+        numbers = list(dict.fromkeys([c.number for c in chosen] + [c.number for c in ranked]))
+        vectors = dict(zip(numbers, index.sentence_vectors_of(numbers), strict=True))
+        for c in ranked:
+            if len(chosen) >= s.llm_sentences:
+                break
+            size = min(len(c.text), s.llm_sentence_chars)
+            if chosen and (
+                c.score < floor
+                or size > budget
+                or per_passage[c.passage.id] >= s.llm_per_passage
+                or any(c.number == o.number for o in chosen)
+                or any(float(vectors[c.number] @ vectors[o.number]) >= s.duplicate_cosine for o in chosen)
+            ):
+                continue
+            chosen.append(c)
+            per_passage[c.passage.id] += 1
+            budget -= size
+        return completed(chosen, index)[: s.llm_sentences + 1]
 
-    def finish(self, evidence: Evidence, text: str, shown: list[Candidate], quoted: Answer) -> Answer:
-        """The verified answer; a refusal if the model gave the refusal phrase; else the quoted answer."""
+    def finish(self, evidence: Evidence, raw: str, shown: list[Candidate], quoted: Answer) -> Answer:
+        """The verified answer; the quoted answer when the evidence checks passed but the model declined or
+        nothing survived; a refusal in the model's reading only when the checks are off."""
         index, question = evidence.index, evidence.question
+        claims, declined = read_claims(raw)
         about_text = asks_about_text(question)
         units, neighbours = self._with_neighbours(shown, evidence)
         instructions = frozenset(
             n for n, c in enumerate(units, start=1) if is_instruction(c.text) and not about_text
         )
-        result = verify(text, [c.text for c in units], self.checker, len(shown), neighbours, instructions)
+        texts = [c.text for c in units]
+        result = verify_claims(
+            claims, declined, texts, self.checker, len(shown), neighbours, instructions, question
+        )
         summary = result.summary()
-        if result.kept:
+        if result.kept and not (declined and looks_structured(raw)):
             body, order = render(result.kept)
             citations = [
                 cite(new, units[old - 1].passage, units[old - 1].sentence, index)
                 for new, old in enumerate(order, start=1)
             ]
+            if self.settings.llm_quote_evidence:
+                extra = quoted.citations if quoted.answerable else []
+                body, citations = with_quotes(body, citations, extra, self.settings.llm_quote_repeat)
             return Answer(
                 question=question,
                 answer=body,
                 answerable=True,
                 citations=citations,
                 backend=self.name,
+                backend_used=self.name,
                 verified=summary,
             )
-        if result.refusal:
+        why = (
+            "the model declined to answer from the shown sentences"
+            if result.refusal
+            else "nothing survived verification"
+        )
+        if result.refusal and not self.settings.llm_gate:
             closest = shown[: self.settings.closest]
             answer = self.extractive.refusal(
                 question, "the closest passages do not answer it, in the model's reading", closest, index
             )
-            answer.backend, answer.verified = self.name, summary
+            answer.backend, answer.backend_used, answer.verified = self.name, self.name, summary
             return answer
-        quoted.verified = f"{summary}; nothing survived verification, so the answer quotes the sources"
-        return quoted
+        return _noted(quoted, f"{summary}; {why}, so the answer quotes the sources")
 
     @staticmethod
     def _with_neighbours(
@@ -207,6 +267,92 @@ class GenerativeBackend:
         return line
 
 
+def read_claims(raw: str) -> tuple[list[Claim], bool]:
+    """The claims of a reply, structured or text, and whether the model declined (or gave the refusal phrase)."""
+    if not looks_structured(raw):
+        return parse(raw)
+    reply = read_reply(raw)
+    claims = [
+        Claim(" ".join(part.split()), list(dict.fromkeys(ids)))
+        for text, ids in reply.sentences
+        for part in (split_sentences(text) or [text])
+        if re.search(r"\w\w", part)
+    ]
+    return with_stances(claims), reply.refuse is True
+
+
+def seeds(citations: list[Citation], ranked: list[Candidate], index: Store) -> list[Candidate]:
+    """The sentences behind the quoted answer's citations, as candidates (found among ``ranked`` or in the index)."""
+    by_span = {(c.passage.source, c.passage.page, c.sentence.start): c for c in ranked}
+    out: list[Candidate] = []
+    for citation in citations:
+        found = by_span.get((citation.document, citation.page, citation.start)) or _candidate_at(
+            citation, index
+        )
+        if found is not None and all(found.number != o.number for o in out):
+            out.append(found)
+    return out
+
+
+def with_quotes(
+    body: str, citations: list[Citation], quoted: list[Citation], repeat: float = 0.9
+) -> tuple[str, list[Citation]]:
+    """The written answer, then the quotes it rests on and the quoted answer's own, one per line (as the
+    quoting backend gives them): the reader sees the words the answer was written from. A quote the answer
+    already says (``repeat`` of its words or more) is cited, not repeated."""
+    out = list(citations)
+    taken = {(c.document, c.page, c.start) for c in out}
+    for c in quoted:
+        if (c.document, c.page, c.start) not in taken:
+            out.append(c.model_copy(update={"n": len(out) + 1}))
+            taken.add((c.document, c.page, c.start))
+    written = set(words(body))
+    lines = [f"{c.quote} [{c.n}]" for c in out if not _repeats(c.quote, written, repeat)]
+    return "\n".join([body, *lines]), out
+
+
+def _repeats(quote: str, written: set[str], share: float) -> bool:
+    """The written answer already says the quote word for word, or nearly (it copied the sentence)."""
+    said = words(quote)
+    return bool(said) and sum(w in written for w in said) >= share * len(said)
+
+
+def with_following(
+    chosen: list[Candidate], n: int, index: Store, instructions: bool = False
+) -> list[Candidate]:
+    """Each sentence followed by the next ``n`` citable sentences of its page, none twice; planted instructions
+    only with ``instructions`` (the question asks about the text itself)."""
+    out: list[Candidate] = []
+    taken = {c.number for c in chosen}
+    for c in chosen:
+        out.append(c)
+        number = c.number
+        for _ in range(n):
+            number += 1
+            if not index.has_sentence(number) or number in taken:
+                break
+            p, s = index.sentence(number)
+            if (p.source, p.page) != (c.passage.source, c.passage.page):
+                break
+            if s.citable and (instructions or not is_instruction(index.sentence_text(number))):
+                out.append(Candidate(p, s, number, c.cosine, c.lexical, c.score))
+                taken.add(number)
+    return out
+
+
+def _candidate_at(citation: Citation, index: Store) -> Candidate | None:
+    numbers = index.document_sentences(citation.document)
+    for number, (p, s) in zip(numbers, index.sentences(numbers), strict=True):
+        if p.page == citation.page and s.start == citation.start and s.citable:
+            return Candidate(p, s, number, 0.0, 0.0, 0.0)
+    return None
+
+
+def _noted(answer: Answer, note: str) -> Answer:
+    answer.verified = note
+    return answer
+
+
 def local_ready(settings: Settings) -> bool:
     from chatbot.backends.llm import parts_installed
 
@@ -224,5 +370,12 @@ def make_generative(name: str, settings: Settings) -> AnswerBackend:
     if name == "local":
         return GenerativeBackend(name, settings, lambda: LlamaChat(llm.local_model(settings)))
     if name == "openai":
-        return GenerativeBackend(name, settings, lambda: LangChainChat(llm.openai_chat(settings)))
+        modes = {"auto": ("json_schema", "json_object"), "off": ()}.get(
+            settings.openai_structured, (settings.openai_structured,)
+        )
+        return GenerativeBackend(
+            name,
+            settings,
+            lambda: LangChainChat(llm.openai_chat(settings), settings.openai_max_tokens_param, modes),
+        )
     raise ValueError(f"unknown generative backend {name!r}")

@@ -116,7 +116,8 @@ def local_model(settings: Settings) -> Any:
 
 
 def openai_chat(settings: Settings) -> BaseChatModel:
-    """A ``ChatOpenAI`` for the configured endpoint; greedy decoding, capped output."""
+    """A ``ChatOpenAI`` for the configured endpoint; greedy decoding. The output cap is sent with each request
+    (``chatbot.backends.chat.LangChainChat``) under the field the server reads."""
     try:
         from langchain_openai import ChatOpenAI
     except ImportError as e:
@@ -126,7 +127,6 @@ def openai_chat(settings: Settings) -> BaseChatModel:
         base_url=settings.openai_base_url,
         api_key=settings.openai_api_key or SecretStr("not-needed"),  # local servers accept any key
         temperature=0.0,
-        max_completion_tokens=settings.llm_max_tokens,
         timeout=settings.llm_timeout,
         max_retries=1,
     )

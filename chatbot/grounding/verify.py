@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from chatbot.backends.prompts import REFUSAL_PHRASE
 from chatbot.grounding.support import SupportChecker
+from chatbot.text.questions import yes_no_statement
 from chatbot.text.sentences import split as split_sentences
 
 _MARK_RE = re.compile(
@@ -52,8 +53,9 @@ ABOUT_TEXT_RE = re.compile(
 
 @dataclass
 class Claim:
-    text: str  # the sentence without its citation marks
+    text: str  # the sentence without its citation marks (and without its stance)
     numbers: list[int]  # citation numbers as the model wrote them
+    stance: str = ""  # "Yes," / "No." opening the sentence: an answer to a yes/no question, checked apart
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Checked:
     dropped: list[int] = field(default_factory=list)  # marks naming no shown sentence
     reason: str = ""  # why it was removed: "uncited", "unsupported", "instruction"; "" if kept
     repaired: bool = False  # kept with other citations than the model gave
+    stance: str = ""  # the claim's stance, once the cited text was found to bear it out; else ""
 
 
 @dataclass
@@ -89,6 +92,11 @@ class Verification:
             n = sum(c.reason == reason for c in self.checked)
             if n:
                 parts.append(f"{n} {label} sentence{'s' * (n > 1)} removed")
+        stances = sum(bool(c.claim.stance) and not c.stance for c in self.kept)
+        if stances:
+            parts.append(
+                f"{stances} yes/no answer{'s' * (stances > 1)} the shown sentences do not bear out removed"
+            )
         fixed = sum(c.repaired for c in self.kept)
         if fixed:
             parts.append(f"{fixed} citation{'s' * (fixed > 1)} corrected or added")
@@ -141,7 +149,29 @@ def parse(text: str) -> tuple[list[Claim], bool]:
             refusal = True
             continue
         claims.append(Claim(body, list(dict.fromkeys(marks))))
-    return claims, refusal
+    return with_stances(claims), refusal
+
+
+_STANCE_RE = re.compile(r"^(?:yes|no)\b(?:[,.!:;]\s*|\s*$)", re.IGNORECASE)
+
+
+def with_stances(claims: list[Claim]) -> list[Claim]:
+    """A leading "Yes,"/"No." taken apart from the claim it opens; a bare "Yes." goes to the claim after it."""
+    out: list[Claim] = []
+    pending = ""
+    for claim in claims:
+        m = _STANCE_RE.match(claim.text)
+        if m and not claim.stance:
+            stance, body = m.group(0).strip(), claim.text[m.end() :].strip()
+            if not re.search(r"\w\w", body):
+                pending = stance
+                continue
+            claim = Claim(body[0].upper() + body[1:], claim.numbers, stance)
+        elif pending and not claim.stance:
+            claim = Claim(claim.text, claim.numbers, pending)
+        pending = ""
+        out.append(claim)
+    return out
 
 
 def verify(
@@ -162,9 +192,24 @@ def verify(
     neighbours (it needs the sentence before or after). Otherwise it
     is removed. ``instructions`` are prompt-injection sentences: they back no claim.
     """
+    claims, refusal = parse(text)
+    return verify_claims(claims, refusal, units, checker, shown, neighbours, instructions)
+
+
+def verify_claims(
+    claims: Sequence[Claim],
+    refusal: bool,
+    units: Sequence[str],
+    checker: SupportChecker,
+    shown: int | None = None,
+    neighbours: Mapping[int, Sequence[int]] | None = None,
+    instructions: frozenset[int] = frozenset(),
+    question: str = "",
+) -> Verification:
+    """``verify`` for claims already read (a structured reply's sentences); ``question`` lets a yes/no stance
+    stand only where the cited text bears it out (``stance_holds``)."""
     shown = len(units) if shown is None else shown
     neighbours = neighbours or {}
-    claims, refusal = parse(text)
     checked = []
     for claim in claims:
         valid = [n for n in claim.numbers if 1 <= n <= shown]
@@ -178,14 +223,32 @@ def verify(
     joint = checker.check_many([(c.claim.text, _joined(units, c.cited)) for c in todo if c.cited])
     verdicts = iter(joint)
     for c in todo:
-        if not c.cited or not next(verdicts).supported:
+        if not c.cited or not next(verdicts).supported or not _together(c.cited, neighbours):
             uncited = not c.cited
             c.cited = _repair(c.claim.text, c.cited, units, shown, neighbours, instructions, checker)
             c.repaired = bool(c.cited)
             c.reason = "" if c.cited else "uncited" if uncited else "unsupported"
         if len(c.cited) > 1:
             c.cited = _needed(c.claim.text, c.cited, units, checker)
+    statement = yes_no_statement(question) if question else ""
+    context = [n for n in range(1, shown + 1) if n not in instructions]
+    passages = [[n] for n in context] + [
+        g for n in context if len(g := [m for m in neighbours.get(n, (n,)) if m not in instructions]) > 1
+    ]
+    for c in checked:
+        if not c.reason and c.claim.stance and statement:
+            holds = stance_holds(c.claim.stance, statement, [_joined(units, g) for g in passages], checker)
+            c.stance = c.claim.stance if holds else ""
     return Verification(checked, refusal)
+
+
+def stance_holds(stance: str, statement: str, passages: Sequence[str], checker: SupportChecker) -> bool:
+    """Whether a yes/no stance stands: "Yes" when one of the shown sentences (alone or with its neighbours)
+    backs the question read as a statement, "No" when none does. One passage at a time: two sentences about
+    different people together can hold every word of a statement neither backs. The model reads the
+    question; the checker has the last word."""
+    backed = any(v.supported for v in checker.check_many([(statement, p) for p in passages]))
+    return backed is stance.lower().startswith("yes")
 
 
 def _repair(
@@ -197,23 +260,46 @@ def _repair(
     instructions: frozenset[int],
     checker: SupportChecker,
 ) -> list[int]:
-    """Citations that do back the claim: one other shown sentence, or the cited ones with their neighbours."""
-    others = [n for n in range(1, shown + 1) if n not in cited and n not in instructions]
+    """Citations that do back the claim: one other shown sentence; the cited ones with their neighbours; another
+    shown sentence with its neighbours (the model miscounted, and the claim needs the sentence around it); the
+    cited ones with one more shown sentence next to them (it combined two). Never a stitch of distant sentences."""
+    apart = not _together(cited, neighbours)  # a stitch: each of its sentences may still back the claim alone
+    others = [n for n in range(1, shown + 1) if (apart or n not in cited) and n not in instructions]
     alone = checker.check_many([(claim, units[n - 1]) for n in others])
     backing = [(v.score, n) for n, v in zip(others, alone, strict=True) if v.supported]
     if backing:
         return [max(backing)[1]]
     widened = [m for n in cited for m in neighbours.get(n, (n,)) if m not in instructions]
     widened = list(dict.fromkeys(widened))
-    if len(widened) > len(cited) and checker.check(claim, _joined(units, widened)).supported:
+    if (
+        len(widened) > len(cited)
+        and _together(cited, neighbours)
+        and checker.check(claim, _joined(units, widened)).supported
+    ):
         return widened
+    groups = [[m for m in neighbours.get(n, (n,)) if m not in instructions] for n in others]
+    groups = [g for g in groups if len(g) > 1]
+    around = checker.check_many([(claim, _joined(units, g)) for g in groups])
+    backing_groups = [(v.score, g) for g, v in zip(groups, around, strict=True) if v.supported]
+    if backing_groups:
+        return max(backing_groups)[1]
     if not cited:
         return []
+    others = [n for n in others if n not in cited and _together([*cited, n], neighbours)]
     pairs = checker.check_many([(claim, _joined(units, [*cited, n])) for n in others])
     backing = [(v.score, n) for n, v in zip(others, pairs, strict=True) if v.supported]
     if backing:
         return [*cited, max(backing)[1]]
     return []
+
+
+def _together(cited: Sequence[int], neighbours: Mapping[int, Sequence[int]]) -> bool:
+    """The cited sentences are one stretch of text (one sentence, or one with its neighbours). Sentences from
+    different places can hold every word of a claim that none of them makes ("Liao Min" from one, "Foreign
+    Ministry spokesperson" from another): such a stitch backs nothing."""
+    if len(cited) < 2:
+        return True
+    return any(set(cited) <= set(group) for group in neighbours.values())
 
 
 def _joined(units: Sequence[str], cited: Sequence[int]) -> str:
@@ -235,7 +321,8 @@ def _needed(claim: str, cited: list[int], units: Sequence[str], checker: Support
 
 
 def render(kept: Sequence[Checked]) -> tuple[str, list[int]]:
-    """The kept sentences as one paragraph, marks renumbered 1, 2, ... in order of first use.
+    """The kept sentences as one paragraph, marks renumbered 1, 2, ... in order of first use. A yes/no stance
+    that stood comes first, on a line of its own: it is the short answer, and the cited sentences back it.
 
     Returns the text and the shown-sentence number behind each new citation number (in order).
     """
@@ -250,4 +337,6 @@ def render(kept: Sequence[Checked]) -> tuple[str, list[int]]:
         if body[-1] in ".!?":
             body, end = body[:-1].rstrip(), body[-1]
         out.append(f"{body} {marks}{end}")
-    return " ".join(out), order
+    stance = next((c.stance for c in kept if c.stance), "")
+    text = " ".join(out)
+    return (f"{stance.rstrip(',.!:;').capitalize()}.\n{text}" if stance else text), order

@@ -163,3 +163,72 @@ def split_compound(question: str) -> list[str]:
     if len(parts) < 2:
         return [question]
     return [p[0].upper() + p[1:] + "?" for p in parts]
+
+
+# What kind of answer a question needs, for the generative backends' router: a typed fact is best quoted;
+# an explanation, comparison or summary is best written from several sentences.
+QuestionKind = Literal["factoid", "yes_no", "explanation", "comparison", "summary", "other"]
+
+_YES_NO_RE = re.compile(
+    r"^(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)"
+    r"(?:n[’']t)?\b",
+    re.IGNORECASE,
+)
+_COMPARISON_RE = re.compile(
+    r"\b(?:differ\w*|different|difference|compare[sd]?|comparing|comparison|contrast\w*|versus|vs\.?|"
+    r"similar\w*|in common|unlike|agree|disagree)\b",
+    re.IGNORECASE,
+)
+_SUMMARY_RE = re.compile(
+    r"\b(?:summari[sz]e\w*|summary|overview|outline|gist|main (?:points?|argument|message|idea|takeaways?)|"
+    r"key (?:points?|takeaways?|arguments?)|takeaways?|overall)\b|^(?:describe|tell me about)\b|"
+    r"^what (?:happened|is (?:the|this) (?:article|report|story|document) about)\b",
+    re.IGNORECASE,
+)
+_EXPLANATION_START_RE = re.compile(
+    r"^(?:why|how come|explain)\b|^how (?:do|does|did|is|are|was|were|will|would|can|could|should|might)\b",
+    re.IGNORECASE,
+)
+_EXPLANATION_RE = re.compile(
+    r"\b(?:why|reasons?|because|cause[sd]?|led to|lesson|mean(?:s|t)?|meaning|significance|signif\w+|"
+    r"implications?|purpose|argue[sd]?|argument|in what way)\b",
+    re.IGNORECASE,
+)
+
+
+def question_kind(question: str) -> QuestionKind:
+    """What kind of answer the question needs: a yes/no judgement, an explanation, a comparison, a summary,
+    a typed fact (who / when / how many / which), or something else.
+
+    Read in that order: "Did X and Y differ?" is a yes/no question, "Why did X say Y?" an explanation even
+    though "X" is a name, "Who argued that ...?" a typed fact even though it mentions an argument. A framing
+    clause ("According to X, ...") is not part of the question.
+    """
+    info = analyse(question)
+    q = _FRAMING_RE.sub("", info.text).strip()
+    if _YES_NO_RE.match(q):
+        return "yes_no"
+    if _COMPARISON_RE.search(q):
+        return "comparison"
+    if _SUMMARY_RE.search(q):
+        return "summary"
+    if _EXPLANATION_START_RE.match(q) and not _NUMBER_Q.search(q.lower()):
+        return "explanation"
+    if info.answer_type or info.role_of:
+        return "factoid"
+    if _EXPLANATION_RE.search(q):
+        return "explanation"
+    return "other"
+
+
+def yes_no_statement(question: str) -> str:
+    """A yes/no question read as the statement it asks about, for checking against evidence: the framing
+    clause, the leading auxiliary and the question mark dropped ("Did X say Y?" → "X say Y"). Word order
+    is left as it is; the support checker reads terms, names, numbers and polarity, not syntax."""
+    q = _FRAMING_RE.sub("", question.strip()).strip()
+    m = _YES_NO_RE.match(q)
+    if not m:
+        return ""
+    body = q[m.end() :].strip(" ?")
+    negated = bool(re.search(r"n[’']t$", m.group(0)))
+    return f"not {body}" if negated else body
