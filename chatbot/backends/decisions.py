@@ -50,7 +50,9 @@ class Candidate:
     rank: int = 0  # its passage's retrieval rank (the number of hits when it was not retrieved)
     named_source: bool = False
     spoken: bool = False  # attributed to the speaker the question asks about
-    annotation: Annotation = field(default_factory=Annotation)  # entities, noun phrases, speakers (index time)
+    annotation: Annotation = field(
+        default_factory=Annotation
+    )  # entities, noun phrases, speakers (index time)
 
     @property
     def text(self) -> str:

@@ -276,7 +276,11 @@ class ExtractiveBackend:
         chosen). The quoting and the generative backends both choose so."""
         chosen: list[Candidate] = []
         scores = probs if probs is not None else [c.score for c in ranked]
-        wanted = [c.number for i, (c, score) in enumerate(zip(ranked, scores, strict=True)) if i == 0 or score >= floor]
+        wanted = [
+            c.number
+            for i, (c, score) in enumerate(zip(ranked, scores, strict=True))
+            if i == 0 or score >= floor
+        ]
         vectors = dict(zip(wanted, index.sentence_vectors_of(wanted), strict=True)) if wanted else {}
         for c, score in zip(ranked, scores, strict=True):
             if len(chosen) >= limit:
