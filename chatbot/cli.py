@@ -366,7 +366,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from chatbot.evaluation.train import collect, describe, train
     from chatbot.store.embeddings import Embedder
 
-    sets = [load_set(path, name=name) for name, path in suite()]
+    # Single questions only: a conversation's turns mean something only with their history.
+    sets = [s for s in (load_set(path, name=name) for name, path in suite()) if s.kind != "conversations"]
     root = args.index or Path(".cache/eval-index")
     with progress_bars() as stage:
         examples = collect(settings, sets, root, Embedder.for_settings(settings), stage)

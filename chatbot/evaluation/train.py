@@ -208,23 +208,26 @@ def _set_weights(examples: list[Example], per: Callable[[Example], int] | None =
     return weights
 
 
-def _balanced_threshold(examples: list[Example], p: np.ndarray, most_false_refusals: float = 0.10) -> float:
+def _balanced_threshold(examples: list[Example], p: np.ndarray, most_false_refusals: float = 0.15) -> float:
     """The refusal threshold with the best balanced accuracy (answerable kept, unanswerable refused),
-    averaged over the sets that have both kinds, among thresholds that refuse at most ``most_false_refusals``
-    of any set's answerable questions: a user refused an answer the corpus holds is failed twice."""
+    averaged over the sets that have both kinds, among thresholds that refuse on average at most
+    ``most_false_refusals`` of a set's answerable questions: a user refused an answer the corpus holds is
+    failed twice. The cap is on the mean over sets, not the worst set: in a dev half with 20 answerable
+    questions one question moves the rate by five points, and the worst set would pick the threshold alone."""
     best, best_score = 0.0, -1.0
     names = sorted({e.set_name for e in examples})
     for t in np.linspace(0.05, 0.95, 91):
-        scores, worst = [], 0.0
+        scores, false_refusals = [], []
         for name in names:
             pos = [p[i] >= t for i, e in enumerate(examples) if e.set_name == name and e.item.answerable]
             neg = [p[i] < t for i, e in enumerate(examples) if e.set_name == name and not e.item.answerable]
             if pos:
-                worst = max(worst, 1 - float(np.mean(pos)))
+                false_refusals.append(1 - float(np.mean(pos)))
             if pos and neg:
                 scores.append((np.mean(pos) + np.mean(neg)) / 2)
         score = float(np.mean(scores)) if scores else 0.0
-        if worst <= most_false_refusals and score > best_score + 1e-9:
+        capped = not false_refusals or float(np.mean(false_refusals)) <= most_false_refusals
+        if capped and score > best_score + 1e-9:
             best, best_score = float(t), score
     return round(best, 3)
 
