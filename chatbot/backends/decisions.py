@@ -106,7 +106,7 @@ SENTENCE_FEATURES = (
     "previous_coverage", "context_coverage",
 )  # fmt: skip
 QUESTION_FEATURES = (
-    "p_best", "p_second", "p_mean3", "cosine_best", "lexical_top", "coverage_best", "rare_coverage_best",
+    "p_best", "p_mean3", "lexical_top", "coverage_best", "rare_coverage_best",
     "names_missing_corpus", "names_missing_evidence", "names_missing_top", "type_missing_top",
     "type_missing_near", "speaker_unquoted", "numbers_missing", "rarest_missing_top", "rarest_missing_passage",
     "claim_vetoes_top", "claim_number_veto", "claim_coverage_top", "yes_no",
@@ -124,7 +124,7 @@ SENTENCE_SIGNS = dict(zip(SENTENCE_FEATURES, (
     +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, 0, -1, +1, 0, +1,
 ), strict=True))  # fmt: skip
 QUESTION_SIGNS = dict(zip(QUESTION_FEATURES, (
-    +1, 0, +1, +1, +1, +1, +1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, +1, 0,
+    +1, +1, +1, +1, +1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, +1, 0,
 ), strict=True))  # fmt: skip
 SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
     +1, 0, 0, 0, 0, 0, 0, 0, 0, 0, +1, -1, -1, -1, 0, +1, 0, 0,
@@ -197,9 +197,7 @@ def question_features(
     speaker = q.info.speaker
     return [
         probs[0] if probs else 0.0,
-        probs[1] if len(probs) > 1 else 0.0,
         float(np.mean(probs[:3])) if probs else 0.0,
-        max((c.cosine for c in ranked), default=0.0),
         best.lexical if best else 0.0,
         max((cov for cov, _ in covers), default=0.0),
         max((rare for _, rare in covers), default=0.0),

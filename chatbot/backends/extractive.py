@@ -35,14 +35,18 @@ from chatbot.ingest.passages import Passage, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans, yes_no_claim
+from chatbot.text.nlp import numbers
 from chatbot.text.normalise import fold, tokens, unwrap
-from chatbot.text.questions import QuestionInfo, analyse, name_words
+from chatbot.text.questions import EXPLAINING, QuestionInfo, analyse, name_words, question_kind
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
 NOT_SAID_REASON = "no passage states it, or states the opposite"
-# Support-checker vetoes that make a sentence say the opposite of a yes/no question's claim.
-CONTRADICTIONS = ("negation", "number", "date", "speaker", "roles", "entity")
+# Support-checker vetoes that make a sentence say the opposite of a yes/no question's claim. A name the
+# sentence lacks is absence, not contradiction ("Did the delegation at the Geneva talks demand X?" against
+# "... demanding X", which does not say where); a number or date counts only where the sentence gives its own.
+CONTRADICTIONS = ("negation", "antonym", "speaker", "roles")
+DIFFERENT_VALUES = ("number", "date")
 
 
 @dataclass
@@ -130,6 +134,8 @@ class ExtractiveBackend:
             decision.ranked, index, self.settings.max_sentences, self.settings.keep_ratio * odds[0], odds
         )
         chosen = completed(_cover_sources(chosen, decision.ranked, set(q.sources.values())), index)
+        if self.settings.explain_following and question_kind(info.text) in EXPLAINING:
+            chosen = self.explained(evidence, chosen)
         if info.yes_no:
             verdict = self.yes_no(q, chosen)
             if verdict is None:
@@ -145,6 +151,15 @@ class ExtractiveBackend:
             )
         lines = [f"{unwrap(c.quote)} [{c.n}]" for c in citations]
         return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
+
+    def explained(self, evidence: Evidence, chosen: list[Candidate]) -> list[Candidate]:
+        """The best sentence followed by the ``explain_following`` sentences after it: a why or how question's
+        best match usually names the matter, and the reason or the result comes next ("This approach is
+        structurally irrelevant." → "The decisions that matter are made by …")."""
+        about_text = asks_about_text(evidence.question)
+        first = with_following(chosen[:1], self.settings.explain_following, evidence.index, about_text)
+        taken = {c.number for c in first}
+        return completed(first + [c for c in chosen[1:] if c.number not in taken], evidence.index)
 
     @property
     def threshold(self) -> float:
@@ -200,7 +215,11 @@ class ExtractiveBackend:
         claim = yes_no_claim(q.info.text)
         for c in chosen:
             f = support_features(claim, c.plain, c.cosine)
-            contradicts = [v for v in f.vetoes if v.startswith(CONTRADICTIONS)]
+            contradicts = [
+                v
+                for v in f.vetoes
+                if v.startswith(CONTRADICTIONS) or (v.startswith(DIFFERENT_VALUES) and numbers(c.plain))
+            ]
             if not f.vetoes and f.coverage >= self.settings.yes_coverage:
                 return "Yes", c
             if contradicts and f.coverage >= self.settings.no_coverage:
@@ -434,3 +453,26 @@ def _claim_coverage(question: str, speaker: str, sentence: str) -> float:
         - {"say", "said", "says", "expect", "believe", "describe"}
     )
     return len(claim & set(tokens(sentence))) / len(claim) if claim else 0.0
+
+
+def with_following(
+    chosen: list[Candidate], n: int, index: Store, instructions: bool = False
+) -> list[Candidate]:
+    """Each sentence followed by the next ``n`` citable sentences of its page, none twice; planted instructions
+    only with ``instructions`` (the question asks about the text itself)."""
+    out: list[Candidate] = []
+    taken = {c.number for c in chosen}
+    for c in chosen:
+        out.append(c)
+        number = c.number
+        for _ in range(n):
+            number += 1
+            if not index.has_sentence(number) or number in taken:
+                break
+            p, s = index.sentence(number)
+            if (p.source, p.page) != (c.passage.source, c.passage.page):
+                break
+            if s.citable and (instructions or not is_instruction(index.sentence_text(number))):
+                out.append(Candidate(p, s, number, c.cosine, c.lexical, c.score))
+                taken.add(number)
+    return out

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
 from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
-from chatbot.backends.extractive import ExtractiveBackend, completed
+from chatbot.backends.extractive import ExtractiveBackend, completed, with_following
 from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
 from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
 from chatbot.grounding.verify import (
@@ -52,7 +52,7 @@ from chatbot.grounding.verify import (
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.normalise import words
-from chatbot.text.questions import analyse, question_kind
+from chatbot.text.questions import EXPLAINING, analyse, question_kind
 from chatbot.text.sentences import split as split_sentences
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class GenerativeBackend:
     def answer_format(self, question: str, shown: int) -> AnswerFormat:
         """The reply shape for this question: a stance first for yes/no, more than one sentence to explain."""
         kind = question_kind(question)
-        least = self.settings.llm_explain_sentences if kind in ("explanation", "comparison", "summary") else 1
+        least = self.settings.llm_explain_sentences if kind in EXPLAINING else 1
         return AnswerFormat(shown, self.settings.llm_answer_sentences, kind == "yes_no", least)
 
     def select(self, evidence: Evidence, quoted: Answer | None = None) -> list[Candidate]:
@@ -315,29 +315,6 @@ def _repeats(quote: str, written: set[str], share: float) -> bool:
     """The written answer already says the quote word for word, or nearly (it copied the sentence)."""
     said = words(quote)
     return bool(said) and sum(w in written for w in said) >= share * len(said)
-
-
-def with_following(
-    chosen: list[Candidate], n: int, index: Store, instructions: bool = False
-) -> list[Candidate]:
-    """Each sentence followed by the next ``n`` citable sentences of its page, none twice; planted instructions
-    only with ``instructions`` (the question asks about the text itself)."""
-    out: list[Candidate] = []
-    taken = {c.number for c in chosen}
-    for c in chosen:
-        out.append(c)
-        number = c.number
-        for _ in range(n):
-            number += 1
-            if not index.has_sentence(number) or number in taken:
-                break
-            p, s = index.sentence(number)
-            if (p.source, p.page) != (c.passage.source, c.passage.page):
-                break
-            if s.citable and (instructions or not is_instruction(index.sentence_text(number))):
-                out.append(Candidate(p, s, number, c.cosine, c.lexical, c.score))
-                taken.add(number)
-    return out
 
 
 def _candidate_at(citation: Citation, index: Store) -> Candidate | None:

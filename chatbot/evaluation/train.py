@@ -127,7 +127,9 @@ def train(examples: list[Example], settings: Settings) -> Models:
     rows = [
         question_features(e.question, [e.candidates[i] for i in e.ranked], e.probs, e.index) for e in examples
     ]
-    answerable = _fit(QUESTION_FEATURES, QUESTION_SIGNS, rows, [e.item.answerable for e in examples], None)
+    answerable = _fit(
+        QUESTION_FEATURES, QUESTION_SIGNS, rows, [e.item.answerable for e in examples], _set_weights(examples)
+    )
     p_answer = answerable.probabilities(rows)
     answerable.threshold = _balanced_threshold(examples, p_answer)
     answerable.calibration = calibration(p_answer, [e.item.answerable for e in examples])

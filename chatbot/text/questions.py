@@ -196,6 +196,10 @@ _EXPLANATION_RE = re.compile(
 )
 
 
+# The kinds of question answered by a reason, a contrast or an account rather than a name, date or number.
+EXPLAINING = frozenset({"explanation", "comparison", "summary"})
+
+
 def question_kind(question: str) -> QuestionKind:
     """What kind of answer the question needs: a yes/no judgement, an explanation, a comparison, a summary,
     a typed fact (who / when / how many / which), or something else.
