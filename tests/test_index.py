@@ -102,7 +102,7 @@ def test_top_n_by_partition_equals_the_head_of_a_full_sort() -> None:
     """Lexical top-n is an ``argpartition`` (O(N)), not a full sort; same ids, same order, positives only."""
     import numpy as np
 
-    from chatbot.store.index import top
+    from chatbot.store.lexical import top
 
     rng = np.random.default_rng(3)
     for size, n in ((1000, 30), (50, 50), (7, 30), (0, 5)):

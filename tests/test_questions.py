@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.text.answers import find_answer, yes_no_claim
+from chatbot.text.answers import find_answer
 from chatbot.text.nlp import annotate, numbers
-from chatbot.text.questions import analyse, name_words, question_names
+from chatbot.text.questions import analyse, name_words, question_names, yes_no_statement
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_numbers_written_as_words_or_digits(text: str, found: set[str]) -> None:
 def test_yes_no_questions(question: str, yes_no: bool, claim: str | None) -> None:
     assert analyse(question).yes_no is yes_no
     if claim:
-        assert yes_no_claim(question) == claim
+        assert yes_no_statement(question) == claim
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,17 @@ from chatbot.grounding.verify import asks_about_text, is_instruction
 from chatbot.ingest.passages import Passage, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
-from chatbot.text.answers import typed_spans, yes_no_claim
+from chatbot.text.answers import typed_spans
 from chatbot.text.nlp import numbers
 from chatbot.text.normalise import fold, tokens, unwrap
-from chatbot.text.questions import EXPLAINING, QuestionInfo, analyse, name_words, question_kind
+from chatbot.text.questions import (
+    EXPLAINING,
+    QuestionInfo,
+    analyse,
+    name_words,
+    question_kind,
+    yes_no_statement,
+)
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
@@ -212,7 +219,7 @@ class ExtractiveBackend:
         """ "Yes" when a quoted sentence supports the question's claim, "No" only when one says the opposite
         (negated, an opposite, another number or speaker, with the claim's words otherwise covered); None when
         the corpus does not settle it."""
-        claim = yes_no_claim(q.info.text)
+        claim = yes_no_statement(q.info.text)
         for c in chosen:
             f = support_features(claim, c.plain, c.cosine)
             contradicts = [

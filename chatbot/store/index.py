@@ -37,6 +37,7 @@ from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.embedcache import EmbeddingCache
 from chatbot.store.embeddings import Embedder
+from chatbot.store.lexical import Sparse, bm25_sparse, top, write_bm25
 from chatbot.store.prepare import Annotator, Prepared, Progress, corpus_state, load_all, overlaps, prepare
 from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store, credits
 from chatbot.text.normalise import tokens
@@ -50,59 +51,6 @@ FORMAT = 5  # bump when splitting, records or scoring inputs change: it forces a
 CURRENT = "CURRENT"
 ANNOTATIONS = "annotations.jsonl"  # one JSON record per sentence: entities, noun phrases, speakers, negation
 SENTENCE_FAISS = "sentences.faiss"  # written only above the exact-search limit (below it: built at load)
-
-
-def bm25_scores(bm25: object, query: str, size: int) -> np.ndarray:
-    """BM25 scores of every document for ``query``; all zero when it has no indexable word ("Who is he?")."""
-    terms = tokens(query)
-    if not terms:
-        return np.zeros(size, dtype=np.float32)
-    return np.asarray(bm25.get_scores(terms))  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class Sparse:
-    """BM25 scores of only the documents holding a query term: sorted document numbers and their scores."""
-
-    ids: np.ndarray
-    scores: np.ndarray
-
-    def of(self, numbers: np.ndarray) -> np.ndarray:
-        """The scores of ``numbers`` (0 where a document holds no query term)."""
-        at = np.searchsorted(self.ids, numbers)
-        inside = at < len(self.ids)
-        hit = np.zeros(len(numbers), dtype=bool)
-        hit[inside] = self.ids[at[inside]] == numbers[inside]
-        return np.where(
-            hit, self.scores[np.minimum(at, max(len(self.ids) - 1, 0))] if len(self.ids) else 0.0, 0.0
-        )
-
-
-def bm25_sparse(bm25: Any, query: str) -> Sparse:
-    """BM25 as bm25s computes it (the same float32 sums, in the same order), over the postings of the query's
-    terms only: the cost grows with how common the terms are, not with the size of the corpus."""
-    ids = bm25.get_tokens_ids(tokens(query))
-    if not ids or getattr(bm25, "nonoccurrence_array", None) is not None:
-        dense = bm25_scores(bm25, query, int(bm25.scores["num_docs"])) if ids else np.zeros(0, np.float32)
-        found = np.flatnonzero(dense)
-        return Sparse(found, dense[found].astype(np.float32))
-    data, indices, indptr = bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"]
-    docs = np.concatenate([indices[indptr[t] : indptr[t + 1]] for t in ids])
-    values = np.concatenate([data[indptr[t] : indptr[t + 1]] for t in ids])
-    unique, where = np.unique(docs, return_inverse=True)
-    sums = np.zeros(len(unique), dtype=np.dtype(bm25.dtype))
-    np.add.at(sums, where, values)
-    return Sparse(unique.astype(np.int64), sums)
-
-
-def top(scores: np.ndarray, n: int) -> list[int]:
-    """Indices of the ``n`` highest positive scores, best first: ``argpartition`` then a sort of ``n`` only."""
-    n = min(n, len(scores))
-    if n <= 0:
-        return []
-    part = np.argpartition(-scores, n - 1)[:n]
-    best = part[np.lexsort((part, -scores[part]))]
-    return [int(i) for i in best if scores[i] > 0]
 
 
 class IndexProblem(ChatbotError):
@@ -380,8 +328,8 @@ def write_build(root: Path, prepared: Prepared, settings: Settings, files: dict[
             if _needs_sentence_faiss(len(texts)):
                 _write_faiss(prepared.sentence_vectors, tmp / SENTENCE_FAISS)
         with clock("bm25_s"):
-            _write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
-            _write_bm25([tokens(t) for t in texts], tmp / "bm25_sentences")
+            write_bm25([tokens(f"{p.title} {p.text}") for p in passages], tmp / "bm25")
+            write_bm25([tokens(t) for t in texts], tmp / "bm25_sentences")
         _write_jsonl(tmp / "passages.jsonl", (_passage_record(p) for p in passages))
         _write_jsonl(tmp / "attributions.jsonl", iter(to_records(attributions)))
         if any(a is not None for a in prepared.annotations):
@@ -455,14 +403,6 @@ def _write_faiss(vectors: np.ndarray, path: Path) -> None:
     from chatbot.store import vectors as vector_index
 
     vector_index.save(vector_index.build(vectors), path)
-
-
-def _write_bm25(corpus_tokens: list[list[str]], folder: Path) -> None:
-    import bm25s
-
-    bm25 = bm25s.BM25()
-    bm25.index([t or ["∅"] for t in corpus_tokens], show_progress=False)
-    bm25.save(str(folder))
 
 
 def _write_jsonl(path: Path, records: Iterator[dict[str, object]]) -> None:

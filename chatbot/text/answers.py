@@ -141,15 +141,3 @@ def _word_re(word: str) -> re.Pattern[str]:
 def same_answer(a: str, b: str) -> bool:
     """Two answer strings name the same thing, typography and case aside."""
     return fold(a) == fold(b)
-
-
-_AUX_RE = re.compile(
-    r"(?i)^(?:(?:according to|in|per)\s[^,?]{1,60},\s*)?(?:is|are|was|were|am|do|does|did|has|have|had|can|could|"
-    r"will|would|should|shall|may|might|must)(?:n't|n’t)?\s+"
-)
-
-
-def yes_no_claim(question: str) -> str:
-    """The statement a yes/no question asks about: "Was X a police officer?" → "X a police officer"; word
-    order does not matter to the support checker, which compares terms, names, numbers and polarity."""
-    return _AUX_RE.sub("", question.strip()).rstrip(" ?")

@@ -279,6 +279,29 @@ AUXILIARIES = {
     "repeatedly", "often", "once", "later", "first",
 }  # fmt: skip
 PASSIVE = {"is", "are", "was", "were", "be", "been", "being"}
+# The verbs a yes/no question opens with ("Was X …?", "Didn't he …?").
+QUESTION_AUXILIARIES = [
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "do",
+    "does",
+    "did",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "shall",
+    "may",
+    "might",
+    "must",
+]
 VERB_LIKE = AUXILIARIES - {
     "also",
     "not",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatbot.text.lexicon import QUESTION_WORDS, SPEECH_VERBS, alternation
+from chatbot.text.lexicon import QUESTION_AUXILIARIES, QUESTION_WORDS, SPEECH_VERBS, alternation
 
 # The kinds of short answer a question can ask for: a date, a number, a name, a description of people.
 AnswerType = Literal["date", "number", "name", "people"]
@@ -65,10 +65,8 @@ def analyse(question: str) -> QuestionInfo:
     return QuestionInfo(q, answer_type(q), question_names(q), _speaker(q), _role_of(q), _target(q))
 
 
-_YES_NO_RE = re.compile(
-    r"(?i)(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)"
-    r"(?:n't|n’t)?\s+(?!you\b)"
-)
+# A yes/no question opens with an auxiliary ("Was X …?", "Didn't he …?"); "Can you …" asks for something else.
+_YES_NO_RE = re.compile(rf"(?i)^(?:{'|'.join(QUESTION_AUXILIARIES)})(?:n[’']t)?\b(?!\s+you\b)")
 # "Who …", "Where …", "Which city …", "In what country …", "What company …": the thing a name question asks for.
 _TARGET_RE = re.compile(
     r"(?i)^(?:(?:in|at|from|to|for|by) )?(?:(?P<wh>who|whom|whose|where)\b|(?:which|what) (?P<noun>[a-z]+))"
@@ -169,11 +167,6 @@ def split_compound(question: str) -> list[str]:
 # an explanation, comparison or summary is best written from several sentences.
 QuestionKind = Literal["factoid", "yes_no", "explanation", "comparison", "summary", "other"]
 
-_YES_NO_RE = re.compile(
-    r"^(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)"
-    r"(?:n[’']t)?\b",
-    re.IGNORECASE,
-)
 _COMPARISON_RE = re.compile(
     r"\b(?:differ\w*|different|difference|compare[sd]?|comparing|comparison|contrast\w*|versus|vs\.?|"
     r"similar\w*|in common|unlike|agree|disagree)\b",
