@@ -210,7 +210,7 @@ def _set_weights(examples: list[Example], per: Callable[[Example], int] | None =
     return weights
 
 
-def _balanced_threshold(examples: list[Example], p: np.ndarray, most_false_refusals: float = 0.15) -> float:
+def _balanced_threshold(examples: list[Example], p: np.ndarray, most_false_refusals: float = 0.10) -> float:
     """The refusal threshold with the best balanced accuracy (answerable kept, unanswerable refused),
     averaged over the sets that have both kinds, among thresholds that refuse on average at most
     ``most_false_refusals`` of a set's answerable questions: a user refused an answer the corpus holds is
