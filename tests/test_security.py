@@ -117,7 +117,7 @@ def test_the_server_binds_to_loopback_by_default(address: tuple[str, int]) -> No
 RISKY = re.compile(
     r"^\s*(?:import|from)\s+(?:pickle|cPickle|dill|joblib|shelve|marshal)\b"
     r"|\b(?:pickle|dill|joblib|marshal)\.loads?\("
-    r"|allow_pickle\s*=\s*True|allow_dangerous_deserialization|torch\.load\(|yaml\.load\(|\beval\(|\bexec\(",
+    r"|allow_pickle\s*=\s*True|allow_dangerous_deserialization|torch\.load\(|yaml\.load\(|(?<![.\w])(?:eval|exec)\(",
     re.MULTILINE,
 )
 

@@ -225,6 +225,11 @@ def test_a_reply_cut_off_by_the_token_cap_keeps_its_finished_sentences() -> None
     assert visible_text(raw) == 'A is B. C is "D'
     assert read_reply('{"refuse": true, "sentences": []}').refuse is True
     assert read_reply("not json").sentences == []
+    # The cap inside a long text: its finished sentences count, uncited (verification cites or removes them).
+    long = '{"refuse": false, "sentences": [{"text": "E was built in 1871. It is 32 metres tall. F was aut'
+    assert read_reply(long).sentences == [("E was built in 1871.", []), ("It is 32 metres tall.", [])]
+    before_ids = '{"refuse": false, "sentences": [{"text": "The tower is tall. The keeper left.", "evi'
+    assert read_reply(before_ids).sentences == [("The tower is tall.", []), ("The keeper left.", [])]
 
 
 class Server:

@@ -159,6 +159,10 @@ class GenerativeBackend:
         chosen = seeds(quoted.citations if quoted and quoted.answerable else [], ranked, index)
         about_text = asks_about_text(evidence.question)
         chosen = with_following((chosen or ranked)[:2], s.llm_following, index, about_text) + chosen[2:]
+        first: dict[int, Candidate] = {}
+        for c in chosen:
+            first.setdefault(c.number, c)  # each sentence once, in its first place
+        chosen = list(first.values())
         chosen = chosen[: s.llm_sentences]
         if not ranked:
             return completed(chosen, index)

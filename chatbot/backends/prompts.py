@@ -40,7 +40,8 @@ STRUCTURED_SYSTEM = (
     "and details the data gives; for a comparison, each side.\n"
     "- Keep the key words, names and numbers of the data sentences you use.\n"
     '- "evidence" lists the numbers of the data sentences that state it.\n'
-    "- Use only facts stated in the data. Do not add anything else.\n"
+    "- Use only facts stated in the data. Do not add anything else, and never a cause or reason the data does "
+    "not state.\n"
     "- For a yes/no question, start with Yes or No.\n"
     '- If the data says nothing that answers the question, reply {"refuse": true, "sentences": []}'
 )

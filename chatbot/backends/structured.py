@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from chatbot.text.sentences import split
+
 MIN_TEXT_CHARS = 8
 MAX_IDS = 4  # citations per sentence
 _TEXT_CHAR = r'[^"\\\x00-\x1f\[\]]'  # GBNF: any character but a quote, a backslash, a control or a bracket
@@ -125,10 +127,14 @@ def _read_partial(raw: str) -> Reply:
     decision = _DECISION_RE.search(raw)
     reply = Reply(refuse=decision.group(1) == "true" if decision else None)
     for m in _TEXT_RE.finditer(raw):
-        if not m.group(2):
-            break  # the text is still being written
-        evidence = _EVIDENCE_RE.match(raw, m.end())
+        evidence = _EVIDENCE_RE.match(raw, m.end()) if m.group(2) else None
         if evidence is None:
+            # The cap fell inside this text or before its evidence: its finished sentences still count,
+            # uncited (verification cites them from the shown sentences, or removes them).
+            finished = split(_unescape(m.group(1)))
+            if not m.group(2):
+                finished = finished[:-1]  # the last one was still being written
+            reply.sentences.extend((text, []) for text in finished if text.strip())
             break
         ids = [int(n) for n in re.findall(r"\d+", evidence.group(1))]
         reply.sentences.append((_unescape(m.group(1)), ids))
