@@ -35,6 +35,7 @@ from chatbot.ingest.passages import Passage, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
+from chatbot.text.lexicon import SPEECH_VERBS
 from chatbot.text.nlp import numbers
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import (
@@ -452,13 +453,12 @@ def _cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: se
     return chosen
 
 
+_SPEECH_TOKENS = frozenset(tokens(" ".join(SPEECH_VERBS)))
+
+
 def _claim_coverage(question: str, speaker: str, sentence: str) -> float:
     """Share of the question's claim words (its speaker and speech verb aside) that the sentence contains."""
-    claim = (
-        set(tokens(question))
-        - set(tokens(speaker))
-        - {"say", "said", "says", "expect", "believe", "describe"}
-    )
+    claim = set(tokens(question)) - set(tokens(speaker)) - _SPEECH_TOKENS
     return len(claim & set(tokens(sentence))) / len(claim) if claim else 0.0
 
 
