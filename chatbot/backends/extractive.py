@@ -165,9 +165,8 @@ class ExtractiveBackend:
         best match usually names the matter, and the reason or the result comes next ("This approach is
         structurally irrelevant." → "The decisions that matter are made by …")."""
         about_text = asks_about_text(evidence.question)
-        first = with_following(chosen[:1], self.settings.explain_following, evidence.index, about_text)
-        taken = {c.number for c in first}
-        return completed(first + [c for c in chosen[1:] if c.number not in taken], evidence.index)
+        followed = lead_followed(chosen, 1, self.settings.explain_following, evidence.index, about_text)
+        return completed(followed, evidence.index)
 
     @property
     def threshold(self) -> float:
@@ -483,3 +482,12 @@ def with_following(
                 out.append(Candidate(p, s, number, c.cosine, c.lexical, c.score))
                 taken.add(number)
     return out
+
+
+def lead_followed(
+    chosen: list[Candidate], lead: int, n: int, index: Store, instructions: bool = False
+) -> list[Candidate]:
+    """The first ``lead`` sentences each followed by the next ``n`` of their page, then the rest; each once."""
+    head = with_following(chosen[:lead], n, index, instructions)
+    taken = {c.number for c in head}
+    return head + [c for c in chosen[lead:] if c.number not in taken]

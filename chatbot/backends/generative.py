@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
 from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
-from chatbot.backends.extractive import ExtractiveBackend, completed, with_following
+from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed
 from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
 from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
 from chatbot.grounding.verify import (
@@ -158,12 +158,7 @@ class GenerativeBackend:
         ranked = self.extractive.candidates(evidence, sources)
         chosen = seeds(quoted.citations if quoted and quoted.answerable else [], ranked, index)
         about_text = asks_about_text(evidence.question)
-        chosen = with_following((chosen or ranked)[:2], s.llm_following, index, about_text) + chosen[2:]
-        first: dict[int, Candidate] = {}
-        for c in chosen:
-            first.setdefault(c.number, c)  # each sentence once, in its first place
-        chosen = list(first.values())
-        chosen = chosen[: s.llm_sentences]
+        chosen = lead_followed(chosen or ranked[:2], 2, s.llm_following, index, about_text)[: s.llm_sentences]
         if not ranked:
             return completed(chosen, index)
         floor = s.llm_keep_ratio * ranked[0].score
