@@ -173,7 +173,7 @@ def pg_vectors(view: Any, queries: np.ndarray, truth: np.ndarray, efs: list[int]
             for q in queries:
                 t0 = time.perf_counter()
                 got = conn.execute(
-                    "SELECT id FROM passages ORDER BY embedding <=> %s LIMIT 10", [q]
+                    "SELECT id FROM passages ORDER BY " + view.nearest + " LIMIT 10", {"q": q}
                 ).fetchall()
                 ms.append((time.perf_counter() - t0) * 1000)
                 found.append([int(r[0]) - first for r in got] + [-1] * (10 - len(got)))

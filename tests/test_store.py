@@ -305,6 +305,28 @@ def test_schema_and_model_mismatches_name_the_command_that_fixes_them(
     assert "no tables yet: run `chatbot db migrate`" in (stores.staleness(empty) or "")
 
 
+def test_a_version_1_store_is_upgraded_in_place_to_half_precision_vector_indexes(
+    pg_settings: Settings, embedder: Embedder
+) -> None:
+    from chatbot.store.postgres.schema import migrate
+
+    stores.build(pg_settings, embedder)
+    with database(pg_settings).connection() as conn:  # the version 1 layout: full-precision vector indexes
+        conn.execute("DROP INDEX passages_embedding, sentences_embedding")
+        conn.execute("CREATE INDEX passages_embedding ON passages USING hnsw (embedding vector_cosine_ops)")
+        conn.execute("CREATE INDEX sentences_embedding ON sentences USING hnsw (embedding vector_cosine_ops)")
+        conn.execute("UPDATE schema_version SET version = 1")
+    with pytest.raises(StoreProblem, match=r"schema version 1, .*chatbot db migrate"):
+        Pipeline(pg_settings, embedder=embedder)
+    assert "upgraded" in migrate(database(pg_settings), pg_settings, 384)
+    found = rows(pg_settings, "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname LIKE %s",
+                 pg_settings.store_schema, "%_embedding")  # fmt: skip
+    assert len(found) == 2 and all("halfvec(384)" in d for (d,) in found)
+    answer = Pipeline(pg_settings, embedder=embedder).ask("Which firm will supply the new lens?")
+    assert answer.citations
+    assert_verbatim(answer, require_view(pg_settings))
+
+
 @pytest.mark.parametrize(
     "url",
     [

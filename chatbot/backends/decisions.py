@@ -131,14 +131,20 @@ SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
 ), strict=True))  # fmt: skip
 
 
-def sentence_features(q: Question, c: Candidate, index: Store) -> list[float]:
+def pool_features(q: Question, pool: Sequence[Candidate], index: Store) -> list[list[float]]:
+    """Each candidate's features, the sentences before them looked up in one go."""
+    present = index.present([c.number - 1 for c in pool])
+    return [sentence_features(q, c, index, c.number - 1 in present) for c in pool]
+
+
+def sentence_features(q: Question, c: Candidate, index: Store, after_another: bool) -> list[float]:
     plain, annotation = c.plain, c.annotation
     found = _terms(plain)
     coverage, rare = _coverage(q.content, found)
     in_passage = _terms(c.passage.text)
     spans = typed_spans(q.info, plain, annotation) if q.info.answer_type else []
     speaker = q.info.speaker and name_words(q.info.speaker)
-    before = _previous_terms(c, index)
+    before = _previous_terms(c, index) if after_another else set()
     return [
         c.cosine,
         c.lexical,
@@ -166,8 +172,6 @@ def sentence_features(q: Question, c: Candidate, index: Store) -> list[float]:
 def _previous_terms(c: Candidate, index: Store) -> set[str]:
     """The terms of the sentence before, on the same page: a sentence that answers often leans on the one
     before for its topic ("It was commissioned by Odo" after the sentence naming the tapestry)."""
-    if c.number == 0 or not index.has_sentence(c.number - 1):
-        return set()
     passage, sentence = index.sentence(c.number - 1)
     if (passage.source, passage.page) != (c.passage.source, c.passage.page):
         return set()

@@ -24,8 +24,8 @@ from chatbot.backends.decisions import (
     Question,
     annotations_of,
     load_models,
+    pool_features,
     question_features,
-    sentence_features,
     span_features,
 )
 from chatbot.grounding.attribution import speakers_match
@@ -183,7 +183,7 @@ class ExtractiveBackend:
             top = pool[0].score or 1.0
             probs = [max(0.0, c.score / top) for c in pool]
             return Decision(q, pool, probs, 1.0, question_features(q, pool, probs, index))
-        rows = [sentence_features(q, c, index) for c in pool]
+        rows = pool_features(q, pool, index)
         p = models.sentence.probabilities(rows)
         order = sorted(range(len(pool)), key=lambda i: (-p[i], pool[i].number))
         ranked, probs = [pool[i] for i in order], [float(p[i]) for i in order]

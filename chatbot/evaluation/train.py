@@ -34,8 +34,8 @@ from chatbot.backends.decisions import (
     Model,
     Models,
     Question,
+    pool_features,
     question_features,
-    sentence_features,
     span_features,
 )
 from chatbot.backends.extractive import ExtractiveBackend
@@ -86,7 +86,7 @@ def collect(
             evidence = pipeline.evidence(item.question)
             q, candidates = backend.prepare(evidence)
             pool = candidates[: settings.decision_pool]
-            rows = [sentence_features(q, c, evidence.index) for c in pool]
+            rows = pool_features(q, pool, evidence.index)
             labels = [holds_answer(c, item) for c in pool]
             examples.append(Example(eval_set.name, item, q, evidence.index, pool, rows, labels))
             if tick:

@@ -160,6 +160,9 @@ class Index:
     def has_sentence(self, number: int) -> bool:
         return 0 <= number < len(self.sentence_owner)
 
+    def present(self, numbers: Sequence[int]) -> set[int]:
+        return {n for n in numbers if self.has_sentence(n)}
+
     def sentences_in(self, passage_ids: Sequence[int]) -> list[int]:
         return [
             self.first_sentence[pid] + i

@@ -124,6 +124,10 @@ class Store(Protocol):
 
     def has_sentence(self, number: int) -> bool: ...
 
+    def present(self, numbers: Sequence[int]) -> set[int]:
+        """Which of these sentence numbers this view holds: one lookup for many (a database's round trips)."""
+        ...
+
     def sentences_in(self, passage_ids: Sequence[int]) -> list[int]:
         """The sentence numbers of these passages, in order."""
         ...

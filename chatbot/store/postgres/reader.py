@@ -27,6 +27,7 @@ from chatbot.ingest.documents import Document, Page, SourceMeta
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.postgres.connect import Database, StoreProblem, database
+from chatbot.store.postgres.schema import nearest
 from chatbot.store.postgres.terms import quote, word_query
 from chatbot.store.postgres.writer import current_generation, speaker_words
 from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store, credits
@@ -113,6 +114,7 @@ class PgStore:
         self.budget = settings.store_lexical_budget
         self._idf: dict[tuple[str, str], Weights | None] = {}
         self._df: dict[str, dict[str, tuple[int, int]]] = {}
+        self._present: dict[int, bool] = {}  # sentence number → visible in this view (its rows never change)
         self.rows = _ROWS.setdefault(id(db), Rows())
         self._raw = manifest
         with db.connection() as conn:
@@ -128,6 +130,7 @@ class PgStore:
             ]
             stored = dict(conn.execute("SELECT key, value FROM store_settings").fetchall())
         self._stored = stored
+        self.nearest = nearest(int(stored["dim"]))
 
     def __repr__(self) -> str:
         return f"PgStore({self.db.where}, generation {self.g})"
@@ -213,7 +216,7 @@ class PgStore:
     def dense_passages(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         rows = self._all(
             "SELECT id, 1 - (embedding <=> %(q)s) FROM passages WHERE " + VISIBLE +
-            " ORDER BY embedding <=> %(q)s LIMIT %(n)s",
+            " ORDER BY " + self.nearest + " LIMIT %(n)s",
             self._params(q=query_vector, n=n),
         )  # fmt: skip
         return [(int(i), float(c)) for i, c in rows]
@@ -264,8 +267,18 @@ class PgStore:
         return sentence_text(*self.sentence(number))
 
     def has_sentence(self, number: int) -> bool:
-        rows = self._all("SELECT 1 FROM sentences WHERE id = %(n)s AND " + VISIBLE, self._params(n=number))
-        return bool(rows)
+        return number in self.present([number])
+
+    def present(self, numbers: Sequence[int]) -> set[int]:
+        asked = [n for n in numbers if n not in self._present]
+        if asked:
+            if len(self._present) > 65536:  # bounded: a long-lived view sees many questions
+                self._present.clear()
+            found = {int(r[0]) for r in self._all(
+                "SELECT id FROM sentences WHERE id = ANY(%(n)s) AND " + VISIBLE, self._params(n=asked)
+            )}  # fmt: skip
+            self._present.update((n, n in found) for n in asked)
+        return {n for n in numbers if self._present[n]}
 
     def sentences_in(self, passage_ids: Sequence[int]) -> list[int]:
         found = self.rows.passages.take(list(passage_ids), self._passage_rows)
@@ -284,7 +297,7 @@ class PgStore:
 
     def dense_sentences(self, query_vector: np.ndarray, n: int) -> list[int]:
         rows = self._all(
-            "SELECT id FROM sentences WHERE " + VISIBLE + " ORDER BY embedding <=> %(q)s LIMIT %(n)s",
+            "SELECT id FROM sentences WHERE " + VISIBLE + " ORDER BY " + self.nearest + " LIMIT %(n)s",
             self._params(q=query_vector, n=n),
         )
         return [int(r[0]) for r in rows]

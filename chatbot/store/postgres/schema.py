@@ -6,7 +6,9 @@ sentences and attributions carry ``born``, the generation that added them, and a
 documents not yet dead at g, so a write in progress is invisible and a finished one appears at once.
 
 Vectors are stored in the row (``STORAGE PLAIN``), never compressed or moved out of line: a scan or an
-HNSW visit then reads one page, not a TOAST lookup.
+HNSW visit then reads one page, not a TOAST lookup. The HNSW indexes hold half-precision copies of them
+(``embedding::halfvec(dim)``): half the index to keep in memory, while the returned cosine is computed
+from the full-precision row. ``NEAREST`` is the ordering the indexes serve; a query must spell it alike.
 
 Creating the extension needs a database administrator, once (``CREATE EXTENSION vector``); creating the
 tables needs the right to create a schema (``chatbot db migrate``, run by the tables' owner); serving,
@@ -20,7 +22,9 @@ from typing import Any
 from chatbot.settings import Settings
 from chatbot.store.postgres.connect import Database, StoreProblem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = (
+    2  # 2: half-precision HNSW indexes (version 1 had full-precision ones; migrate rebuilds them)
+)
 TABLES = ("term_stats", "said_in", "attributions", "sentences", "passages", "pages", "documents", "generations",
           "store_settings", "schema_version")  # fmt: skip
 SEQUENCES = ("document_ids", "passage_ids", "sentence_ids", "attribution_ids")
@@ -76,11 +80,20 @@ CREATE TABLE term_stats (
 
 # The search indexes: dropped and made again after a bulk load into an empty store (much faster than
 # inserting row by row into a live HNSW graph).
+NEAREST = "(embedding::halfvec({dim})) <=> CAST(%(q)s AS halfvec({dim}))"
+VECTOR_INDEXES = ("passages_embedding", "sentences_embedding")
+
+
+def nearest(dim: int) -> str:
+    """The ORDER BY of a vector search that the HNSW indexes serve, the dimension a literal integer."""
+    return str(composed(NEAREST, dim=dim).as_string())
+
+
 SEARCH_INDEXES = {
-    "passages_embedding": "CREATE INDEX passages_embedding ON passages USING hnsw (embedding vector_cosine_ops) "
-    "WITH (m = {m}, ef_construction = {ef})",
+    "passages_embedding": "CREATE INDEX passages_embedding ON passages USING hnsw "
+    "((embedding::halfvec({dim})) halfvec_cosine_ops) WITH (m = {m}, ef_construction = {ef})",
     "sentences_embedding": "CREATE INDEX sentences_embedding ON sentences USING hnsw "
-    "(embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef})",
+    "((embedding::halfvec({dim})) halfvec_cosine_ops) WITH (m = {m}, ef_construction = {ef})",
     "passages_terms": "CREATE INDEX passages_terms ON passages USING gin (terms)",
     "sentences_terms": "CREATE INDEX sentences_terms ON sentences USING gin (terms)",
 }
@@ -93,14 +106,16 @@ def composed(template: str, **numbers: int) -> Any:
     return sql.SQL(template).format(**{k: sql.Literal(int(v)) for k, v in numbers.items()})
 
 
-def create_search_indexes(conn: Any, settings: Settings, names: tuple[str, ...] = tuple(SEARCH_INDEXES),
+def create_search_indexes(conn: Any, settings: Settings, dim: int, names: tuple[str, ...] = tuple(SEARCH_INDEXES),
                           timings: dict[str, float] | None = None) -> None:  # fmt: skip
     from chatbot.store.index import Stopwatch
 
     clock = Stopwatch(timings)
     for name in names:
         with clock(f"{name}_s"):
-            conn.execute(composed(SEARCH_INDEXES[name], m=settings.hnsw_m, ef=settings.hnsw_ef_construction))
+            conn.execute(
+                composed(SEARCH_INDEXES[name], dim=dim, m=settings.hnsw_m, ef=settings.hnsw_ef_construction)
+            )
 
 
 def installed_version(conn: Any, schema: str) -> int | None:
@@ -136,6 +151,8 @@ def _migrate(conn: Any, db: Database, settings: Settings, dim: int, reset: bool)
     version = installed_version(conn, db.schema)
     if version == SCHEMA_VERSION and not reset:
         return f"the store at {db.where} is at schema version {SCHEMA_VERSION}; nothing to do"
+    if version == 1 and not reset:
+        return _upgrade_from_1(conn, db, settings)
     if version is not None and version > SCHEMA_VERSION:
         raise StoreProblem(
             f"the store at {db.where} has schema version {version}, newer than this chatbot's "
@@ -153,10 +170,22 @@ def _migrate(conn: Any, db: Database, settings: Settings, dim: int, reset: bool)
             f"creating schema {db.schema} (the role needs CREATE on the database)", exc
         ) from None
     conn.execute(composed(DDL, dim=dim))
-    create_search_indexes(conn, settings)
+    create_search_indexes(conn, settings, dim)
     conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [SCHEMA_VERSION])
     record_settings(conn, settings, dim)
     return f"created the store's tables at {db.where} (schema version {SCHEMA_VERSION}, {dim}-d vectors)"
+
+
+def _upgrade_from_1(conn: Any, db: Database, settings: Settings) -> str:
+    """Version 1 → 2: the vector indexes made again over half-precision copies; the rows stay as they are."""
+    from psycopg import sql
+
+    conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", [settings.store_build_memory])
+    for name in VECTOR_INDEXES:
+        conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(db.schema, name)))
+    create_search_indexes(conn, settings, int(stored_settings(conn)["dim"]), VECTOR_INDEXES)
+    conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [SCHEMA_VERSION])
+    return f"upgraded the store at {db.where} to schema version {SCHEMA_VERSION} (vector indexes rebuilt)"
 
 
 def record_settings(conn: Any, settings: Settings, dim: int) -> None:

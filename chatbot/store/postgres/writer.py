@@ -367,7 +367,7 @@ def insert_rows(conn: Any, settings: Settings, prepared: Prepared, doc_ids: dict
                 copy.write_row([first_s + number, first_a + i])
     if bulk:
         conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", [settings.store_build_memory])
-        create_search_indexes(conn, settings, timings=timings)
+        create_search_indexes(conn, settings, prepared.passage_vectors.shape[1], timings=timings)
         conn.execute("ANALYZE passages; ANALYZE sentences")
     return {"passages": len(passages), "sentences": n_sentences, "attributions": len(prepared.attributions)}
 
