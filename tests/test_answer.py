@@ -201,3 +201,33 @@ def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(any_pi
     plain = next(n for n in numbers if index.sentence_text(n).startswith("The Chinese wanted to talk"))
     p2, s2 = index.sentence(plain)
     assert len(completed([Candidate(p2, s2, plain, 0.5, 0.5, 0.5)], index)) == 1  # no negation: nothing added
+
+
+@pytest.fixture(scope="module")
+def talks(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """One short report whose setting ("in Vienna") is stated once, sentences before what happened there."""
+    corpus = Path(__file__).parent / "fixtures" / "talks"
+    return Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("talks") / "index"))
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # The sentence that answers leaves the setting ("at the Vienna talks") to the passage: still "Yes".
+        (
+            "Did the downstream delegation at the Vienna talks demand more water from the Karsa dam?",
+            "Yes [1].",
+        ),
+        # A setting the text never gives is not lent by the passage.
+        ("Did the downstream delegation at the Geneva talks demand more water from the Karsa dam?", None),
+    ],
+)
+def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
+    talks: Pipeline, question: str, lead: str | None
+) -> None:
+    answer = talks.ask(question)
+    if lead is None:
+        assert not answer.answerable and answer.answer.startswith("The corpus does not say.")
+    else:
+        assert answer.answer.startswith(lead) and "Karsa dam" in answer.citations[0].quote
+        assert_verbatim(answer)

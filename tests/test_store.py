@@ -374,7 +374,7 @@ def test_sql_injection_strings_are_only_text(
         answer = pipeline.ask(text)  # questions
         assert answer.answer and "Traceback" not in answer.answer
         assert store.quotes(text) == [] and store.attributions_of(text) == []  # speaker filters
-        assert not store.has_word(text.lower()) and store.page_texts(text) is None
+        assert not store.known_words([text.lower()]) and store.page_texts(text) is None
         assert store.lexical_sentences(text, 5) is not None
     for i, text in enumerate(INJECTIONS):  # file names and contents
         content = (

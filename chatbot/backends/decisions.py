@@ -193,7 +193,8 @@ def question_features(
     evidence = set().union(*(_terms(c.plain) for c in top)) if top else set()
     best_terms = _terms(best.plain) if best else set()
     around = _terms(best.passage.text) | best_terms if best else set()
-    absent = [n for n in q.names if not all(index.has_word(t) for t in n if t not in STOPWORDS)]
+    known = index.known_words([t for n in q.names for t in n if t not in STOPWORDS])
+    absent = [n for n in q.names if not all(t in known for t in n if t not in STOPWORDS)]
     unseen = [n for n in q.names if not _named(n, evidence)]
     unseen_top = [n for n in q.names if not _named(n, best_terms)]
     found_numbers = set().union(*(numbers(c.plain) for c in top)) if top else set()

@@ -29,8 +29,10 @@ from chatbot.backends.decisions import (
     span_features,
 )
 from chatbot.grounding.attribution import speakers_match
+from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.verify import asks_about_text, is_instruction
+from chatbot.grounding.vetoes import ABSENT_NAME
 from chatbot.ingest.passages import Passage, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
@@ -145,7 +147,7 @@ class ExtractiveBackend:
         if self.settings.explain_following and question_kind(info.text) in EXPLAINING:
             chosen = self.explained(evidence, chosen)
         if info.yes_no:
-            verdict = self.yes_no(q, chosen)
+            verdict = self.yes_no(q, chosen, index)
             if verdict is None:
                 return self.refusal(evidence.question, NOT_SAID_REASON, closest, index, NOT_SAID)
             word, first = verdict
@@ -215,7 +217,7 @@ class ExtractiveBackend:
         span, rank = spans[best]
         return f"{span.text} [{rank + 1}]."
 
-    def yes_no(self, q: Question, chosen: list[Candidate]) -> tuple[str, Candidate] | None:
+    def yes_no(self, q: Question, chosen: list[Candidate], index: Store) -> tuple[str, Candidate] | None:
         """ "Yes" when a quoted sentence supports the question's claim, "No" only when one says the opposite
         (negated, an opposite, another number or speaker, with the claim's words otherwise covered); None when
         the corpus does not settle it."""
@@ -229,9 +231,30 @@ class ExtractiveBackend:
             ]
             if not f.vetoes and f.coverage >= self.settings.yes_coverage:
                 return "Yes", c
+            if (
+                not contradicts
+                and f.coverage >= self.settings.no_coverage
+                and self._set_around(claim, c, f, index)
+            ):
+                return "Yes", c
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", c
         return None
+
+    def _set_around(self, claim: str, c: Candidate, f: SupportFeatures, index: Store) -> bool:
+        """Do the sentence's passage and the one before it supply the rest of the claim? A claim's setting ("at
+        the Geneva talks", "in the pre-summit discussions") is usually stated once, before the sentence that
+        says what happened; that sentence must still carry most of the claim itself (no_coverage), and nothing
+        around it may contradict the claim (a veto there, as "backed" for "voted against", still counts)."""
+        text = unwrap(c.passage.text)
+        before = index.sentences_in([c.passage.id])[0] - 1
+        if index.has_sentence(before):
+            p, _ = index.sentence(before)
+            if _same_page(p, c.passage):
+                text = f"{unwrap(p.text)} {text}"
+        around = support_features(claim, text, c.cosine)
+        only_absent_names = all(v.startswith(ABSENT_NAME) for v in f.vetoes)
+        return only_absent_names and not around.vetoes and around.coverage >= self.settings.yes_coverage
 
     def _answer(self, question: str, text: str, citations: list[Citation], answerable: bool = True) -> Answer:
         return Answer(

@@ -46,6 +46,7 @@ from chatbot.text.lexicon import (
 )
 from chatbot.text.sentences import split as split_sentences
 
+ABSENT_NAME = "entity "  # how a veto for a name of the claim that the passage lacks begins
 _YEAR_RE = re.compile(r"1[5-9]\d\d|20\d\d")
 _PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
 _CLAUSE_RE = re.compile(r",(?!\d{3})|[;:]|\b(?:while|whereas|but)\b", re.I)
@@ -114,7 +115,7 @@ def entity_vetoes(claim: str, passage: str) -> tuple[list[str], set[str]]:
             if key in vocab or plural_acronym or all(contains(vocab, p) for p in parts):
                 found.update(parts)
             else:
-                out.append(f"entity {word} not in passage")
+                out.append(f"{ABSENT_NAME}{word} not in passage")
     return out, found
 
 

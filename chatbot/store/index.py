@@ -224,11 +224,15 @@ class Index:
     def vocabulary(self) -> list[str]:
         return sorted(self.bm25.vocab_dict)  # type: ignore[attr-defined]
 
-    def has_word(self, term: str) -> bool:
-        """Does the corpus use this word, or (for words of 5+ letters) a longer form of it ("America" → "American")?"""
+    def known_words(self, terms: Sequence[str]) -> set[str]:
+        """A longer form counts for words of 5+ letters ("America" → "American")."""
         words = self.vocabulary
-        i = bisect.bisect_left(words, term)
-        return i < len(words) and (words[i] == term or (len(term) >= 5 and words[i].startswith(term)))
+        known = set()
+        for term in terms:
+            i = bisect.bisect_left(words, term)
+            if i < len(words) and (words[i] == term or (len(term) >= 5 and words[i].startswith(term))):
+                known.add(term)
+        return known
 
     def _lexical_scores(self, query: str, sentences: bool) -> Sparse:
         """BM25 over passages or sentences (cached: retrieval and the composer ask for the same query)."""

@@ -160,8 +160,8 @@ class Store(Protocol):
         """In how many sentences each search term occurs (terms found nowhere are left out): their rarity."""
         ...
 
-    def has_word(self, term: str) -> bool:
-        """Does the corpus use this search term, or (for terms of 5+ letters) a longer form of it?"""
+    def known_words(self, terms: Sequence[str]) -> set[str]:
+        """The search terms the corpus uses, itself or (for terms of 5+ letters) in a longer form; one lookup."""
         ...
 
     # -- who said what --

@@ -113,7 +113,7 @@ class PgStore:
         self.norm = settings.store_rank_normalization
         self.budget = settings.store_lexical_budget
         self._idf: dict[tuple[str, str], Weights | None] = {}
-        self._df: dict[str, dict[str, tuple[int, int]]] = {}
+        self._df: dict[str, tuple[int, int]] = {}  # term → (passages, sentences) holding it, in this view
         self._present: dict[int, bool] = {}  # sentence number → visible in this view (its rows never change)
         self.rows = _ROWS.setdefault(id(db), Rows())
         self._raw = manifest
@@ -311,16 +311,10 @@ class PgStore:
         key = (table, query)
         if len(self._idf) > 4096:  # bounded: a long-lived view sees many questions
             self._idf.clear()
-            self._df.clear()
         if key not in self._idf:
             terms = list(dict.fromkeys(tokens(query)))
-            if query not in self._df:
-                rows = self._all(
-                    "SELECT term, passages, sentences FROM term_stats WHERE term = ANY(%s)", [terms]
-                )
-                self._df[query] = {str(r[0]): (int(r[1]), int(r[2])) for r in rows}
             column = 0 if table == "passages" else 1
-            df = {t: c[column] for t, c in self._df[query].items() if c[column] > 0}
+            df = {t: c[column] for t, c in self._frequencies(terms).items() if c[column] > 0}
             total = max(self.manifest.passages if table == "passages" else self.manifest.sentences, 1)
             kept = [t for t in terms if t in df]
             selective: list[str] = []
@@ -387,19 +381,30 @@ class PgStore:
         return self.manifest.sentences
 
     def sentence_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        rows = self._all(
-            "SELECT term, sentences FROM term_stats WHERE term = ANY(%s) AND sentences > 0", [list(terms)]
-        )
-        return {str(t): int(c) for t, c in rows}
+        return {t: c[1] for t, c in self._frequencies(terms).items() if c[1] > 0}
 
-    def has_word(self, term: str) -> bool:
-        if not term or "\x00" in term:
-            return False
+    def _frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """In how many passages and sentences each term occurs (terms found nowhere left out); fetched once per
+        term and view, for retrieval and the composer alike."""
+        asked = [t for t in dict.fromkeys(terms) if t not in self._df]
+        if asked:
+            if len(self._df) > 65536:  # bounded: a long-lived view sees many questions
+                self._df.clear()
+            rows = self._all("SELECT term, passages, sentences FROM term_stats WHERE term = ANY(%s)", [asked])
+            found = {str(r[0]): (int(r[1]), int(r[2])) for r in rows}
+            self._df.update((t, found.get(t, (0, 0))) for t in asked)
+        return {t: self._df[t] for t in terms if t in self._df and self._df[t] != (0, 0)}
+
+    def known_words(self, terms: Sequence[str]) -> set[str]:
+        asked = {word_query(t): t for t in terms if t and "\x00" not in t}
+        if not asked:
+            return set()
         rows = self._all(
-            "SELECT 1 FROM passages WHERE terms @@ CAST(%(t)s AS tsquery) AND " + VISIBLE + " LIMIT 1",
-            self._params(t=word_query(term)),
+            "SELECT w FROM unnest(CAST(%(w)s AS text[])) AS w WHERE EXISTS (SELECT 1 FROM passages WHERE terms @@ "
+            "CAST(w AS tsquery) AND " + VISIBLE + ")",
+            self._params(w=list(asked)),
         )
-        return bool(rows)
+        return {asked[str(r[0])] for r in rows}
 
     # -- who said what --
 
