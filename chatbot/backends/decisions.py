@@ -132,19 +132,20 @@ SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
 
 
 def pool_features(q: Question, pool: Sequence[Candidate], index: Store) -> list[list[float]]:
-    """Each candidate's features, the sentences before them looked up in one go."""
-    present = index.present([c.number - 1 for c in pool])
-    return [sentence_features(q, c, index, c.number - 1 in present) for c in pool]
+    """Each candidate's features, the sentences before them fetched in one go (a database's round trips)."""
+    present = sorted(index.present([c.number - 1 for c in pool]))
+    before = dict(zip(present, index.sentences(present), strict=True))
+    return [sentence_features(q, c, before.get(c.number - 1)) for c in pool]
 
 
-def sentence_features(q: Question, c: Candidate, index: Store, after_another: bool) -> list[float]:
+def sentence_features(q: Question, c: Candidate, before: tuple[Passage, Sentence] | None) -> list[float]:
     plain, annotation = c.plain, c.annotation
     found = _terms(plain)
     coverage, rare = _coverage(q.content, found)
     in_passage = _terms(c.passage.text)
     spans = typed_spans(q.info, plain, annotation) if q.info.answer_type else []
     speaker = q.info.speaker and name_words(q.info.speaker)
-    before = _previous_terms(c, index) if after_another else set()
+    before_terms = _previous_terms(c, before)
     return [
         c.cosine,
         c.lexical,
@@ -164,15 +165,17 @@ def sentence_features(q: Question, c: Candidate, index: Store, after_another: bo
         math.log1p(len(plain.split())),
         float(annotation.negated != q.negated),
         c.score,
-        _coverage(q.content, before)[1],
-        _coverage(q.content, found | before)[1],
+        _coverage(q.content, before_terms)[1],
+        _coverage(q.content, found | before_terms)[1],
     ]
 
 
-def _previous_terms(c: Candidate, index: Store) -> set[str]:
+def _previous_terms(c: Candidate, before: tuple[Passage, Sentence] | None) -> set[str]:
     """The terms of the sentence before, on the same page: a sentence that answers often leans on the one
     before for its topic ("It was commissioned by Odo" after the sentence naming the tapestry)."""
-    passage, sentence = index.sentence(c.number - 1)
+    if before is None:
+        return set()
+    passage, sentence = before
     if (passage.source, passage.page) != (c.passage.source, c.passage.page):
         return set()
     return _terms(sentence_text(passage, sentence))

@@ -41,9 +41,21 @@ def score_sql(terms: int) -> str:
     return "(" + " + ".join(parts) + ")" if parts else "0"
 
 
+# A row's tsvector, read once: ``score_sql`` calls ts_rank_cd once per query term, and each call on the stored
+# column would fetch it out of TOAST again (10,700 buffer reads instead of 1,700 for 438 rows of 100k passages).
+# Concatenating the empty tsvector makes one in-memory copy per row, in a subquery the planner cannot flatten.
+DETOASTED = "terms || CAST('' AS tsvector) AS terms"
+
+
 def lexical_sql(table: str, terms: int) -> str:
     return (
-        "SELECT id, " + score_sql(terms) + " AS r FROM (SELECT id, terms FROM " + table + " WHERE terms @@ "
+        "SELECT id, "
+        + score_sql(terms)
+        + " AS r FROM (SELECT id, "
+        + DETOASTED
+        + " FROM "
+        + table
+        + " WHERE terms @@ "
         "CAST(%(t)s AS tsquery) AND born <= %(g)s AND document_id <> ALL(%(dead)s) LIMIT %(budget)s) AS c "
         "ORDER BY r DESC, id LIMIT %(n)s"
     )
@@ -360,9 +372,11 @@ class PgStore:
             )
         else:
             rows = self._all(
-                "SELECT id, 1 - (embedding <=> %(q)s), "
+                "SELECT id, c, "
                 + score_sql(len(weights.queries))
-                + " FROM sentences WHERE id = ANY(%(ids)s)",
+                + " FROM (SELECT id, 1 - (embedding <=> %(q)s) AS c, "
+                + DETOASTED
+                + " FROM sentences WHERE id = ANY(%(ids)s) OFFSET 0) AS s",
                 {"q": query_vector, "ids": list(numbers), "norm": self.norm} | weights.params(),
             )
         by_id = {int(i): (float(c), float(r)) for i, c, r in rows}
