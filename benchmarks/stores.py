@@ -101,8 +101,7 @@ def files_store(
     if reuse is not None and current_build(settings.index_dir) is not None:
         t1 = time.perf_counter()
         index = load(settings)
-        kept = {k: reuse[k] for k in ("build_s", "timings_s", "disk_mb", "vector_index_mb") if k in reuse}
-        return index, kept | {"load_s": round(time.perf_counter() - t1, 1), "reused_build": True}
+        return index, reuse | {"load_s": round(time.perf_counter() - t1, 1), "reused_build": True}
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     root = write_build(
@@ -218,6 +217,7 @@ def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions
 
     from chatbot.settings import Settings
     from chatbot.store import vectors
+    from chatbot.store.postgres.reader import open_view
 
     prepared = corpus(n, base, real)
     truth = vectors.exact_neighbours(prepared.passage_vectors, queries, 10)
@@ -225,14 +225,7 @@ def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions
     if "files" in args.stores:
         settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}")
         console.print(f"[bold]{n:,}[/]: files store")
-        earlier = RESULTS / f"stores-{args.tag}.json"
-        reuse = None
-        if args.reuse and earlier.exists():
-            import json
-
-            reuse = next((r["files"] for r in json.loads(earlier.read_text()).get("rows", [])
-                          if r["synthetic"] == n and "files" in r), None)  # fmt: skip
-        index, row["files"] = files_store(prepared, settings, reuse)
+        index, row["files"] = files_store(prepared, settings, earlier_build(args, n, "files"))
         row["files"]["vectors"] = faiss_vectors(index, queries, truth)
         row["files"]["end_to_end"], answers = end_to_end(index, settings, embedder, questions)
         row["files"]["answers"] = summary(answers)
@@ -244,13 +237,32 @@ def one_size(n: int, base: Any, real: np.ndarray, queries: np.ndarray, questions
         settings = Settings(corpus_dir=Path("corpus"), index_dir=OUT / f"files-{n}", store_url=SecretStr(url),
                             store_schema=f"bench_{n}", store_build_memory=args.build_memory)  # fmt: skip
         console.print(f"[bold]{n:,}[/]: PostgreSQL store")
-        view, row["postgresql"] = pg_store(prepared, settings)
+        reuse = earlier_build(args, n, "postgresql")
+        view = open_view(settings) if reuse is not None else None
+        if view is not None and view.manifest.passages == len(prepared.passages):
+            row["postgresql"] = reuse | {"reused_build": True}
+        else:
+            view, row["postgresql"] = pg_store(prepared, settings)
         del prepared
         gc.collect()
         row["postgresql"]["vectors"] = pg_vectors(view, queries, truth, args.ef)
         row["postgresql"]["end_to_end"], answers = end_to_end(view, settings, embedder, questions)
         row["postgresql"]["answers"] = summary(answers)
     return row
+
+
+def earlier_build(args: argparse.Namespace, n: int, store: str) -> dict[str, Any] | None:
+    """With ``--reuse``: the build figures an earlier run (same ``--tag``) recorded for this size and store."""
+    import json
+
+    earlier = RESULTS / f"stores-{args.tag}.json"
+    if not args.reuse or not earlier.exists():
+        return None
+    rows = json.loads(earlier.read_text()).get("rows", [])
+    found = next((r[store] for r in rows if r["synthetic"] == n and store in r), None)
+    if found is None:
+        return None
+    return {k: found[k] for k in ("build_s", "timings_s", "disk_mb", "vector_index_mb") if k in found}
 
 
 def summary(answers: list[Any]) -> list[list[Any]]:
@@ -294,7 +306,9 @@ def main() -> None:
     )
     parser.add_argument("--build-memory", default="3GB", help="maintenance_work_mem for the HNSW builds")
     parser.add_argument(
-        "--reuse", action="store_true", help="files: load the index an earlier run (same --tag) built"
+        "--reuse",
+        action="store_true",
+        help="measure the stores an earlier run (same --tag) built, without building",
     )
     parser.add_argument(
         "--sample", type=int, default=20_000, help="real embedded passages (benchmarks.synthetic)"
