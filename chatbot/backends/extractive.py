@@ -231,11 +231,7 @@ class ExtractiveBackend:
             ]
             if not f.vetoes and f.coverage >= self.settings.yes_coverage:
                 return "Yes", c
-            if (
-                not contradicts
-                and f.coverage >= self.settings.no_coverage
-                and self._set_around(claim, c, f, index)
-            ):
+            if f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index):
                 return "Yes", c
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", c
