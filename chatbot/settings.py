@@ -79,7 +79,9 @@ class Settings(BaseSettings):
 
     # The decision models (``chatbot/backends/decisions.json``, trained by ``chatbot train``) look at the best
     # decision_pool candidates. A yes/no question is answered "Yes" when a quoted sentence covers at least
-    # yes_coverage of its claim's terms with no veto, "No" when one covers no_coverage and contradicts it.
+    # yes_coverage of its claim's terms with no veto (or covers no_coverage, lacking only names that its passage
+    # and the one before supply, with yes_coverage and no veto there), "No" when one covers no_coverage and
+    # contradicts it.
     decision_pool: int = Field(default=20, ge=1)
     yes_coverage: float = ratio(0.75)
     no_coverage: float = ratio(0.6)

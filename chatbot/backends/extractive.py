@@ -218,7 +218,8 @@ class ExtractiveBackend:
         return f"{span.text} [{rank + 1}]."
 
     def yes_no(self, q: Question, chosen: list[Candidate], index: Store) -> tuple[str, Candidate] | None:
-        """ "Yes" when a quoted sentence supports the question's claim, "No" only when one says the opposite
+        """ "Yes" when a quoted sentence supports the question's claim (its setting may come from the passage),
+        "No" only when one says the opposite
         (negated, an opposite, another number or speaker, with the claim's words otherwise covered); None when
         the corpus does not settle it."""
         claim = yes_no_statement(q.info.text)
