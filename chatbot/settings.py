@@ -67,9 +67,11 @@ class Settings(BaseSettings):
     keep_ratio: float = ratio(0.4)
     duplicate_cosine: float = ratio(0.9)
     closest: int = Field(default=3, ge=1)
-    # An explanation, comparison or summary question also quotes the explain_following sentences after the
-    # best one (the reason or the result usually follows the sentence that names the matter). Chosen on dev.
-    explain_following: int = Field(default=2, ge=0)
+    # Every answer also quotes the quote_following sentences after the best one: the answer, the reason or the
+    # result often follows the sentence that best matches the question (which names the matter). Chosen on dev
+    # (0, 1, 2; first for explanations only, then for every kind of question: the dev halves of every set
+    # gained or held).
+    quote_following: int = Field(default=2, ge=0)
     # "Why did X say Y?" is corrected to the real speaker only when the match is strong (cosine at least
     # misattribution_cosine, or that share of the question's claim words in the sentence) and X's own best
     # statement scores below near_ratio of it.

@@ -125,12 +125,13 @@ def test_a_yes_no_stance_stands_only_where_the_shown_sentences_bear_it_out(injec
     built = "The Karrow Point lighthouse was built in 1871 by the engineer Ada Finlay."
     yes, _ = structured(injection, ev, [(f"Yes, {built}", ["Ada Finlay"])])
     answer = yes.compose(ev)
-    # the answer copies the sentence: it is cited, not quoted again below
-    assert answer.answer == f"Yes.\n{built[:-1]} [1]." and answer.backend_used == "fake"
+    # the answer copies the sentence: it is cited, not quoted again below (the quotes after it may follow)
+    assert answer.answer.startswith(f"Yes.\n{built[:-1]} [1].") and answer.backend_used == "fake"
+    assert answer.answer.count(built[:-1]) == 1
     no, _ = structured(injection, ev, [(f"No, {built}", ["Ada Finlay"])])
     answer = no.compose(ev)
     # the claim stands, the contradicted "No" does not
-    assert answer.answer == f"{built[:-1]} [1]."
+    assert answer.answer.startswith(f"{built[:-1]} [1].") and answer.answer.count(built[:-1]) == 1
     assert answer.verified and "yes/no answer the shown sentences do not bear out removed" in answer.verified
 
 

@@ -41,11 +41,9 @@ from chatbot.text.lexicon import SPEECH_VERBS
 from chatbot.text.nlp import numbers
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import (
-    EXPLAINING,
     QuestionInfo,
     analyse,
     name_words,
-    question_kind,
     yes_no_statement,
 )
 
@@ -144,8 +142,9 @@ class ExtractiveBackend:
             decision.ranked, index, self.settings.max_sentences, self.settings.keep_ratio * odds[0], odds
         )
         chosen = completed(_cover_sources(chosen, decision.ranked, set(q.sources.values())), index)
-        if self.settings.explain_following and question_kind(info.text) in EXPLAINING:
-            chosen = self.explained(evidence, chosen)
+        picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
+        if self.settings.quote_following:
+            chosen = self.followed(evidence, chosen)
         if info.yes_no:
             verdict = self.yes_no(q, chosen, index)
             if verdict is None:
@@ -156,18 +155,20 @@ class ExtractiveBackend:
         if info.yes_no:
             lead = f"{word} [1]."
         else:
+            where = {c.number: i for i, c in enumerate(chosen, start=1)}
             lead = self._speaker_lead(info, index, chosen[0], citations) or self.short_answer(
-                q, decision, chosen, index
+                q, decision, picked, where
             )
         lines = [f"{unwrap(c.quote)} [{c.n}]" for c in citations]
         return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
 
-    def explained(self, evidence: Evidence, chosen: list[Candidate]) -> list[Candidate]:
-        """The best sentence followed by the ``explain_following`` sentences after it: a why or how question's
-        best match usually names the matter, and the reason or the result comes next ("This approach is
-        structurally irrelevant." → "The decisions that matter are made by …")."""
+    def followed(self, evidence: Evidence, chosen: list[Candidate]) -> list[Candidate]:
+        """The best sentence followed by the ``quote_following`` sentences after it: the best match usually
+        names the matter, and the answer, the reason or the result comes next ("This approach is structurally
+        irrelevant." → "The decisions that matter are made by …"; "Richard left Messina to reach Acre." →
+        "But a storm dispersed the fleet.")."""
         about_text = asks_about_text(evidence.question)
-        followed = lead_followed(chosen, 1, self.settings.explain_following, evidence.index, about_text)
+        followed = lead_followed(chosen, 1, self.settings.quote_following, evidence.index, about_text)
         return completed(followed, evidence.index)
 
     @property
@@ -193,10 +194,13 @@ class ExtractiveBackend:
         answerable = float(models.answerable.probabilities([features])[0])
         return Decision(q, ranked, probs, answerable, features)
 
-    def short_answer(self, q: Question, decision: Decision, chosen: list[Candidate], index: Store) -> str:
-        """The span that answers a name, date, number or short-phrase question, cut from a quoted sentence and
-        cited to it, when the span model is confident enough (its threshold was chosen on dev to put the answer
-        in the first line most often); otherwise the quote that best answers leads."""
+    def short_answer(
+        self, q: Question, decision: Decision, chosen: list[Candidate], cited: dict[int, int]
+    ) -> str:
+        """The span that answers a name, date, number or short-phrase question, cut from a sentence the model
+        chose and cited to it (``cited``: sentence number → citation number), when the span model is confident
+        enough (its threshold was chosen on dev to put the answer in the first line most often); otherwise the
+        quote that best answers leads."""
         models = load_models()
         if models is None or not (q.info.answer_type or q.info.target):
             return ""
@@ -215,7 +219,7 @@ class ExtractiveBackend:
         if p[best] < models.span.threshold:
             return ""  # a wrong name first is worse than the quote that holds the right one
         span, rank = spans[best]
-        return f"{span.text} [{rank + 1}]."
+        return f"{span.text} [{cited[chosen[rank].number]}]."
 
     def yes_no(self, q: Question, chosen: list[Candidate], index: Store) -> tuple[str, Candidate] | None:
         """ "Yes" when a quoted sentence supports the question's claim (its setting may come from the passage),
