@@ -124,9 +124,9 @@ class PgStore:
         self.uploads_dir = settings.uploads_dir
         self.norm = settings.store_rank_normalization
         self.budget = settings.store_lexical_budget
-        self._idf: dict[tuple[str, str], Weights | None] = {}
-        self._df: dict[str, tuple[int, int]] = {}  # term → (passages, sentences) holding it, in this view
-        self._present: dict[int, bool] = {}  # sentence number → visible in this view (its rows never change)
+        self._idf: Cache[tuple[str, str], Weights | None] = Cache(4096)  # (table, question) → term weights
+        self._df: Cache[str, tuple[int, int]] = Cache(65536)  # term → (passages, sentences) holding it
+        self._present: Cache[int, bool] = Cache(65536)  # sentence number → visible in this view
         self.rows = _ROWS.setdefault(id(db), Rows())
         self._raw = manifest
         with db.connection() as conn:
@@ -282,15 +282,14 @@ class PgStore:
         return number in self.present([number])
 
     def present(self, numbers: Sequence[int]) -> set[int]:
-        asked = [n for n in numbers if n not in self._present]
-        if asked:
-            if len(self._present) > 65536:  # bounded: a long-lived view sees many questions
-                self._present.clear()
-            found = {int(r[0]) for r in self._all(
-                "SELECT id FROM sentences WHERE id = ANY(%(n)s) AND " + VISIBLE, self._params(n=asked)
-            )}  # fmt: skip
-            self._present.update((n, n in found) for n in asked)
-        return {n for n in numbers if self._present[n]}
+        known = self._present.take(list(numbers), self._visible)
+        return {n for n in numbers if known[n]}
+
+    def _visible(self, numbers: list[int]) -> dict[int, bool]:
+        found = {int(r[0]) for r in self._all(
+            "SELECT id FROM sentences WHERE id = ANY(%(n)s) AND " + VISIBLE, self._params(n=numbers)
+        )}  # fmt: skip
+        return {n: n in found for n in numbers}
 
     def sentences_in(self, passage_ids: Sequence[int]) -> list[int]:
         found = self.rows.passages.take(list(passage_ids), self._passage_rows)
@@ -321,31 +320,28 @@ class PgStore:
         """Each query term's IDF in ``table`` (as BM25 computes it), from the document frequencies kept by the
         writers; terms found nowhere are dropped. Cached per view: chats repeat questions."""
         key = (table, query)
-        if len(self._idf) > 4096:  # bounded: a long-lived view sees many questions
-            self._idf.clear()
-        if key not in self._idf:
-            terms = list(dict.fromkeys(tokens(query)))
-            column = 0 if table == "passages" else 1
-            df = {t: c[column] for t, c in self._frequencies(terms).items() if c[column] > 0}
-            total = max(self.manifest.passages if table == "passages" else self.manifest.sentences, 1)
-            kept = [t for t in terms if t in df]
-            selective: list[str] = []
-            spent = 0
-            for t in sorted(kept, key=lambda t: df[t]):  # rarest first, while they fit the budget
-                if selective and spent + df[t] > self.budget:
-                    break
-                selective.append(t)
-                spent += df[t]
-            self._idf[key] = (
-                Weights(
-                    any_term=" | ".join(quote(t) for t in selective),
-                    queries=[quote(t) for t in kept],
-                    idf=[math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in kept],
-                )
-                if kept
-                else None
-            )
-        return self._idf[key]
+        return self._idf.take([key], lambda _: {key: self._new_weights(table, query)})[key]
+
+    def _new_weights(self, table: str, query: str) -> Weights | None:
+        terms = list(dict.fromkeys(tokens(query)))
+        column = 0 if table == "passages" else 1
+        df = {t: c[column] for t, c in self._frequencies(terms).items() if c[column] > 0}
+        total = max(self.manifest.passages if table == "passages" else self.manifest.sentences, 1)
+        kept = [t for t in terms if t in df]
+        if not kept:
+            return None
+        selective: list[str] = []
+        spent = 0
+        for t in sorted(kept, key=lambda t: df[t]):  # rarest first, while they fit the budget
+            if selective and spent + df[t] > self.budget:
+                break
+            selective.append(t)
+            spent += df[t]
+        return Weights(
+            any_term=" | ".join(quote(t) for t in selective),
+            queries=[quote(t) for t in kept],
+            idf=[math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in kept],
+        )
 
     def _lexical(self, table: str, query: str, n: int) -> list[tuple[int, float]]:
         """Top ``n`` by Σ idf(term) · ts_rank_cd(text, term): full-text ranking with BM25's term weights. The rarest
@@ -400,14 +396,13 @@ class PgStore:
     def _frequencies(self, terms: Sequence[str]) -> dict[str, tuple[int, int]]:
         """In how many passages and sentences each term occurs (terms found nowhere left out); fetched once per
         term and view, for retrieval and the composer alike."""
-        asked = [t for t in dict.fromkeys(terms) if t not in self._df]
-        if asked:
-            if len(self._df) > 65536:  # bounded: a long-lived view sees many questions
-                self._df.clear()
-            rows = self._all("SELECT term, passages, sentences FROM term_stats WHERE term = ANY(%s)", [asked])
-            found = {str(r[0]): (int(r[1]), int(r[2])) for r in rows}
-            self._df.update((t, found.get(t, (0, 0))) for t in asked)
-        return {t: self._df[t] for t in terms if t in self._df and self._df[t] != (0, 0)}
+        counts = self._df.take(list(terms), self._term_rows)
+        return {t: c for t, c in counts.items() if c != (0, 0)}
+
+    def _term_rows(self, terms: list[str]) -> dict[str, tuple[int, int]]:
+        rows = self._all("SELECT term, passages, sentences FROM term_stats WHERE term = ANY(%s)", [terms])
+        found = {str(r[0]): (int(r[1]), int(r[2])) for r in rows}
+        return {t: found.get(t, (0, 0)) for t in terms}
 
     def known_words(self, terms: Sequence[str]) -> set[str]:
         asked = {word_query(t): t for t in terms if t and "\x00" not in t}
