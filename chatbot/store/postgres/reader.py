@@ -49,16 +49,10 @@ DETOASTED = "terms || CAST('' AS tsvector) AS terms"
 
 def lexical_sql(table: str, terms: int) -> str:
     return (
-        "SELECT id, "
-        + score_sql(terms)
-        + " AS r FROM (SELECT id, "
-        + DETOASTED
-        + " FROM "
-        + table
-        + " WHERE terms @@ "
-        "CAST(%(t)s AS tsquery) AND born <= %(g)s AND document_id <> ALL(%(dead)s) LIMIT %(budget)s) AS c "
-        "ORDER BY r DESC, id LIMIT %(n)s"
-    )
+        "SELECT id, " + score_sql(terms) + " AS r FROM (SELECT id, " + DETOASTED + " FROM " + table +
+        " WHERE terms @@ CAST(%(t)s AS tsquery) AND born <= %(g)s AND document_id <> ALL(%(dead)s) "
+        "LIMIT %(budget)s) AS c ORDER BY r DESC, id LIMIT %(n)s"
+    )  # fmt: skip
 
 
 K = TypeVar("K")
@@ -368,11 +362,8 @@ class PgStore:
             )
         else:
             rows = self._all(
-                "SELECT id, c, "
-                + score_sql(len(weights.queries))
-                + " FROM (SELECT id, 1 - (embedding <=> %(q)s) AS c, "
-                + DETOASTED
-                + " FROM sentences WHERE id = ANY(%(ids)s) OFFSET 0) AS s",
+                "SELECT id, c, " + score_sql(len(weights.queries)) + " FROM (SELECT id, 1 - (embedding <=> "
+                "%(q)s) AS c, " + DETOASTED + " FROM sentences WHERE id = ANY(%(ids)s) OFFSET 0) AS s",
                 {"q": query_vector, "ids": list(numbers), "norm": self.norm} | weights.params(),
             )
         by_id = {int(i): (float(c), float(r)) for i, c, r in rows}

@@ -22,9 +22,8 @@ from typing import Any
 from chatbot.settings import Settings
 from chatbot.store.postgres.connect import Database, StoreProblem
 
-SCHEMA_VERSION = (
-    2  # 2: half-precision HNSW indexes (version 1 had full-precision ones; migrate rebuilds them)
-)
+# 2: half-precision HNSW indexes (version 1 had full-precision ones; `chatbot db migrate` rebuilds them)
+SCHEMA_VERSION = 2
 TABLES = ("term_stats", "said_in", "attributions", "sentences", "passages", "pages", "documents", "generations",
           "store_settings", "schema_version")  # fmt: skip
 SEQUENCES = ("document_ids", "passage_ids", "sentence_ids", "attribution_ids")
