@@ -251,7 +251,7 @@ class ExtractiveBackend:
         before = index.sentences_in([c.passage.id])[0] - 1
         if index.has_sentence(before):
             p, _ = index.sentence(before)
-            if _same_page(p, c.passage):
+            if same_page(p, c.passage):
                 text = f"{unwrap(p.text)} {text}"
         around = support_features(claim, text, c.cosine)
         only_absent_names = all(v.startswith(ABSENT_NAME) for v in f.vetoes)
@@ -452,7 +452,7 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
             NEGATED_RE.search(c.text)
             and following not in numbers
             and index.has_sentence(following)
-            and _same_page(index.sentence(following)[0], c.passage)
+            and same_page(index.sentence(following)[0], c.passage)
             and COMPLETION_RE.match(index.sentence_text(following))
         ):
             p, s = index.sentence(following)
@@ -461,7 +461,7 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
     return out
 
 
-def _same_page(a: Passage, b: Passage) -> bool:
+def same_page(a: Passage, b: Passage) -> bool:
     return (a.source, a.page) == (b.source, b.page)
 
 
@@ -500,7 +500,7 @@ def with_following(
             if not index.has_sentence(number) or number in taken:
                 break
             p, s = index.sentence(number)
-            if (p.source, p.page) != (c.passage.source, c.passage.page):
+            if not same_page(p, c.passage):
                 break
             if s.citable and (instructions or not is_instruction(index.sentence_text(number))):
                 out.append(Candidate(p, s, number, c.cosine, c.lexical, c.score))

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
 from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
-from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed
+from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed, same_page
 from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
 from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
 from chatbot.grounding.verify import (
@@ -245,7 +245,7 @@ class GenerativeBackend:
                 if not index.has_sentence(number):
                     continue
                 p, s = index.sentence(number)
-                if not s.citable or (p.source, p.page) != (c.passage.source, c.passage.page):
+                if not s.citable or not same_page(p, c.passage):
                     continue
                 if number not in where:
                     units.append(Candidate(p, s, number, 0.0, 0.0, 0.0))
