@@ -231,3 +231,25 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
     else:
         assert answer.answer.startswith(lead) and "Karsa dam" in answer.citations[0].quote
         assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
+def hearing(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A short verbatim record: speakers named once, in the labels that open their turns."""
+    corpus = Path(__file__).parent / "fixtures" / "hearing"
+    return Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("hearing") / "index"))
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("Who said the dredging contract would be paid from the harbour reserve?", "Amara Okafor"),
+        ("Who said the spoil would go to the licensed site off Rødholm?", "Tomasz Wójcik"),
+    ],
+)
+def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
+    hearing: Pipeline, question: str, speaker: str
+) -> None:
+    answer = hearing.ask(question)
+    assert answer.answerable and answer.answer.startswith(f"{speaker} [1]")
+    assert_verbatim(answer)

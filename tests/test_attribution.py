@@ -17,6 +17,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
+from chatbot.grounding.turns import page_turns
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
 from tests.conftest import CORPUS, ROOT
@@ -145,6 +146,46 @@ def test_roles_come_from_appositions_and_titles() -> None:
 def test_article_author_is_carried_from_metadata() -> None:
     doc = news("The council said fares would rise.", author="R. Byrne")
     assert {a.article_author for a in extract(doc)} == {"R. Byrne"}
+
+
+HEARING = ROOT / "tests" / "fixtures" / "hearing" / "harbour-board.txt"
+
+
+def test_a_transcript_turn_is_its_labelled_speakers_words() -> None:
+    """Each paragraph after "NAME (Role):" is that speaker's, up to the next label; a short label later in the
+    record ("MR. WÓJCIK:") is the same person; stage directions are nobody's; a heading ends the turn."""
+    text = HEARING.read_text(encoding="utf-8")
+    turns = {(t.speaker, t.role, text[t.start : t.end]) for t in page_turns(text)}
+    assert (
+        "Tomasz Wójcik",
+        "Harbour Master",
+        "Below four metres the ferry can no longer berth at low tide.",
+    ) in turns
+    assert any(s == "Tomasz Wójcik" and said.startswith("If I may add one thing") for s, _, said in turns)
+    assert {(s, r) for s, r, _ in turns} == {
+        ("Ingrid Solberg", "Chair"),
+        ("Tomasz Wójcik", "Harbour Master"),
+        ("Amara Okafor", "Finance Officer"),
+    }
+    said = {t for _, _, t in turns}
+    assert "[inaudible]" not in said
+    assert not any("residents wrote in" in t for t in said)  # after the "PUBLIC COMMENT" heading
+    quotes = {(a.speaker, a.kind, a.text) for a in extract(news(text))}
+    assert {("Tomasz Wójcik", "direct_quote", t) for s, _, t in turns if s == "Tomasz Wójcik"} <= quotes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOTE: fares change in May.\n\nWARNING: the pier is closed.\n\nSUMMARY: see above.\n\nNOTE: again.",
+        "Date: 3 March\n\nPlace: Quay Street\n\nChair: Ingrid Solberg\n\nTime: 18:00",
+        "The exchange was short.\n\nREYES: We are ready.\n\nPARK: So are we.",  # two labels: a quotation
+        "REYES: We are ready.\n\nREYES: Still ready.\n\nREYES: Ready.",  # one voice: a list, not a hearing
+    ],
+    ids=["field-labels", "ordinary-case", "two-labels", "one-speaker"],
+)
+def test_no_turns_where_the_text_is_not_a_transcript(text: str) -> None:
+    assert page_turns(text) == []
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda d: d.name)

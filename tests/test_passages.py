@@ -58,6 +58,8 @@ def test_one_line_article_splits_into_sentences_and_headings() -> None:
         ("Talks remain unfinalized as of May 8. No statement exists.", ["Talks remain unfinalized as of May 8.", "No statement exists."]),
         ('"AI is global," said Casper. He paused.', ['"AI is global," said Casper.', "He paused."]),
         ("Dr. Lin spoke first. Then Mr. Yun replied.", ["Dr. Lin spoke first.", "Then Mr. Yun replied."]),
+        # An abbreviation opening a paragraph (a transcript's "MR." label) ends no sentence either.
+        ("Thank you.\n\nMR. YUN: We agree. So do they.", ["Thank you.", "MR. YUN: We agree.", "So do they."]),
         ("Risks ahead: • For users: expect checks. • For teams: audit code.",
          ["Risks ahead:", "For users: expect checks.", "For teams: audit code."]),
         ("  • First bullet point without a stop\n  • Second bullet point, also open",

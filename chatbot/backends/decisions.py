@@ -226,7 +226,16 @@ def question_features(
 
 
 def _typed(q: Question, c: Candidate, index: Store) -> bool:
-    return bool(typed_spans(q.info, c.plain, c.annotation))
+    """The sentence holds the kind of answer the question asks for; for "who", a speaker the index attributes
+    it to counts (a transcript's turn names its speaker once, in the label, not in each sentence)."""
+    if typed_spans(q.info, c.plain, c.annotation):
+        return True
+    if q.info.answer_type != "name" or q.info.target not in ("who", "whom"):
+        return False
+    asked = set(name_words(q.info.text))
+    return any(
+        not set(name_words(index.attribution(i).speaker)) <= asked for i in index.attributions_in(c.number)
+    )
 
 
 def _named(name: list[str], found: set[str]) -> bool:

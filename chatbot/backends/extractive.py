@@ -402,7 +402,7 @@ class ExtractiveBackend:
         speaker = said[0].speaker
         if set(name_words(speaker)) <= set(name_words(info.text)):
             return ""  # the question already names this speaker: they are not the answer
-        if speaker in citations[0].quote:
+        if fold(speaker) in fold(citations[0].quote):
             return f"{speaker} [1]."
         intro = self._introduction(index, speaker, first)
         if intro is None:
@@ -411,14 +411,18 @@ class ExtractiveBackend:
         return f"{speaker} [1] [{len(citations)}]."
 
     def _introduction(self, index: Store, speaker: str, near: Candidate) -> Candidate | None:
-        """The sentence of the same document that names ``speaker`` in full, if the quote itself does not."""
-        if speaker in near.text:
+        """The sentence of the same document that names ``speaker`` in full (in any case: a transcript's label
+        shouts it), if the quote itself does not."""
+        name = fold(speaker)
+        if name in fold(near.text):
             return None
         numbers = index.document_sentences(near.passage.source)
-        for number, (p, s) in zip(numbers, index.sentences(numbers), strict=True):
-            if s.citable and speaker in sentence_text(p, s):
-                return Candidate(p, s, number, 0.0, 0.0, 0.0)
-        return None
+        naming = [
+            Candidate(p, s, number, 0.0, 0.0, 0.0)
+            for number, (p, s) in zip(numbers, index.sentences(numbers), strict=True)
+            if name in fold(sentence_text(p, s))
+        ]  # a citable sentence first; else a short one ("MR. TOMASZ WÓJCIK (Harbour Master): Thank you, Chair.")
+        return next((c for c in naming if c.sentence.citable), naming[0] if naming else None)
 
     def refusal(
         self, question: str, reason: str, closest: list[Candidate], index: Store, note: str = REFUSAL

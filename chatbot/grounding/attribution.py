@@ -1,4 +1,4 @@
-"""Who said what: attributed statements extracted from news copy at index time.
+"""Who said what: attributed statements extracted from news copy (and transcripts' turns) at index time.
 
 A journalist checking a quote needs to know not only that words occur in the corpus but whose
 words they are. Articles signal that with a small grammar: quotation marks, a lexicon of speech
@@ -30,6 +30,7 @@ from chatbot.grounding.phrases import (
     page_quotes,
 )
 from chatbot.grounding.speech import frame_spans, sentence_frames, trim_span
+from chatbot.grounding.turns import page_turns
 from chatbot.ingest.documents import Document, Page
 from chatbot.ingest.passages import split_sentences
 from chatbot.text.lexicon import (
@@ -289,7 +290,28 @@ def extract(doc: Document) -> list[Attribution]:
                 article_author=author,
             )
         )
-    return sorted(out, key=lambda a: (a.page or 0, a.start, a.end))
+    return sorted(out + _turns(doc), key=lambda a: (a.page or 0, a.start, a.end))
+
+
+def _turns(doc: Document) -> list[Attribution]:
+    """A transcript's turns: each paragraph is its labelled speaker's own words, verbatim."""
+    whole = "\n\n".join(page.text for page in doc.pages)
+    return [
+        Attribution(
+            source=doc.name,
+            speaker=t.speaker,
+            role=t.role,
+            kind="direct_quote",
+            text=page.text[t.start : t.end],
+            start=t.start,
+            end=t.end,
+            page=page.number,
+            cue=t.label,
+            article_author=doc.meta.author or None,
+        )
+        for page in doc.pages
+        for t in page_turns(page.text, whole)
+    ]
 
 
 def extract_corpus(docs: Sequence[Document]) -> list[Attribution]:

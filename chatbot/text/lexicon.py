@@ -400,6 +400,13 @@ TITLES = {
     "sergeant", "colonel", "lieutenant", "admiral", "bishop", "chancellor", "deputy", "adviser", "advisor",
     "owner", "doctor", "teacher", "leader", "organiser", "organizer", "curator", "councillor", "councilor",
 }  # fmt: skip
+# Honorifics: part of how a transcript label names a speaker, never their role.
+HONORIFICS = _set("mr mrs ms mx dr prof sir dame hon rev")
+# Upper-case words that open a line with a colon without naming a speaker ("NOTE: …", "WARNING: …").
+FIELD_LABELS = _set(
+    """note notes warning caution important summary abstract subject date time re from to cc bcc source
+    sources title update editor editors correction disclaimer tip example step q a question answer"""
+)
 SOURCE_NOUNS = GROUP_NOUNS | INSTITUTION_NOUNS | TITLES
 NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "al"}
 

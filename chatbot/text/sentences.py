@@ -85,7 +85,8 @@ def _block_sentences(text: str, start: int, end: int, title: str) -> list[Senten
         sentences.append(Sentence(start, start + len(title), citable=False))
         start += len(title)
     for m in _END_RE.finditer(text, start, end):
-        token = text[text.rfind(" ", start, m.start()) + 1 : m.end()].strip()
+        space = max(text.rfind(" ", start, m.start()), text.rfind("\n", start, m.start()))
+        token = text[space + 1 if space >= 0 else start : m.end()].strip()  # "MR." opening a block
         if not _NEXT_START_RE.match(text, m.end(), end) or _is_abbreviation(token):
             continue
         cuts.append((m.end(), m.end()))

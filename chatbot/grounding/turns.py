@@ -1,0 +1,147 @@
+"""Who speaks in a transcript: the turns of a hearing, interview or debate record, from their speaker labels.
+
+A transcript names its speaker once, in a label at the start of the turn ("MR. HERVÉ LEMAÎTRE (Chief
+Engineer): Thank you, Madam Chair."), and every paragraph after it is that speaker's until the next label.
+News grammar (quotation marks, "said") finds none of it, so a student asking who told the board something
+would get no speaker at all. This reads the convention every court, parliament and council reporter uses:
+an upper-case name at the start of a line, an optional role in brackets, a colon. Short labels later in the
+record ("MR. LEMAÎTRE:") are the same person as the fullest label they match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chatbot.text.lexicon import FIELD_LABELS, HONORIFICS, TITLES
+
+# A label opens a line: up to six words without digits, colons or brackets, an optional "(role)", a colon.
+_LABEL_RE = re.compile(
+    r"^(?P<name>[^\W\d_][^\s:()\[\]\d]*(?:[ \t]+[^\s:()\[\]\d]+){0,5}?)"
+    r"(?:[ \t]*\((?P<role>[^()\n]{1,80})\))?:[ \t]+(?=\S)",
+    re.MULTILINE,
+)
+_PARAGRAPH_RE = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n)[ \t]*\S(?:.*\S)?)*")  # lines up to a blank line
+_STAGE_RE = re.compile(r"^[\[(][^\])]*[\])]$")  # "[laughter]", "(Recess)"
+MIN_LABELS = 3  # a document with fewer labelled turns is not read as a transcript
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One paragraph a speaker said: ``text[start:end]`` of the page, the label's words left out."""
+
+    speaker: str  # the name as a reader writes it ("Hervé Lemaître"), not as the label shouts it
+    role: str  # the role the label gives ("Chief Engineer", "Chair"), "" if none
+    start: int
+    end: int
+    label: str  # the label as written, without its colon
+
+
+@dataclass(frozen=True)
+class _Label:
+    start: int  # where the label starts
+    body: int  # where the speech starts
+    name: list[str]  # the name's words, titles and honorifics taken off
+    role: str
+    text: str
+
+
+def page_turns(text: str, document_text: str = "") -> list[Turn]:
+    """The turns of one page of a transcript, or none when the page is not one. ``document_text`` (all
+    pages) is where a label's name is looked up in ordinary case and where short labels find their full
+    form; it defaults to the page."""
+    labels = _labels(text)
+    whole = document_text or text
+    every = _labels(whole) if document_text else labels
+    if len(every) < MIN_LABELS or len({" ".join(label.name) for label in every}) < 2:
+        return []
+    full = _full_names(every)
+    roles = _roles(every, full)
+    out: list[Turn] = []
+    for label, following in zip(labels, [*labels[1:], None], strict=True):
+        name = full.get(" ".join(label.name), label.name)
+        speaker = _as_written(name, whole)
+        end = following.start if following else len(text)
+        out += [
+            Turn(speaker, label.role or roles.get(" ".join(name), ""), start, stop, label.text)
+            for start, stop in _paragraphs(text, label.body, end)
+        ]
+    return out
+
+
+def _labels(text: str) -> list[_Label]:
+    found = []
+    for m in _LABEL_RE.finditer(text):
+        raw = m.group("name")
+        if not raw.isupper() or sum(ch.isalpha() for ch in raw) < 2:
+            continue  # "Date:", "Note:" in ordinary case, or "Q:": not a named speaker
+        words = raw.split()
+        if all(w.lower().strip(".") in FIELD_LABELS for w in words):
+            continue
+        titles = _leading_titles(words)
+        name = words[len(titles) :]
+        if not name:
+            continue
+        role = m.group("role") or " ".join(
+            w.title() for w in titles if w.lower().strip(".") not in HONORIFICS
+        )
+        label = text[m.start() : m.end()].rstrip().removesuffix(":")
+        found.append(_Label(m.start(), m.end(), name, role.strip(), label))
+    return found
+
+
+def _leading_titles(words: list[str]) -> list[str]:
+    """ "CHAIR", "VICE-CHAIR", "MR.", "DIRECTOR" before the name."""
+    titles = []
+    for w in words[:-1]:
+        parts = [p for p in re.split(r"[-‐]", w.lower().strip(".")) if p]
+        if parts and all(p in TITLES or p in HONORIFICS or p == "vice" for p in parts):
+            titles.append(w)
+        else:
+            break
+    return titles
+
+
+def _full_names(labels: list[_Label]) -> dict[str, list[str]]:
+    """Each label name → the longest label name holding all its words, when exactly one does."""
+    names = {" ".join(label.name): label.name for label in labels}
+    out = {}
+    for key, name in names.items():
+        longer = [n for n in names.values() if len(n) > len(name) and set(name) <= set(n)]
+        if len({" ".join(n) for n in longer}) == 1:
+            out[key] = longer[0]
+    return out
+
+
+def _roles(labels: list[_Label], full: dict[str, list[str]]) -> dict[str, str]:
+    """A speaker's role from any of their labels, the first that gives one ("(Chief Engineer)")."""
+    roles: dict[str, str] = {}
+    for label in labels:
+        key = " ".join(full.get(" ".join(label.name), label.name))
+        if label.role and key not in roles:
+            roles[key] = label.role
+    return roles
+
+
+def _as_written(name: list[str], text: str) -> str:
+    """The name as the record writes it in ordinary case ("Hervé Lemaître" in the list of those present),
+    else each word capitalised."""
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name) + r"(?!\w)"
+    for m in re.finditer(pattern, text, re.IGNORECASE):
+        if not m.group().isupper() and all(w[:1].isupper() for w in m.group().split()):
+            return " ".join(m.group().split())
+    return " ".join(w.capitalize() for w in name)
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The speech paragraphs between ``start`` and ``end``: stage directions are no one's words, and an
+    upper-case heading ("PUBLIC COMMENT") ends the turn."""
+    out = []
+    for m in _PARAGRAPH_RE.finditer(text, start, end):
+        chunk = m.group()
+        if _STAGE_RE.match(chunk):
+            continue
+        if chunk.isupper() and "\n" not in chunk:
+            break
+        out.append((m.start(), m.end()))
+    return out
