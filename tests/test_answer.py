@@ -203,11 +203,16 @@ def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(any_pi
     assert len(completed([Candidate(p2, s2, plain, 0.5, 0.5, 0.5)], index)) == 1  # no negation: nothing added
 
 
+def fixture_pipeline(name: str, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A pipeline over ``tests/fixtures/<name>``, its index in a fresh temporary folder."""
+    corpus = Path(__file__).parent / "fixtures" / name
+    return Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp(name) / "index"))
+
+
 @pytest.fixture(scope="module")
 def talks(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """One short report whose setting ("in Vienna") is stated once, sentences before what happened there."""
-    corpus = Path(__file__).parent / "fixtures" / "talks"
-    return Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("talks") / "index"))
+    return fixture_pipeline("talks", tmp_path_factory)
 
 
 @pytest.mark.parametrize(
@@ -236,8 +241,7 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
 @pytest.fixture(scope="module")
 def hearing(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A short verbatim record: speakers named once, in the labels that open their turns."""
-    corpus = Path(__file__).parent / "fixtures" / "hearing"
-    return Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("hearing") / "index"))
+    return fixture_pipeline("hearing", tmp_path_factory)
 
 
 @pytest.mark.parametrize(
