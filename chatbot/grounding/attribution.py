@@ -30,7 +30,7 @@ from chatbot.grounding.phrases import (
     page_quotes,
 )
 from chatbot.grounding.speech import frame_spans, sentence_frames, trim_span
-from chatbot.grounding.turns import page_turns
+from chatbot.grounding.turns import document_turns
 from chatbot.ingest.documents import Document, Page
 from chatbot.ingest.passages import split_sentences
 from chatbot.text.lexicon import (
@@ -295,7 +295,7 @@ def extract(doc: Document) -> list[Attribution]:
 
 def _turns(doc: Document) -> list[Attribution]:
     """A transcript's turns: each paragraph is its labelled speaker's own words, verbatim."""
-    whole = "\n\n".join(page.text for page in doc.pages)
+    per_page = document_turns([page.text for page in doc.pages])
     return [
         Attribution(
             source=doc.name,
@@ -309,8 +309,8 @@ def _turns(doc: Document) -> list[Attribution]:
             cue=t.label,
             article_author=doc.meta.author or None,
         )
-        for page in doc.pages
-        for t in page_turns(page.text, whole)
+        for page, turns in zip(doc.pages, per_page, strict=True)
+        for t in turns
     ]
 
 

@@ -46,24 +46,35 @@ class _Label:
     text: str
 
 
-def page_turns(text: str, document_text: str = "") -> list[Turn]:
-    """The turns of one page of a transcript, or none when the page is not one. ``document_text`` (all
-    pages) is where a label's name is looked up in ordinary case and where short labels find their full
-    form; it defaults to the page."""
-    labels = _labels(text)
-    whole = document_text or text
-    every = _labels(whole) if document_text else labels
+def page_turns(text: str) -> list[Turn]:
+    """The turns of a one-page text, or none when it is not a transcript."""
+    return document_turns([text])[0]
+
+
+def document_turns(pages: list[str]) -> list[list[Turn]]:
+    """The turns of each page of a document, or none when it is not a transcript. The whole document (its
+    labels read once) is where a label's name is looked up in ordinary case and where short labels find
+    their full form."""
+    whole = "\n\n".join(pages)
+    every = _labels(whole)
     if len(every) < MIN_LABELS or len({" ".join(label.name) for label in every}) < 2:
-        return []
+        return [[] for _ in pages]
     full = _full_names(every)
     roles = _roles(every, full)
+    return [_turns(text, _labels(text) if len(pages) > 1 else every, whole, full, roles) for text in pages]
+
+
+def _turns(
+    text: str, labels: list[_Label], whole: str, full: dict[str, list[str]], roles: dict[str, str]
+) -> list[Turn]:
     out: list[Turn] = []
     for label, following in zip(labels, [*labels[1:], None], strict=True):
         name = full.get(" ".join(label.name), label.name)
-        speaker = _as_written(name, whole)
         end = following.start if following else len(text)
         out += [
-            Turn(speaker, label.role or roles.get(" ".join(name), ""), start, stop, label.text)
+            Turn(
+                _as_written(name, whole), label.role or roles.get(" ".join(name), ""), start, stop, label.text
+            )
             for start, stop in _paragraphs(text, label.body, end)
         ]
     return out
