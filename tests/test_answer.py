@@ -238,6 +238,39 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
         assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # The quote holds no place; the sentence before it names the city, once, for what follows.
+        ("In which city did the downstream side walk out after an hour?", "Talks on the fishing quota"),
+        # A quote that already holds a place keeps its lead.
+        ("In which city was the first round held?", "The first round"),
+        # An untyped question gets no setting added.
+        ("Why did the downstream side walk out after an hour?", "When the two delegations met there"),
+    ],
+)
+def test_a_typed_question_quotes_the_setting_stated_just_before(
+    talks: Pipeline, question: str, first: str
+) -> None:
+    from chatbot.backends.decisions import Candidate, Question
+    from chatbot.backends.extractive import with_setting
+
+    index = talks.index
+    numbers = [n for name in index.documents for n in index.document_sentences(name)]
+    best = next(
+        n
+        for n in numbers
+        if index.sentence_text(n).startswith(
+            "When the two delegations" if "walk" in question else "The first"
+        )
+    )
+    passage, sentence = index.sentence(best)
+    out = with_setting(
+        Question.read(question, index), [Candidate(passage, sentence, best, 0.5, 0.5, 0.5)], index
+    )
+    assert out[0].text.startswith(first)
+
+
 @pytest.fixture(scope="module")
 def hearing(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A short verbatim record: speakers named once, in the labels that open their turns."""

@@ -17,7 +17,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
-from chatbot.grounding.turns import page_turns
+from chatbot.grounding.turns import document_turns, page_turns
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
 from tests.conftest import CORPUS, ROOT
@@ -111,6 +111,51 @@ CASES = [
         {("council", "institutional", "Fares will rise next year")},
         id="trailing-attribution",
     ),
+    pytest.param(
+        "The design rests on the work of\nZoë Kowalczyk, a hydrologist at the trust. “The 2022 flood\nwas not "
+        "a freak,” Kowalczyk said. “On our re-\ncords, a flow that used to be rare now comes\nevery thirty years.”",
+        {
+            ("Zoë Kowalczyk", "direct_quote", "The 2022 flood\nwas not a freak"),
+            (
+                "Zoë Kowalczyk",
+                "direct_quote",
+                "On our re-\ncords, a flow that used to be rare now comes\nevery thirty years",
+            ),
+        },
+        id="hard-wrapped-quotes-and-a-surname-introduced-unquoted",
+    ),
+    pytest.param(
+        "Dana Reyes said the pier was safe. The report was signed by a Mr. Albrecht Vogel in 1987. "
+        "In his report, he wrote that the drains would fail.",
+        {
+            ("Dana Reyes", "paraphrase", "the pier was safe"),
+            ("Albrecht Vogel", "paraphrase", "the drains would fail"),
+        },
+        id="pronoun-to-a-person-named-after-an-honorific",
+    ),
+    pytest.param(
+        "Dana Reyes said the works were late. For Małgorzata Wójcik, who chairs the flood group, the scheme "
+        "cannot come soon enough. “Half the street stops sleeping,” she said.",
+        {
+            ("Dana Reyes", "paraphrase", "the works were late"),
+            ("Małgorzata Wójcik", "direct_quote", "Half the street stops sleeping"),
+        },
+        id="pronoun-to-a-person-introduced-with-who",
+    ),
+    pytest.param(
+        "“We are designing for the river of 2080,” said Siobhán Ní Bhriain, the chief engineer. "
+        "“The walls would be higher,” Ní Bhriain added.",
+        {
+            ("Siobhán Ní Bhriain", "direct_quote", "We are designing for the river of 2080"),
+            ("Siobhán Ní Bhriain", "direct_quote", "The walls would be higher"),
+        },
+        id="two-word-surname-is-the-full-name",
+    ),
+    pytest.param(
+        "The Sovereign Fear\n\nBeijing said the talks would resume.",
+        {("Beijing", "institutional", "the talks would resume")},
+        id="a-heading-above-is-no-first-name",
+    ),
 ]
 
 
@@ -186,6 +231,14 @@ def test_a_transcript_turn_is_its_labelled_speakers_words() -> None:
 )
 def test_no_turns_where_the_text_is_not_a_transcript(text: str) -> None:
     assert page_turns(text) == []
+
+
+def test_a_transcript_page_without_labels_has_no_turns() -> None:
+    """A multi-page record whose labels are all on one page: the other page has no turns (and no error)."""
+    text = HEARING.read_text(encoding="utf-8")
+    cover = "Kestrel Harbour Board\n\nMinutes of the public hearing, printed for the record."
+    first, second = document_turns([cover, text])
+    assert first == [] and {t.speaker for t in second} >= {"Ingrid Solberg", "Tomasz Wójcik"}
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda d: d.name)

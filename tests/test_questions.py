@@ -31,6 +31,24 @@ def test_answer_type(question: str, kind: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Who warned about a Chernobyl moment?", True),
+        ("Which expert says floods now come every thirty years?", True),
+        ("Which board director missed the hearing?", True),
+        ("Which city hosted the first talks?", False),
+        ("What company built the model?", False),
+        ("Which of the two sides is stronger?", False),
+    ],
+)
+def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
+    """ "Which expert …?" asks for a person's name as "who" does: the speaker the index knows answers it."""
+    info = analyse(question)
+    assert info.asks_person is person
+    assert (info.answer_type == "name") is (person or "city" in question or "company" in question)
+
+
+@pytest.mark.parametrize(
     ("question", "speaker", "role_of"),
     [
         ("What did Lin Yun say about open models?", "Lin Yun", None),

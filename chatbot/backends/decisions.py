@@ -230,7 +230,7 @@ def _typed(q: Question, c: Candidate, index: Store) -> bool:
     it to counts (a transcript's turn names its speaker once, in the label, not in each sentence)."""
     if typed_spans(q.info, c.plain, c.annotation):
         return True
-    if q.info.answer_type != "name" or q.info.target not in ("who", "whom"):
+    if not q.info.asks_person:
         return False
     asked = set(name_words(q.info.text))
     return any(

@@ -145,6 +145,7 @@ class ExtractiveBackend:
         picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
+        chosen = with_setting(q, chosen, index)
         if info.yes_no:
             verdict = self.yes_no(q, chosen, index)
             if verdict is None:
@@ -394,7 +395,7 @@ class ExtractiveBackend:
         self, info: QuestionInfo, index: Store, first: Candidate, citations: list[Citation]
     ) -> str:
         """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full."""
-        if info.answer_type != "name" or info.target not in ("who", "whom"):
+        if not info.asks_person:
             return ""
         said = [index.attribution(i) for i in index.attributions_in(first.number)]
         if not said:
@@ -463,6 +464,29 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
             out.append(Candidate(p, s, following, c.cosine, c.lexical, c.score))
             numbers.add(following)
     return out
+
+
+def with_setting(q: Question, chosen: list[Candidate], index: Store) -> list[Candidate]:
+    """A typed question whose quotes hold no span of its kind: the sentence before the best quote often
+    states it once for what follows ("… the precedent set in Geneva. When the two nations held their first
+    talks, …"), so it is quoted first."""
+    if not q.info.answer_type or not chosen:
+        return chosen
+    notes = annotations_of(index, [c.number for c in chosen])
+    if any(typed_spans(q.info, c.plain, a) for c, a in zip(chosen, notes, strict=True)):
+        return chosen
+    best, before = chosen[0], chosen[0].number - 1
+    if before in {c.number for c in chosen} or not index.has_sentence(before):
+        return chosen
+    p, s = index.sentence(before)
+    setting = Candidate(
+        p, s, before, best.cosine, best.lexical, best.score, annotation=annotations_of(index, [before])[0]
+    )
+    if not (
+        s.citable and same_page(p, best.passage) and typed_spans(q.info, setting.plain, setting.annotation)
+    ):
+        return chosen
+    return [setting, *chosen]
 
 
 def same_page(a: Passage, b: Passage) -> bool:

@@ -34,17 +34,22 @@ from chatbot.grounding.turns import document_turns
 from chatbot.ingest.documents import Document, Page
 from chatbot.ingest.passages import split_sentences
 from chatbot.text.lexicon import (
+    HONORIFICS,
     INSTITUTION_NOUNS,
     NP_PREPOSITIONS,
     ORG_PRONOUNS,
     ORG_WORDS,
     PERSON_PRONOUNS,
     QUANTIFIERS,
+    QUESTION_WORDS,
     SOURCE_NOUNS,
     SPOKES_ROLES,
+    STOPWORDS,
     TITLES,
 )
 from chatbot.text.normalise import words
+
+NOT_FIRST_NAMES = TITLES | HONORIFICS | STOPWORDS | QUESTION_WORDS | ORG_WORDS
 
 # A direct quotation, a reported paraphrase, or a position stated by an institution.
 Kind = Literal["direct_quote", "paraphrase", "institutional"]
@@ -156,13 +161,22 @@ def _person_role(role: str) -> bool:
     return bool(words) and (words[0] in {"who", "whose"} or any(w.rstrip(".,") in TITLES for w in words))
 
 
-def _entities(found: Sequence[_Found]) -> list[_Entity]:
-    persons = {
+def _entities(found: Sequence[_Found], pages: Sequence[Page]) -> list[_Entity]:
+    named = {
         f.speaker.text
         for f in found
         if f.speaker.form == "name"
         and (_is_person_name(f.speaker.text) or (" " not in f.speaker.text and _person_role(f.speaker.role)))
     }
+    named |= {
+        full
+        for f in found
+        if f.speaker.form == "name" and _person_for(f.speaker.text, named - {f.speaker.text}) is None
+        for full in [_introduced(f.speaker.text, pages)]
+        if full
+    }  # "Kowalczyk said": the document introduced "Zoë Kowalczyk" without quoting her there
+    named |= _introduced_persons(pages)
+    persons = {p for p in named if _person_for(p, named - {p}) is None}  # "Ní Bhriain" is Siobhán Ní Bhriain
     entities = [_Entity(p, "person") for p in sorted(persons)]
     for f in found:
         if f.speaker.form == "name" and _person_for(f.speaker.text, persons) is None:
@@ -173,12 +187,52 @@ def _entities(found: Sequence[_Found]) -> list[_Entity]:
     return list(dict.fromkeys(entities))
 
 
+_NAME = r"[A-Z][\w’'-]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)[A-Z][\w’'-]*){1,3}"
+_HONORIFIC_RE = re.compile(rf"\b(?i:{'|'.join(sorted(HONORIFICS))})\.?[ \t]+(?P<name>{_NAME})")
+_WHO_RE = re.compile(rf"(?<![\w’'-])(?P<name>{_NAME}),[ \t\n]+who\b")
+
+
+def _introduced_persons(pages: Sequence[Page]) -> set[str]:
+    """People the document names without quoting them, for "he" and "she" to point back to: a name after
+    an honorific ("a Mr. Albrecht Vogel") or before ", who" ("For Małgorzata Wójcik, who chairs …")."""
+    out = set()
+    for page in pages:
+        for pattern in (_HONORIFIC_RE, _WHO_RE):
+            for m in pattern.finditer(page.text):
+                parts = m.group("name").split()
+                while parts and parts[0].lower().rstrip(".") in NOT_FIRST_NAMES:
+                    parts.pop(0)
+                if len(parts) >= 2 and _is_person_name(" ".join(parts)):
+                    out.add(" ".join(parts))
+    return out
+
+
+def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
+    """The one full personal name the document writes ending in ``surname`` ("the work of Zoë Kowalczyk,
+    senior hydrologist"), if any: a speaker named by surname alone was usually introduced so. The name may
+    wrap onto the next line, never across a paragraph (a heading above it is no first name)."""
+    if " " in surname or not surname[:1].isupper():
+        return None
+    pattern = re.compile(
+        rf"(?<![\w-])((?:[A-Z][\w’'-]*(?:[ \t]+|[ \t]*\n[ \t]*)){{1,2}}){re.escape(surname)}(?![\w-])"
+    )
+    full = set()
+    for page in pages:
+        for m in pattern.finditer(page.text):
+            parts = m.group(0).split()
+            while parts and parts[0].lower().rstrip(".") in NOT_FIRST_NAMES:
+                parts.pop(0)  # "Professor Zoë Kowalczyk", "Then Kowalczyk"
+            if len(parts) >= 2 and _is_person_name(" ".join(parts)):
+                full.add(" ".join(parts))
+    return full.pop() if len(full) == 1 else None
+
+
 def _person_for(name: str, persons: Iterable[str]) -> str | None:
     """The full name a surname or partial name refers to ("Casper" → "Stephen Casper")."""
     if name in persons:
         return name
     parts = set(name.split())
-    matches = [p for p in persons if parts <= set(p.split())]
+    matches = [p for p in persons if parts < set(p.split())]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -262,7 +316,7 @@ def extract(doc: Document) -> list[Attribution]:
     found: list[_Found] = []
     for i, page in enumerate(doc.pages):
         found += _page_found(page, i, doc.title)
-    entities = _entities(found)
+    entities = _entities(found, doc.pages)
     mentions = _mentions(doc.pages, entities)
     author = doc.meta.author or None
     out: list[Attribution] = []

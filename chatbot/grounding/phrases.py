@@ -79,14 +79,54 @@ class TokenSentence:
 
 
 def page_quotes(text: str) -> list[tuple[int, int]]:
-    """Quotations paired line by line, so a quote may run over several sentences but never pairs
-    a stray mark with one in another paragraph."""
+    """Quotations paired line by line, so a stray mark never pairs with one in another paragraph; then a
+    quote left open at a line end is closed on a later line of the same paragraph (a hard-wrapped PDF or
+    plain-text column breaks lines inside quotes: "“On our re-\ncords, … thirty years.”")."""
     out: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
         out += [(pos + m.start(), pos + m.end()) for m in _QUOTE_RE.finditer(line)]
         pos += len(line) + 1
+    return sorted(out + _wrapped_quotes(text, out))
+
+
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
+_MARK_RE = re.compile(r"[“”\"]")
+MAX_WRAPPED_QUOTE = 1200  # characters: a quote longer than a long paragraph is a pairing mistake
+
+
+def _wrapped_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An opening mark left unpaired, and the next unpaired closing mark after a line break, with no other
+    opening mark or paragraph break between them."""
+    inside = [False] * (len(text) + 1)
+    for s, e in paired:
+        inside[s:e] = [True] * (e - s)
+    marks = [m.start() for m in _MARK_RE.finditer(text) if not inside[m.start()]]
+    out: list[tuple[int, int]] = []
+    for a, b in zip(marks, marks[1:], strict=False):
+        if not (_opens(text, a) and _closes(text, b)) or b - a > MAX_WRAPPED_QUOTE:
+            continue
+        between = text[a:b]
+        if "\n" in between and not _PARAGRAPH_BREAK_RE.search(between) and (not out or out[-1][1] <= a):
+            out.append((a, b + 1))
     return out
+
+
+def _opens(text: str, i: int) -> bool:
+    if text[i] == "“":
+        return True
+    return (
+        text[i] == '"'
+        and i + 1 < len(text)
+        and not text[i + 1].isspace()
+        and (i == 0 or not text[i - 1].isalnum())
+    )
+
+
+def _closes(text: str, i: int) -> bool:
+    if text[i] == "”":
+        return True
+    return text[i] == '"' and i > 0 and not text[i - 1].isspace()
 
 
 def make_sentence(text: str, start: int, end: int, quotes: Sequence[tuple[int, int]]) -> TokenSentence:

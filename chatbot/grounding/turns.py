@@ -68,7 +68,8 @@ def _turns(
     text: str, labels: list[_Label], whole: str, full: dict[str, list[str]], roles: dict[str, str]
 ) -> list[Turn]:
     out: list[Turn] = []
-    for label, following in zip(labels, [*labels[1:], None], strict=True):
+    for i, label in enumerate(labels):
+        following = labels[i + 1] if i + 1 < len(labels) else None
         name = full.get(" ".join(label.name), label.name)
         end = following.start if following else len(text)
         out += [

@@ -56,7 +56,7 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
         return [PLACE_LABELS]
     if target in ("company", "organization", "organisation", "firm", "institution", "publication", "outlet"):
         return [frozenset({"ORG"}), NAME_LABELS]
-    if target in ("who", "person", "official", "researcher", "scientist", "whom"):
+    if info.asks_person:
         return [PERSON_LABELS | frozenset({"SPEAKER"}), _ORGS, NAME_LABELS]
     return [NAME_LABELS | frozenset({"SPEAKER"})]
 

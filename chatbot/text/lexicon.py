@@ -408,6 +408,12 @@ FIELD_LABELS = _set(
     sources title update editor editors correction disclaimer tip example step q a question answer"""
 )
 SOURCE_NOUNS = GROUP_NOUNS | INSTITUTION_NOUNS | TITLES
+# Nouns for a person by role or kind: "Which expert says …?" and "Which board director …?" ask for a name.
+PERSON_NOUNS = TITLES | _set(
+    """person expert experts analysts researchers scientists scholar scholars economists observer observers
+    critic critics official officials speaker speakers diplomat diplomats lawmaker lawmakers engineer engineers
+    witness witnesses resident residents member members councillors directors officers executives"""
+)
 NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "al"}
 
 

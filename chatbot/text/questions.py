@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatbot.text.lexicon import QUESTION_AUXILIARIES, QUESTION_WORDS, SPEECH_VERBS, alternation
+from chatbot.text.lexicon import PERSON_NOUNS, QUESTION_AUXILIARIES, QUESTION_WORDS, SPEECH_VERBS, alternation
 
 # The kinds of short answer a question can ask for: a date, a number, a name, a description of people.
 AnswerType = Literal["date", "number", "name", "people"]
@@ -55,6 +55,11 @@ class QuestionInfo:
     target: str = ""  # what a name question asks for: "who", "where", "city", "company", …
 
     @property
+    def asks_person(self) -> bool:
+        """ "Who …?", "Which expert …?": the answer is a person's name (a speaker the index knows counts)."""
+        return self.answer_type == "name" and (self.target in ("who", "whom") or self.target in PERSON_NOUNS)
+
+    @property
     def yes_no(self) -> bool:
         """A question answered "yes" or "no": it opens with an auxiliary verb ("Was X …?", "Did he …?")."""
         return bool(_YES_NO_RE.match(_FRAMING_RE.sub("", self.text)))
@@ -69,7 +74,8 @@ def analyse(question: str) -> QuestionInfo:
 _YES_NO_RE = re.compile(rf"(?i)^(?:{'|'.join(QUESTION_AUXILIARIES)})(?:n[’']t)?\b(?!\s+you\b)")
 # "Who …", "Where …", "Which city …", "In what country …", "What company …": the thing a name question asks for.
 _TARGET_RE = re.compile(
-    r"(?i)^(?:(?:in|at|from|to|for|by) )?(?:(?P<wh>who|whom|whose|where)\b|(?:which|what) (?P<noun>[a-z]+))"
+    r"(?i)^(?:(?:in|at|from|to|for|by) )?(?:(?P<wh>who|whom|whose|where)\b|(?:which|what) (?P<noun>[a-z]+)"
+    r"(?: (?P<head>[a-z]+))?)"
 )
 
 
@@ -77,6 +83,9 @@ def _target(question: str) -> str:
     m = _TARGET_RE.match(_FRAMING_RE.sub("", question.strip()))
     if not m:
         return ""
+    head = (m.group("head") or "").lower()
+    if head in PERSON_NOUNS:
+        return head  # "Which board director …": the person noun after its modifier
     return (m.group("wh") or m.group("noun") or "").lower()
 
 
@@ -103,7 +112,7 @@ def answer_type(question: str) -> AnswerType | None:
         return "number"
     if _GROUP_WHO.match(q):
         return "people"
-    if _NAME_Q.match(q):
+    if _NAME_Q.match(q) or (q.startswith("which ") and _target(q) in PERSON_NOUNS):
         return "name"
     return None
 
