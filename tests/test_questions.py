@@ -58,6 +58,9 @@ def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
         ("Who is Guo Jiakun?", None, "Guo Jiakun"),
         ("What is Scott Bessant's role?", None, "Scott Bessant"),
         ("What did the analysts expect?", None, None),
+        ("What concerns did Ingrid Bjørnstad raise about the road?", "Ingrid Bjørnstad", None),
+        ("What did Director Finch ask the board?", "Director Finch", None),
+        ("What reason did the chair give?", None, None),
     ],
 )
 def test_speaker_and_role_questions(question: str, speaker: str | None, role_of: str | None) -> None:

@@ -241,6 +241,9 @@ SPEECH_VERBS = _set(
 SPEECH_NOUN_LIKE = _set(
     "claim claims state states point points pointed compare respond responds responded tell add announce"
 )
+# Verbs a question uses for what someone said ("What concerns did X raise?", "What did X ask?") that in
+# running text as often mean something else ("raised rates", "asked for a loan"): questions only.
+QUESTION_SPEECH_VERBS = _set("raise raises raised ask asks asked")
 # Speech verbs that attribute on their own in running text.
 ATTRIBUTING_VERBS = SPEECH_VERBS - SPEECH_NOUN_LIKE
 # Multi-word cues that attribute a statement (regular expressions).

@@ -13,12 +13,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatbot.text.lexicon import PERSON_NOUNS, QUESTION_AUXILIARIES, QUESTION_WORDS, SPEECH_VERBS, alternation
+from chatbot.text.lexicon import (
+    PERSON_NOUNS,
+    QUESTION_AUXILIARIES,
+    QUESTION_SPEECH_VERBS,
+    QUESTION_WORDS,
+    SPEECH_VERBS,
+    alternation,
+)
 
 # The kinds of short answer a question can ask for: a date, a number, a name, a description of people.
 AnswerType = Literal["date", "number", "name", "people"]
 
-SPEECH = rf"(?:{alternation(SPEECH_VERBS)})"
+SPEECH = rf"(?:{alternation(SPEECH_VERBS | QUESTION_SPEECH_VERBS)})"
 
 _DATE_Q = re.compile(
     r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
@@ -38,7 +45,7 @@ _NAME_Q = re.compile(
     r"what (company|organi[sz]ation|firm|publication|study) )\b"
 )
 _SPEAKER_Q = re.compile(
-    rf"\b(?i:what|how|why|when) (?i:did|does|do|has|have) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*) "
+    rf"\b(?i:what|how|why|when)(?: [a-z]+)? (?i:did|does|do|has|have) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*) "
     rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
 )
 
