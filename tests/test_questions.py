@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.text.answers import find_answer
-from chatbot.text.nlp import annotate, numbers
+from chatbot.text.nlp import annotate, eras, numbers
 from chatbot.text.questions import analyse, name_words, question_names, yes_no_statement
 
 
@@ -210,3 +210,25 @@ def test_split_compound(question: str, parts: list[str]) -> None:
     from chatbot.text.questions import split_compound
 
     assert split_compound(question) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "years"),
+    [
+        ("in the early 11th century", "the early 11th century", (1000, 1099)),
+        ("during the 1050s", "the 1050s", (1050, 1059)),
+        ("a centre of ivorywork in the 1100s", "the 1100s", (1100, 1199)),
+        ("the siege of Antioch in 1097.", "1097", (1097, 1097)),
+        ("the wall, c. 400 BC", "400 BC", (-400, -400)),
+        ("charcoal from 9000 BP", "9000 BP", (-7050, -7050)),
+        ("the 5th century BC", "the 5th century BC", (-499, -400)),
+    ],
+)
+def test_a_date_of_any_era_covers_its_years(text: str, span: str, years: tuple[int, int]) -> None:
+    """What the number veto compares: "the 1100s" and "the 12th century" cover the same years."""
+    found = {(text[e.start : e.end], (e.first, e.last)) for e in eras(text)}
+    assert (span, years) in found
+
+
+def test_a_count_is_not_a_year() -> None:
+    assert eras("1,500 troops in 193 nations", plain_years=False) == []

@@ -44,6 +44,16 @@ def checker(embedder: Embedder) -> SupportChecker:
             "The company does not expect to return to profit this year.", PROFIT, id="kept-negation"
         ),
         pytest.param("Germany's exports fell in March.", "German exports declined in March.", id="alias"),
+        pytest.param(
+            "Salerno was a centre of ivorywork in the 1100s.",
+            "Salerno was a centre of ivorywork in the 12th century.",
+            id="hundreds-as-century",
+        ),
+        pytest.param(
+            "The siege of the city took place in 1097.",
+            "The siege of the city took place in the 1090s.",
+            id="year-in-decade",
+        ),
     ],
 )
 def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, passage: str) -> None:
@@ -74,6 +84,18 @@ def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, pass
         pytest.param("The strike will disrupt flights across Europe.", STRIKE, "overclaim", id="overclaim"),
         pytest.param(
             "The Fed cut interest rates.", "The Fed raised interest rates.", "antonym", id="opposite"
+        ),
+        pytest.param(
+            "Salerno was a centre of ivorywork in the 1100s.",
+            "Salerno was a centre of ivorywork in the 11th century.",
+            "date the 1100s",
+            id="another-century",
+        ),
+        pytest.param(
+            "The settlement dates to 9000 BP.",
+            "The settlement dates to 7000 BC.",
+            "date 9000 BP",
+            id="era-marked",
         ),
     ],
 )

@@ -44,6 +44,7 @@ from chatbot.text.lexicon import (
     UNIVERSALS,
     WEEKDAYS,
 )
+from chatbot.text.nlp import eras
 from chatbot.text.sentences import split as split_sentences
 
 ABSENT_NAME = "entity "  # how a veto for a name of the claim that the passage lacks begins
@@ -74,7 +75,20 @@ def number_vetoes(claim: str, passage: str) -> list[str]:
     """Every number, date, month and unit of time in the claim must be in the passage."""
     out = []
     have = numbers(passage, passage=True)
+    spans = eras(passage)
+    stated = eras(
+        claim, plain_years=False
+    )  # "the 1100s" is met by "the 12th century", "in 1097" by "the 1090s"
+    out += [
+        f"date {claim[e.start : e.end]} not in passage"
+        for e in stated
+        if not any(e.overlaps(p) for p in spans)
+    ]
+    for e in stated:
+        claim = claim[: e.start] + " " * (e.end - e.start) + claim[e.end :]
     for key, raw in numbers(claim).items():
+        if key.isdigit() and any(p.first <= int(key) <= p.last for p in spans if p.first != p.last):
+            continue  # a year within a decade or century the passage gives
         if key not in have:
             is_date = ("," not in raw and _YEAR_RE.fullmatch(key)) or _after_month(claim, raw)
             out.append(f"{'date' if is_date else 'number'} {raw} not in passage")

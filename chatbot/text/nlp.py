@@ -48,10 +48,63 @@ _ERA_DATE_RE = re.compile(
 # A year in date context: "in 1097", "since 874", "by 1200" — spaCy tags some of these, not all.
 # "in 1097", "since 874" — but not "in 193 nations", where the number counts the noun after it.
 _YEAR_CONTEXT_RE = re.compile(
-    r"\b(?:in|since|by|until|from|during|after|before|around)\s+(\d{3,4})\b(?![\d,.%])"
+    r"\b(?:in|since|by|until|from|during|after|before|around)\s+(\d{3,4})\b(?![\d,%]|\.\d)"
     r"(?!\s+(?!(?:and|or|to|the|a|an|when|while|as|at|on|in|by|from|until|after|before|under|with)\b)[a-z])"
 )
 SPEECH_LEMMAS = frozenset(SPEECH_VERBS)
+# The years a date of any era covers, for comparing "the 1100s" with "the 12th century" or "1097" with "the
+# 1090s": a century, a decade or hundred ("1050s", "1100s"), a year in date context, an era-marked year.
+_CENTURY_RE = re.compile(
+    r"\b(?:the\s+)?(?:(?P<part>early|late|mid)[\s-]*)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+centur(?:y|ies)"
+    r"(?:\s+(?P<era>BCE|BC|AD|CE))?",
+    re.IGNORECASE,
+)
+_DECADE_RE = re.compile(r"\b(?:the\s+)?(?P<y>\d{1,3}0)[’']?s\b")
+_MARKED_YEAR_RE = re.compile(r"(?<![\w.])(?P<y>\d[\d,]*)\s*(?P<era>BCE|BC|CE|AD|BP|B\.C\.|A\.D\.)(?![\w])")
+_PLAIN_YEAR_RE = re.compile(r"(?<![\d.,])(?P<y>1\d{3}|20\d{2})(?![\d,.%]|\s*(?:percent|%))")
+
+
+@dataclass(frozen=True)
+class Era:
+    """A date in the text and the years it covers (negative: before the common era)."""
+
+    start: int
+    end: int
+    first: int
+    last: int
+
+    def overlaps(self, other: Era) -> bool:
+        return self.first <= other.last and other.first <= self.last
+
+
+def eras(text: str, plain_years: bool = True) -> list[Era]:
+    """The dates a text states with the years each covers, widest reading first where they nest: "the early
+    11th century" → 1000–1099, "the 1050s" → 1050–1059, "the 1100s" → 1100–1199, "in 874" → 874, "400 BC" →
+    −400, "9000 BP" → −7050 (before 1950)."""
+    out: list[Era] = []
+    for m in _CENTURY_RE.finditer(text):
+        n = int(m["n"])
+        first, last = (n - 1) * 100, n * 100 - 1
+        if (m["era"] or "").upper() in ("BC", "BCE"):
+            first, last = -last, -first
+        out.append(Era(m.start(), m.end(), first, last))
+    for m in _DECADE_RE.finditer(text):
+        y = int(m["y"])
+        out.append(Era(m.start(), m.end(), y, y + (99 if y % 100 == 0 else 9)))
+    for m in _MARKED_YEAR_RE.finditer(text):
+        y = int(m["y"].replace(",", ""))
+        era = m["era"].upper().replace(".", "")
+        year = -y if era in ("BC", "BCE") else 1950 - y if era == "BP" else y
+        out.append(Era(m.start(), m.end(), year, year))
+    plain = list(_PLAIN_YEAR_RE.finditer(text)) if plain_years else []  # "1500 troops" may be a count
+    for m in list(_YEAR_CONTEXT_RE.finditer(text)) + plain:
+        y = int(m.group(1) if m.re is _YEAR_CONTEXT_RE else m["y"])
+        out.append(Era(m.start(1) if m.re is _YEAR_CONTEXT_RE else m.start(), m.end(), y, y))
+    kept: list[Era] = []
+    for e in sorted(out, key=lambda e: (e.start, -(e.end - e.start))):
+        if not any(k.start <= e.start and e.end <= k.end for k in kept):
+            kept.append(e)
+    return kept
 
 
 @dataclass
