@@ -93,6 +93,7 @@ def test_a_structured_reply_streams_its_text_then_gives_the_verified_answer(inje
     assert len(quotes) == len(final.citations)
     assert final.verified == "1 of 1 claims verified"
     assert model.forms[0].shown == len(backend.select(ev, backend.extractive.compose(ev)))
+    assert not model.forms[0].may_refuse  # the evidence checks found an answer: the model must write one
     assert_verbatim(final)
 
 
@@ -217,6 +218,10 @@ def test_answer_format_schema_and_grammar() -> None:
     assert 'id ::= "1" | "2" | "3"' in grammar and "{0,1}" in grammar
     full = form.opening + " false" + form.continuation + 'The tower is tall.", "evidence": [2]}]}'
     assert read_reply(full).sentences == [("The tower is tall.", [2])]
+    assert form.decision_grammar == 'root ::= "true" | "false"'
+    must_write = AnswerFormat(shown=3, may_refuse=False)
+    assert must_write.decision_grammar == 'root ::= "false"'
+    assert must_write.json_schema()["properties"]["refuse"]["enum"] == [False]
 
 
 def test_a_reply_cut_off_by_the_token_cap_keeps_its_finished_sentences() -> None:

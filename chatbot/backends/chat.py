@@ -70,7 +70,7 @@ class LlamaChat:
         """The JSON reply: the opening is prompt, the decision is generated, then the sentences under the grammar."""
         prompt = self._prompt(messages) + self._tokens(form.opening)
         yield form.opening
-        decision = "".join(self._complete(prompt, 3, form.decision_grammar))
+        decision = "".join(self._complete(prompt, 3, form.decision_grammar)) if form.may_refuse else "false"
         yield decision
         if decision.strip() != "false":
             yield form.refusal_close

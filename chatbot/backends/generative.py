@@ -146,7 +146,15 @@ class GenerativeBackend:
         """The reply shape for this question: a stance first for yes/no, more than one sentence to explain."""
         kind = question_kind(question)
         least = self.settings.llm_explain_sentences if kind in EXPLAINING else 1
-        return AnswerFormat(shown, self.settings.llm_answer_sentences, kind == "yes_no", least)
+        # With the evidence gate on, answering or not was decided before the model is asked (and a refusal would
+        # only bring back the quoted answer): the model must write, and verification keeps what the text backs.
+        return AnswerFormat(
+            shown,
+            self.settings.llm_answer_sentences,
+            kind == "yes_no",
+            least,
+            may_refuse=not self.settings.llm_gate,
+        )
 
     def select(self, evidence: Evidence, quoted: Answer | None = None) -> list[Candidate]:
         """The evidence sentences for the prompt: the quoted answer's own sentences first (the best two with the

@@ -36,6 +36,7 @@ class AnswerFormat:
     max_sentences: int = 3
     yes_no: bool = False  # the first sentence opens with "Yes" or "No": the model must take a stance
     min_sentences: int = 1  # unless it declines: an explanation is asked for more than one copied sentence
+    may_refuse: bool = True  # False: the evidence checks already found an answer, so the model must write one
 
     @property
     def ids(self) -> list[int]:
@@ -60,7 +61,7 @@ class AnswerFormat:
         return {
             "type": "object",
             "properties": {
-                "refuse": {"type": "boolean"},
+                "refuse": {"type": "boolean"} if self.may_refuse else {"type": "boolean", "enum": [False]},
                 "sentences": {"type": "array", "items": sentence, "maxItems": self.max_sentences},
             },
             "required": ["refuse", "sentences"],
@@ -69,7 +70,11 @@ class AnswerFormat:
 
     # llama.cpp, in two steps: the opening is prompt, the model decides, the continuation is prompt again.
     opening = '{"refuse": '
-    decision_grammar = 'root ::= "true" | "false"'
+
+    @property
+    def decision_grammar(self) -> str:
+        return 'root ::= "true" | "false"' if self.may_refuse else 'root ::= "false"'
+
     continuation = ', "sentences": [{"text": "'
     refusal_close = ', "sentences": []}'
 
