@@ -198,12 +198,7 @@ def _introduced_persons(pages: Sequence[Page]) -> set[str]:
     out = set()
     for page in pages:
         for pattern in (_HONORIFIC_RE, _WHO_RE):
-            for m in pattern.finditer(page.text):
-                parts = m.group("name").split()
-                while parts and parts[0].lower().rstrip(".") in NOT_FIRST_NAMES:
-                    parts.pop(0)
-                if len(parts) >= 2 and _is_person_name(" ".join(parts)):
-                    out.add(" ".join(parts))
+            out |= {name for m in pattern.finditer(page.text) if (name := _personal_name(m.group("name")))}
     return out
 
 
@@ -216,15 +211,20 @@ def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
     pattern = re.compile(
         rf"(?<![\w-])((?:[A-Z][\w’'-]*(?:[ \t]+|[ \t]*\n[ \t]*)){{1,2}}){re.escape(surname)}(?![\w-])"
     )
-    full = set()
-    for page in pages:
-        for m in pattern.finditer(page.text):
-            parts = m.group(0).split()
-            while parts and parts[0].lower().rstrip(".") in NOT_FIRST_NAMES:
-                parts.pop(0)  # "Professor Zoë Kowalczyk", "Then Kowalczyk"
-            if len(parts) >= 2 and _is_person_name(" ".join(parts)):
-                full.add(" ".join(parts))
+    full = {
+        name for page in pages for m in pattern.finditer(page.text) if (name := _personal_name(m.group(0)))
+    }
     return full.pop() if len(full) == 1 else None
+
+
+def _personal_name(text: str) -> str | None:
+    """A run of capitalised words as a person's full name, titles and sentence openers taken off the front
+    ("Professor Zoë Kowalczyk" → "Zoë Kowalczyk"; "Then Kowalczyk" → none)."""
+    parts = text.split()
+    while parts and parts[0].lower().rstrip(".") in NOT_FIRST_NAMES:
+        parts.pop(0)
+    name = " ".join(parts)
+    return name if len(parts) >= 2 and _is_person_name(name) else None
 
 
 def _person_for(name: str, persons: Iterable[str]) -> str | None:
