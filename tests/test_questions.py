@@ -200,6 +200,14 @@ def test_yes_no_questions(question: str, yes_no: bool, claim: str | None) -> Non
         ),
         ("What is X; how does it work?", ["What is X?", "How does it work?"]),
         ("Who said it and why?", ["Who said it and why?"]),
+        (  # bare question words share the rest of the question
+            "How, and why, must cache files be written?",
+            ["How must cache files be written?", "Why must cache files be written?"],
+        ),
+        (
+            "When, where, and why did the dam fail?",
+            ["When did the dam fail?", "Where did the dam fail?", "Why did the dam fail?"],
+        ),
         (
             "Which models from Meta and from Nvidia are mentioned?",
             ["Which models from Meta and from Nvidia are mentioned?"],
