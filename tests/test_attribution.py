@@ -226,8 +226,11 @@ def test_a_transcript_turn_is_its_labelled_speakers_words() -> None:
         "Date: 3 March\n\nPlace: Quay Street\n\nChair: Ingrid Solberg\n\nTime: 18:00",
         "The exchange was short.\n\nREYES: We are ready.\n\nPARK: So are we.",  # two labels: a quotation
         "REYES: We are ready.\n\nREYES: Still ready.\n\nREYES: Ready.",  # one voice: a list, not a hearing
+        # a manual's definition list: upper-case field names, no honorific, title or role marks a person
+        "INTEGER: VALUE must contain a two's complement integer.\n\nBOOLEAN: VALUE must be TRUE or FALSE."
+        "\n\nOBJECT IDENTIFIER: VALUE must be a dotted string.\n\nANY: VALUE is the DER encoding.",
     ],
-    ids=["field-labels", "ordinary-case", "two-labels", "one-speaker"],
+    ids=["field-labels", "ordinary-case", "two-labels", "one-speaker", "definition-list"],
 )
 def test_no_turns_where_the_text_is_not_a_transcript(text: str) -> None:
     assert page_turns(text) == []

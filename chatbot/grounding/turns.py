@@ -24,6 +24,8 @@ _LABEL_RE = re.compile(
 _PARAGRAPH_RE = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n)[ \t]*\S(?:.*\S)?)*")  # lines up to a blank line
 _STAGE_RE = re.compile(r"^[\[(][^\])]*[\])]$")  # "[laughter]", "(Recess)"
 MIN_LABELS = 3  # a document with fewer labelled turns is not read as a transcript
+# ... nor one where fewer than two speakers are marked as people by an honorific, a title or a role in brackets
+# (a reporter's convention; other labels of the record then count too, "SMITH:" beside "MR. JONES:").
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class _Label:
     name: list[str]  # the name's words, titles and honorifics taken off
     role: str
     text: str
+    marked: (
+        bool  # an honorific, a title or a bracketed role says a person speaks ("MR. YUN", "CHAIR OKONKWO")
+    )
 
 
 def page_turns(text: str) -> list[Turn]:
@@ -57,9 +62,11 @@ def document_turns(pages: list[str]) -> list[list[Turn]]:
     their full form."""
     whole = "\n\n".join(pages)
     every = _labels(whole)
-    if len(every) < MIN_LABELS or len({" ".join(label.name) for label in every}) < 2:
-        return [[] for _ in pages]
     full = _full_names(every)
+    speakers = {" ".join(full.get(" ".join(label.name), label.name)) for label in every}
+    marked = {" ".join(full.get(" ".join(label.name), label.name)) for label in every if label.marked}
+    if len(every) < MIN_LABELS or len(speakers) < 2 or len(marked) < 2:
+        return [[] for _ in pages]  # a manual's "INTEGER:" and "BOOLEAN:" are field names, not people
     roles = _roles(every, full)
     return [_turns(text, _labels(text) if len(pages) > 1 else every, whole, full, roles) for text in pages]
 
@@ -98,7 +105,7 @@ def _labels(text: str) -> list[_Label]:
             w.title() for w in titles if w.lower().strip(".") not in HONORIFICS
         )
         label = text[m.start() : m.end()].rstrip().removesuffix(":")
-        found.append(_Label(m.start(), m.end(), name, role.strip(), label))
+        found.append(_Label(m.start(), m.end(), name, role.strip(), label, bool(titles or m.group("role"))))
     return found
 
 
