@@ -152,6 +152,17 @@ CASES = [
         id="two-word-surname-is-the-full-name",
     ),
     pytest.param(
+        "The tagging study is led by Nguyễn Thị Lan of the university. “Few young fish are coming back,” "
+        "said Nguyễn.",
+        {("Nguyễn Thị Lan", "direct_quote", "Few young fish are coming back")},
+        id="family-name-first-introduced",
+    ),
+    pytest.param(
+        "The museum, which welcomed 310,000 visitors in 2023, expects the new display to lift attendance.",
+        set(),  # the subject behind the relative clause is missed; "310" must not stand in for it
+        id="a-number-is-no-speaker",
+    ),
+    pytest.param(
         "The Sovereign Fear\n\nBeijing said the talks would resume.",
         {("Beijing", "institutional", "the talks would resume")},
         id="a-heading-above-is-no-first-name",

@@ -203,18 +203,29 @@ def _introduced_persons(pages: Sequence[Page]) -> set[str]:
 
 
 def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
-    """The one full personal name the document writes ending in ``surname`` ("the work of Zoë Kowalczyk,
-    senior hydrologist"), if any: a speaker named by surname alone was usually introduced so. The name may
-    wrap onto the next line, never across a paragraph (a heading above it is no first name)."""
+    """The one full personal name the document writes with ``surname`` ("the work of Zoë Kowalczyk, senior
+    hydrologist"; family name first, "Nguyễn Thị Lan of the University"), if any: a speaker named by surname
+    alone was usually introduced so. The name may wrap onto the next line, never across a paragraph (a
+    heading above it is no first name)."""
     if " " in surname or not surname[:1].isupper():
         return None
-    pattern = re.compile(
-        rf"(?<![\w-])((?:[A-Z][\w’'-]*(?:[ \t]+|[ \t]*\n[ \t]*)){{1,2}}){re.escape(surname)}(?![\w-])"
-    )
+    name = re.escape(surname)
+    patterns = [
+        *(rf"(?<![\w-])(?:{_WORD}{_GAP}){{{n}}}{name}(?![\w-])" for n in (1, 2)),
+        rf"(?<![\w-]){name}(?:{_GAP}{_WORD}){{1,2}}(?=\s*(?:,|\(|of\b|who\b))",
+    ]
     full = {
-        name for page in pages for m in pattern.finditer(page.text) if (name := _personal_name(m.group(0)))
+        found
+        for pattern in patterns
+        for page in pages
+        for m in re.finditer(pattern, page.text)
+        if (found := _personal_name(m.group(0)))
     }
     return full.pop() if len(full) == 1 else None
+
+
+_WORD = r"[^\W\d_][\w’'-]*"
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 
 
 def _personal_name(text: str) -> str | None:
@@ -323,8 +334,8 @@ def extract(doc: Document) -> list[Attribution]:
     seen: set[tuple[str, int | None, int, int]] = set()
     for f in found:
         entity = _resolve(f.speaker, f.page_index, entities, mentions)
-        if entity is None:
-            continue
+        if entity is None or not any(ch.isalpha() for ch in entity.name):
+            continue  # "The museum, which welcomed 310,000 visitors, expects …": a number speaks for no one
         page = doc.pages[f.page_index]
         key = (entity.name, page.number, f.start, f.end)
         if key in seen:
