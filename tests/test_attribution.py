@@ -163,6 +163,15 @@ CASES = [
         id="a-number-is-no-speaker",
     ),
     pytest.param(
+        "Freight companies argue that larger ships will bypass the port. 2 The harbour office has not costed "
+        "the plan; it said figures would follow.",
+        {
+            ("Freight companies", "institutional", "larger ships will bypass the port"),
+            ("harbour office", "institutional", "figures would follow"),
+        },
+        id="it-is-the-subject-of-the-earlier-clause",
+    ),
+    pytest.param(
         "The Sovereign Fear\n\nBeijing said the talks would resume.",
         {("Beijing", "institutional", "the talks would resume")},
         id="a-heading-above-is-no-first-name",

@@ -25,6 +25,7 @@ from chatbot.grounding.phrases import (
     Frame,
     RawSpeaker,
     TokenSentence,
+    clause_start,
     clause_subject,
     make_sentence,
     page_quotes,
@@ -117,7 +118,7 @@ def _page_found(page: Page, page_index: int, title: str) -> list[_Found]:
         body = page.text[s.start : s.end].rstrip("\"”’') ")
         if body.endswith("?") or not sent.toks:
             continue
-        frames = sentence_frames(sent, previous_subject)
+        frames = [_with_antecedent(sent, f) for f in sentence_frames(sent, previous_subject)]
         items: list[_Found] = []
         for f, start, end in frame_spans(sent, frames):
             items.append(_Found(page_index, f.speaker, "direct_quote" if f.quoted else "", start, end, f.cue))
@@ -135,6 +136,26 @@ def _page_found(page: Page, page_index: int, title: str) -> list[_Found]:
         found += items
         previous_subject = clause_subject(sent, 0, len(sent.toks)) or previous_subject
     return found
+
+
+def _with_antecedent(sent: TokenSentence, frame: Frame) -> Frame:
+    """A pronoun speaker whose antecedent is the subject of an earlier clause of the same sentence ("The
+    harbour office has not costed it; it said figures would follow"): that subject, when it fits the pronoun
+    (a name for "he" or "she"; a name or an institution for "it")."""
+    raw = frame.speaker
+    if raw.form != "pronoun" or raw.text not in PERSON_PRONOUNS | ORG_PRONOUNS:
+        return frame
+    k = sent.index_at(raw.pos)
+    start = clause_start(sent, k)
+    if start == 0:
+        return frame  # no earlier clause in this sentence: resolved across the document as before
+    subject = clause_subject(sent, 0, start)
+    if subject is None or subject.form == "pronoun":
+        return frame
+    fits = subject.form == "name" or (
+        raw.text in ORG_PRONOUNS and subject.form == "generic" and _institutional_generic(subject.text)
+    )
+    return replace(frame, speaker=replace(subject, role=raw.role or subject.role)) if fits else frame
 
 
 # --- resolution -----------------------------------------------------------------------------------------
@@ -255,7 +276,10 @@ def _institutional_generic(text: str) -> bool:
 
 def _canonical_generic(text: str) -> str:
     """ "The conference" and "Analysts" at a sentence start name the same groups as mid-sentence."""
-    text = re.sub(r"^(?:the|The)\s+", "", re.sub(r"\s+", " ", text))
+    text = re.sub(
+        r"^[\d*†‡]+\s+(?=[A-Z])", "", re.sub(r"\s+", " ", text)
+    )  # a footnote's mark: "2 The office"
+    text = re.sub(r"^(?:the|The)\s+", "", text)
     first = text.split(" ", 1)[0]
     if first.lower() in SOURCE_NOUNS | QUANTIFIERS and not first.isupper():
         text = text[0].lower() + text[1:]
