@@ -24,10 +24,32 @@ from chatbot.text.questions import analyse, name_words, question_names, yes_no_s
         ("What is the name of the South Korean telecom giant?", "name"),
         ("Who made up the Chinese delegation?", "people"),
         ("Why is verification a technical impossibility?", None),
+        ("How deep is the shipping lane through the sound?", "number"),
+        ("How far is the quarry from the town?", "number"),
+        ("What is the numeric value of ASN1_MAX_NAME_SIZE?", "number"),
+        ("What did the report say about the budget?", None),
     ],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
     assert analyse(question).answer_type == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("How much did the 2011 channel deepening cost?", True),
+        ("What is Project Maven's annual budget?", True),
+        ("How many ships did they buy?", False),
+        ("How much water does the reservoir hold?", False),
+    ],
+)
+def test_a_question_about_cost_asks_for_money_first(question: str, money: bool) -> None:
+    """ "How much did it cost?" is answered by a sum of money before any other number ("140 kilometres")."""
+    from chatbot.text.answers import tiers
+
+    info = analyse(question)
+    assert info.answer_type == "number" and (info.target == "money") is money
+    assert ("QUANTITY" not in tiers(info)[0]) is money  # "140 kilometres" is no cost
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,9 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
     if kind == "date":
         return [DATE_LABELS]
     if kind == "number":
-        return [NUMBER_LABELS]
+        # A cost is a sum of money; spaCy often tags "2.3 million euros" as a bare CARDINAL, so that counts too,
+        # while a measure ("140 kilometres") or a share ("12 percent") answers less directly.
+        return [frozenset({"MONEY", "CARDINAL"}), NUMBER_LABELS] if target == "money" else [NUMBER_LABELS]
     if kind == "people":
         return [frozenset({"PEOPLE"}), PERSON_LABELS | _ORGS]
     if kind != "name":

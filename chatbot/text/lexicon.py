@@ -92,6 +92,20 @@ TIME_UNITS = {
     "centuries": "century",
     "overnight": "night",
 }
+# "How deep …?", "How far …?": a how-question over a measure asks for a number.
+MEASURE_ADJECTIVES = _set("many much long big large deep far high tall wide heavy fast thick")
+# "What is the budget / the numeric value / the depth …?": head nouns of a question that asks for a quantity.
+QUANTITY_NOUNS = _set(
+    """percentage amount sum price cost figure rate rates score scores budget revenue salary turnover
+    valuation value numeric numerical size length depth height width weight distance population capacity
+    temperature speed ratio proportion"""
+)
+# "How much did it cost / did they pay …?": a number question whose most direct answer is a sum of money.
+MONEY_WORDS = _set(
+    """cost costs costing pay pays paid price priced spend spends spent worth charge charged fee fees fund
+    funded funding budget salary salaries earn earned owe owed loan raise raised invest invested investment
+    sell sold buy bought revenue turnover valuation"""
+)
 MONTHS = _set("january february march april may june july august september october november december")
 WEEKDAYS = _set("monday tuesday wednesday thursday friday saturday sunday")
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from chatbot.text.lexicon import (
+    MEASURE_ADJECTIVES,
+    MONEY_WORDS,
     PERSON_NOUNS,
+    QUANTITY_NOUNS,
     QUESTION_AUXILIARIES,
     QUESTION_SPEECH_VERBS,
     QUESTION_WORDS,
@@ -30,12 +33,26 @@ SPEECH = rf"(?:{alternation(SPEECH_VERBS | QUESTION_SPEECH_VERBS)})"
 _DATE_Q = re.compile(
     r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
 )
-_NUMBER_Q = re.compile(r"\b(how many|how much|how long|how big|how large)\b")
-# "What is Project Maven's annual budget?": a what-question whose head noun is a quantity.
+_NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
+# "What is Project Maven's annual budget?": a what-question whose head noun is a quantity, within a few words of
+# "what" and before any verb of its own ("What did the report say about the budget?" asks for something else).
 _QUANTITY_Q = re.compile(
-    r"^what\b[^?]*?\b(percentage|number of|amount|sum|price|cost|figure|rates?|scores?|budget|revenue|salary|"
-    r"turnover|valuation)\b"
+    rf"^what (?:(?:is|was|are|were|will be) )?(?:(?!(?:{'|'.join(QUESTION_AUXILIARIES)})\b)[\w’'-]+ ){{0,4}}?"
+    rf"(?P<noun>number of|{alternation(QUANTITY_NOUNS)})\b"
 )
+_MONEY_Q = re.compile(rf"\b(?:{alternation(MONEY_WORDS)})\b")
+
+
+def _asks_money(question: str) -> bool:
+    """ "How much did it cost?", "What was the budget?": a number question answered most directly by money
+    ("How many ships did they buy?" counts ships)."""
+    q = _FRAMING_RE.sub("", question.strip()).lower()
+    if re.search(r"\bhow much\b", q):
+        return bool(_MONEY_Q.search(q))
+    m = _QUANTITY_Q.match(q)
+    return bool(m and _MONEY_Q.fullmatch(m.group("noun")))
+
+
 # "Who made up / who were": a description of people answers it; "who headed / who said": a name is needed.
 _GROUP_WHO = re.compile(r"who (made up|were|are|attended|participated|took part)\b")
 _NAME_Q = re.compile(
@@ -59,7 +76,7 @@ class QuestionInfo:
     )  # capitalised names, numbers and quoted phrases it relies on
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
-    target: str = ""  # what a name question asks for: "who", "where", "city", "company", …
+    target: str = ""  # what a name question asks for ("who", "where", "city", "company", …), or "money"
 
     @property
     def asks_person(self) -> bool:
@@ -74,7 +91,9 @@ class QuestionInfo:
 
 def analyse(question: str) -> QuestionInfo:
     q = question.strip()
-    return QuestionInfo(q, answer_type(q), question_names(q), _speaker(q), _role_of(q), _target(q))
+    kind = answer_type(q)
+    target = "money" if kind == "number" and _asks_money(q) else _target(q)
+    return QuestionInfo(q, kind, question_names(q), _speaker(q), _role_of(q), target)
 
 
 # A yes/no question opens with an auxiliary ("Was X …?", "Didn't he …?"); "Can you …" asks for something else.
