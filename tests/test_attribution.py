@@ -134,6 +134,15 @@ CASES = [
         id="pronoun-to-a-person-named-after-an-honorific",
     ),
     pytest.param(
+        "Dana Reyes said the pier was safe. The survey was signed by Dr Ólafur Sigurðsson. "
+        "In it, he wrote that the stock had collapsed.",
+        {
+            ("Dana Reyes", "paraphrase", "the pier was safe"),
+            ("Ólafur Sigurðsson", "paraphrase", "the stock had collapsed"),
+        },
+        id="honorific-before-a-name-in-any-script",
+    ),
+    pytest.param(
         "Dana Reyes said the works were late. For Małgorzata Wójcik, who chairs the flood group, the scheme "
         "cannot come soon enough. “Half the street stops sleeping,” she said.",
         {

@@ -208,9 +208,8 @@ def _entities(found: Sequence[_Found], pages: Sequence[Page]) -> list[_Entity]:
     return list(dict.fromkeys(entities))
 
 
-_NAME = r"[A-Z][\w’'-]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)[A-Z][\w’'-]*){1,3}"
-_HONORIFIC_RE = re.compile(rf"\b(?i:{'|'.join(sorted(HONORIFICS))})\.?[ \t]+(?P<name>{_NAME})")
-_WHO_RE = re.compile(rf"(?<![\w’'-])(?P<name>{_NAME}),[ \t\n]+who\b")
+_HONORIFIC_RE = re.compile(rf"\b(?i:{'|'.join(sorted(HONORIFICS))})\.?[ \t]+")
+_WHO_RE = re.compile(r",[ \t\n]+who\b")
 
 
 def _introduced_persons(pages: Sequence[Page]) -> set[str]:
@@ -218,9 +217,28 @@ def _introduced_persons(pages: Sequence[Page]) -> set[str]:
     an honorific ("a Mr. Albrecht Vogel") or before ", who" ("For Małgorzata Wójcik, who chairs …")."""
     out = set()
     for page in pages:
-        for pattern in (_HONORIFIC_RE, _WHO_RE):
-            out |= {name for m in pattern.finditer(page.text) if (name := _personal_name(m.group("name")))}
+        text = page.text
+        lines = [(m.end(), text.find("\n", m.end())) for m in _HONORIFIC_RE.finditer(text)]
+        runs = [_capitalised(text[a : b if b >= 0 else None].split()) for a, b in lines]
+        runs += [
+            _capitalised(text[text.rfind("\n", 0, m.start()) + 1 : m.start()].split()[::-1])[::-1]
+            for m in _WHO_RE.finditer(text)
+        ]  # on the honorific's or the comma's own line: a list of names or a heading runs on otherwise
+        out |= {name for run in runs if (name := _personal_name(" ".join(run)))}
     return out
+
+
+def _capitalised(words: list[str], most: int = 4) -> list[str]:
+    """The leading run of capitalised words, punctuation trimmed, up to the first that ends a phrase."""
+    run = []
+    for w in words[:most]:
+        core = w.strip(',.;:()[]"“”‘’')
+        if not core[:1].isupper():
+            break
+        run.append(core)
+        if w[-1] in ',;:)]"”' or (w.endswith(".") and len(core) > 1):
+            break  # "Vogel," or "Vogel." ends the name; an initial ("J.") does not
+    return run
 
 
 def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
@@ -255,6 +273,8 @@ def _personal_name(text: str) -> str | None:
     parts = text.split()
     while parts and parts[0].lower().rstrip(".") in NOT_FIRST_NAMES:
         parts.pop(0)
+    while parts and parts[-1].lower().rstrip(".") in NOT_FIRST_NAMES:
+        parts.pop()  # "Ngata The …": the next sentence's first word
     name = " ".join(parts)
     return name if len(parts) >= 2 and _is_person_name(name) else None
 
@@ -276,9 +296,8 @@ def _institutional_generic(text: str) -> bool:
 
 def _canonical_generic(text: str) -> str:
     """ "The conference" and "Analysts" at a sentence start name the same groups as mid-sentence."""
-    text = re.sub(
-        r"^[\d*†‡]+\s+(?=[A-Z])", "", re.sub(r"\s+", " ", text)
-    )  # a footnote's mark: "2 The office"
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"^[\d*†‡]+ (?=[A-Z])", "", text)  # a footnote's mark: "2 The harbour office"
     text = re.sub(r"^(?:the|The)\s+", "", text)
     first = text.split(" ", 1)[0]
     if first.lower() in SOURCE_NOUNS | QUANTIFIERS and not first.isupper():
