@@ -46,9 +46,7 @@ class _Label:
     name: list[str]  # the name's words, titles and honorifics taken off
     role: str
     text: str
-    marked: (
-        bool  # an honorific, a title or a bracketed role says a person speaks ("MR. YUN", "CHAIR OKONKWO")
-    )
+    marked: bool  # an honorific, a title or a bracketed role: a person speaks ("MR. YUN", "CHAIR OKONKWO")
 
 
 def page_turns(text: str) -> list[Turn]:

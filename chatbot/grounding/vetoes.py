@@ -75,10 +75,9 @@ def number_vetoes(claim: str, passage: str) -> list[str]:
     """Every number, date, month and unit of time in the claim must be in the passage."""
     out = []
     have = numbers(passage, passage=True)
+    # Dates compared as the years they cover: "the 1100s" is met by "the 12th century", "in 1097" by "the 1090s".
     spans = eras(passage)
-    stated = eras(
-        claim, plain_years=False
-    )  # "the 1100s" is met by "the 12th century", "in 1097" by "the 1090s"
+    stated = eras(claim, plain_years=False)
     out += [
         f"date {claim[e.start : e.end]} not in passage"
         for e in stated
