@@ -23,7 +23,7 @@ import numpy as np
 
 from chatbot.grounding.claims import stem
 from chatbot.grounding.support import features as support_features
-from chatbot.ingest.passages import Passage, Sentence, sentence_text
+from chatbot.ingest.passages import Passage, Sentence, same_page, sentence_text
 from chatbot.text.answers import SpanCandidate, typed_spans
 from chatbot.text.lexicon import QUESTION_WORDS, STOPWORDS
 from chatbot.text.nlp import Annotation, numbers, parse
@@ -176,7 +176,7 @@ def _previous_terms(c: Candidate, before: tuple[Passage, Sentence] | None) -> se
     if before is None:
         return set()
     passage, sentence = before
-    if (passage.source, passage.page) != (c.passage.source, c.passage.page):
+    if not same_page(passage, c.passage):
         return set()
     return _terms(sentence_text(passage, sentence))
 

@@ -33,7 +33,7 @@ from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.verify import asks_about_text, is_instruction
 from chatbot.grounding.vetoes import ABSENT_NAME
-from chatbot.ingest.passages import Passage, sentence_text
+from chatbot.ingest.passages import same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
@@ -472,25 +472,19 @@ def with_setting(q: Question, chosen: list[Candidate], index: Store) -> list[Can
     talks, …"), so it is quoted first."""
     if not q.info.answer_type or not chosen:
         return chosen
-    notes = annotations_of(index, [c.number for c in chosen])
-    if any(typed_spans(q.info, c.plain, a) for c, a in zip(chosen, notes, strict=True)):
-        return chosen
     best, before = chosen[0], chosen[0].number - 1
     if before in {c.number for c in chosen} or not index.has_sentence(before):
         return chosen
+    *notes, note = annotations_of(index, [c.number for c in chosen] + [before])  # one fetch for both
+    if any(typed_spans(q.info, c.plain, a) for c, a in zip(chosen, notes, strict=True)):
+        return chosen
     p, s = index.sentence(before)
-    setting = Candidate(
-        p, s, before, best.cosine, best.lexical, best.score, annotation=annotations_of(index, [before])[0]
-    )
+    setting = Candidate(p, s, before, best.cosine, best.lexical, best.score, annotation=note)
     if not (
         s.citable and same_page(p, best.passage) and typed_spans(q.info, setting.plain, setting.annotation)
     ):
         return chosen
     return [setting, *chosen]
-
-
-def same_page(a: Passage, b: Passage) -> bool:
-    return (a.source, a.page) == (b.source, b.page)
 
 
 def _cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set[str]) -> list[Candidate]:

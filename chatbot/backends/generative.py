@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
 from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
-from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed, same_page
+from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed
 from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
 from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
 from chatbot.grounding.verify import (
@@ -49,6 +49,7 @@ from chatbot.grounding.verify import (
     verify_claims,
     with_stances,
 )
+from chatbot.ingest.passages import same_page
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.normalise import words

@@ -28,6 +28,11 @@ def sentence_text(passage: Passage, sentence: Sentence) -> str:
     return passage.text[sentence.start - passage.start : sentence.end - passage.start]
 
 
+def same_page(a: Passage, b: Passage) -> bool:
+    """Two passages of one page: sentences around a quote are read only where they stand beside it."""
+    return (a.source, a.page) == (b.source, b.page)
+
+
 def split_sentences(page: Page, title: str = "") -> list[Sentence]:
     """All sentences of a page's content, in order; furniture gaps are never bridged."""
     return split_segments(page.text, page.content, title)
