@@ -104,9 +104,10 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default=2, ge=1)
     llm_context: int = Field(default=2048, ge=256)
     # The output cap, in tokens (a structured reply spends about 10 of them on its JSON per sentence), and the
-    # most sentences a structured reply may hold. 80 tokens and 700 evidence characters (below) meet the speed
-    # targets on 2 cores on the dev half (first words p50 2.5 s, full answer p95 9.4 s; 112 and 900 gave 3.0 s
-    # and 12.5 s for one more correct dev answer); a reply cut off by the cap keeps its finished sentences.
+    # most sentences a structured reply may hold. 80 tokens and 700 evidence characters (below, the quoted
+    # answer's own sentences included) meet the speed targets on 2 cores on the dev half (first words p50
+    # 2.5 s, full answer p95 6.8 s; 112 and 900 gave 3.0 s and 12.5 s for one more correct dev answer); a reply
+    # cut off by the cap keeps its finished sentences.
     llm_max_tokens: int = Field(default=80, ge=16)
     llm_answer_sentences: int = Field(default=3, ge=1)
     # Explanation, comparison and summary replies hold at least this many sentences (a small model otherwise

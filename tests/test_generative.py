@@ -185,6 +185,20 @@ def test_pipeline_streams_through_a_generative_backend(injection: Pipeline) -> N
     assert answers[-1].timings["first_ms"] <= answers[-1].timings["total_ms"]
 
 
+@pytest.mark.parametrize("budget", [40, 120, 300, 700])
+def test_the_evidence_shown_keeps_to_the_character_budget(injection: Pipeline, budget: int) -> None:
+    """Prefill is the time to the first word, so the budget holds for every shown sentence, the quoted answer's
+    own included; the best one is shown whatever its length."""
+    settings = injection.settings.model_copy(
+        update={"llm_evidence_chars": budget, "llm_sentence_chars": 1000}
+    )
+    backend = GenerativeBackend("fake", settings, NoModel())
+    ev = evidence(injection, "Why was the Karrow Point lighthouse built, and how tall is it?")
+    shown = backend.select(ev, backend.extractive.compose(ev))
+    assert shown and sum(len(c.text) for c in shown) <= max(budget, len(shown[0].text))
+    assert len(shown) > 1 or budget < 200  # a larger budget shows more than the best sentence
+
+
 def test_injected_instructions_are_not_shown_unless_asked_about(injection: Pipeline) -> None:
     backend = GenerativeBackend("fake", injection.settings, NoModel())
     plain = backend.select(evidence(injection, "Was the Karrow Point lighthouse demolished?"))
@@ -401,6 +415,51 @@ def test_the_system_prompt_state_is_restored_after_another_prompt(injection: Pip
     again = "".join(chat.stream_structured(messages, 40, AnswerFormat(1)))
     assert chat.restored == restored + 1 and again == first
     assert first.startswith('{"refuse": false') and '"evidence": [1]' in first
+
+
+@needs_llama
+@pytest.mark.parametrize(
+    ("question", "sentences", "yes_no"),
+    [
+        (
+            "Was Ada Finlay an engineer?",
+            ["The Karrow Point lighthouse was built in 1871 by the engineer Ada Finlay."],
+            True,
+        ),
+        (
+            "Wie heißt der Präsident von Zürich, und wann wurde er gewählt?",
+            ["Der Präsident von Zürich heißt Jürg Müller, sagte die «NZZ».", "Er wurde 2019 gewählt."],
+            False,
+        ),
+    ],
+)
+def test_constrained_decoding_gives_the_reply_of_the_full_grammar_filter(
+    injection: Pipeline, question: str, sentences: list[str], yes_no: bool
+) -> None:
+    """Checking the model's own choice first is a shortcut, not another sampler: token for token, the reply is
+    the one llama-cpp-python's sampler gives when it filters the whole vocabulary through the grammar."""
+    from llama_cpp import LlamaGrammar
+
+    from chatbot.backends.chat import LlamaChat
+    from chatbot.backends.prompts import structured_messages
+    from chatbot.backends.structured import AnswerFormat
+
+    chat = LlamaChat(llm.local_model(injection.settings))
+    form = AnswerFormat(len(sentences), yes_no=yes_no, may_refuse=False, min_sentences=2)
+    prompt = chat._prompt(structured_messages(question, sentences)) + chat._tokens(
+        form.opening + "false" + form.continuation
+    )
+    chunks = chat.llama.create_completion(
+        prompt=prompt,
+        max_tokens=60,
+        temperature=0.0,
+        stream=True,
+        grammar=LlamaGrammar.from_string(form.rest_grammar(), verbose=False),
+    )
+    expected = "".join(chunk["choices"][0]["text"] for chunk in chunks)
+    fast = "".join(chat._complete(prompt, 60, form.rest_grammar()))
+    assert fast == expected
+    assert '"evidence": [' in fast and (fast.startswith(("Yes", "No")) or not yes_no)
 
 
 @pytest.mark.skipif(

@@ -4,7 +4,9 @@
 chat template, keeps the evaluated state of each fixed system prompt so that a question never pays
 for it twice (not even after another prompt, such as a follow-up rewrite, replaced it in the KV
 cache), and decodes structured replies under a GBNF grammar in two steps: the fixed JSON is fed to
-the model as prompt, evaluated in a batch, and only the decision and the sentences are generated.
+the model as prompt, evaluated in a batch, and only the decision and the sentences are generated. The
+grammar is checked against the model's own choice first and filters the whole vocabulary only when it
+rejects that choice: the same reply, a third less decoding time.
 
 ``LangChainChat`` wraps any LangChain chat model: ``ChatOpenAI`` for an OpenAI-compatible server,
 fakes in tests. For a server it sends the output cap as ``max_tokens`` (llama.cpp's server, vLLM and
@@ -16,8 +18,9 @@ rejects both gets the plain text format, and is not asked again.
 
 from __future__ import annotations
 
+import codecs
+import ctypes
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chatbot.backends.prompts import Messages
@@ -113,28 +116,107 @@ class LlamaChat:
         return list(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def _complete(self, prompt: list[int], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
+        if grammar:
+            yield from self._constrained(prompt, max_tokens, grammar)
+            return
         chunks = self.llama.create_completion(
-            prompt=prompt,
-            max_tokens=max_tokens,
-            temperature=0.0,
-            stream=True,
-            grammar=_grammar(grammar) if grammar else None,
+            prompt=prompt, max_tokens=max_tokens, temperature=0.0, stream=True
         )
         for chunk in chunks:
             piece = chunk["choices"][0]["text"]
             if piece:
                 yield piece
 
+    def _constrained(self, prompt: list[int], max_tokens: int, grammar: str) -> Iterator[str]:
+        """Greedy decoding under a GBNF grammar, the model's own choice checked first (``_GrammarCheck``)."""
+        llama = self.llama
+        check = _GrammarCheck(llama, grammar)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        try:
+            self._feed(prompt)
+            for _ in range(max_tokens):
+                token = check.best(llama._ctx.get_logits_ith(-1))
+                if token is None or check.ends(token):
+                    break
+                check.accept(token)
+                if piece := decoder.decode(llama.detokenize([token])):
+                    yield piece
+                llama.eval([token])
+        finally:
+            check.close()
+
+    def _feed(self, prompt: list[int]) -> None:
+        """Evaluate the prompt, reusing the longest prefix already in the KV cache (at least the last token is
+        evaluated again, so its logits are fresh)."""
+        llama = self.llama
+        held = llama.input_ids[: llama.n_tokens]
+        same = 0
+        for a, b in zip(held, prompt, strict=False):
+            if a != b:
+                break
+            same += 1
+        llama.n_tokens = min(same, len(prompt) - 1)
+        llama.eval(prompt[llama.n_tokens :])
+
+
+_TOKEN_DATA = [("id", "i4"), ("logit", "f4"), ("p", "f4")]  # llama.cpp's llama_token_data
+
+
+class _GrammarCheck:
+    """A llama.cpp grammar sampler used as a check, for greedy decoding.
+
+    llama-cpp-python's sampler filters all 151,000 tokens of the vocabulary through the grammar at every step,
+    which costs a third of the decoding time on 2 cores. The best token overall, when the grammar allows it,
+    is also the best allowed token, so only a rejected choice needs the full filter (llama.cpp's own common
+    sampler does the same). The reply is the one the full filter gives, token for token.
+    """
+
+    def __init__(self, llama: Any, grammar: str) -> None:
+        import llama_cpp
+        import numpy as np
+
+        self.lib, self.np = llama_cpp, np
+        self.vocab = llama._model.vocab
+        self.sampler = llama_cpp.llama_sampler_init_grammar(self.vocab, grammar.encode("utf-8"), b"root")
+        if not self.sampler:
+            raise ValueError(f"not a valid grammar: {grammar!r}")
+        self.one = np.zeros(1, dtype=_TOKEN_DATA)
+        self.everything = np.zeros(llama.n_vocab(), dtype=_TOKEN_DATA)
+
+    def best(self, logits_pointer: Any) -> int | None:
+        """The best token the grammar allows after what was accepted so far (None: it allows none)."""
+        np = self.np
+        logits = np.ctypeslib.as_array(logits_pointer, shape=(len(self.everything),))
+        token = int(np.argmax(logits))
+        self.one[0] = (token, logits[token], 0.0)
+        if np.isfinite(self._apply(self.one)[0]):
+            return token
+        self.everything["id"] = np.arange(len(self.everything))
+        self.everything["logit"] = logits
+        allowed = self._apply(self.everything)
+        token = int(np.argmax(allowed))
+        return token if np.isfinite(allowed[token]) else None
+
+    def ends(self, token: int) -> bool:
+        return bool(self.lib.llama_vocab_is_eog(self.vocab, token))
+
+    def accept(self, token: int) -> None:
+        self.lib.llama_sampler_accept(self.sampler, token)
+
+    def close(self) -> None:
+        self.lib.llama_sampler_free(self.sampler)
+
+    def _apply(self, data: Any) -> Any:
+        """The grammar applied to these candidates: the logits of the tokens it rejects set to -inf."""
+        array = self.lib.llama_token_data_array(
+            data=data.ctypes.data_as(self.lib.llama_token_data_p), size=len(data), selected=-1, sorted=False
+        )
+        self.lib.llama_sampler_apply(self.sampler, ctypes.byref(array))
+        return data["logit"]
+
 
 def _token_text(llama: Any, token: int) -> str:
     return llama.detokenize([token], special=True).decode("utf-8", errors="replace") if token != -1 else ""
-
-
-@lru_cache(maxsize=64)
-def _grammar(text: str) -> Any:
-    from llama_cpp import LlamaGrammar
-
-    return LlamaGrammar.from_string(text, verbose=False)
 
 
 class LangChainChat:

@@ -167,12 +167,19 @@ class GenerativeBackend:
         ranked = self.extractive.candidates(evidence, sources)
         chosen = seeds(quoted.citations if quoted and quoted.answerable else [], ranked, index)
         about_text = asks_about_text(evidence.question)
-        chosen = lead_followed(chosen or ranked[:2], 2, s.llm_following, index, about_text)[: s.llm_sentences]
+        budget = s.llm_evidence_chars
+        lead: list[Candidate] = []
+        for c in lead_followed(chosen or ranked[:2], 2, s.llm_following, index, about_text):
+            size = min(len(c.text), s.llm_sentence_chars)
+            if lead and (len(lead) >= s.llm_sentences or size > budget):
+                break  # prefill is the cost: the budget holds for the quoted answer's sentences too
+            lead.append(c)
+            budget -= size
+        chosen = lead
         if not ranked:
             return completed(chosen, index)
         floor = s.llm_keep_ratio * ranked[0].score
         per_passage = Counter(c.passage.id for c in chosen)
-        budget = s.llm_evidence_chars - sum(min(len(c.text), s.llm_sentence_chars) for c in chosen)
         numbers = list(dict.fromkeys([c.number for c in chosen] + [c.number for c in ranked]))
         vectors = dict(zip(numbers, index.sentence_vectors_of(numbers), strict=True))
         for c in ranked:
