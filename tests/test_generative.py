@@ -418,6 +418,38 @@ def test_the_system_prompt_state_is_restored_after_another_prompt(injection: Pip
 
 
 @needs_llama
+def test_replies_to_users_at_once_are_those_each_would_get_alone(injection: Pipeline) -> None:
+    """The web chat serves several users at once and the process loads the model once: each reply has the model
+    to itself, so none reads another's KV cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chatbot.backends.chat import LlamaChat
+    from chatbot.backends.prompts import structured_messages
+    from chatbot.backends.structured import AnswerFormat
+
+    model = llm.local_model(injection.settings)
+    asks = [
+        (
+            "Who built the Karrow Point lighthouse?",
+            ["The lighthouse was built in 1871 by the engineer Ada Finlay."],
+        ),
+        ("How tall is the tower?", ["The tower is 32 metres tall and painted white."]),
+        ("When did the light go electric?", ["Its lamp was converted to electricity in 1936."]),
+    ]
+
+    def reply(ask: tuple[str, list[str]]) -> str:
+        chat = LlamaChat(model)  # one per backend; the model is shared
+        return "".join(
+            chat.stream_structured(structured_messages(*ask), 40, AnswerFormat(1, may_refuse=False))
+        )
+
+    alone = [reply(a) for a in asks]
+    with ThreadPoolExecutor(len(asks)) as pool:
+        together = list(pool.map(reply, asks))
+    assert together == alone and all('"evidence": [1]' in r for r in alone)
+
+
+@needs_llama
 @pytest.mark.parametrize(
     ("question", "sentences", "yes_no"),
     [

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -67,10 +69,15 @@ class LlamaChat:
         self.restored = 0  # times a saved system prompt state was loaded back (for benchmarks)
 
     def stream(self, messages: Messages, max_tokens: int) -> Iterator[str]:
-        yield from self._complete(self._prompt(messages), max_tokens)
+        with _turn(self.llama):
+            yield from self._complete(self._prompt(messages), max_tokens)
 
     def stream_structured(self, messages: Messages, max_tokens: int, form: AnswerFormat) -> Iterator[str]:
         """The JSON reply: the opening is prompt, the decision is generated, then the sentences under the grammar."""
+        with _turn(self.llama):
+            yield from self._structured(messages, max_tokens, form)
+
+    def _structured(self, messages: Messages, max_tokens: int, form: AnswerFormat) -> Iterator[str]:
         prompt = self._prompt(messages) + self._tokens(form.opening)
         yield form.opening
         decision = "".join(self._complete(prompt, 3, form.decision_grammar)) if form.may_refuse else "false"
@@ -157,6 +164,17 @@ class LlamaChat:
             same += 1
         llama.n_tokens = min(same, len(prompt) - 1)
         llama.eval(prompt[llama.n_tokens :])
+
+
+_turns: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
+_turns_lock = threading.Lock()
+
+
+def _turn(llama: Any) -> threading.Lock:
+    """The lock that gives one reply at a time the model (its KV cache and its logits): the web chat serves
+    several users at once, and the process shares one loaded model between them."""
+    with _turns_lock:
+        return _turns.setdefault(llama, threading.Lock())
 
 
 _TOKEN_DATA = [("id", "i4"), ("logit", "f4"), ("p", "f4")]  # llama.cpp's llama_token_data
