@@ -54,6 +54,11 @@ def checker(embedder: Embedder) -> SupportChecker:
             "The siege of the city took place in the 1090s.",
             id="year-in-decade",
         ),
+        pytest.param(
+            "Every registered file is also a plain text file.",
+            "All registered files are also plain text files.",
+            id="every-for-all",
+        ),
     ],
 )
 def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, passage: str) -> None:
@@ -96,6 +101,12 @@ def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, pass
             "The settlement dates to 7000 BC.",
             "date 9000 BP",
             id="era-marked",
+        ),
+        pytest.param(
+            "File names are matched case-sensitively.",
+            "File names are matched case-insensitively.",
+            "negation",
+            id="negative-prefix-in-a-compound",
         ),
     ],
 )

@@ -41,6 +41,7 @@ from chatbot.text.lexicon import (
     PREPOSITIONS,
     QUALIFIERS,
     RELATION_VERBS,
+    SAME_UNIVERSAL,
     UNIVERSALS,
     WEEKDAYS,
 )
@@ -52,7 +53,8 @@ _YEAR_RE = re.compile(r"1[5-9]\d\d|20\d\d")
 _PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
 _CLAUSE_RE = re.compile(r",(?!\d{3})|[;:]|\b(?:while|whereas|but)\b", re.I)
 _CONTRAST_RE = re.compile(r"\brather than\b|\binstead of\b|\bnot\b[^,;.]{1,60}\bbut\b", re.I)
-_NEG_PREFIX_RE = re.compile(r"\b(?:un|in|im|il|ir|dis|non-?)([a-z]{4,})\b", re.I)
+# A negative prefix, inside a hyphenated compound too ("case-insensitively"): group 1 is the compound's head.
+_NEG_PREFIX_RE = re.compile(r"\b((?:[a-z]+-)*)(?:un|in|im|il|ir|dis|non-?)([a-z]{4,})\b", re.I)
 _MONTH_DAY_RE = re.compile(r"\b(?:" + "|".join(sorted(MONTHS)) + r")\s+(\d+(?:st|nd|rd|th)?)", re.I)
 _AT_ALL_RE = re.compile(r"\bat (all|every)\b", re.I)
 _REFERS_BACK_RE = re.compile(r"\W*(?:he|she|they|it|his|her|their|its|this|these|that|those)\b", re.I)
@@ -192,12 +194,13 @@ def polarity_vetoes(claim: str, aligned: str) -> list[str]:
 
 
 def _unprefix(text: str, other: Sequence[str]) -> str:
-    """Spell "unchanged" as "not changed" when the other text says "change": the same polarity test applies."""
+    """Spell "unchanged" as "not changed" (and "case-insensitive" as "not case-sensitive") when the other text says
+    "change": the same polarity test applies."""
 
     def replace(m: re.Match[str]) -> str:
-        word, rest = m.group(0).lower(), m.group(1).lower()
+        word, head, rest = m.group(0).lower(), m.group(1).lower(), m.group(2).lower()
         if contains(other, rest) and not contains(other, word):
-            return f"not {rest}"
+            return f"not {head}{rest}"  # "case-insensitively" → "not case-sensitively"
         return m.group(0)
 
     return _NEG_PREFIX_RE.sub(replace, text)
@@ -237,7 +240,8 @@ def overclaim_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
         qualified = any(
             pw == w and i and passage_words[i - 1] in QUALIFIERS for i, pw in enumerate(passage_words)
         )
-        if w not in passage_words or qualified or set(word_list(aligned)) & LIMITERS:
+        stated = w in passage_words or (w in SAME_UNIVERSAL and bool(SAME_UNIVERSAL & set(passage_words)))
+        if not stated or qualified or set(word_list(aligned)) & LIMITERS:
             out.append(f"overclaim: '{w}' where the passage is limited")
     c, p = scopes(claim), scopes(aligned)
     if not c.has_hedge:

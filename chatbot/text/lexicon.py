@@ -30,14 +30,16 @@ OPENERS = _set(
     what who which the a an and or but nor not no so it its they their he she his her we our you
     your i my this that any very much"""
 )
-# The article's own voice: "the article argues" attributes nothing to a third party.
-ARTICLE_WORDS = _set(
-    "article author report piece story analysis essay column writer editorial text passage op-ed"
+# The document itself, of any genre a user brings ("according to the spec", "the manual says").
+DOCUMENT_NOUNS = _set(
+    "article piece story essay column editorial text passage op-ed document spec specification manual "
+    "guide handbook paper study transcript minutes record licence license standard"
 )
+# The article's own voice: "the article argues" attributes nothing to a third party.
+ARTICLE_WORDS = DOCUMENT_NOUNS | _set("author report analysis writer")
 # Claim-framing words that carry no content to look for in the passage.
-FRAMING_WORDS = _set(
-    "article author piece story essay column writer editorial text passage says said say argues "
-    "argue argued according notes noted claims claimed writes wrote"
+FRAMING_WORDS = DOCUMENT_NOUNS | _set(
+    "author writer says said say argues argue argued according notes noted claims claimed writes wrote"
 )
 CONTRACTION_STUBS = _set("isn won don doesn aren didn wasn weren hasn haven hadn couldn wouldn")
 DETERMINERS = _set("the a an its their his her our whose this that these those")
@@ -187,6 +189,8 @@ CERTAINTY_WORDS = _set(
     "inevitably inevitable definitely guaranteed guarantee binding permanently always ratified"
 )
 UNIVERSALS = _set("all every everyone everybody everything entire always")
+# Universals that say the same of a set: "every file" restates "all files".
+SAME_UNIVERSAL = _set("all every each")
 LIMITERS = _set("some many most several few almost nearly partly partially")
 QUALIFIERS = _set("almost nearly not virtually")
 COMPARATIVES = _set("more less fewer")
