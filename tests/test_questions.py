@@ -203,6 +203,12 @@ def test_numbers_written_as_words_or_digits(text: str, found: set[str]) -> None:
         ("Was Andrew Barto a Turing Award winner?", True, "Andrew Barto a Turing Award winner"),
         ("Did he receive death threats?", True, "he receive death threats"),
         ("According to Kelly, is the hotline enough?", True, "the hotline enough"),
+        (  # a fronted setting is part of what is asked, a source is not
+            "Since version 3.7, can the length argument be omitted?",
+            True,
+            "the length argument be omitted Since version 3.7",
+        ),
+        ("After the flood, did the mill reopen?", True, "the mill reopen After the flood"),
         ("Who is Guo Jiakun?", False, None),
         ("Do you know who won?", False, None),
     ],

@@ -33,7 +33,7 @@ OPENERS = _set(
 # The document itself, of any genre a user brings ("according to the spec", "the manual says").
 DOCUMENT_NOUNS = _set(
     "article piece story essay column editorial text passage op-ed document spec specification manual "
-    "guide handbook paper study transcript minutes record licence license standard"
+    "guide handbook paper study transcript minutes record licence license standard digest newsletter bulletin"
 )
 # The article's own voice: "the article argues" attributes nothing to a third party.
 ARTICLE_WORDS = DOCUMENT_NOUNS | _set("author report analysis writer")

@@ -127,7 +127,14 @@ def _role_of(question: str) -> str | None:
 
 
 # "According to Kelly, in which city ...?": the framing clause says where, not what, to look for.
-_FRAMING_RE = re.compile(r"^(?:according to|in|per|for) [^,?]{1,60},\s*", re.IGNORECASE)
+# A fronted phrase before the question proper: its source ("According to X, ...") or its setting ("Since
+# version 3.7, can ...?", "After the summit, did ...?").
+_FRAMING_RE = re.compile(
+    r"^(?:according to|in|per|for|since|after|before|during|until|as of|under|at|on|by|following) "
+    r"[^,?]{1,60},\s*",
+    re.IGNORECASE,
+)
+_SOURCE_FRAMING_RE = re.compile(r"^(?:according to|per)\b", re.IGNORECASE)
 
 
 def answer_type(question: str) -> AnswerType | None:
@@ -264,13 +271,17 @@ def question_kind(question: str) -> QuestionKind:
 
 
 def yes_no_statement(question: str) -> str:
-    """A yes/no question read as the statement it asks about, for checking against evidence: the framing
-    clause, the leading auxiliary and the question mark dropped ("Did X say Y?" → "X say Y"). Word order
+    """A yes/no question read as the statement it asks about, for checking against evidence: the source
+    clause, the leading auxiliary and the question mark dropped ("Did X say Y?" → "X say Y"), a fronted
+    setting moved to the end ("Since 3.7, can X be omitted?" → "X be omitted since 3.7"). Word order
     is left as it is; the support checker reads terms, names, numbers and polarity, not syntax."""
-    q = _FRAMING_RE.sub("", question.strip()).strip()
+    framing = _FRAMING_RE.match(question.strip())
+    q = question.strip()[framing.end() :].strip() if framing else question.strip()
     m = _YES_NO_RE.match(q)
     if not m:
         return ""
     body = q[m.end() :].strip(" ?")
+    if framing and not _SOURCE_FRAMING_RE.match(framing.group(0)):
+        body = f"{body} {framing.group(0).strip(' ,')}"  # a setting is part of the claim; a source is not
     negated = bool(re.search(r"n[’']t$", m.group(0)))
     return f"not {body}" if negated else body
