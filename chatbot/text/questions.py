@@ -126,9 +126,8 @@ def _role_of(question: str) -> str | None:
     return (m.group("a") or m.group("b")) if m else None
 
 
-# "According to Kelly, in which city ...?": the framing clause says where, not what, to look for.
-# A fronted phrase before the question proper: its source ("According to X, ...") or its setting ("Since
-# version 3.7, can ...?", "After the summit, did ...?").
+# A fronted phrase before the question proper says where or when, not what, to look for: its source
+# ("According to Kelly, in which city ...?") or its setting ("Since version 3.7, can ...?").
 _FRAMING_RE = re.compile(
     r"^(?:according to|in|per|for|since|after|before|during|until|as of|under|at|on|by|following) "
     r"[^,?]{1,60},\s*",
