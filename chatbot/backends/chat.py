@@ -200,6 +200,7 @@ class _GrammarCheck:
             raise ValueError(f"not a valid grammar: {grammar!r}")
         self.one = np.zeros(1, dtype=_TOKEN_DATA)
         self.everything = np.zeros(llama.n_vocab(), dtype=_TOKEN_DATA)
+        self.everything["id"] = np.arange(len(self.everything))  # the grammar masks logits, never reorders
 
     def best(self, logits_pointer: Any) -> int | None:
         """The best token the grammar allows after what was accepted so far (None: it allows none)."""
@@ -209,7 +210,6 @@ class _GrammarCheck:
         self.one[0] = (token, logits[token], 0.0)
         if np.isfinite(self._apply(self.one)[0]):
             return token
-        self.everything["id"] = np.arange(len(self.everything))
         self.everything["logit"] = logits
         allowed = self._apply(self.everything)
         token = int(np.argmax(allowed))

@@ -201,17 +201,17 @@ def split_compound(question: str) -> list[str]:
     parts = [p.strip(" ,;?") for p in _COMPOUND_RE.split(question) if p.strip(" ,;?")]
     if len(parts) < 2:
         return [question]
-    for i in range(
-        len(parts) - 2, -1, -1
-    ):  # "How, and why, must X be written?": both ask of "must X be written"
+    # "How, and why, must X be written?": both ask of "must X be written".
+    for i in range(len(parts) - 2, -1, -1):
         bare = re.split(r"[\s,]+", parts[i])
         if all(_BARE_WH_RE.fullmatch(w) for w in bare) and (m := _WH_REST_RE.match(parts[i + 1])):
             parts[i : i + 2] = [f"{w} {m['rest']}" for w in bare] + [f"{m['wh']} {m['rest']}"]
     return [p[0].upper() + p[1:] + "?" for p in parts]
 
 
-_BARE_WH_RE = re.compile(r"(?i)who|whom|which|what|when|where|why|how")
-_WH_REST_RE = re.compile(r"(?i)(?P<wh>who|whom|which|what|when|where|why|how)\b[\s,]*(?P<rest>\S.*)")
+_WH = r"who|whom|which|what|when|where|why|how"
+_BARE_WH_RE = re.compile(rf"(?i){_WH}")
+_WH_REST_RE = re.compile(rf"(?i)(?P<wh>{_WH})\b[\s,]*(?P<rest>\S.*)")
 
 
 # What kind of answer a question needs, for the generative backends' router: a typed fact is best quoted;
