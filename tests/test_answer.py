@@ -238,6 +238,37 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
         assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def council(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A short local report naming three people, each with a role: a title, an apposition, a reversed one."""
+    return fixture_pipeline("council", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "quoted"),
+    [
+        ("Is Björn Halldórsson a marine biologist at the University of Akureyri?", "Yes", ["Björn"]),
+        ("Was Halldorsson a marine biologist?", "Yes", ["Björn"]),
+        # The role asked is another person's: "No", quoting the role the text gives each of them.
+        ("Was Ingrid Solberg a marine biologist at the University of Akureyri?", "No", ["Mayor", "Björn"]),
+        ("Is Tomás Ferreira the mayor of Vesturvík?", "No", ["Tomás", "Mayor"]),
+        # A trade is not one person's: a biologist may also be a planning officer, so the corpus does not say.
+        ("Was Tomás Ferreira a biologist?", None, []),
+    ],
+)
+def test_a_role_question_is_answered_from_the_roles_the_text_gives(
+    council: Pipeline, question: str, lead: str | None, quoted: list[str]
+) -> None:
+    answer = council.ask(question)
+    if lead is None:
+        assert not answer.answer.startswith(("Yes", "No"))
+        return
+    assert answer.answer.startswith(f"{lead} [1].")
+    cited = [c.quote for c in answer.citations[: len(quoted)]]
+    assert len(cited) == len(quoted) and all(word in quote for quote, word in zip(cited, quoted, strict=True))
+    assert_verbatim(answer)
+
+
 @pytest.mark.parametrize(
     ("question", "first"),
     [

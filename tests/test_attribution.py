@@ -20,6 +20,7 @@ from chatbot.grounding.attribution import (
 from chatbot.grounding.turns import document_turns, page_turns
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
+from chatbot.text.nlp import person_roles
 from tests.conftest import CORPUS, ROOT
 
 DOCS, _ = load_corpus(CORPUS)
@@ -341,3 +342,26 @@ def test_gold_precision_and_recall_do_not_regress() -> None:
     result = match_gold(extract_corpus(DOCS), GOLD)
     assert result["precision"] >= MEASURED_PRECISION - 0.03, result["spurious"]
     assert result["recall"] >= MEASURED_RECALL - 0.03, result["missed"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "roles"),
+    [
+        ("China's Vice Finance Minister Liao Min attended.", [("Liao Min", "China's Vice Finance Minister")]),
+        (
+            "Björn Halldórsson, a marine biologist at the University of Akureyri, warned that it would fail.",
+            [("Björn Halldórsson", "a marine biologist at the University of Akureyri")],
+        ),
+        (
+            '"It is early," said Sam Fiorani, vice president at AutoForecast.',
+            [("Sam Fiorani", "vice president at AutoForecast")],
+        ),
+        (
+            "The council's planning officer, Tomás Ferreira, said no.",
+            [("Tomás Ferreira", "The council's planning officer")],
+        ),
+        ("Ingrid Solberg presented the plan on Monday.", []),
+    ],
+)
+def test_the_roles_a_sentence_gives_the_people_it_names(sentence: str, roles: list[tuple[str, str]]) -> None:
+    assert [(r.person, r.role) for r in person_roles(sentence)] == roles

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from chatbot.text.answers import find_answer
-from chatbot.text.nlp import annotate, eras, numbers
-from chatbot.text.questions import analyse, name_words, question_names, yes_no_statement
+from chatbot.text.nlp import annotate, eras, is_date, numbers
+from chatbot.text.questions import analyse, name_words, question_names, role_claim, yes_no_statement
 
 
 @pytest.mark.parametrize(
@@ -185,6 +185,48 @@ def test_the_library_misses_era_dates_and_the_hand_rule_catches_them() -> None:
     assert {text[s.start : s.end] for s in a.ents if s.label == "DATE"} >= {"9000 BP", "c. 400 BC"}
 
 
+def test_the_library_tags_a_name_with_a_number_as_a_date_and_the_hand_rule_drops_it() -> None:
+    """spaCy's small English model reads "Fable 5" (a model's name) as a DATE, so a sentence without any date
+    answered "On what date …?". This test fails if either side changes."""
+    import spacy
+
+    from chatbot.text.nlp import MODEL
+
+    text = (
+        "The US directed Anthropic to block foreign nationals from its models, Mythos and Fable 5, last May."
+    )
+    assert ("Fable 5", "DATE") in [(e.text, e.label_) for e in spacy.load(MODEL)(text).ents]
+    (a,) = annotate([text])
+    assert {text[s.start : s.end] for s in a.ents if s.label == "DATE"} == {"last May"}
+    assert find_answer(
+        "date", "On what date did the US order Anthropic to block foreign nationals?", text
+    ) == ("last May")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "dated"),
+    [
+        ("Fable 5", False),
+        ("Windows 11", False),
+        ("GPT-4", False),
+        ("May 5", True),
+        ("1097", True),
+        ("the 1990s", True),
+        ("day 3", True),
+        ("5 years ago", True),
+        ("2-3 weeks", True),
+        ("the 5th", True),
+        ("Q3 2025", True),
+        ("mid-2024", True),
+        ("5 and 6", True),
+        ("Easter", True),
+        ("last spring", True),
+    ],
+)
+def test_a_date_has_a_year_an_ordinal_a_bare_number_or_a_word_of_time(phrase: str, dated: bool) -> None:
+    assert is_date(phrase) is dated
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -268,3 +310,28 @@ def test_a_date_of_any_era_covers_its_years(text: str, span: str, years: tuple[i
 
 def test_a_count_is_not_a_year() -> None:
     assert eras("1,500 troops in 193 nations", plain_years=False) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "person", "head", "of_a_body"),
+    [
+        ("Is Liao Min China's Foreign Ministry spokesperson?", "Liao Min", "spokesperson", True),
+        ("Was Casper a professor at Shanghai Jiao Tong University?", "Stephen Casper", "professor", True),
+        ("Was Tomás Ferreira a marine biologist?", "Tomás Ferreira", "biologist", False),
+        (
+            "According to the report, is Ingrid Solberg the mayor of Vesturvík?",
+            "Ingrid Solberg",
+            "mayor",
+            True,
+        ),
+        ("Was Casper at the conference?", None, None, None),  # no role: the words after the name open on "at"
+        ("Did Casper speak at the conference?", None, None, None),
+        ("Is Rollo a Viking?", None, None, None),  # not a name the evidence gives
+    ],
+)
+def test_a_role_question_names_a_known_person_and_the_role_asked(
+    question: str, person: str | None, head: str | None, of_a_body: bool | None
+) -> None:
+    claim = role_claim(question, ["Liao Min", "Stephen Casper", "Tomás Ferreira", "Ingrid Solberg"])
+    found = (claim.person, claim.head, claim.of_a_body) if claim else (None, None, None)
+    assert found == (person, head, of_a_body)

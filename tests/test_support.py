@@ -9,6 +9,7 @@ import pytest
 
 from chatbot.evaluation.checks import load_pairs, measure, split
 from chatbot.grounding.support import Support, SupportChecker
+from chatbot.grounding.support import features as support_features
 from chatbot.store.embeddings import Embedder
 
 PAIRS = Path(__file__).resolve().parent.parent / "evals" / "support_pairs.jsonl"
@@ -117,6 +118,22 @@ def test_a_drifted_claim_is_vetoed_with_a_reason(
     assert not verdict.supported
     assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
     assert verdict.score < checker.threshold
+
+
+@pytest.mark.parametrize(
+    ("claim", "numbers_vetoed"),
+    [
+        ("libtasn1 does not support C-style comments.", []),  # a name with digits, not a number
+        ("The H200 chip is banned.", []),
+        ("The 19th-century hall held 300 people.", ["number 300"]),
+    ],
+)
+def test_only_numbers_of_their_own_are_checked_against_the_passage(
+    claim: str, numbers_vetoed: list[str]
+) -> None:
+    passage = "C-style comments are not supported; the chip is banned; the hall dates from the 19th century."
+    vetoes = support_features(claim, passage, 0.5).vetoes
+    assert [v.removesuffix(" not in passage") for v in vetoes if v.startswith("number")] == numbers_vetoed
 
 
 def test_check_many_agrees_with_check(checker: SupportChecker) -> None:

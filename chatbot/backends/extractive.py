@@ -29,6 +29,7 @@ from chatbot.backends.decisions import (
     span_features,
 )
 from chatbot.grounding.attribution import speakers_match
+from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.verify import asks_about_text, is_instruction
@@ -38,12 +39,13 @@ from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
 from chatbot.text.lexicon import SPEECH_VERBS
-from chatbot.text.nlp import numbers
+from chatbot.text.nlp import PERSON_LABELS, numbers
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import (
     QuestionInfo,
     analyse,
     name_words,
+    role_claim,
     yes_no_statement,
 )
 
@@ -147,11 +149,11 @@ class ExtractiveBackend:
             chosen = self.followed(evidence, chosen)
         chosen = with_setting(q, chosen, index)
         if info.yes_no:
-            verdict = self.yes_no(q, chosen, index)
-            if verdict is None:
+            role = self.role(q, decision.ranked)
+            word, first = (role if role is not None else self.yes_no(q, chosen, index)) or (None, [])
+            if word is None:
                 return self.refusal(evidence.question, NOT_SAID_REASON, closest, index, NOT_SAID)
-            word, first = verdict
-            chosen = [first, *(c for c in chosen if c is not first)]
+            chosen = [*first, *(c for c in chosen if c not in first)]
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         if info.yes_no:
             lead = f"{word} [1]."
@@ -222,7 +224,22 @@ class ExtractiveBackend:
         span, rank = spans[best]
         return f"{span.text} [{cited[chosen[rank].number]}]."
 
-    def yes_no(self, q: Question, chosen: list[Candidate], index: Store) -> tuple[str, Candidate] | None:
+    def role(self, q: Question, pool: list[Candidate]) -> tuple[str | None, list[Candidate]] | None:
+        """ "Is X the Y?": settled by the roles the candidates give the people they name
+        (``grounding.roles``), citing the sentence that gives X a role and, for a "No", the one that gives Y to
+        someone else; ``(None, …)``: the corpus does not say."""
+        named = [c for c in pool if c.annotation.of(PERSON_LABELS)]
+        people = {s.text(c.plain) for c in named for s in c.annotation.of(PERSON_LABELS)}
+        claim = role_claim(q.info.text, people)
+        verdict = role_verdict(claim, [c.plain for c in named]) if claim else None
+        if verdict is None:
+            return None
+        cited = [named[verdict.own]] + ([named[verdict.other]] if verdict.other is not None else [])
+        return {True: "Yes", False: "No", None: None}[verdict.holds], cited
+
+    def yes_no(
+        self, q: Question, chosen: list[Candidate], index: Store
+    ) -> tuple[str, list[Candidate]] | None:
         """ "Yes" when a quoted sentence supports the question's claim (its setting may come from the passage),
         "No" only when one says the opposite
         (negated, an opposite, another number or speaker, with the claim's words otherwise covered); None when
@@ -236,11 +253,11 @@ class ExtractiveBackend:
                 if v.startswith(CONTRADICTIONS) or (v.startswith(DIFFERENT_VALUES) and numbers(c.plain))
             ]
             if not f.vetoes and f.coverage >= self.settings.yes_coverage:
-                return "Yes", c
+                return "Yes", [c]
             if f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index):
-                return "Yes", c
+                return "Yes", [c]
             if contradicts and f.coverage >= self.settings.no_coverage:
-                return "No", c
+                return "No", [c]
         return None
 
     def _set_around(self, claim: str, c: Candidate, f: SupportFeatures, index: Store) -> bool:

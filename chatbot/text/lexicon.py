@@ -109,7 +109,12 @@ MONEY_WORDS = _set(
     sell sold buy bought revenue turnover valuation"""
 )
 MONTHS = _set("january february march april may june july august september october november december")
+MONTH_ABBREVIATIONS = _set("jan feb mar apr jun jul aug sep sept oct nov dec")
 WEEKDAYS = _set("monday tuesday wednesday thursday friday saturday sunday")
+# Words that make a phrase with a number in it a date or a time ("day 5", "5 years ago", "the fiscal year 24").
+DATE_CUES = _set(
+    "ago today yesterday tomorrow tonight early late mid since fiscal fy q1 q2 q3 q4 h1 h2 am pm noon midnight"
+)
 
 # Names for the same actor: country, demonym, capital as metonym, common abbreviations.
 ALIASES: tuple[frozenset[str], ...] = tuple(

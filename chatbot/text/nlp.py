@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from text_to_num import alpha2digit
 
-from chatbot.text.lexicon import SPEECH_VERBS
+from chatbot.text.lexicon import (
+    DATE_CUES,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    SPEECH_VERBS,
+    TIME_UNITS,
+    WEEKDAYS,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -174,6 +181,7 @@ def annotate(
 def annotation(doc: Doc) -> Annotation:
     text = doc.text
     ents = [Span(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    ents = [e for e in ents if e.label not in DATE_LABELS or is_date(e.text(text))]
     ents = _with_rule_dates(text, ents)
     chunks = [Span(c.start_char, c.end_char, "NP") for c in doc.noun_chunks]
     return Annotation(ents, chunks, speaker_spans(doc), any(t.dep_ == "neg" for t in doc))
@@ -193,15 +201,61 @@ def speaker_spans(doc: Doc) -> list[Span]:
     return out
 
 
-def _phrase(head: Any) -> list[Any]:
-    """A noun phrase's tokens, leaving out what hangs off it: appositions, relative clauses, punctuation."""
-    keep, stack = [head], [head]
+@dataclass(frozen=True)
+class Role:
+    """A role a sentence gives a person it names, as written."""
+
+    person: str  # "Liao Min"
+    role: str  # "China's Vice Finance Minister", "a professor at Shanghai Jiao Tong University"
+    head: str  # the role's head noun, lower case: "minister", "professor"
+
+
+def person_roles(text: str) -> list[Role]:
+    """The roles a sentence gives the people it names: a title before the name ("Chinese Foreign Ministry
+    spokesperson Guo Jiakun", "China's Vice Finance Minister Liao Min") or an apposition after it ("Lin Yun, a
+    professor at …", "said Stephen Casper, a computer scientist at MIT who …")."""
+    out = []
+    for ent in parse(text).ents:
+        if ent.label_ not in PERSON_LABELS:
+            continue
+        for word in [*ent.root.children, ent.root.head]:
+            if (
+                ent.start <= word.i < ent.end
+                or word.pos_ not in ("NOUN", "PROPN")
+                or word.ent_type_ in PERSON_LABELS
+            ):
+                continue
+            if word.dep_ == "compound" and word.i < ent.start and word.head == ent.root:
+                found = list(word.subtree)  # "Vice Finance Minister Liao Min"
+            elif (word.dep_ == "appos" and word.head == ent.root) or (
+                ent.root.dep_ == "appos" and word == ent.root.head
+            ):
+                found = _phrase(
+                    word, keep=_ROLE_PARTS
+                )  # "Lin Yun, a professor at …"; "the officer, Tomás Ferreira"
+            else:
+                continue
+            start, end = min(t.idx for t in found), max(t.idx + len(t) for t in found)
+            out.append(Role(ent.text, text[start:end], word.text.lower()))
+    return out
+
+
+_ROLE_PARTS = ("prep", "pobj", "compound", "amod", "det", "poss", "case")
+
+
+_NOT_THE_PHRASE = ("appos", "relcl", "acl", "punct", "advcl", "prep")
+
+
+def _phrase(head: Any, keep: tuple[str, ...] = ()) -> list[Any]:
+    """A noun phrase's tokens, leaving out what hangs off it (appositions, relative clauses, punctuation), or
+    keeping only the dependents named in ``keep``."""
+    found, stack = [head], [head]
     while stack:
         for child in stack.pop().children:
-            if child.dep_ not in ("appos", "relcl", "acl", "punct", "advcl", "prep"):
-                keep.append(child)
+            if child.dep_ in keep or (not keep and child.dep_ not in _NOT_THE_PHRASE):
+                found.append(child)
                 stack.append(child)
-    return keep
+    return found
 
 
 def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
@@ -215,6 +269,23 @@ def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
         x for i, x in enumerate(extra) if not any(_covers(y, x) for y in extra[:i] + extra[i + 1 :])
     ]
     return sorted(merged, key=lambda s: (s.start, -s.end))
+
+
+_DATE_WORDS = MONTHS | MONTH_ABBREVIATIONS | WEEKDAYS | DATE_CUES | frozenset(TIME_UNITS)
+_NUMBER_JOINERS = frozenset({"and", "or", "to", "through", "the", "of", "between", "from"})
+
+
+def is_date(phrase: str) -> bool:
+    """Whether a phrase spaCy tags as a date is one. spaCy's small model tags a name with a number in it as a
+    DATE ("Mythos and Fable 5": "Fable 5"); a date with a number has a year, an ordinal, a bare number or a
+    word of time ("May 5", "day 3", "5 years ago"). A phrase without digits keeps spaCy's reading ("Easter",
+    "last spring")."""
+    if not re.search(r"\d", phrase) or eras(phrase) or re.search(r"\d(?:st|nd|rd|th)\b", phrase):
+        return True
+    words = re.findall(r"[^\W\d_]+", phrase.lower())
+    return all(w in _NUMBER_JOINERS for w in words) or any(
+        w in _DATE_WORDS or w.removesuffix("s") in _DATE_WORDS for w in words
+    )
 
 
 def _covers(a: Span, b: Span) -> bool:

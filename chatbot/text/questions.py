@@ -10,6 +10,7 @@ and the composer checks the evidence against each.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -17,6 +18,8 @@ from chatbot.text.lexicon import (
     MEASURE_ADJECTIVES,
     MONEY_WORDS,
     PERSON_NOUNS,
+    PHRASE_STOPS,
+    PREPOSITIONS,
     QUANTITY_NOUNS,
     QUESTION_AUXILIARIES,
     QUESTION_SPEECH_VERBS,
@@ -24,6 +27,7 @@ from chatbot.text.lexicon import (
     SPEECH_VERBS,
     alternation,
 )
+from chatbot.text.normalise import fold_word, tokens
 
 # The kinds of short answer a question can ask for: a date, a number, a name, a description of people.
 AnswerType = Literal["date", "number", "name", "people"]
@@ -284,3 +288,58 @@ def yes_no_statement(question: str) -> str:
         body = f"{body} {framing.group(0).strip(' ,')}"  # a setting is part of the claim; a source is not
     negated = bool(re.search(r"n[’']t$", m.group(0)))
     return f"not {body}" if negated else body
+
+
+@dataclass(frozen=True)
+class RoleClaim:
+    """ "Is Liao Min China's Foreign Ministry spokesperson?": the person, the role as asked, its head noun and
+    the words that qualify it."""
+
+    person: str
+    role: str
+    head: str
+    qualifiers: frozenset[str]
+
+    @property
+    def of_a_body(self) -> bool:
+        """A role of one named place or body ("a professor at Shanghai Jiao Tong University", "China's Foreign
+        Ministry spokesperson"), not a trade ("a computer scientist")."""
+        return any(w[:1].isupper() and fold_word(w) != self.head for w in re.findall(r"[\w’'-]+", self.role))
+
+
+_ROLE_CLAIM_RE = re.compile(r"^(?:is|was)\s+(?P<rest>.+?)[\s?]*$", re.IGNORECASE)
+
+
+def role_claim(question: str, people: Iterable[str]) -> RoleClaim | None:
+    """A yes/no question that asks whether a person holds a role, read against ``people`` (the names the evidence
+    gives): the question opens with one of them, in full or by surname, and the role follows ("Was Stephen Casper
+    a professor at Shanghai Jiao Tong University?")."""
+    m = _ROLE_CLAIM_RE.match(_FRAMING_RE.sub("", question.strip()))
+    if not m:
+        return None
+    rest = m["rest"]
+    said = [
+        (w.start(), w.end(), fold_word(re.sub(r"[’']s$", "", w.group())))
+        for w in re.finditer(r"[^\s,]+", rest)
+    ]
+    for person in sorted(people, key=len, reverse=True):
+        full = [fold_word(w) for w in person.split()]
+        for name in (full, full[-1:]):
+            if [w for _, _, w in said[: len(name)]] == name and len(said) > len(name):
+                return _role(person, rest[said[len(name) - 1][1] :].strip(" ,"))
+    return None
+
+
+def _role(person: str, role: str) -> RoleClaim | None:
+    """The head noun is the last word before a preposition or a clause ("a professor at …" → professor)."""
+    ws = [fold_word(w) for w in re.findall(r"[\w’'-]+", role)]
+    cut = next((i for i, w in enumerate(ws) if w in PREPOSITIONS or w in PHRASE_STOPS), len(ws))
+    head = re.sub(r"['’]s$", "", ws[cut - 1]) if cut else ""
+    if not head or head in QUESTION_WORDS:
+        return None
+    return RoleClaim(person, role, head, role_words(role) - {head, *tokens(head)})
+
+
+def role_words(role: str) -> frozenset[str]:
+    """The content words of a role, for comparing one as asked with one as written."""
+    return frozenset(tokens(re.sub(r"[’']s\b", "", role))) - PREPOSITIONS - PHRASE_STOPS

@@ -1,0 +1,61 @@
+"""Does the corpus give this person this role? "Was Stephen Casper a professor at Shanghai Jiao Tong
+University?" is answered from the roles the evidence gives the people it names (``text.nlp.person_roles``):
+
+- "Yes" when a sentence gives the person the role asked (the same head noun, most of its qualifying words);
+- "No" when the evidence gives the person other roles and gives the role asked, a role of one place or body
+  ("a professor at …", not just "a professor"), to someone else: the question
+  then moves a role from one person to another, the misattribution a student checking who said what must
+  see caught ("a professor at Shanghai Jiao Tong University" is Lin Yun; Casper is "a computer scientist at
+  MIT");
+- "the corpus does not say" when the role asked is someone else's trade ("a biologist"): the person may be
+  one too, but the evidence does not say so, whatever words the sentences share;
+- nothing otherwise (the other checks decide): a question about something else than a role the text gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chatbot.grounding.claims import stem
+from chatbot.text.nlp import Role, person_roles
+from chatbot.text.questions import RoleClaim, name_words, role_words
+
+QUALIFIERS_MET = 2 / 3  # share of the asked role's qualifying words the written role must have
+
+
+@dataclass(frozen=True)
+class RoleVerdict:
+    holds: bool | None  # None: the corpus does not say (the person's roles are others; the role is someone's)
+    own: int  # the sentence that gives the person a role (the role asked when it holds)
+    other: int | None = None  # the sentence that gives the role asked to someone else
+
+
+def role_verdict(claim: RoleClaim, sentences: Sequence[str]) -> RoleVerdict | None:
+    """The verdict the sentences settle, citing them by position; None when they do not settle it."""
+    own: list[tuple[int, Role]] = []
+    others: list[tuple[int, Role]] = []
+    asked = set(name_words(claim.person))
+    for i, text in enumerate(sentences):
+        for role in person_roles(text):
+            named = set(name_words(role.person))
+            if named & asked:
+                own.append((i, role))
+            elif named:
+                others.append((i, role))
+    held = next((i for i, r in own if _matches(claim, r)), None)
+    if held is not None:
+        return RoleVerdict(True, held)
+    given = next((i for i, r in others if _matches(claim, r)), None)
+    if not own or given is None or any(stem(r.head) == stem(claim.head) for _, r in own):
+        return None
+    return RoleVerdict(False if claim.of_a_body else None, own[0][0], given)
+
+
+def _matches(claim: RoleClaim, role: Role) -> bool:
+    if stem(role.head) != stem(claim.head):
+        return False
+    if not claim.qualifiers:
+        return True
+    written = {stem(w) for w in role_words(role.role)}
+    return sum(stem(w) in written for w in claim.qualifiers) / len(claim.qualifiers) >= QUALIFIERS_MET
