@@ -254,6 +254,8 @@ def council(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         ("Is Tomás Ferreira the mayor of Vesturvík?", "No", ["Tomás", "Mayor"]),
         # A trade is not one person's: a biologist may also be a planning officer, so the corpus does not say.
         ("Was Tomás Ferreira a biologist?", None, []),
+        # The sentence that covers the claim denies it.
+        ("Does the permit cover dredging inside the spawning grounds?", "No", ["does not cover"]),
     ],
 )
 def test_a_role_question_is_answered_from_the_roles_the_text_gives(

@@ -11,7 +11,7 @@ from chatbot.answer import Answer, Citation
 from chatbot.evaluation.gate import gate, load_thresholds
 from chatbot.evaluation.metrics import metrics, report_data
 from chatbot.evaluation.report import write_html
-from chatbot.evaluation.scoring import ItemResult, citation_is_valid, run, statements
+from chatbot.evaluation.scoring import ItemResult, citation_is_valid, facts_in, run, statements
 from chatbot.evaluation.sets import (
     CATEGORIES,
     EvalSetError,
@@ -206,3 +206,20 @@ def test_the_generality_suite_loads_with_verbatim_gold_on_pdf_pages() -> None:
     assert paged and all(
         page_text(pdfs.corpus_dir / g.source, g.page)[g.start : g.end] == g.quote for g in paged
     )
+
+
+@pytest.mark.parametrize(
+    ("answer", "facts", "found"),
+    [
+        ("No [1]. The database does not store user preferences.", [["no"], ["preference"]], [True, True]),
+        # "no" is a substring of "not": a "Yes" over a sentence that denies the claim is not a "No".
+        ("Yes [1]. The database does not store user preferences.", [["no"], ["preference"]], [False, True]),
+        ("Yes, in full [1].", [["yes"], ["in full", "honoured"]], [True, True]),
+        ("The corpus does not say.", [["no"]], [False]),
+        ("It was not known.", [["not known"]], [True]),  # any other fact is found anywhere in the text
+    ],
+)
+def test_a_verdict_is_found_only_as_the_opening_word(
+    answer: str, facts: list[list[str]], found: list[bool]
+) -> None:
+    assert facts_in(facts, fold)(answer) == found

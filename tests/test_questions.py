@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.text.answers import find_answer
-from chatbot.text.nlp import annotate, eras, is_date, numbers
+from chatbot.text.nlp import annotate, denied_clause, eras, is_date, numbers
 from chatbot.text.questions import analyse, name_words, question_names, role_claim, yes_no_statement
 
 
@@ -335,3 +335,18 @@ def test_a_role_question_names_a_known_person_and_the_role_asked(
     claim = role_claim(question, ["Liao Min", "Stephen Casper", "Tomás Ferreira", "Ingrid Solberg"])
     found = (claim.person, claim.head, claim.of_a_body) if claim else (None, None, None)
     assert found == (person, head, of_a_body)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "denied"),
+    [
+        ("The MIME database does NOT store user preferences.", True),
+        ("C-style comments are not supported.", True),
+        ("You are not required to accept this License in order to run the Program.", True),
+        ("The engineers said the reservoir was not full.", False),  # a denial in a reported clause
+        ("It is not only a trade deal but a security pact.", False),
+        ("Applications must match globs case-insensitively.", False),
+    ],
+)
+def test_a_sentence_denies_what_its_main_verb_says(sentence: str, denied: bool) -> None:
+    assert bool(denied_clause(sentence)) is denied

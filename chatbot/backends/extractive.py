@@ -29,6 +29,7 @@ from chatbot.backends.decisions import (
     span_features,
 )
 from chatbot.grounding.attribution import speakers_match
+from chatbot.grounding.claims import scopes
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
@@ -39,7 +40,7 @@ from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
 from chatbot.text.lexicon import SPEECH_VERBS
-from chatbot.text.nlp import PERSON_LABELS, numbers
+from chatbot.text.nlp import PERSON_LABELS, denied_clause, numbers
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import (
     QuestionInfo,
@@ -52,6 +53,11 @@ from chatbot.text.questions import (
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
 NOT_SAID_REASON = "no passage states it, or states the opposite"
+# A sentence whose main clause denies part of a yes/no claim gives no "Yes" when that part holds at least this
+# share of the claim's terms the sentence covers ("The MIME database does NOT store user preferences (such as
+# which application the user prefers …)" for "Is the database supposed to record which application a user
+# prefers?"); its relative clauses keep their own polarity.
+DENIED_SHARE = 0.5
 # Support-checker vetoes that make a sentence say the opposite of a yes/no question's claim. A name the
 # sentence lacks is absence, not contradiction ("Did the delegation at the Geneva talks demand X?" against
 # "... demanding X", which does not say where); a number or date counts only where the sentence gives its own.
@@ -245,8 +251,16 @@ class ExtractiveBackend:
         (negated, an opposite, another number or speaker, with the claim's words otherwise covered); None when
         the corpus does not settle it."""
         claim = yes_no_statement(q.info.text)
+        plain_claim = not scopes(claim).has_negation
         for c in chosen:
             f = support_features(claim, c.plain, c.cosine)
+            denied = denied_clause(c.plain) if plain_claim else ""
+            if denied:
+                covered = support_features(claim, denied, c.cosine).coverage
+                if covered >= self.settings.no_coverage:
+                    return "No", [c]  # the sentence denies what the claim asserts
+                if covered >= DENIED_SHARE * f.coverage:
+                    continue  # the claim is mostly about what the sentence denies: never a "Yes" from it
             contradicts = [
                 v
                 for v in f.vetoes

@@ -166,20 +166,38 @@ def evaluate_item(
         facts_found=found(answer.answer),
         citations_valid=[citation_is_valid(c) for c in answer.citations],
         statements=judge_statements(answer, checker) if checker else [],
-        in_evidence=answer.answerable and bool(item.facts) and all(found(quotes)),
+        in_evidence=answer.answerable
+        and bool(item.facts)
+        and all(ok for ok, fact in zip(found(quotes), item.facts, strict=True) if not is_verdict(fact)),
         in_first_line=answer.answerable and bool(item.facts) and all(found(first_line)),
         decision_score=float(own) if own is not None else best_cosine,
         decision_source="answer" if own is not None else "retrieval_cosine",
     )
 
 
+VERDICTS = frozenset({"yes", "no"})
+
+
+def is_verdict(fact: list[str]) -> bool:
+    """A yes/no question's gold verdict: it counts only as the answer's opening word (as a substring, "no" is in
+    "not", "know" and "note", so a "Yes" over a sentence saying "does not" scored as a "No"), and no quote
+    holds it."""
+    return bool(fact) and {alt.strip().lower() for alt in fact} <= VERDICTS
+
+
 def facts_in(facts: list[list[str]], match: Callable[[str], str]) -> Callable[[str], list[bool]]:
-    """For a text, which facts it holds (any alternative of each), compared after ``match``-folding both."""
+    """For a text, which facts it holds (any alternative of each), compared after ``match``-folding both; a
+    verdict only as the text's opening word."""
     wanted = [[match(alt) for alt in fact] for fact in facts]
+    verdicts = [is_verdict(fact) for fact in facts]
 
     def found(text: str) -> list[bool]:
         folded = match(text)
-        return [any(alt in folded for alt in fact) for fact in wanted]
+        opening = m.group() if (m := re.match(r"\w+", folded)) else ""
+        return [
+            opening in fact if verdict else any(alt in folded for alt in fact)
+            for fact, verdict in zip(wanted, verdicts, strict=True)
+        ]
 
     return found
 

@@ -201,6 +201,35 @@ def speaker_spans(doc: Doc) -> list[Span]:
     return out
 
 
+def denied_clause(text: str) -> str:
+    """The main clause of a sentence when it denies what its main verb says ("The MIME database does NOT store
+    user preferences", "C-style comments are not supported"), as spaCy's parse has it: a negation attached to
+    the root verb; "" otherwise. Clauses hanging off it keep their own polarity and are left out ("The permit
+    does not cover dredging, which stays closed until autumn" denies nothing about the closure); so is a
+    negation inside a reported clause ("… said the reservoir was not full") and "not only"."""
+    doc = parse(text)
+    root = next(
+        (
+            t.head
+            for t in doc
+            if t.dep_ == "neg"
+            and t.head.dep_ == "ROOT"
+            and (t.i + 1 == len(doc) or t.nbor(1).lower_ not in ("only", "just"))
+        ),
+        None,
+    )
+    if root is None:
+        return ""
+    apart = {w.i for c in root.children if c.dep_ in _OWN_CLAUSES for w in c.subtree}
+    apart |= {w.i for t in root.subtree if t.dep_ in ("relcl", "acl") for w in t.subtree}  # deeper down too
+    return " ".join(t.text for t in root.subtree if t.i not in apart)
+
+
+# Clauses that keep their own polarity under a denied main verb: relative clauses and a second, coordinated
+# verb. A reason, a condition or a reported content stays under the denial ("does not want talks because …").
+_OWN_CLAUSES = ("parataxis", "conj", "relcl", "acl")
+
+
 @dataclass(frozen=True)
 class Role:
     """A role a sentence gives a person it names, as written."""
