@@ -251,6 +251,13 @@ def test_numbers_written_as_words_or_digits(text: str, found: set[str]) -> None:
             "the length argument be omitted Since version 3.7",
         ),
         ("After the flood, did the mill reopen?", True, "the mill reopen After the flood"),
+        (  # so is a condition
+            "If people only use my program over a network and never get a copy, does that count as conveying it?",
+            True,
+            "that count as conveying it If people only use my program over a network and never get a copy",
+        ),
+        ("When the vote fails, does the mayor decide?", True, "the mayor decide When the vote fails"),
+        ("When was the mill built, and did it survive the flood?", False, None),  # "when" asks here
         ("Who is Guo Jiakun?", False, None),
         ("Do you know who won?", False, None),
     ],

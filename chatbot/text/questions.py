@@ -132,9 +132,11 @@ def _role_of(question: str) -> str | None:
 
 # A fronted phrase before the question proper says where or when, not what, to look for: its source
 # ("According to Kelly, in which city ...?") or its setting ("Since version 3.7, can ...?").
+# A condition may open it too, and run longer ("If people only use my program over a network and never get a
+# copy, does that count as conveying it?"); "When did …, and …?" is a question, not a condition.
 _FRAMING_RE = re.compile(
-    r"^(?:according to|in|per|for|since|after|before|during|until|as of|under|at|on|by|following) "
-    r"[^,?]{1,60},\s*",
+    r"^(?:(?:according to|in|per|for|since|after|before|during|until|as of|under|at|on|by|following) [^,?]{1,60}"
+    rf"|(?:if|once|whenever|unless|when(?! (?:{'|'.join(QUESTION_AUXILIARIES)})\b)) [^,?]{{1,150}}),\s*",
     re.IGNORECASE,
 )
 _SOURCE_FRAMING_RE = re.compile(r"^(?:according to|per)\b", re.IGNORECASE)
