@@ -559,3 +559,25 @@ def test_extractive_answers_never_quote_planted_instructions(injection: Pipeline
     assert not any(word in answer.answer.lower() for word in INJECTED), answer.answer
     assert not any(is_instruction(c.quote) for c in answer.citations), answer.citations
     assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("script", "kept"),
+    [
+        ("Yes, the lighthouse was built in 1871 {built in 1871}.", True),
+        # The model's "No" is dropped by verification, and a written answer without the composer's "Yes" is not
+        # given: the quotes are.
+        ("No, the lighthouse was built in 1871 {built in 1871}.", False),
+    ],
+)
+def test_a_written_yes_no_answer_must_agree_with_the_evidence_checks(
+    injection: Pipeline, script: str, kept: bool
+) -> None:
+    ev = evidence(injection, "Was the Karrow Point lighthouse built in 1871?")
+    quoted = ExtractiveBackend(injection.settings).compose(ev)
+    assert quoted.answer.startswith("Yes [1].")
+    final = scripted(injection, ev, script).compose(ev)
+    assert final.answer.startswith("Yes")
+    assert (final.answer != quoted.answer) is kept
+    assert kept or "does not open with the evidence checks' Yes" in (final.verified or "")
+    assert_verbatim(final)

@@ -214,8 +214,12 @@ class GenerativeBackend:
             claims, declined, texts, self.checker, len(shown), neighbours, instructions, question
         )
         summary = result.summary()
+        verdict = _verdict(quoted)
         if result.kept and not (declined and looks_structured(raw)):
             body, order = render(result.kept)
+            if verdict and not body.startswith(verdict):
+                why = f"the written answer does not open with the evidence checks' {verdict}"
+                return _noted(quoted, f"{summary}; {why}, so the answer quotes the sources")
             citations = [
                 cite(new, units[old - 1].passage, units[old - 1].sentence, index)
                 for new, old in enumerate(order, start=1)
@@ -338,6 +342,13 @@ def _candidate_at(citation: Citation, index: Store) -> Candidate | None:
         if p.page == citation.page and s.start == citation.start and s.citable:
             return Candidate(p, s, number, 0.0, 0.0, 0.0)
     return None
+
+
+def _verdict(answer: Answer) -> str:
+    """ "Yes" or "No" when the quoted answer settled a yes/no question: the written answer must agree with it (the
+    composer's checks read roles and denials that the stance check of ``verify`` does not)."""
+    m = re.match(r"(Yes|No) \[\d+\]", answer.answer) if answer.answerable else None
+    return m.group(1) if m else ""
 
 
 def _noted(answer: Answer, note: str) -> Answer:
