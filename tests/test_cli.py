@@ -274,6 +274,22 @@ def test_eval_compare_lists_flipped_questions_of_two_stored_reports(
     assert status == 2 and err.strip() == f"chatbot: there is no report at {tmp_path / 'nothing.json'}"
 
 
+def test_eval_compare_of_two_dev_runs_shows_the_dev_half(
+    old_reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads((old_reports / "small-extractive.json").read_text())
+    measured = data["splits"]["test"]
+    data["splits"] = {"dev": measured, "test": {name: 0 for name in measured}}  # "--split dev": no test items
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(data))
+    data["splits"]["dev"] = {**measured, "answer_correctness": 0.0}
+    new.write_text(json.dumps(data))
+    status, out, _ = run(capsys, "eval", "--compare", str(old), str(new), "--out", str(tmp_path))
+    assert status == 0 and "(dev half)" in out
+    row = next(line for line in out.splitlines() if "answer_correctness" in line)
+    assert f"{measured['answer_correctness']:.3f}" in row and "0.000" in row
+
+
 def test_eval_two_backends_a_baseline_and_junit_in_one_run(
     index_dir: Path, small_set: Path, old_reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -302,7 +318,9 @@ def test_eval_two_backends_a_baseline_and_junit_in_one_run(
     assert status == 0, err
     side_by_side = (out_dir / "small-extractive-vs-local.html").read_text()
     assert "<th>extractive</th><th>local</th>" in side_by_side.replace("\n", "")  # one column per backend
-    assert "extractive → local (test half)" in out and "Comparison: " in out
+    # Both questions are in the dev half: the comparison shows that half, not an empty test half.
+    assert "extractive → local (dev half)" in out and "Comparison: " in out
+    assert "<h2>Metrics, dev half</h2>" in side_by_side
     baseline = (out_dir / "small-extractive-vs-baseline.html").read_text()
     assert "Only in extractive (baseline): 4 questions" in baseline
     assert "small-extractive-vs-local.html" in (out_dir / "index.html").read_text()

@@ -62,6 +62,11 @@ class Comparison:
     only_old: list[str] = field(default_factory=list)
     only_new: list[str] = field(default_factory=list)
 
+    @property
+    def half(self) -> str:
+        """The half a comparison leads with: test, or dev when the runs were of the dev half only."""
+        return "test" if self.new.data["splits"]["test"].get("items") else "dev"
+
     def records(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
         """Item records by id, old and new."""
         return _by_id(self.old.data), _by_id(self.new.data)
@@ -142,9 +147,11 @@ def signed(value: float) -> str:
 
 
 def print_comparison(comp: Comparison, console: Console, html: Path | None = None) -> None:
-    """The test half's changes as a table, then each kind of flip with its questions."""
+    """The test half's changes as a table (the dev half's for runs of that half only), then each kind of flip
+    with its questions."""
+    half = comp.half
     table = Table(
-        title=f"{comp.new.data.get('set', 'eval')}: {comp.old.label} → {comp.new.label} (test half)",
+        title=f"{comp.new.data.get('set', 'eval')}: {comp.old.label} → {comp.new.label} ({half} half)",
         title_justify="left",
     )
     for col, justify in (
@@ -154,7 +161,7 @@ def print_comparison(comp: Comparison, console: Console, html: Path | None = Non
         ("change", "right"),
     ):
         table.add_column(Text(col), justify=justify)  # type: ignore[arg-type]
-    for c in comp.changes["test"]:
+    for c in comp.changes[half]:
         style = "" if c.better is None else ("green" if c.better else "red")
         table.add_row(c.metric, _num(c.old), _num(c.new), Text(signed(c.change), style=style))
     console.print(table)

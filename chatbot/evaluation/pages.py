@@ -56,20 +56,24 @@ def write_comparison(
     name = str(ref.data.get("set", "eval"))
     heading = title or f"{name}: " + " vs ".join(r.label for r in runs)
     body = [f"<h1>{html.escape(heading)}</h1>", _runs_table(runs, path)]
+    half = comps[0].half if comps else "test"
+    other = "dev" if half == "test" else "test"
     for c in comps:
         ratios = [
-            (ch.metric, ch.change, bool(ch.better)) for ch in c.changes["test"] if "latency" not in ch.metric
+            (ch.metric, ch.change, bool(ch.better)) for ch in c.changes[half] if "latency" not in ch.metric
         ]
         body.append(
             "<div class=charts><figure>"
             + charts.delta_chart(
-                ratios, f"Change, {c.old.label} → {c.new.label} (test half)", f"delta-{c.new.label}"
+                ratios, f"Change, {c.old.label} → {c.new.label} ({half} half)", f"delta-{c.new.label}"
             )
             + "<figcaption>Green: better; red: worse (for the false-refusal rate, a fall is better).</figcaption>"
             + "</figure></div>"
         )
-    body.append("<h2>Metrics, test half</h2>" + _metrics_table(comps, "test"))
-    body.append("<details><summary>Metrics, dev half</summary>" + _metrics_table(comps, "dev") + "</details>")
+    body.append(f"<h2>Metrics, {half} half</h2>" + _metrics_table(comps, half))
+    body.append(
+        f"<details><summary>Metrics, {other} half</summary>" + _metrics_table(comps, other) + "</details>"
+    )
     body.append("<h2>Correct per category (dev and test)</h2>" + _category_table(comps))
     body.append("<h2>Questions that flipped</h2>" + "".join(_flip_lists(c, path) for c in comps))
     body.append("<h2>Every question</h2>" + _all_questions(runs, path))
