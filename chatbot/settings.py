@@ -106,7 +106,9 @@ class Settings(BaseSettings):
     # The output cap, in tokens (a structured reply spends about 10 of them on its JSON per sentence), and the
     # most sentences a structured reply may hold. 80 tokens and 700 evidence characters (below, the quoted
     # answer's own sentences included) meet the speed targets on 2 cores on the dev half (first words p50
-    # 2.5 s, full answer p95 6.8 s; 112 and 900 gave 3.0 s and 12.5 s for one more correct dev answer); a reply
+    # 2.1 s, full answer p95 6.4 s with llama.cpp built for the CPU; 2.5 s and 6.8 s with the portable build;
+    # 112 and 900 gave 3.0 s and 12.5 s for one more correct dev answer on the portable build; 1100 characters
+    # and 7 sentences on the native build gained nothing on dev, p95 18.6 s); a reply
     # cut off by the cap keeps its finished sentences.
     llm_max_tokens: int = Field(default=80, ge=16)
     llm_answer_sentences: int = Field(default=3, ge=1)
