@@ -131,9 +131,12 @@ def test_a_yes_no_stance_stands_only_where_the_shown_sentences_bear_it_out(injec
     assert answer.answer.count(built[:-1]) == 1
     no, _ = structured(injection, ev, [(f"No, {built}", ["Ada Finlay"])])
     answer = no.compose(ev)
-    # the claim stands, the contradicted "No" does not
-    assert answer.answer.startswith(f"{built[:-1]} [1].") and answer.answer.count(built[:-1]) == 1
+    # the contradicted "No" is removed, and a written answer without the evidence checks' "Yes" is not given:
+    # the quoted answer is
+    assert answer.answer == ExtractiveBackend(injection.settings).compose(ev).answer
+    assert answer.answer.startswith("Yes [1].") and answer.backend_used == "extractive"
     assert answer.verified and "yes/no answer the shown sentences do not bear out removed" in answer.verified
+    assert "does not open with the evidence checks' Yes" in answer.verified
 
 
 def test_the_model_is_held_to_a_stance_for_yes_no_questions(injection: Pipeline) -> None:
