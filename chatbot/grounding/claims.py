@@ -39,9 +39,8 @@ from chatbot.text.sentences import split as split_sentences
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.'’\-][A-Za-z0-9]+)*\.?")
 _CAP_RE = re.compile(r"(?<![\w'’.\-])([A-Z][A-Za-z0-9]*(?:[.'’\-&][A-Za-z0-9]+)*\.?)")
-_NUMBER_RE = re.compile(
-    r"(?<![\w.])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?"
-)  # "libtasn1", "H200": a name, not a number
+# Digits glued to letters before them are a name, not a number ("libtasn1", "H200").
+_NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?")
 _THOUSANDS_RE = re.compile(r",(?=\d{3}\b)")
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
 _ACRONYM_RE = re.compile(r"^(?:[a-z]\.){2,}[a-z]?\.?$")

@@ -3,10 +3,9 @@ University?" is answered from the roles the evidence gives the people it names (
 
 - "Yes" when a sentence gives the person the role asked (the same head noun, most of its qualifying words);
 - "No" when the evidence gives the person other roles and gives the role asked, a role of one place or body
-  ("a professor at …", not just "a professor"), to someone else: the question
-  then moves a role from one person to another, the misattribution a student checking who said what must
-  see caught ("a professor at Shanghai Jiao Tong University" is Lin Yun; Casper is "a computer scientist at
-  MIT");
+  ("a professor at …", not just "a professor"), to someone else: the question then moves a role from one
+  person to another, the misattribution a student checking who said what must see caught ("a professor at
+  Shanghai Jiao Tong University" is Lin Yun; Casper is "a computer scientist at MIT");
 - "the corpus does not say" when the role asked is someone else's trade ("a biologist"): the person may be
   one too, but the evidence does not say so, whatever words the sentences share;
 - nothing otherwise (the other checks decide): a question about something else than a role the text gives.

@@ -254,14 +254,14 @@ def person_roles(text: str) -> list[Role]:
                 or word.ent_type_ in PERSON_LABELS
             ):
                 continue
-            if word.dep_ == "compound" and word.i < ent.start and word.head == ent.root:
-                found = list(word.subtree)  # "Vice Finance Minister Liao Min"
-            elif (word.dep_ == "appos" and word.head == ent.root) or (
+            title = word.dep_ == "compound" and word.i < ent.start and word.head == ent.root
+            apposed = (word.dep_ == "appos" and word.head == ent.root) or (
                 ent.root.dep_ == "appos" and word == ent.root.head
-            ):
-                found = _phrase(
-                    word, keep=_ROLE_PARTS
-                )  # "Lin Yun, a professor at …"; "the officer, Tomás Ferreira"
+            )
+            if title:  # "Vice Finance Minister Liao Min"
+                found = list(word.subtree)
+            elif apposed:  # "Lin Yun, a professor at …"; "the planning officer, Tomás Ferreira"
+                found = _phrase(word, keep=_ROLE_PARTS)
             else:
                 continue
             start, end = min(t.idx for t in found), max(t.idx + len(t) for t in found)
@@ -269,9 +269,7 @@ def person_roles(text: str) -> list[Role]:
     return out
 
 
-_ROLE_PARTS = ("prep", "pobj", "compound", "amod", "det", "poss", "case")
-
-
+_ROLE_PARTS = ("prep", "pobj", "compound", "amod", "det", "poss", "case")  # what a role keeps of its phrase
 _NOT_THE_PHRASE = ("appos", "relcl", "acl", "punct", "advcl", "prep")
 
 

@@ -29,6 +29,8 @@ from chatbot.text.lexicon import (
 )
 from chatbot.text.normalise import fold_word, tokens
 
+_POSSESSIVE_RE = re.compile(r"[’']s$")  # "Kelly's" → "Kelly"
+
 # The kinds of short answer a question can ask for: a date, a number, a name, a description of people.
 AnswerType = Literal["date", "number", "name", "people"]
 
@@ -187,7 +189,7 @@ def name_words(name: str) -> list[str]:
     """
     words = []
     for part in re.split(r"[\s\-–/]+", name):
-        part = re.sub(r"[’']s$", "", part).strip("“”\"'’.,?")
+        part = _POSSESSIVE_RE.sub("", part).strip("“”\"'’.,?")
         if part[:1].isupper() or any(ch.isdigit() for ch in part):
             words.append(part.lower())
     return words
@@ -320,15 +322,12 @@ def role_claim(question: str, people: Iterable[str]) -> RoleClaim | None:
     if not m:
         return None
     rest = m["rest"]
-    said = [
-        (w.start(), w.end(), fold_word(re.sub(r"[’']s$", "", w.group())))
-        for w in re.finditer(r"[^\s,]+", rest)
-    ]
+    said = [(w.end(), fold_word(_POSSESSIVE_RE.sub("", w.group()))) for w in re.finditer(r"[^\s,]+", rest)]
     for person in sorted(people, key=len, reverse=True):
         full = [fold_word(w) for w in person.split()]
         for name in (full, full[-1:]):
-            if [w for _, _, w in said[: len(name)]] == name and len(said) > len(name):
-                return _role(person, rest[said[len(name) - 1][1] :].strip(" ,"))
+            if [w for _, w in said[: len(name)]] == name and len(said) > len(name):
+                return _role(person, rest[said[len(name) - 1][0] :].strip(" ,"))
     return None
 
 
@@ -336,7 +335,7 @@ def _role(person: str, role: str) -> RoleClaim | None:
     """The head noun is the last word before a preposition or a clause ("a professor at …" → professor)."""
     ws = [fold_word(w) for w in re.findall(r"[\w’'-]+", role)]
     cut = next((i for i, w in enumerate(ws) if w in PREPOSITIONS or w in PHRASE_STOPS), len(ws))
-    head = re.sub(r"['’]s$", "", ws[cut - 1]) if cut else ""
+    head = _POSSESSIVE_RE.sub("", ws[cut - 1]) if cut else ""
     if not head or head in QUESTION_WORDS:
         return None
     return RoleClaim(person, role, head, role_words(role) - {head, *tokens(head)})
@@ -344,4 +343,8 @@ def _role(person: str, role: str) -> RoleClaim | None:
 
 def role_words(role: str) -> frozenset[str]:
     """The content words of a role, for comparing one as asked with one as written."""
-    return frozenset(tokens(re.sub(r"[’']s\b", "", role))) - PREPOSITIONS - PHRASE_STOPS
+    return (
+        frozenset(tokens(" ".join(_POSSESSIVE_RE.sub("", w) for w in role.split())))
+        - PREPOSITIONS
+        - PHRASE_STOPS
+    )
