@@ -91,6 +91,17 @@ class Decision:
         return "no passage answers it closely enough"
 
 
+def verdict_lead(word: str) -> str:
+    """The first line of a yes/no answer: the verdict, cited by the first quote."""
+    return f"{word} [1]."
+
+
+def verdict_of(answer: Answer) -> str:
+    """ "Yes" or "No" when a quoted answer settled a yes/no question (it opens with ``verdict_lead``); else ""."""
+    m = re.match(r"(Yes|No) \[1\]\.", answer.answer) if answer.answerable else None
+    return m.group(1) if m else ""
+
+
 class ExtractiveBackend:
     name = "extractive"
 
@@ -154,15 +165,16 @@ class ExtractiveBackend:
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
         chosen = with_setting(q, chosen, index)
+        verdict = ""
         if info.yes_no:
             role = self.role(q, decision.ranked)
             word, first = (role if role is not None else self.yes_no(q, chosen, index)) or (None, [])
             if word is None:
                 return self.refusal(evidence.question, NOT_SAID_REASON, closest, index, NOT_SAID)
-            chosen = [*first, *(c for c in chosen if c not in first)]
+            verdict, chosen = word, [*first, *(c for c in chosen if c not in first)]
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
-        if info.yes_no:
-            lead = f"{word} [1]."
+        if verdict:
+            lead = verdict_lead(verdict)
         else:
             where = {c.number: i for i, c in enumerate(chosen, start=1)}
             lead = self._speaker_lead(info, index, chosen[0], citations) or self.short_answer(

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
 from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
-from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed
+from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed, verdict_of
 from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
 from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
 from chatbot.grounding.verify import (
@@ -214,7 +214,7 @@ class GenerativeBackend:
             claims, declined, texts, self.checker, len(shown), neighbours, instructions, question
         )
         summary = result.summary()
-        verdict = _verdict(quoted)
+        verdict = verdict_of(quoted)  # the written answer must agree: the composer reads roles and denials
         if result.kept and not (declined and looks_structured(raw)):
             body, order = render(result.kept)
             if verdict and not body.startswith(verdict):
@@ -342,13 +342,6 @@ def _candidate_at(citation: Citation, index: Store) -> Candidate | None:
         if p.page == citation.page and s.start == citation.start and s.citable:
             return Candidate(p, s, number, 0.0, 0.0, 0.0)
     return None
-
-
-def _verdict(answer: Answer) -> str:
-    """ "Yes" or "No" when the quoted answer settled a yes/no question: the written answer must agree with it (the
-    composer's checks read roles and denials that the stance check of ``verify`` does not)."""
-    m = re.match(r"(Yes|No) \[\d+\]", answer.answer) if answer.answerable else None
-    return m.group(1) if m else ""
 
 
 def _noted(answer: Answer, note: str) -> Answer:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from chatbot.grounding.claims import stem
 from chatbot.text.nlp import Role, person_roles
+from chatbot.text.normalise import fold, fold_word
 from chatbot.text.questions import RoleClaim, name_words, role_words
 
 QUALIFIERS_MET = 2 / 3  # share of the asked role's qualifying words the written role must have
@@ -35,7 +36,11 @@ def role_verdict(claim: RoleClaim, sentences: Sequence[str]) -> RoleVerdict | No
     own: list[tuple[int, Role]] = []
     others: list[tuple[int, Role]] = []
     asked = set(name_words(claim.person))
+    wanted = [fold_word(w) for w in asked] + [stem(claim.head)]
     for i, text in enumerate(sentences):
+        folded = fold(text)
+        if not any(w in folded for w in wanted):
+            continue  # names neither the person nor the role: no parse needed
         for role in person_roles(text):
             named = set(name_words(role.person))
             if named & asked:

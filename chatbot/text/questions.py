@@ -195,8 +195,9 @@ def name_words(name: str) -> list[str]:
     return words
 
 
+_WH = r"who|whom|which|what|when|where|why|how"
 _COMPOUND_RE = re.compile(
-    r"(?:,|;)\s+and\s+(?=(?:who|whom|which|what|when|where|why|how)\b)|;\s+(?=(?:who|which|what|when|where|why|how)\b)",
+    rf"(?:,|;)\s+and\s+(?=(?:{_WH})\b)|;\s+(?=(?:who|which|what|when|where|why|how)\b)",
     re.IGNORECASE,
 )
 
@@ -217,7 +218,6 @@ def split_compound(question: str) -> list[str]:
     return [p[0].upper() + p[1:] + "?" for p in parts]
 
 
-_WH = r"who|whom|which|what|when|where|why|how"
 _BARE_WH_RE = re.compile(rf"(?i){_WH}")
 _WH_REST_RE = re.compile(rf"(?i)(?P<wh>{_WH})\b[\s,]*(?P<rest>\S.*)")
 
