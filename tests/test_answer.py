@@ -240,7 +240,8 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
 
 @pytest.fixture(scope="module")
 def council(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
-    """A short local report naming three people, each with a role: a title, an apposition, a reversed one."""
+    """A short local report naming three people, each with a role (a title, an apposition, a reversed one), and
+    a denial, a half-granted grant and a plan credited to no one."""
     return fixture_pipeline("council", tmp_path_factory)
 
 
@@ -254,11 +255,16 @@ def council(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         ("Is Tomás Ferreira the mayor of Vesturvík?", "No", ["Tomás", "Mayor"]),
         # A trade is not one person's: a biologist may also be a planning officer, so the corpus does not say.
         ("Was Tomás Ferreira a biologist?", None, []),
-        # The sentence that covers the claim denies it.
+        # The sentence that covers the claim denies it, in its main clause or in a coordinated one.
         ("Does the permit cover dredging inside the spawning grounds?", "No", ["does not cover"]),
+        ("Has the regional harbour grant been signed?", "No", ["not yet signed"]),
+        # A sentence with the claim's people and setting but not its act backs nothing.
+        ("Will the harbour master dredge the channel before it reopens?", None, []),
+        # Words credited to no one are not someone else's: the corpus does not say who said them.
+        ("Did Ingrid Solberg say the harbour master will spend a month surveying the channel?", None, []),
     ],
 )
-def test_a_role_question_is_answered_from_the_roles_the_text_gives(
+def test_a_yes_no_question_is_answered_from_what_the_text_says(
     council: Pipeline, question: str, lead: str | None, quoted: list[str]
 ) -> None:
     answer = council.ask(question)

@@ -7,7 +7,7 @@ import pytest
 from chatbot.ingest.documents import Page, load_corpus
 from chatbot.ingest.furniture import content_spans
 from chatbot.ingest.passages import document_passages, split_sentences
-from chatbot.text.normalise import unwrap
+from chatbot.text.normalise import tokens, unwrap
 from tests.conftest import CORPUS
 
 DOCS, _ = load_corpus(CORPUS)
@@ -109,3 +109,17 @@ def test_a_narrow_pdf_column_flows_into_whole_sentences() -> None:
 )
 def test_unwrap_joins_line_end_hyphens_for_matching_and_display(text: str, plain: str) -> None:
     assert unwrap(text) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        (
+            "not yet confirmed in writing.2 If",
+            ["yet", "confirmed", "writing", "2"],
+        ),  # a footnote mark is no part of a word
+        ("ASN.1 in libtasn1 3.7", ["asn.1", "libtasn1", "3.7"]),
+    ],
+)
+def test_search_terms_keep_dotted_names_and_drop_footnote_marks(text: str, terms: list[str]) -> None:
+    assert tokens(text) == terms

@@ -140,12 +140,14 @@ def test_a_yes_no_stance_stands_only_where_the_shown_sentences_bear_it_out(injec
 
 
 def test_the_model_is_held_to_a_stance_for_yes_no_questions(injection: Pipeline) -> None:
-    ev = evidence(injection, "Was the Karrow Point lighthouse automated?")
+    # the sentence that settles it says the act ("automated"); the one that only names the lighthouse does not
+    ev = evidence(injection, "Was the lighthouse automated in 1986?")
     backend, model = structured(
         injection, ev, [("Yes, the lighthouse was automated in 1986.", ["automated"])]
     )
-    backend.compose(ev)
+    answer = backend.compose(ev)
     assert model.forms[0].yes_no and '("Yes" | "No")' in model.forms[0].rest_grammar()
+    assert answer.answer.startswith("Yes")
 
 
 @pytest.mark.parametrize(

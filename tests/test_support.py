@@ -60,6 +60,16 @@ def checker(embedder: Embedder) -> SupportChecker:
             "All registered files are also plain text files.",
             id="every-for-all",
         ),
+        pytest.param(
+            "The lighthouse was automated in 1986.",
+            "The lighthouse was automated in 1986, and its last keeper moved to the mainland.",
+            id="a-year-before-a-comma",
+        ),
+        pytest.param(
+            "The articles suggest the deficit will shrink next year.",
+            "The deficit will shrink next year.",
+            id="the-documents-own-voice",
+        ),
     ],
 )
 def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, passage: str) -> None:
@@ -80,6 +90,12 @@ def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, pass
         pytest.param("The company expects to return to profit this year.", PROFIT, "negation", id="negation"),
         pytest.param(
             "Hale said the deficit would shrink next year.", BUDGET, "speaker", id="swapped-speaker"
+        ),
+        pytest.param(  # an absence, not a contradiction: a yes/no answer says the corpus does not say
+            "Hale said the deficit would shrink next year.",
+            "The deficit will shrink next year.",
+            "uncredited",
+            id="credited-to-no-one",
         ),
         pytest.param(
             "Rescuers evacuated more than 300 people from the flooded town of Seville.",

@@ -29,7 +29,7 @@ from chatbot.backends.decisions import (
     span_features,
 )
 from chatbot.grounding.attribution import speakers_match
-from chatbot.grounding.claims import scopes
+from chatbot.grounding.claims import same_word, scopes
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
@@ -40,8 +40,8 @@ from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
 from chatbot.text.lexicon import SPEECH_VERBS
-from chatbot.text.nlp import PERSON_LABELS, denied_clause, numbers
-from chatbot.text.normalise import fold, tokens, unwrap
+from chatbot.text.nlp import PERSON_LABELS, denied_act, denied_clause, main_verb, numbers
+from chatbot.text.normalise import fold, tokens, unwrap, words
 from chatbot.text.questions import (
     QuestionInfo,
     analyse,
@@ -100,6 +100,19 @@ def verdict_of(answer: Answer) -> str:
     """ "Yes" or "No" when a quoted answer settled a yes/no question (it opens with ``verdict_lead``); else ""."""
     m = re.match(r"(Yes|No) \[1\]\.", answer.answer) if answer.answerable else None
     return m.group(1) if m else ""
+
+
+def states_the_act(act: str, sentence: str) -> bool:
+    """Does the sentence say the claim's act (``main_verb``), not only its people and setting? "Before it goes on
+    show the helmet will spend the summer in the studio" names the helmet and the show but not "polish", so it
+    cannot back "the conservators polish the helmet". A verb of speech stands for any other ("claimed" / "said"),
+    and a noun of the same stem for the verb ("imposed" / "the imposition")."""
+    if not act:
+        return True
+    said = words(sentence)
+    if act in SPEECH_VERBS and any(w in SPEECH_VERBS for w in said):
+        return True
+    return any(same_word(act, w) for w in said)
 
 
 class ExtractiveBackend:
@@ -264,8 +277,15 @@ class ExtractiveBackend:
         the corpus does not settle it."""
         claim = yes_no_statement(q.info.text)
         plain_claim = not scopes(claim).has_negation
+        act = main_verb(claim)
         for c in chosen:
             f = support_features(claim, c.plain, c.cosine)
+            denial = denied_act(c.plain, act) if plain_claim and act else ""
+            if denial:
+                # the denial's subject ("the grant") stands for what the text around it names in full
+                covered = support_features(claim, f"{self._around(c, index)} {denial}", c.cosine).coverage
+                if covered >= self.settings.no_coverage:
+                    return "No", [c]  # the sentence denies the claim's own act
             denied = denied_clause(c.plain) if plain_claim else ""
             if denied:
                 covered = support_features(claim, denied, c.cosine).coverage
@@ -278,9 +298,11 @@ class ExtractiveBackend:
                 for v in f.vetoes
                 if v.startswith(CONTRADICTIONS) or (v.startswith(DIFFERENT_VALUES) and numbers(c.plain))
             ]
-            if not f.vetoes and f.coverage >= self.settings.yes_coverage:
-                return "Yes", [c]
-            if f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index):
+            backed = not f.vetoes and f.coverage >= self.settings.yes_coverage
+            backed = backed or (
+                f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index)
+            )
+            if backed and states_the_act(act, c.plain):
                 return "Yes", [c]
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", [c]
@@ -291,15 +313,19 @@ class ExtractiveBackend:
         the Geneva talks", "in the pre-summit discussions") is usually stated once, before the sentence that
         says what happened; that sentence must still carry most of the claim itself (no_coverage), and nothing
         around it may contradict the claim (a veto there, as "backed" for "voted against", still counts)."""
+        around = support_features(claim, self._around(c, index), c.cosine)
+        only_absent_names = all(v.startswith(ABSENT_NAME) for v in f.vetoes)
+        return only_absent_names and not around.vetoes and around.coverage >= self.settings.yes_coverage
+
+    def _around(self, c: Candidate, index: Store) -> str:
+        """The sentence's passage and the sentence before it, on the same page: where its setting is stated."""
         text = unwrap(c.passage.text)
         before = index.sentences_in([c.passage.id])[0] - 1
         if index.has_sentence(before):
             p, _ = index.sentence(before)
             if same_page(p, c.passage):
                 text = f"{unwrap(p.text)} {text}"
-        around = support_features(claim, text, c.cosine)
-        only_absent_names = all(v.startswith(ABSENT_NAME) for v in f.vetoes)
-        return only_absent_names and not around.vetoes and around.coverage >= self.settings.yes_coverage
+        return text
 
     def _answer(self, question: str, text: str, citations: list[Citation], answerable: bool = True) -> Answer:
         return Answer(

@@ -49,6 +49,9 @@ from chatbot.text.nlp import eras
 from chatbot.text.sentences import split as split_sentences
 
 ABSENT_NAME = "entity "  # how a veto for a name of the claim that the passage lacks begins
+# How a veto for a claim's speaker begins when the passage credits its words to no one: an absence,
+# not a contradiction (a passage that names another speaker gives a "speaker:" veto).
+UNCREDITED = "uncredited: "
 _YEAR_RE = re.compile(r"1[5-9]\d\d|20\d\d")
 _PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
 _CLAUSE_RE = re.compile(r",(?!\d{3})|[;:]|\b(?:while|whereas|but)\b", re.I)
@@ -150,8 +153,9 @@ def speaker_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
     if contains(vocab, speaker[-1]):
         return []
     names = [n for z in zones[1:] for n in entities(z)]
-    who = ", ".join(dict.fromkeys(names)) if names else "no one"
-    return [f"speaker: claim says {' '.join(speaker)}, passage says {who}"]
+    if not names:
+        return [f"{UNCREDITED}claim says {' '.join(speaker)}, passage credits no one"]
+    return [f"speaker: claim says {' '.join(speaker)}, passage says {', '.join(dict.fromkeys(names))}"]
 
 
 def local_speakers(sentences: Sequence[str], aligned: str) -> list[str]:

@@ -48,8 +48,11 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
         return [DATE_LABELS]
     if kind == "number":
         # A cost is a sum of money; spaCy often tags "2.3 million euros" as a bare CARDINAL, so that counts too,
-        # while a measure ("140 kilometres") or a share ("12 percent") answers less directly.
-        return [frozenset({"MONEY", "CARDINAL"}), NUMBER_LABELS] if target == "money" else [NUMBER_LABELS]
+        # while a share ("12 percent" for "how much did the price rise?") answers less directly. A measure
+        # ("140 kilometres") is never a sum of money.
+        if target == "money":
+            return [frozenset({"MONEY", "CARDINAL"}), frozenset({"PERCENT"})]
+        return [NUMBER_LABELS]
     if kind == "people":
         return [frozenset({"PEOPLE"}), PERSON_LABELS | _ORGS]
     if kind != "name":

@@ -36,7 +36,9 @@ DOCUMENT_NOUNS = _set(
     "guide handbook paper study transcript minutes record licence license standard digest newsletter bulletin"
 )
 # The article's own voice: "the article argues" attributes nothing to a third party.
-ARTICLE_WORDS = DOCUMENT_NOUNS | _set("author report analysis writer")
+ARTICLE_WORDS = DOCUMENT_NOUNS | _set(
+    "author report analysis writer articles pieces stories essays columns documents reports analyses authors"
+)
 # Claim-framing words that carry no content to look for in the passage.
 FRAMING_WORDS = DOCUMENT_NOUNS | _set(
     "author writer says said say argues argue argued according notes noted claims claimed writes wrote"
@@ -209,6 +211,8 @@ RELATION_VERBS = _set(
 )
 PREPOSITIONS = _set("of from on in at for with by to about over under into between among across")
 PHRASE_STOPS = _set("that which who whom whose whether because while although though if when and but or")
+# Verbs whose object carries the meaning ("have talks", "make a deal", "take part"): not an act of their own.
+LIGHT_VERBS = _set("be have do get make take give")
 PASSIVE_AUX = _set("was were been being be is are")
 
 # Opposites, matched by stem: a claim that says "rose" where its source says "declined".

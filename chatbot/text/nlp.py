@@ -22,6 +22,7 @@ from text_to_num import alpha2digit
 
 from chatbot.text.lexicon import (
     DATE_CUES,
+    LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
     SPEECH_VERBS,
@@ -55,7 +56,7 @@ _ERA_DATE_RE = re.compile(
 # A year in date context: "in 1097", "since 874", "by 1200" — spaCy tags some of these, not all.
 # "in 1097", "since 874" — but not "in 193 nations", where the number counts the noun after it.
 _YEAR_CONTEXT_RE = re.compile(
-    r"\b(?:in|since|by|until|from|during|after|before|around)\s+(\d{3,4})\b(?![\d,%]|\.\d)"
+    r"\b(?:in|since|by|until|from|during|after|before|around)\s+(\d{3,4})\b(?![\d%]|[.,]\d)"
     r"(?!\s+(?!(?:and|or|to|the|a|an|when|while|as|at|on|in|by|from|until|after|before|under|with)\b)[a-z])"
 )
 SPEECH_LEMMAS = frozenset(SPEECH_VERBS)
@@ -68,7 +69,7 @@ _CENTURY_RE = re.compile(
 )
 _DECADE_RE = re.compile(r"\b(?:the\s+)?(?P<y>\d{1,3}0)[’']?s\b")
 _MARKED_YEAR_RE = re.compile(r"(?<![\w.])(?P<y>\d[\d,]*)\s*(?P<era>BCE|BC|CE|AD|BP|B\.C\.|A\.D\.)(?![\w])")
-_PLAIN_YEAR_RE = re.compile(r"(?<![\d.,])(?P<y>1\d{3}|20\d{2})(?![\d,.%]|\s*(?:percent|%))")
+_PLAIN_YEAR_RE = re.compile(r"(?<![\d.,])(?P<y>1\d{3}|20\d{2})(?![\d%]|[.,]\d|\s*(?:percent|%))")
 
 
 @dataclass(frozen=True)
@@ -207,22 +208,50 @@ def denied_clause(text: str) -> str:
     the root verb; "" otherwise. Clauses hanging off it keep their own polarity and are left out ("The permit
     does not cover dredging, which stays closed until autumn" denies nothing about the closure); so is a
     negation inside a reported clause ("… said the reservoir was not full") and "not only"."""
-    doc = parse(text)
-    root = next(
-        (
-            t.head
-            for t in doc
-            if t.dep_ == "neg"
-            and t.head.dep_ == "ROOT"
-            and (t.i + 1 == len(doc) or t.nbor(1).lower_ not in ("only", "just"))
-        ),
-        None,
+    verb = next((v for v in _negated(parse(text)) if v.dep_ == "ROOT"), None)
+    return _clause(verb) if verb is not None else ""
+
+
+def denied_act(text: str, act: str) -> str:
+    """The clause of a sentence that negates the verb ``act`` (a claim's ``main_verb``), with the subject it
+    shares when it is coordinated ("The grant has been agreed in principle but not yet confirmed in writing"
+    denies that the grant was confirmed); "" when no clause does."""
+    verb = next(
+        (v for v in _negated(parse(text)) if v.lemma_.lower() == act and v.dep_ in ("ROOT", "conj")), None
     )
-    if root is None:
+    if verb is None:
         return ""
-    apart = {w.i for c in root.children if c.dep_ in _OWN_CLAUSES for w in c.subtree}
-    apart |= {w.i for t in root.subtree if t.dep_ in ("relcl", "acl") for w in t.subtree}  # deeper down too
-    return " ".join(t.text for t in root.subtree if t.i not in apart)
+    clause = _clause(verb)
+    if verb.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in verb.children):
+        subject = [w.text for c in verb.head.children if c.dep_.startswith("nsubj") for w in c.subtree]
+        clause = " ".join([*subject, clause])
+    return clause
+
+
+def _negated(doc: Doc) -> list[Any]:
+    """The verbs a negation attaches to, except "not only" / "not just"."""
+    return [
+        t.head
+        for t in doc
+        if t.dep_ == "neg" and (t.i + 1 == len(doc) or t.nbor(1).lower_ not in ("only", "just"))
+    ]
+
+
+def _clause(verb: Any) -> str:
+    """The verb's clause without the clauses that keep their own polarity."""
+    apart = {w.i for c in verb.children if c.dep_ in _OWN_CLAUSES for w in c.subtree}
+    apart |= {w.i for t in verb.subtree if t.dep_ in ("relcl", "acl") for w in t.subtree}  # deeper down too
+    return " ".join(t.text for t in verb.subtree if t.i not in apart)
+
+
+def main_verb(text: str) -> str:
+    """The lemma of the verb a statement's main clause asserts ("the conservators polish the helmet" → "polish"),
+    as spaCy's parse has it; "" when the main clause is a copula, a possession or a bare name ("X was a
+    professor"), whose content is its nouns."""
+    root = next((t for t in parse(text) if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or root.lemma_.lower() in LIGHT_VERBS:
+        return ""
+    return str(root.lemma_.lower())
 
 
 # Clauses that keep their own polarity under a denied main verb: relative clauses and a second, coordinated

@@ -20,6 +20,10 @@ _CHAR_MAP = str.maketrans(
 )
 _WORD_RE = re.compile(r"\w+(?:['’\-‑]\w+)*")
 _TERM_RE = re.compile(r"[a-z0-9]+(?:[-.'’][a-z0-9]+)*")
+# A footnote mark that a PDF glues to a lower-case word's full stop ("… confirmed in writing.2 If …") is no part of
+# the word. A name's dotted number ("ASN.1") and a version ("3.7") are not marks. Group 1 is the stop, group 2
+# the mark.
+_FOOTNOTE_MARK_RE = re.compile(r"(?<=[a-z]{2})([.!?][\"”’)]?)(\d{1,2})(?=\s)")
 
 
 # A word broken by the typesetter at a line end ("inter-\nnational"): joined when the line goes on in lower case.
@@ -98,7 +102,7 @@ def words(text: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Search terms: lower-cased words and numbers, hyphenated words also split, light plural folding."""
     out = []
-    for word in _TERM_RE.findall(ascii_fold(unwrap(text)).lower()):
+    for word in _TERM_RE.findall(ascii_fold(_FOOTNOTE_MARK_RE.sub(r"\1 \2", unwrap(text))).lower()):
         parts = [word, *re.split(r"[-'’]", word)] if re.search(r"[-'’]", word) else [word]
         for part in parts:
             if part in STOPWORDS or part in ("s", "t"):
