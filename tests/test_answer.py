@@ -241,7 +241,7 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
 @pytest.fixture(scope="module")
 def council(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A short local report naming three people, each with a role (a title, an apposition, a reversed one), and
-    a denial, a half-granted grant and a plan credited to no one."""
+    a denial, a half-granted grant, a plan credited to no one and the same kind of event in two years."""
     return fixture_pipeline("council", tmp_path_factory)
 
 
@@ -275,6 +275,26 @@ def test_a_yes_no_question_is_answered_from_what_the_text_says(
     cited = [c.quote for c in answer.citations[: len(quoted)]]
     assert len(cited) == len(quoted) and all(word in quote for quote, word in zip(cited, quoted, strict=True))
     assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("How many cruise ships did the harbour welcome in 2023?", "41 cruise ships"),
+        # The same event at another time is not an answer, however close its words.
+        ("How many cruise ships did the harbour welcome in 2021?", None),
+    ],
+)
+def test_a_sentence_about_another_time_does_not_answer(
+    council: Pipeline, question: str, answer: str | None
+) -> None:
+    reply = council.ask(question)
+    if answer is None:
+        assert not reply.answerable and "another time, not 2021" in reply.answer
+        assert "in 2023" in reply.citations[0].quote  # the closest passage is still shown
+    else:
+        assert reply.answerable and answer in reply.answer
+    assert_verbatim(reply)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from chatbot.text.answers import find_answer
-from chatbot.text.nlp import annotate, denied_act, denied_clause, eras, is_date, main_verb, numbers
+from chatbot.text.nlp import (
+    annotate,
+    another_time,
+    denied_act,
+    denied_clause,
+    eras,
+    is_date,
+    main_verb,
+    numbers,
+)
 from chatbot.text.questions import analyse, name_words, question_names, role_claim, yes_no_statement
 
 
@@ -143,6 +152,13 @@ def test_name_words(name: str, words: list[str]) -> None:
             "~8,000 years ago",
         ),
         ("When was the hearth in use?", "Charcoal dates the hearth to 9000 BP.", "9000 BP"),
+        # A stretch of time answers "how long" as a number, though spaCy tags it a date.
+        (
+            "How long did the republic hold the island?",
+            "The island stayed under the republic's rule for the following 380 years.",
+            "380 years",
+        ),
+        ("How long did the king rule?", "He ruled for thirty years, until 1320.", "thirty years"),
         ("When was the wall built?", "The first wall was raised c. 400 BC by the islanders.", "c. 400 BC"),
         (
             "When did fishing families settle there?",
@@ -316,6 +332,29 @@ def test_a_date_of_any_era_covers_its_years(text: str, span: str, years: tuple[i
     """What the number veto compares: "the 1100s" and "the 12th century" cover the same years."""
     found = {(text[e.start : e.end], (e.first, e.last)) for e in eras(text)}
     assert (span, years) in found
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "another"),
+    [
+        (
+            "How many visitors does the museum expect in 2024?",
+            "It welcomed 310,000 visitors in 2023.",
+            "2024",
+        ),
+        (
+            "Who rebuilt the abbey in the 1100s?",
+            "The abbey was rebuilt in the 10th century by monks.",
+            "the 1100s",
+        ),
+        ("How many homes flooded in 2022?", "On 27 December 2022 the river put 412 homes under water.", ""),
+        ("Who rebuilt the abbey in 1150?", "The abbey was rebuilt in the 12th century.", ""),  # within it
+        ("What changed between 1000 and 1300?", "In 1204 the city fell.", ""),  # a range: not one time
+        ("How many homes flooded?", "In 1872 the river put 40 homes under water.", ""),  # no time asked
+    ],
+)
+def test_a_sentence_about_another_time_does_not_answer(question: str, sentence: str, another: str) -> None:
+    assert another_time(question, sentence) == another
 
 
 def test_a_count_is_not_a_year() -> None:

@@ -40,7 +40,7 @@ from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
 from chatbot.text.lexicon import SPEECH_VERBS
-from chatbot.text.nlp import PERSON_LABELS, denied_act, denied_clause, main_verb, numbers
+from chatbot.text.nlp import PERSON_LABELS, another_time, denied_act, denied_clause, main_verb, numbers
 from chatbot.text.normalise import fold, tokens, unwrap, words
 from chatbot.text.questions import (
     QuestionInfo,
@@ -166,6 +166,11 @@ class ExtractiveBackend:
         closest = decision.ranked[: self.settings.closest]
         if decision.answerable < self.threshold:
             return self.refusal(evidence.question, decision.reason(), closest, index)
+        when = "" if info.yes_no else another_time(info.text, decision.ranked[0].plain)
+        if when:  # the best sentence is about the same kind of event at another time
+            return self.refusal(
+                evidence.question, f"the closest passage is about another time, not {when}", closest, index
+            )
 
         odds = [
             p / max(1e-9, 1 - p) for p in decision.probs

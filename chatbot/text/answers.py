@@ -22,6 +22,7 @@ from chatbot.text.nlp import (
     Annotation,
     Span,
     annotate,
+    is_duration,
 )
 from chatbot.text.normalise import fold, tokens, words
 from chatbot.text.questions import QuestionInfo, analyse
@@ -71,6 +72,10 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
     within each tier. Untyped questions get the sentence's noun phrases (tier 9), for the span model."""
     asked = _asked(info.text)
     spans = [*annotation.ents, *annotation.speakers]
+    if info.target == "duration":  # a stretch of time is the quantity asked ("the following 380 years")
+        spans = [
+            _as_quantity(s) if s.label in DATE_LABELS and is_duration(s.text(text)) else s for s in spans
+        ]
     if info.answer_type == "people":
         spans += [_people(m) for m in _PEOPLE_RE.finditer(text)]
     out: list[SpanCandidate] = []
@@ -122,6 +127,10 @@ def _widened(c: SpanCandidate, text: str, annotation: Annotation, asked: set[str
         if chunk.start <= c.start and c.end <= chunk.end and set(tokens(text[c.end : chunk.end])) & asked:
             return SpanCandidate(c.start, chunk.end, text[c.start : chunk.end], c.label, c.tier)
     return c
+
+
+def _as_quantity(s: Span) -> Span:
+    return Span(s.start, s.end, "QUANTITY")
 
 
 def _people(m: re.Match[str]) -> Span:

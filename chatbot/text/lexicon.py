@@ -78,6 +78,8 @@ NUMBER_WORDS = {
 PASSAGE_ONLY_NUMBERS = {"both": "2", "pair": "2", "couple": "2"}
 
 # Units and parts of time: a claim may not turn "hours" into "days" or "evening" into "morning".
+# Units that measure a stretch of time ("380 years", "six months"), as TIME_UNITS names them.
+DURATION_UNITS = _set("second minute hour day week month quarter year decade century")
 TIME_UNITS = {
     **{w: w for w in _list("millisecond minute hour day week month quarter year decade century")},
     **{

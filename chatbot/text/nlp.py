@@ -16,12 +16,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from text_to_num import alpha2digit
 
 from chatbot.text.lexicon import (
+    COUNT_WORDS,
     DATE_CUES,
+    DURATION_UNITS,
     LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
@@ -113,6 +116,20 @@ def eras(text: str, plain_years: bool = True) -> list[Era]:
         if not any(k.start <= e.start and e.end <= k.end for k in kept):
             kept.append(e)
     return kept
+
+
+def another_time(question: str, sentence: str) -> str:
+    """The one time a question asks about ("in 2024", "in the 1100s"), when the sentence dates what it says to
+    other times only ("welcomed 310,000 visitors in 2023", "in the 11th century"): such a sentence is about
+    another event, however close its words; "" when the question names no single time, the sentence names
+    none, or one of them overlaps it."""
+    asked = eras(question)
+    if len(asked) != 1:
+        return ""
+    own = eras(sentence)
+    if not own or any(asked[0].overlaps(e) for e in own):
+        return ""
+    return question[asked[0].start : asked[0].end]
 
 
 @dataclass
@@ -341,6 +358,17 @@ def is_date(phrase: str) -> bool:
     words = re.findall(r"[^\W\d_]+", phrase.lower())
     return all(w in _NUMBER_JOINERS for w in words) or any(
         w in _DATE_WORDS or w.removesuffix("s") in _DATE_WORDS for w in words
+    )
+
+
+def is_duration(phrase: str) -> bool:
+    """A stretch of time ("the following 380 years", "six months"): a number, in digits or words, before a unit
+    of time. spaCy tags it DATE, but it answers "how long" and "how many years" as a number does."""
+    words = re.findall(r"[^\W_]+", alpha2digit(phrase, "en").lower())
+    return any(
+        (a[0].isdigit() or a in COUNT_WORDS)
+        and TIME_UNITS.get(b, TIME_UNITS.get(b.removesuffix("s"))) in DURATION_UNITS
+        for a, b in pairwise(words)
     )
 
 

@@ -40,6 +40,8 @@ _DATE_Q = re.compile(
     r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
 )
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
+# "How long did they rule?": a stretch of time ("for the following 380 years"), which spaCy tags as a date.
+_DURATION_Q = re.compile(r"(?i)\bhow long\b")
 # "What is Project Maven's annual budget?": a what-question whose head noun is a quantity, within a few words of
 # "what" and before any verb of its own ("What did the report say about the budget?" asks for something else).
 _QUANTITY_Q = re.compile(
@@ -82,7 +84,9 @@ class QuestionInfo:
     )  # capitalised names, numbers and quoted phrases it relies on
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
-    target: str = ""  # what a name question asks for ("who", "where", "city", "company", …), or "money"
+    target: str = (
+        ""  # what a name question asks for ("who", "where", "city", "company", …), "money" or "duration"
+    )
 
     @property
     def asks_person(self) -> bool:
@@ -98,7 +102,11 @@ class QuestionInfo:
 def analyse(question: str) -> QuestionInfo:
     q = question.strip()
     kind = answer_type(q)
-    target = "money" if kind == "number" and _asks_money(q) else _target(q)
+    target = _target(q)
+    if kind == "number" and _asks_money(q):
+        target = "money"
+    elif kind == "number" and _DURATION_Q.search(q):
+        target = "duration"
     return QuestionInfo(q, kind, question_names(q), _speaker(q), _role_of(q), target)
 
 
