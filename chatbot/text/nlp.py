@@ -232,10 +232,9 @@ def denied_clause(text: str) -> str:
 def denied_act(text: str, act: str) -> str:
     """The clause of a sentence that negates the verb ``act`` (a claim's ``main_verb``), with the subject it
     shares when it is coordinated ("The grant has been agreed in principle but not yet confirmed in writing"
-    denies that the grant was confirmed); "" when no clause does."""
-    verb = next(
-        (v for v in _negated(parse(text)) if v.lemma_.lower() == act and v.dep_ in ("ROOT", "conj")), None
-    )
+    denies that the grant was confirmed), or in what a speaker says ("“We will not polish it,” the conservator
+    said"); "" when no clause does."""
+    verb = next((v for v in _negated(parse(text)) if v.lemma_.lower() == act and _asserted(v)), None)
     if verb is None:
         return ""
     clause = _clause(verb)
@@ -243,6 +242,16 @@ def denied_act(text: str, act: str) -> str:
         subject = [w.text for c in verb.head.children if c.dep_.startswith("nsubj") for w in c.subtree]
         clause = " ".join([*subject, clause])
     return clause
+
+
+def _asserted(verb: Any) -> bool:
+    """Whether a verb's clause is asserted, by the writer or by a speaker: the main clause, one coordinated with
+    it, or what a verb of speech reports."""
+    if verb.dep_ in ("ROOT", "conj"):
+        return True
+    return bool(
+        verb.dep_ == "ccomp" and verb.head.dep_ == "ROOT" and verb.head.lemma_.lower() in SPEECH_LEMMAS
+    )
 
 
 def _negated(doc: Doc) -> list[Any]:
