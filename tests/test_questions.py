@@ -202,6 +202,20 @@ def test_the_library_misses_era_dates_and_the_hand_rule_catches_them() -> None:
     assert {text[s.start : s.end] for s in a.ents if s.label == "DATE"} >= {"9000 BP", "c. 400 BC"}
 
 
+def test_the_library_misses_a_number_with_its_unit_glued_on_and_the_hand_rule_catches_it() -> None:
+    """spaCy's small English model tags nothing in "over 700K" or "a 4GB card", so "How big is the package?" had
+    no number to answer with; the unit rule makes each a QUANTITY. A name with digits ("H200") stays as it was.
+    This test fails if either side changes."""
+    import spacy
+
+    from chatbot.text.nlp import MODEL
+
+    text = "The base package alone is already over 700K, and the H200 needs a 4GB card."
+    assert not {"700K", "4GB"} & {e.text for e in spacy.load(MODEL)(text).ents}
+    (a,) = annotate([text])
+    assert {text[s.start : s.end] for s in a.ents if s.label == "QUANTITY"} == {"700K", "4GB"}
+
+
 def test_the_library_tags_a_name_with_a_number_as_a_date_and_the_hand_rule_drops_it() -> None:
     """spaCy's small English model reads "Fable 5" (a model's name) as a DATE, so a sentence without any date
     answered "On what date …?". This test fails if either side changes."""

@@ -30,6 +30,7 @@ from chatbot.text.lexicon import (
     MONTHS,
     SPEECH_VERBS,
     TIME_UNITS,
+    UNIT_SYMBOLS,
     WEEKDAYS,
 )
 
@@ -341,9 +342,11 @@ def _phrase(head: Any, keep: tuple[str, ...] = ()) -> list[Any]:
 
 
 def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
-    """spaCy's entities, with the era-marked dates it misses replacing the fragments it made of them."""
+    """spaCy's entities, with the era-marked dates and the unit-glued quantities ("700K") it misses replacing
+    the fragments it made of them."""
     extra = [Span(m.start(), m.end(), "DATE") for m in _ERA_DATE_RE.finditer(text)]
     extra += [Span(m.start(1), m.end(1), "DATE") for m in _YEAR_CONTEXT_RE.finditer(text)]
+    extra += [Span(m.start(), m.end(), "QUANTITY") for m in _GLUED_UNIT_RE.finditer(text)]
     if not extra:
         return ents
     kept = [e for e in ents if not any(e.start < x.end and x.start < e.end for x in extra)]
@@ -353,6 +356,10 @@ def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
     return sorted(merged, key=lambda s: (s.start, -s.end))
 
 
+# A number with its unit symbol glued on ("700K", "4GB"): spaCy's small model tags none of them.
+_GLUED_UNIT_RE = re.compile(
+    rf"(?<![\w.])\d+(?:\.\d+)?(?:{'|'.join(sorted(UNIT_SYMBOLS, key=len, reverse=True))})\b"
+)
 _DATE_WORDS = MONTHS | MONTH_ABBREVIATIONS | WEEKDAYS | DATE_CUES | frozenset(TIME_UNITS)
 _NUMBER_JOINERS = frozenset({"and", "or", "to", "through", "the", "of", "between", "from"})
 
