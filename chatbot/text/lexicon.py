@@ -77,14 +77,15 @@ NUMBER_WORDS = {
 # Words that state a count only on the passage's side ("both countries" backs "the two countries").
 PASSAGE_ONLY_NUMBERS = {"both": "2", "pair": "2", "couple": "2"}
 
-# Units and parts of time: a claim may not turn "hours" into "days" or "evening" into "morning".
 # Unit symbols written straight after a number ("over 700K", "a 4GB card", "12km"): sizes, lengths, weights,
 # power and frequency. Case matters ("m" is metres, "M" is not a unit here).
 UNIT_SYMBOLS = _list("K KB kB MB GB TB PB km kg cm mm ms kW MW GW Hz kHz MHz GHz mph kph")
 # Units that measure a stretch of time ("380 years", "six months"), as TIME_UNITS names them.
 DURATION_UNITS = _set("second minute hour day week month quarter year decade century")
+# Units and parts of time: a claim may not turn "hours" into "days" or "evening" into "morning". "second" alone is
+# as often an ordinal ("the second round"), so only its plural counts.
 TIME_UNITS = {
-    **{w: w for w in _list("millisecond minute hour day week month quarter year decade century")},
+    **{w: w for w in (DURATION_UNITS - {"second"}) | {"millisecond"}},
     **{
         w: w
         for w in _list("morning afternoon evening night midnight noon weekend spring summer autumn winter")

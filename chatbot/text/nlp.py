@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -181,7 +181,10 @@ def pipeline() -> Language:
     return spacy.load(MODEL)
 
 
+@lru_cache(maxsize=256)
 def parse(text: str) -> Doc:
+    """One parse per text: a yes/no question reads the same candidate sentence for a denial, a denied act and
+    roles. The Doc is shared, so callers only read it."""
     return pipeline()(text)
 
 

@@ -84,9 +84,7 @@ class QuestionInfo:
     )  # capitalised names, numbers and quoted phrases it relies on
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
-    target: str = (
-        ""  # what a name question asks for ("who", "where", "city", "company", …), "money" or "duration"
-    )
+    target: str = ""  # what a name question asks for ("who", "where", "city", …), "money" or "duration"
 
     @property
     def asks_person(self) -> bool:
