@@ -349,3 +349,38 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
     answer = hearing.ask(question)
     assert answer.answerable and answer.answer.startswith(f"{speaker} [1]")
     assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Did Amara Okafor say the dredging would be paid from the harbour reserve?", "Yes"),
+        # She denies the words the chair credits to her: her denial, of any verb of speech, outweighs his report.
+        ("Did Amara Okafor warn that the dredging would empty the reserve?", "No"),
+        ("Did Ms. Okafor say the dredging will empty the harbour reserve by the summer?", "No"),
+    ],
+)
+def test_a_speaker_who_denies_the_words_is_answered_no(hearing: Pipeline, question: str, lead: str) -> None:
+    answer = hearing.ask(question)
+    assert answer.answer.startswith(f"{lead} [1]"), answer.answer
+    assert_verbatim(answer)
+
+
+def test_the_speakers_denial_outweighs_a_report_of_the_words_whatever_their_order(hearing: Pipeline) -> None:
+    """The chair credits Ms. Okafor with words she then denies: even when the chair's sentence ranks first,
+    "Did she say it?" is answered "No" from her denial, so the misattribution is not repeated."""
+    from chatbot.backends.decisions import Candidate, Question
+    from chatbot.backends.extractive import ExtractiveBackend
+
+    index = hearing.index
+    numbers = [n for name in index.documents for n in index.document_sentences(name)]
+
+    def candidate(start: str) -> Candidate:
+        number = next(n for n in numbers if start in index.sentence_text(n))
+        passage, sentence = index.sentence(number)
+        return Candidate(passage, sentence, number, 0.5, 0.5, 0.5)
+
+    report, denial = candidate("As Ms. Okafor said earlier"), candidate("I did not say")
+    question = Question.read("Did Ms. Okafor say the dredging will empty the harbour reserve?", index)
+    verdict = ExtractiveBackend(hearing.settings).yes_no(question, [report, denial], index)
+    assert verdict == ("No", [denial])

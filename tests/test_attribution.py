@@ -17,7 +17,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
-from chatbot.grounding.turns import document_turns, page_turns
+from chatbot.grounding.turns import document_turns, page_turns, spoken_part
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
 from chatbot.text.nlp import person_roles
@@ -365,3 +365,18 @@ def test_gold_precision_and_recall_do_not_regress() -> None:
 )
 def test_the_roles_a_sentence_gives_the_people_it_names(sentence: str, roles: list[tuple[str, str]]) -> None:
     assert [(r.person, r.role) for r in person_roles(sentence)] == roles
+
+
+@pytest.mark.parametrize(
+    ("sentence", "spoken"),
+    [
+        ("MS. OKAFOR: I did not say it.", "I did not say it."),
+        ("DR. NGUYỄN THỊ LAN (Water Quality Manager): Yes, thank you.", "Yes, thank you."),
+        (
+            "The key is this: we did not sign it.",
+            "The key is this: we did not sign it.",
+        ),  # no label: not upper case
+    ],
+)
+def test_a_sentence_parsed_for_its_grammar_loses_its_speaker_label(sentence: str, spoken: str) -> None:
+    assert spoken_part(sentence) == spoken

@@ -445,6 +445,9 @@ def test_a_claim_asserts_the_act_of_its_main_verb(claim: str, act: str) -> None:
         # What a speaker says counts; what a question asks does not.
         ("“We will not polish it,” the conservator said.", "polish", "We will not polish it"),
         ("He asked whether they would not polish it.", "polish", ""),
+        # A speaker denying the words denies any verb of speech the claim uses.
+        ("I didn't say the water would be unsafe.", "warn", "I did n't say the water would be unsafe ."),
+        ("I didn't say the water would be unsafe.", "build", ""),
     ],
 )
 def test_a_sentence_denies_the_claims_act(sentence: str, act: str, denial: str) -> None:

@@ -125,6 +125,12 @@ def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, pass
             "negation",
             id="negative-prefix-in-a-compound",
         ),
+        pytest.param(  # a name of letters beyond ASCII and Latin-1 is still a name, and whole
+            "The helmet was lent to a museum in Łódź.",
+            "The helmet was lent to a museum in Kraków.",
+            "entity Łódź",
+            id="names-in-any-script",
+        ),
     ],
 )
 def test_a_drifted_claim_is_vetoed_with_a_reason(

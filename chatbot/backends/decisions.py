@@ -85,9 +85,12 @@ class Question:
     def read(question: str, index: Store) -> Question:
         info = analyse(question)
         sources = source_references(info, index)
+        # Whose words and which document say where to look, not what the answer says: a sentence that only
+        # introduces Lin Yun must not outscore his quote on "According to Lin Yun, what is the key …?"
+        pointers = {t for n in [*sources, info.speaker or ""] for w in name_words(n) for t in tokens(w)}
         if info.speaker in sources:  # "according to Kelly": where to look, not whose words
             info = replace(info, speaker=None)
-        terms = [t for t in tokens(question) if t not in QUESTION_WORDS]
+        terms = [t for t in tokens(question) if t not in QUESTION_WORDS and t not in pointers]
         df, n = index.sentence_frequencies(terms), max(1, index.sentence_count())
         content = {stem(t): math.log((n + 1) / (1 + df.get(t, 0))) + 1.0 for t in terms}
         names = [

@@ -33,6 +33,7 @@ from chatbot.grounding.claims import same_word, scopes
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
+from chatbot.grounding.turns import spoken_part
 from chatbot.grounding.verify import asks_about_text, is_instruction
 from chatbot.grounding.vetoes import ABSENT_NAME
 from chatbot.ingest.passages import same_page, sentence_text
@@ -283,14 +284,15 @@ class ExtractiveBackend:
         claim = yes_no_statement(q.info.text)
         plain_claim = not scopes(claim).has_negation
         act = main_verb(claim)
+        denied_act_of = act if plain_claim else ""  # a negated claim is not denied by a negated sentence
+        if denied_act_of in SPEECH_VERBS:  # a speaker denying the words outweighs a report of them
+            denier = next((c for c in chosen if self._denies_act(claim, denied_act_of, c, None)), None)
+            if denier:
+                return "No", [denier]
         for c in chosen:
             f = support_features(claim, c.plain, c.cosine)
-            denial = denied_act(c.plain, act) if plain_claim and act else ""
-            if denial:
-                # the denial's subject ("the grant") stands for what the text around it names in full
-                covered = support_features(claim, f"{self._around(c, index)} {denial}", c.cosine).coverage
-                if covered >= self.settings.no_coverage:
-                    return "No", [c]  # the sentence denies the claim's own act
+            if self._denies_act(claim, denied_act_of, c, index):
+                return "No", [c]
             denied = denied_clause(c.plain) if plain_claim else ""
             if denied:
                 covered = support_features(claim, denied, c.cosine).coverage
@@ -312,6 +314,17 @@ class ExtractiveBackend:
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", [c]
         return None
+
+    def _denies_act(self, claim: str, act: str, c: Candidate, index: Store | None) -> bool:
+        """Does the sentence negate the claim's own act, about what the claim is about? The denial's subject
+        ("the grant", "I") stands for what the text around it names in full (with an ``index``), or for what
+        the sentence itself names (its speaker's label), when the denial must stand on its own."""
+        denial = denied_act(spoken_part(c.plain), act) if act else ""
+        if not denial:
+            return False
+        setting = self._around(c, index) if index is not None else c.plain
+        covered = support_features(claim, f"{setting} {denial}", c.cosine).coverage
+        return covered >= self.settings.no_coverage
 
     def _set_around(self, claim: str, c: Candidate, f: SupportFeatures, index: Store) -> bool:
         """Do the sentence's passage and the one before it supply the rest of the claim? A claim's setting ("at

@@ -30,15 +30,17 @@ from chatbot.text.lexicon import (
     TIME_UNITS,
     alternation,
 )
-from chatbot.text.normalise import tokens
+from chatbot.text.normalise import fold_word, tokens
 from chatbot.text.sentences import split as split_sentences
 
 # ---------------------------------------------------------------------------------------------
 # Regexes.
 # ---------------------------------------------------------------------------------------------
 
-WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.'’\-][A-Za-z0-9]+)*\.?")
-_CAP_RE = re.compile(r"(?<![\w'’.\-])([A-Z][A-Za-z0-9]*(?:[.'’\-&][A-Za-z0-9]+)*\.?)")
+# Letters of any script ("Łęcka", "Nguyễn", "Muñoz" are one word each); a name's case is checked in code, as
+# Python's re has no class for upper-case letters beyond ASCII.
+WORD_RE = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?")
+_CAP_RE = re.compile(r"(?<![\w'’.\-])((?=[^\W\d_])[^\W_]+(?:[.'’\-&][^\W_]+)*\.?)")
 # Digits glued to letters before them are a name, not a number ("libtasn1", "H200").
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?")
 _THOUSANDS_RE = re.compile(r",(?=\d{3}\b)")
@@ -136,8 +138,8 @@ def contains(vocab: Iterable[str], term: str) -> bool:
 
 
 def word_list(text: str) -> list[str]:
-    """Lower-cased words in order, for cue scanning."""
-    return [w.rstrip(".").lower() for w in WORD_RE.findall(text)]
+    """Folded words in order (lower case, no diacritics), for cue scanning."""
+    return [fold_word(w.rstrip(".")) for w in WORD_RE.findall(text)]
 
 
 def best_sentence(claim_terms: Sequence[str], passage: str) -> str:
@@ -190,7 +192,7 @@ def months(text: str) -> set[str]:
 
 
 def _entity_key(word: str) -> str:
-    w = _POSSESSIVE_RE.sub("", word.rstrip(".")).lower()
+    w = fold_word(_POSSESSIVE_RE.sub("", word.rstrip(".")))
     if _ACRONYM_RE.match(w + "."):
         w = w.replace(".", "")
     return w
@@ -207,6 +209,10 @@ def entities(text: str) -> list[str]:
     last_end = -1
     for m in _CAP_RE.finditer(text):
         word = m.group(1)
+        if not word[0].isupper():
+            if word != "of":  # "Bank of England" stays one name
+                last_end = -1
+            continue
         key = _entity_key(word)
         if not key or key.isdigit() or key in OPENERS or key in STOPWORDS:
             last_end = -1
@@ -274,7 +280,7 @@ def name_vocabulary(text: str) -> set[str]:
 
 
 def acronyms(text: str) -> set[str]:
-    return {w.lower() for w in WORD_RE.findall(text) if len(w) >= 2 and w.isupper() and w.isalpha()}
+    return {fold_word(w) for w in WORD_RE.findall(text) if len(w) >= 2 and w.isupper() and w.isalpha()}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -54,6 +54,14 @@ def page_turns(text: str) -> list[Turn]:
     return document_turns([text])[0]
 
 
+def spoken_part(sentence: str) -> str:
+    """The sentence without the speaker label that opens its turn: "MS. OKAFOR: I did not say it." → "I did not
+    say it.". The label is no part of the grammar; a parser reads "OKAFOR" as the root and the speech as
+    hanging off it."""
+    m = _LABEL_RE.match(sentence)
+    return sentence[m.end() :] if m and m.group("name").isupper() else sentence  # not "The key is this: …"
+
+
 def document_turns(pages: list[str]) -> list[list[Turn]]:
     """The turns of each page of a document, or none when it is not a transcript. The whole document (its
     labels read once) is where a label's name is looked up in ordinary case and where short labels find

@@ -238,7 +238,7 @@ def denied_act(text: str, act: str) -> str:
     shares when it is coordinated ("The grant has been agreed in principle but not yet confirmed in writing"
     denies that the grant was confirmed), or in what a speaker says ("“We will not polish it,” the conservator
     said"); "" when no clause does."""
-    verb = next((v for v in _negated(parse(text)) if v.lemma_.lower() == act and _asserted(v)), None)
+    verb = next((v for v in _negated(parse(text)) if _same_act(v.lemma_.lower(), act) and _asserted(v)), None)
     if verb is None:
         return ""
     clause = _clause(verb)
@@ -246,6 +246,12 @@ def denied_act(text: str, act: str) -> str:
         subject = [w.text for c in verb.head.children if c.dep_.startswith("nsubj") for w in c.subtree]
         clause = " ".join([*subject, clause])
     return clause
+
+
+def _same_act(lemma: str, act: str) -> bool:
+    """A verb of speech stands for any other: "I didn't say the water would be unsafe" denies that she warned
+    it would be."""
+    return lemma == act or (lemma in SPEECH_LEMMAS and act in SPEECH_LEMMAS)
 
 
 def _asserted(verb: Any) -> bool:
