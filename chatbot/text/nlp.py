@@ -32,6 +32,7 @@ from chatbot.text.lexicon import (
     TIME_UNITS,
     UNIT_SYMBOLS,
     WEEKDAYS,
+    alternation,
 )
 
 if TYPE_CHECKING:
@@ -366,9 +367,7 @@ def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
 
 
 # A number with its unit symbol glued on ("700K", "4GB"): spaCy's small model tags none of them.
-_GLUED_UNIT_RE = re.compile(
-    rf"(?<![\w.])\d+(?:\.\d+)?(?:{'|'.join(sorted(UNIT_SYMBOLS, key=len, reverse=True))})\b"
-)
+_GLUED_UNIT_RE = re.compile(rf"(?<![\w.])\d+(?:\.\d+)?(?:{alternation(UNIT_SYMBOLS)})\b")
 _DATE_WORDS = MONTHS | MONTH_ABBREVIATIONS | WEEKDAYS | DATE_CUES | frozenset(TIME_UNITS)
 _NUMBER_JOINERS = frozenset({"and", "or", "to", "through", "the", "of", "between", "from"})
 
