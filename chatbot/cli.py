@@ -384,6 +384,15 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         out.print(table)
         rows = ", ".join(f"{b['mean_p']:.2f}→{b['rate']:.2f} (n={b['n']})" for b in part["calibration"])
         out.print(Text(f"calibration on dev (mean predicted → observed): {rows}", style="dim"))
+    table = Table(
+        title=f"dev refusals at the threshold {models.answerable.threshold} (the composer's, every reason)",
+        title_justify="left",
+    )
+    for column in ("set", "false refusals", "refusal recall"):
+        table.add_column(column, justify="left" if column == "set" else "right")
+    for name, rates in models.trained["dev_refusals"].items():
+        table.add_row(name, *(f"{v:.3f}" if v is not None else "–" for v in rates.values()))
+    out.print(table)
     out.print(
         Text(f"Trained on {models.trained['on']}: {models.trained['questions']} questions; wrote {path}")
     )

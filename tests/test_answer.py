@@ -42,6 +42,21 @@ def assert_verbatim(answer: Answer) -> None:
     assert markers <= {c.n for c in answer.citations}
 
 
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("Who designed the Brannock ferry terminal?", "Brannock"),
+        ("Who founded Anthropik?", "Anthropik"),  # a misspelt name: the reason says what to put right
+    ],
+)
+def test_a_question_about_names_the_corpus_never_uses_is_refused_saying_so(
+    any_pipeline: Pipeline, question: str, unknown: str
+) -> None:
+    answer = any_pipeline.ask(question)
+    assert not answer.answerable
+    assert f"never mentions all of “{unknown}”" in answer.answer, answer.answer
+
+
 @pytest.mark.parametrize(("question", "fact", "source"), ANSWERED)
 def test_answers_quote_the_evidence(any_pipeline: Pipeline, question: str, fact: str, source: str) -> None:
     answer = any_pipeline.ask(question)
@@ -358,6 +373,9 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
         # She denies the words the chair credits to her: her denial, of any verb of speech, outweighs his report.
         ("Did Amara Okafor warn that the dredging would empty the reserve?", "No"),
         ("Did Ms. Okafor say the dredging will empty the harbour reserve by the summer?", "No"),
+        # Named by the role the record gives her: still her words, and still her denial.
+        ("Did the finance officer say the dredging would be paid from the harbour reserve?", "Yes"),
+        ("Did the finance officer warn that the dredging would empty the reserve?", "No"),
     ],
 )
 def test_a_speaker_who_denies_the_words_is_answered_no(hearing: Pipeline, question: str, lead: str) -> None:
@@ -382,5 +400,7 @@ def test_the_speakers_denial_outweighs_a_report_of_the_words_whatever_their_orde
 
     report, denial = candidate("As Ms. Okafor said earlier"), candidate("I did not say")
     question = Question.read("Did Ms. Okafor say the dredging will empty the harbour reserve?", index)
-    verdict = ExtractiveBackend(hearing.settings).yes_no(question, [report, denial], index)
-    assert verdict == ("No", [denial])
+    backend = ExtractiveBackend(hearing.settings)
+    assert backend.yes_no(question, [report, denial], index) == ("No", [denial])
+    # Her denial counts even when only the report was chosen to quote, if it ranks among the closest.
+    assert backend.yes_no(question, [report], index, [report, denial]) == ("No", [denial])

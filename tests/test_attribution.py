@@ -14,6 +14,7 @@ from chatbot.grounding.attribution import (
     extract,
     extract_corpus,
     from_records,
+    people_by_role,
     speakers_match,
     to_records,
 )
@@ -310,10 +311,29 @@ def test_from_records_rejects_a_record_missing_fields() -> None:
         ("Casper", "Stephen Casper", True),
         ("the White House", "White House", True),
         ("Lin Yun", "Stephen Casper", False),
+        ("Dr. Nguyễn", "Nguyễn Thị Lan", True),  # an honorific is no part of the name, in any name order
+        ("Ms. Okafor", "Amara Okafor", True),
+        ("Dr. Nguyễn", "Dr. Okafor", False),
     ],
 )
 def test_speakers_match_surnames_and_articles(a: str, b: str, same: bool) -> None:
     assert speakers_match(a, b) is same
+
+
+def test_a_role_names_a_speaker_only_when_one_person_holds_it() -> None:
+    def said(speaker: str, role: str) -> Attribution:
+        return Attribution("t.txt", speaker, role, "direct_quote", "…", 0, 1, None, "label", None)
+
+    people = people_by_role(
+        [
+            said("Nguyễn Thị Lan", "Water Quality Manager"),
+            said("Dr. Nguyễn", "the Water Quality Manager"),  # the same person, shorter: still one holder
+            said("José Muñoz", "Director"),
+            said("Małgorzata Wiśniewska", "Director"),  # two directors: "the director" names neither
+            said("Hervé Lemaître", ""),
+        ]
+    )
+    assert people == {"water quality manager": "Nguyễn Thị Lan"}
 
 
 def test_spans_match_on_containment_or_overlap() -> None:

@@ -21,6 +21,7 @@ from chatbot.evaluation.sets import (
     split_items,
     suite,
 )
+from chatbot.evaluation.train import Outcome, accuracies, refusal_threshold
 from chatbot.pipeline import Pipeline
 from chatbot.text.normalise import fold
 from tests.conftest import CORPUS, ROOT
@@ -223,3 +224,23 @@ def test_a_verdict_is_found_only_as_the_opening_word(
     answer: str, facts: list[list[str]], found: list[bool]
 ) -> None:
     assert facts_in(facts, fold)(answer) == found
+
+
+def test_a_refusal_for_another_reason_counts_whatever_the_threshold() -> None:
+    """The composer refuses some questions whatever the model says (a yes/no the text does not settle): the
+    threshold is judged on what users meet, so such a question is decided wrong at every threshold."""
+    outcomes = [
+        Outcome("s", True, False, 0.9),
+        Outcome("s", True, True, 0.9),  # answerable, refused anyway
+        Outcome("s", False, False, 0.5),
+    ]
+    assert outcomes[1].refused_at(0.0)
+    assert accuracies(outcomes, 0.6) == {"s": 2 / 3}
+    assert accuracies(outcomes, 0.4) == {"s": 1 / 3}
+
+
+def test_the_refusal_threshold_is_the_middle_of_the_best_plateau() -> None:
+    """Every threshold between the unanswerable question's score and the answerable one's decides both right;
+    the middle of that stretch is the furthest from a dev set's accidents."""
+    outcomes = [Outcome("a", True, False, 0.8), Outcome("a", False, False, 0.3)]
+    assert 0.5 < refusal_threshold(outcomes) < 0.6

@@ -11,12 +11,22 @@ from chatbot.text.nlp import (
     another_time,
     denied_act,
     denied_clause,
+    disowned,
     eras,
     is_date,
     main_verb,
     numbers,
+    reports_speech,
 )
-from chatbot.text.questions import analyse, name_words, question_names, role_claim, yes_no_statement
+from chatbot.text.questions import (
+    analyse,
+    name_words,
+    named,
+    question_names,
+    role_claim,
+    speaker_by_role,
+    yes_no_statement,
+)
 
 
 @pytest.mark.parametrize(
@@ -452,3 +462,69 @@ def test_a_claim_asserts_the_act_of_its_main_verb(claim: str, act: str) -> None:
 )
 def test_a_sentence_denies_the_claims_act(sentence: str, act: str, denial: str) -> None:
     assert denied_act(sentence, act) == denial
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("I didn't say the water would be unsafe.", "the water would be unsafe"),
+        (
+            "To be clear, I did not say the dredging would empty the reserve.",
+            "the dredging would empty the reserve",
+        ),
+        ("The engineers said the reservoir was not full.", ""),  # a denial inside what is said, not of saying
+        ("I did not build the dam.", ""),  # a denied act that is not speech
+    ],
+)
+def test_a_speaker_disowns_the_words_they_deny_saying(sentence: str, words: str) -> None:
+    assert disowned(sentence) == words
+
+
+@pytest.mark.parametrize(
+    ("claim", "speech"),
+    [
+        ("Dr. Nguyễn warn that the drawdown would make tap water unsafe to drink", True),  # a bare verb
+        ("the council confirmed the grant", True),
+        ("the national flood-defence grant been confirmed in writing", False),  # passive: about the grant
+        ("the grant covers dredging", False),
+    ],
+)
+def test_a_claim_reports_speech_when_someone_says_it(claim: str, speech: bool) -> None:
+    assert reports_speech(claim) is speech
+
+
+ROLES = {
+    "finance officer": "Amara Okafor",
+    "harbour master": "Tomasz Wójcik",
+    "vice-chair": "Søren Halvorsen",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        (
+            "Did the finance officer warn that the dredging would empty the reserve?",
+            ("Amara Okafor", "finance officer"),
+        ),
+        ("What did the Harbour Master say about the spoil?", ("Tomasz Wójcik", "harbour master")),
+        ("What lesson did the Vice-Chair say he took from the coast?", ("Søren Halvorsen", "vice-chair")),
+        (
+            "According to the finance officer, what would the contract cost?",
+            ("Amara Okafor", "finance officer"),
+        ),
+        ("Who is the harbour master?", None),  # no one speaks: a role question, not a speaker's words
+        ("Did the finance committee say no?", None),  # a role the corpus gives no one
+    ],
+)
+def test_a_speaker_named_by_role_is_the_one_person_with_that_role(
+    question: str, found: tuple[str, str] | None
+) -> None:
+    assert speaker_by_role(question, ROLES) == found
+
+
+def test_a_question_naming_a_speaker_by_role_reads_as_if_it_named_them() -> None:
+    question = "Did the Finance Officer warn that the dredging would empty the reserve?"
+    assert named(question, "finance officer", "Amara Okafor") == (
+        "Did Amara Okafor warn that the dredging would empty the reserve?"
+    )

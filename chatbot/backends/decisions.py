@@ -28,7 +28,7 @@ from chatbot.text.answers import SpanCandidate, typed_spans
 from chatbot.text.lexicon import QUESTION_WORDS, STOPWORDS
 from chatbot.text.nlp import Annotation, numbers, parse
 from chatbot.text.normalise import fold, tokens, unwrap
-from chatbot.text.questions import QuestionInfo, analyse, name_words
+from chatbot.text.questions import QuestionInfo, analyse, name_words, named, speaker_by_role
 
 if TYPE_CHECKING:
     from chatbot.store.protocol import Store
@@ -75,6 +75,10 @@ class Question:
     numbers: set[str]
     negated: bool
     sources: dict[str, str] = field(default_factory=dict)  # names that name a source → its document
+    # Every name the question relies on has no word the corpus uses ("Brannock"): nothing in it can be about
+    # them. A rule, not a weight: the dev halves hold too few such questions to learn it from, and a misspelt
+    # name gets a refusal whose reason says what to put right ("the corpus never mentions “Raouliii”").
+    unknown_names: bool = False
 
     @property
     def claim(self) -> str:
@@ -85,9 +89,16 @@ class Question:
     def read(question: str, index: Store) -> Question:
         info = analyse(question)
         sources = source_references(info, index)
+        role = ""
+        if not info.speaker and (found := speaker_by_role(question, index.roles())):
+            # "Did the water quality manager warn …?" asks what the one person the corpus gives that role said:
+            # read as if it named her, so her words are where to look and what the claim is about.
+            speaker, role = found
+            info = replace(analyse(named(question, role, speaker)), speaker=speaker)
         # Whose words and which document say where to look, not what the answer says: a sentence that only
         # introduces Lin Yun must not outscore his quote on "According to Lin Yun, what is the key …?"
         pointers = {t for n in [*sources, info.speaker or ""] for w in name_words(n) for t in tokens(w)}
+        pointers |= set(tokens(role))
         if info.speaker in sources:  # "according to Kelly": where to look, not whose words
             info = replace(info, speaker=None)
         terms = [t for t in tokens(question) if t not in QUESTION_WORDS and t not in pointers]
@@ -97,7 +108,10 @@ class Question:
             [t for w in name_words(name) for t in tokens(w)] for name in info.names if name not in sources
         ]
         negated = any(t.dep_ == "neg" for t in parse(question))
-        return Question(info, content, [n for n in names if n], numbers(question), negated, sources)
+        names = [n for n in names if n]
+        known = index.known_words([t for n in names for t in n])
+        unknown = bool(names) and not any(t in known for n in names for t in n)
+        return Question(info, content, names, numbers(question), negated, sources, unknown)
 
 
 # --- features -----------------------------------------------------------------------------------------

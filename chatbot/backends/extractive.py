@@ -12,7 +12,7 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +21,7 @@ from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, History, cit
 from chatbot.backends.decisions import (
     QUESTION_FEATURES,
     Candidate,
+    Models,
     Question,
     annotations_of,
     load_models,
@@ -28,8 +29,8 @@ from chatbot.backends.decisions import (
     question_features,
     span_features,
 )
-from chatbot.grounding.attribution import speakers_match
-from chatbot.grounding.claims import same_word, scopes
+from chatbot.grounding.attribution import fullest, speakers_match
+from chatbot.grounding.claims import claim_speaker, same_word, scopes
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
@@ -41,7 +42,16 @@ from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
 from chatbot.text.lexicon import SPEECH_VERBS
-from chatbot.text.nlp import PERSON_LABELS, another_time, denied_act, denied_clause, main_verb, numbers
+from chatbot.text.nlp import (
+    PERSON_LABELS,
+    another_time,
+    denied_act,
+    denied_clause,
+    disowned,
+    main_verb,
+    numbers,
+    reports_speech,
+)
 from chatbot.text.normalise import fold, tokens, unwrap, words
 from chatbot.text.questions import (
     QuestionInfo,
@@ -119,8 +129,13 @@ def states_the_act(act: str, sentence: str) -> bool:
 class ExtractiveBackend:
     name = "extractive"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, models: Models | None = None) -> None:
         self.settings = settings
+        self._models = models  # None: the trained decisions on disk (training passes the ones it is fitting)
+
+    @property
+    def models(self) -> Models | None:
+        return self._models if self._models is not None else load_models()
 
     def stream(self, evidence: Evidence) -> Iterator[Answer]:
         yield self.compose(evidence)  # quoting is fast enough to arrive whole
@@ -165,7 +180,7 @@ class ExtractiveBackend:
         """The answer the decisions call for: a refusal, a yes or no, or quotes led by the short answer."""
         index, info = evidence.index, q.info
         closest = decision.ranked[: self.settings.closest]
-        if decision.answerable < self.threshold:
+        if decision.answerable < self.threshold or q.unknown_names:
             return self.refusal(evidence.question, decision.reason(), closest, index)
         when = "" if info.yes_no else another_time(info.text, decision.ranked[0].plain)
         if when:  # the best sentence is about the same kind of event at another time
@@ -187,9 +202,12 @@ class ExtractiveBackend:
         verdict = ""
         if info.yes_no:
             role = self.role(q, decision.ranked)
-            word, first = (role if role is not None else self.yes_no(q, chosen, index)) or (None, [])
+            found = role if role is not None else self.yes_no(q, chosen, index, decision.ranked)
+            word, first = found or (None, [])
             if word is None:
                 return self.refusal(evidence.question, NOT_SAID_REASON, closest, index, NOT_SAID)
+            if first and first[0] is not chosen[0] and self.settings.quote_following:
+                first = self.followed(evidence, first)  # the verdict's sentence with what it goes on to say
             verdict, chosen = word, [*first, *(c for c in chosen if c not in first)]
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         if verdict:
@@ -214,14 +232,14 @@ class ExtractiveBackend:
     @property
     def threshold(self) -> float:
         """Below this probability that the corpus answers, the answer is a refusal (chosen on dev)."""
-        models = load_models()
+        models = self.models
         return models.answerable.threshold if models else 0.0
 
     def decide(self, q: Question, candidates: list[Candidate], index: Store) -> Decision:
         """Rank the best candidates by the sentence model and judge answerability; without trained models,
         the hand-weighted order stands and nothing is refused on a model's word."""
         pool = candidates[: self.settings.decision_pool]
-        models = load_models()
+        models = self.models
         if models is None:
             top = pool[0].score or 1.0
             probs = [max(0.0, c.score / top) for c in pool]
@@ -241,7 +259,7 @@ class ExtractiveBackend:
         chose and cited to it (``cited``: sentence number → citation number), when the span model is confident
         enough (its threshold was chosen on dev to put the answer in the first line most often); otherwise the
         quote that best answers leads."""
-        models = load_models()
+        models = self.models
         if models is None or not (q.info.answer_type or q.info.target):
             return ""
         prob = dict(zip((c.number for c in decision.ranked), decision.probs, strict=True))
@@ -275,7 +293,7 @@ class ExtractiveBackend:
         return {True: "Yes", False: "No", None: None}[verdict.holds], cited
 
     def yes_no(
-        self, q: Question, chosen: list[Candidate], index: Store
+        self, q: Question, chosen: list[Candidate], index: Store, ranked: Sequence[Candidate] = ()
     ) -> tuple[str, list[Candidate]] | None:
         """ "Yes" when a quoted sentence supports the question's claim (its setting may come from the passage),
         "No" only when one says the opposite
@@ -285,13 +303,15 @@ class ExtractiveBackend:
         plain_claim = not scopes(claim).has_negation
         act = main_verb(claim)
         denied_act_of = act if plain_claim else ""  # a negated claim is not denied by a negated sentence
-        if denied_act_of in SPEECH_VERBS:  # a speaker denying the words outweighs a report of them
-            denier = next((c for c in chosen if self._denies_act(claim, denied_act_of, c, None)), None)
+        speech = plain_claim and reports_speech(claim)
+        if speech:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
+            near = [*chosen, *ranked[: self.settings.max_sentences]]  # closest sentences
+            denier = next((c for c in near if self._disowns(claim, c, index)), None)
             if denier:
                 return "No", [denier]
         for c in chosen:
             f = support_features(claim, c.plain, c.cosine)
-            if self._denies_act(claim, denied_act_of, c, index):
+            if not speech and self._denies_act(claim, denied_act_of, c, index):
                 return "No", [c]
             denied = denied_clause(c.plain) if plain_claim else ""
             if denied:
@@ -315,16 +335,26 @@ class ExtractiveBackend:
                 return "No", [c]
         return None
 
-    def _denies_act(self, claim: str, act: str, c: Candidate, index: Store | None) -> bool:
+    def _denies_act(self, claim: str, act: str, c: Candidate, index: Store) -> bool:
         """Does the sentence negate the claim's own act, about what the claim is about? The denial's subject
-        ("the grant", "I") stands for what the text around it names in full (with an ``index``), or for what
-        the sentence itself names (its speaker's label), when the denial must stand on its own."""
+        ("the grant", "I") stands for what the text around it names in full."""
         denial = denied_act(spoken_part(c.plain), act) if act else ""
         if not denial:
             return False
-        setting = self._around(c, index) if index is not None else c.plain
-        covered = support_features(claim, f"{setting} {denial}", c.cosine).coverage
+        covered = support_features(claim, f"{self._around(c, index)} {denial}", c.cosine).coverage
         return covered >= self.settings.no_coverage
+
+    def _disowns(self, claim: str, c: Candidate, index: Store) -> bool:
+        """Does the claim's speaker say, in this sentence, that they never said what the claim reports? ("Did
+        Dr. Nguyễn warn that the drawdown would make tap water unsafe?" — "DR. NGUYỄN: I didn't say the water
+        would be unsafe.") The claim must hold what is disowned; it may say more."""
+        words, speaker = disowned(spoken_part(c.plain)), " ".join(claim_speaker(claim))
+        if not words or not speaker:
+            return False
+        own = any(
+            speakers_match(index.attribution(i).speaker, speaker) for i in index.attributions_in(c.number)
+        )
+        return own and support_features(words, claim, c.cosine).coverage >= self.settings.yes_coverage
 
     def _set_around(self, claim: str, c: Candidate, f: SupportFeatures, index: Store) -> bool:
         """Do the sentence's passage and the one before it supply the rest of the claim? A claim's setting ("at
@@ -481,15 +511,19 @@ class ExtractiveBackend:
     def _speaker_lead(
         self, info: QuestionInfo, index: Store, first: Candidate, citations: list[Citation]
     ) -> str:
-        """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full."""
+        """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full.
+        Words reported inside another's words belong to whom they are reported of: in the chair's turn "As Ms.
+        Okafor said earlier, …", the narrowest attribution, Ms. Okafor's, is the speaker."""
         if not info.asks_person:
             return ""
-        said = [index.attribution(i) for i in index.attributions_in(first.number)]
-        if not said:
+        said = sorted(
+            (index.attribution(i) for i in index.attributions_in(first.number)), key=lambda a: a.end - a.start
+        )
+        asked = set(name_words(info.text))  # a speaker the question names is not the answer
+        speaker = next((a.speaker for a in said if not set(name_words(a.speaker)) <= asked), None)
+        if speaker is None:
             return ""
-        speaker = said[0].speaker
-        if set(name_words(speaker)) <= set(name_words(info.text)):
-            return ""  # the question already names this speaker: they are not the answer
+        speaker = fullest(speaker, (name for name, _ in index.speakers()))
         if fold(speaker) in fold(citations[0].quote):
             return f"{speaker} [1]."
         intro = self._introduction(index, speaker, first)

@@ -48,7 +48,7 @@ from chatbot.text.lexicon import (
     STOPWORDS,
     TITLES,
 )
-from chatbot.text.normalise import words
+from chatbot.text.normalise import fold, without_article, words
 
 NOT_FIRST_NAMES = TITLES | HONORIFICS | STOPWORDS | QUESTION_WORDS | ORG_WORDS
 
@@ -445,7 +445,36 @@ def from_records(records: Iterable[Mapping[str, Any]]) -> list[Attribution]:
     return out
 
 
+def people_by_role(attributions: Iterable[Attribution]) -> dict[str, str]:
+    """Each role the corpus gives to exactly one person (folded, without its article) → that person's fullest
+    name: how a question that names a speaker by role ("did the chief engineer say …?") finds the speaker. A
+    role two people hold ("Director") names neither."""
+    holders: dict[str, list[str]] = {}
+    for a in attributions:
+        if a.role and a.kind != "institutional":
+            holders.setdefault(without_article(fold(a.role)), []).append(a.speaker)
+    return {role: person for role, names in holders.items() if role and (person := _one_person(names))}
+
+
+def fullest(name: str, names: Iterable[str]) -> str:
+    """The fullest form of ``name`` among ``names`` ("Okafor" → "Amara Okafor"), when every longer form
+    names the same person; else ``name`` (two Okafors leave "Okafor" as it is)."""
+    return _one_person([name, *(n for n in names if speakers_match(n, name))]) or name
+
+
+def _one_person(names: Sequence[str]) -> str | None:
+    """The fullest of these names, when they all name one person."""
+    longest = max(names, key=len)
+    return longest if all(speakers_match(n, longest) for n in names) else None
+
+
+def speaker_words(name: str) -> frozenset[str]:
+    """A speaker's folded words without "the" or an honorific ("Dr. Nguyễn" is a short form of Nguyễn Thị
+    Lan): ``speakers_match`` compares these sets, and so does the SQL store."""
+    return frozenset(words(name)) - {"the"} - HONORIFICS
+
+
 def speakers_match(a: str, b: str) -> bool:
     """Same speaker, case-insensitively; a surname or a shorter form of the same name counts."""
-    wa, wb = (set(words(x)) - {"the"} for x in (a, b))
+    wa, wb = speaker_words(a), speaker_words(b)
     return bool(wa and wb) and (wa <= wb or wb <= wa)

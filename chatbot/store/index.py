@@ -31,7 +31,14 @@ from typing import Any
 import numpy as np
 
 from chatbot.errors import ChatbotError
-from chatbot.grounding.attribution import Attribution, Kind, from_records, speakers_match, to_records
+from chatbot.grounding.attribution import (
+    Attribution,
+    Kind,
+    from_records,
+    people_by_role,
+    speakers_match,
+    to_records,
+)
 from chatbot.ingest.documents import Document, LoadError
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
@@ -47,7 +54,7 @@ __all__ = [
     "current_build", "load", "load_all", "open_index", "read_manifest", "staleness", "write_build",
 ]  # fmt: skip
 
-FORMAT = 14  # bump when splitting, records or scoring inputs change: it forces a rebuild
+FORMAT = 15  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
 ANNOTATIONS = "annotations.jsonl"  # one JSON record per sentence: entities, noun phrases, speakers, negation
 SENTENCE_FAISS = "sentences.faiss"  # written only above the exact-search limit (below it: built at load)
@@ -105,6 +112,13 @@ class Index:
 
     def credits(self) -> list[tuple[str, frozenset[str]]]:
         return self._credits
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        return people_by_role(self.attributions)
+
+    def roles(self) -> dict[str, str]:
+        return self._roles
 
     def newer(self) -> Store | None:
         return None  # one process serves one build; `chatbot build` elsewhere is picked up on restart

@@ -88,6 +88,10 @@ class Store(Protocol):
         """(document name, the search terms of its outlet and author) for the documents that name either, in order."""
         ...
 
+    def roles(self) -> dict[str, str]:
+        """Each role the corpus gives exactly one person (folded) → that person (``people_by_role``)."""
+        ...
+
     def newer(self) -> Store | None:
         """A view of a newer generation when a writer has committed one since this view was made, else None."""
         ...

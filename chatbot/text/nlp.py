@@ -249,6 +249,19 @@ def denied_act(text: str, act: str) -> str:
     return clause
 
 
+def disowned(text: str) -> str:
+    """What a speaker says they did not say ("I didn't say the water would be unsafe" → "the water would be
+    unsafe"); "" when the sentence disowns nothing."""
+    doc = parse(text)
+    for verb in _negated(doc):
+        if verb.lemma_.lower() in SPEECH_LEMMAS and _asserted(verb):
+            said = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+            if said is not None:
+                words = list(said.subtree)
+                return doc[words[0].i : words[-1].i + 1].text
+    return ""
+
+
 def _same_act(lemma: str, act: str) -> bool:
     """A verb of speech stands for any other: "I didn't say the water would be unsafe" denies that she warned
     it would be."""
@@ -289,6 +302,19 @@ def main_verb(text: str) -> str:
     if root is None or root.pos_ != "VERB" or root.lemma_.lower() in LIGHT_VERBS:
         return ""
     return str(root.lemma_.lower())
+
+
+def reports_speech(text: str) -> bool:
+    """Does the statement say what someone said ("Dr. Nguyễn warned that …"), its main verb a verb of speech
+    with someone before it, in the active voice? "The grant has been confirmed in writing" is about the grant.
+    (A question turned statement leaves the verb bare, "Dr. Nguyễn warn that …", which spaCy parses as an
+    imperative with the name hanging off it: any noun before the verb counts.)"""
+    root = next((t for t in parse(text) if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_.lower() not in SPEECH_LEMMAS:
+        return False
+    before = [c for c in root.children if c.i < root.i]
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in before)
+    return not passive and any(c.pos_ in ("PROPN", "NOUN", "PRON") for c in before)
 
 
 # Clauses that keep their own polarity under a denied main verb: relative clauses and a second, coordinated

@@ -55,7 +55,14 @@ def fold(text: str) -> str:
 
 
 _PUNCTUATION_RE = re.compile(r"[^\w\s]")
-_ARTICLES_RE = re.compile(r"\b(?:a|an|the)\b")
+_ARTICLES = "a|an|the"
+_ARTICLES_RE = re.compile(rf"\b(?:{_ARTICLES})\b")
+_LEADING_ARTICLE_RE = re.compile(rf"^(?:{_ARTICLES})\s+", re.IGNORECASE)
+
+
+def without_article(text: str) -> str:
+    """ "the Chief Engineer" → "Chief Engineer": a role or a title as a key to look up."""
+    return _LEADING_ARTICLE_RE.sub("", text)
 
 
 def squad_fold(text: str) -> str:

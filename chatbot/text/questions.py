@@ -10,7 +10,7 @@ and the composer checks the evidence against each.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,7 +27,7 @@ from chatbot.text.lexicon import (
     SPEECH_VERBS,
     alternation,
 )
-from chatbot.text.normalise import fold_word, tokens
+from chatbot.text.normalise import fold, fold_word, tokens
 
 _POSSESSIVE_RE = re.compile(r"[’']s$")  # "Kelly's" → "Kelly"
 
@@ -186,6 +186,28 @@ def _speaker(question: str) -> str | None:
         return m.group("name")
     m = re.search(r"\b(?i:according to) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)", question)
     return m.group("name") if m else None
+
+
+def speaker_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] | None:
+    """ "Did the water quality manager warn …?", "How did the chief engineer respond …?", "According to the
+    Vice-Chair, …": the person the corpus gives that role (``roles``: folded role → person; see
+    ``people_by_role``) and the role's words in the question, when the role is what speaks: the subject of a
+    verb of speech, or after "according to"."""
+    folded = fold(question)
+    for role in sorted(roles, key=len, reverse=True):
+        r = re.escape(role)
+        m = re.search(
+            rf"(?:\bthe|'s) ({r})\b(?= (?:\w+ ){{0,2}}{SPEECH}\b)|\baccording to the ({r})\b", folded
+        )
+        if m:
+            return roles[role], m.group(1) or m.group(2)
+    return None
+
+
+def named(question: str, role: str, person: str) -> str:
+    """The question with "the <role>" (as ``speaker_by_role`` found it, folded) replaced by the person."""
+    pattern = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", role))
+    return re.sub(rf"(?i)\bthe\s+{pattern}\b", person, question, count=1)
 
 
 def name_words(name: str) -> list[str]:

@@ -22,14 +22,14 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from chatbot.grounding.attribution import Attribution, Kind, speakers_match
+from chatbot.grounding.attribution import Attribution, Kind, people_by_role, speaker_words, speakers_match
 from chatbot.ingest.documents import Document, Page, SourceMeta
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.postgres.connect import Database, StoreProblem, database
 from chatbot.store.postgres.schema import nearest
 from chatbot.store.postgres.terms import quote, word_query
-from chatbot.store.postgres.writer import current_generation, speaker_words
+from chatbot.store.postgres.writer import current_generation
 from chatbot.store.protocol import UPLOADS, Annotation, DocumentInfo, Manifest, Store, credits
 from chatbot.text.normalise import tokens
 
@@ -183,6 +183,13 @@ class PgStore:
 
     def credits(self) -> list[tuple[str, frozenset[str]]]:
         return self._credits
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        return people_by_role(self.quotes())
+
+    def roles(self) -> dict[str, str]:
+        return self._roles
 
     def newer(self) -> Store | None:
         with self.db.connection() as conn:
@@ -420,7 +427,7 @@ class PgStore:
         return self.rows.attributions.take([i], self._attribution_rows)[i]
 
     def attributions_of(self, name: str) -> list[int]:
-        wanted = speaker_words(name)
+        wanted = sorted(speaker_words(name))
         if not wanted:
             return []
         rows = self._all(

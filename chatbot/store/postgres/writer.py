@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from chatbot.grounding.attribution import Attribution
+from chatbot.grounding.attribution import Attribution, speaker_words
 from chatbot.ingest.documents import Document, LoadError, SourceMeta, corpus_fingerprint, parse_pages
 from chatbot.ingest.intake import Accepted, Rejected
 from chatbot.ingest.passages import Passage
@@ -37,7 +37,7 @@ from chatbot.store.postgres.schema import check, create_search_indexes, migrate,
 from chatbot.store.postgres.terms import Terms
 from chatbot.store.prepare import Annotator, Prepared, Progress, load_all, overlaps, prepare
 from chatbot.store.protocol import UPLOADS
-from chatbot.text.normalise import tokens, words
+from chatbot.text.normalise import tokens
 
 LOCK = "SELECT pg_advisory_xact_lock(hashtext(%s))"
 COUNTS = {
@@ -430,13 +430,8 @@ def _copy_attributions(conn: Any, items: Sequence[Attribution], doc_ids: dict[st
     ) as copy:
         copy.set_types(ATTRIBUTION_TYPES)
         for i, a in enumerate(items):
-            copy.write_row([first_a + i, doc_ids[a.source], new, a.source, a.speaker, speaker_words(a.speaker),
+            copy.write_row([first_a + i, doc_ids[a.source], new, a.source, a.speaker, sorted(speaker_words(a.speaker)),
                             a.role, a.kind, a.text, a.start, a.end, a.page, a.cue, a.article_author])  # fmt: skip
-
-
-def speaker_words(name: str) -> list[str]:
-    """A speaker's folded words without "the": ``speakers_match`` compares these sets, and so does SQL."""
-    return sorted(set(words(name)) - {"the"})
 
 
 def purge(conn: Any, settings: Settings) -> None:
