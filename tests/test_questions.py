@@ -47,6 +47,8 @@ from chatbot.text.questions import (
         ("How far is the quarry from the town?", "number"),
         ("What is the numeric value of ASN1_MAX_NAME_SIZE?", "number"),
         ("What did the report say about the budget?", None),
+        ("What did the repairs cost?", "number"),  # "what" is the object of a verb of paying: a sum
+        ("What costs did the council cut?", None),
     ],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
@@ -59,6 +61,7 @@ def test_answer_type(question: str, kind: str | None) -> None:
         ("How much did the new ferry terminal cost?", True),
         ("What is Project Maven's annual budget?", True),
         ("How many ships did they buy?", False),
+        ("What did Dr. Nguyễn say the filter buttress would cost?", True),
         ("How much water does the reservoir hold?", False),
     ],
 )

@@ -108,7 +108,7 @@ class Question:
             [t for w in name_words(name) for t in tokens(w)] for name in info.names if name not in sources
         ]
         negated = any(t.dep_ == "neg" for t in parse(question))
-        names = [n for n in names if n]
+        names = [n for n in names if n and not set(n) <= pointers]  # the speaker's name points, as above
         known = index.known_words([t for n in names for t in n])
         unknown = bool(names) and not any(t in known for n in names for t in n)
         return Question(info, content, names, numbers(question), negated, sources, unknown)

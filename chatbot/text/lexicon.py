@@ -116,6 +116,11 @@ MONEY_WORDS = _set(
     funded funding budget salary salaries earn earned owe owed loan raise raised invest invested investment
     sell sold buy bought revenue turnover valuation"""
 )
+# "What did the repairs cost?", "What did Dr. Nguyễn say the buttress would cost?": a what-question that ends
+# on one of these verbs has "what" for its object, a sum of money.
+SUM_VERBS = _set(
+    "cost costs pay pays paid spend spends spent charge charges charged earn earns earned owe owes owed"
+)
 MONTHS = _set("january february march april may june july august september october november december")
 MONTH_ABBREVIATIONS = _set("jan feb mar apr jun jul aug sep sept oct nov dec")
 WEEKDAYS = _set("monday tuesday wednesday thursday friday saturday sunday")

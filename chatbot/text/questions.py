@@ -25,6 +25,7 @@ from chatbot.text.lexicon import (
     QUESTION_SPEECH_VERBS,
     QUESTION_WORDS,
     SPEECH_VERBS,
+    SUM_VERBS,
     alternation,
 )
 from chatbot.text.normalise import fold, fold_word, tokens
@@ -49,12 +50,15 @@ _QUANTITY_Q = re.compile(
     rf"(?P<noun>number of|{alternation(QUANTITY_NOUNS)})\b"
 )
 _MONEY_Q = re.compile(rf"\b(?:{alternation(MONEY_WORDS)})\b")
+_SUM_Q = re.compile(rf"^what\b.*\b(?:{alternation(SUM_VERBS)})\W*$")
 
 
 def _asks_money(question: str) -> bool:
     """ "How much did it cost?", "What was the budget?": a number question answered most directly by money
     ("How many ships did they buy?" counts ships)."""
     q = _FRAMING_RE.sub("", question.strip()).lower()
+    if _SUM_Q.match(q):
+        return True
     if re.search(r"\bhow much\b", q):
         return bool(_MONEY_Q.search(q))
     m = _QUANTITY_Q.match(q)
@@ -154,7 +158,7 @@ def answer_type(question: str) -> AnswerType | None:
     q = _FRAMING_RE.sub("", question.strip()).lower()
     if _DATE_Q.match(q):
         return "date"
-    if _NUMBER_Q.search(q) or _QUANTITY_Q.match(q):
+    if _NUMBER_Q.search(q) or _QUANTITY_Q.match(q) or _SUM_Q.match(q):
         return "number"
     if _GROUP_WHO.match(q):
         return "people"
