@@ -387,7 +387,7 @@ def test_a_speaker_who_denies_the_words_is_answered_no(hearing: Pipeline, questi
 def test_the_speakers_denial_outweighs_a_report_of_the_words_whatever_their_order(hearing: Pipeline) -> None:
     """The chair credits Ms. Okafor with words she then denies: even when the chair's sentence ranks first,
     "Did she say it?" is answered "No" from her denial, so the misattribution is not repeated."""
-    from chatbot.backends.decisions import Candidate, Question
+    from chatbot.backends.decisions import Candidate, Question, annotations_of
     from chatbot.backends.extractive import ExtractiveBackend
 
     index = hearing.index
@@ -396,7 +396,8 @@ def test_the_speakers_denial_outweighs_a_report_of_the_words_whatever_their_orde
     def candidate(start: str) -> Candidate:
         number = next(n for n in numbers if start in index.sentence_text(n))
         passage, sentence = index.sentence(number)
-        return Candidate(passage, sentence, number, 0.5, 0.5, 0.5)
+        [annotation] = annotations_of(index, [number])
+        return Candidate(passage, sentence, number, 0.5, 0.5, 0.5, annotation=annotation)
 
     report, denial = candidate("As Ms. Okafor said earlier"), candidate("I did not say")
     question = Question.read("Did Ms. Okafor say the dredging will empty the harbour reserve?", index)

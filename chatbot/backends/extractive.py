@@ -348,13 +348,15 @@ class ExtractiveBackend:
         """Does the claim's speaker say, in this sentence, that they never said what the claim reports? ("Did
         Dr. Nguyễn warn that the drawdown would make tap water unsafe?" — "DR. NGUYỄN: I didn't say the water
         would be unsafe.") The claim must hold what is disowned; it may say more."""
-        words, speaker = disowned(spoken_part(c.plain)), " ".join(claim_speaker(claim))
-        if not words or not speaker:
+        speaker = " ".join(claim_speaker(claim))
+        if not speaker or not c.annotation.negated:  # the index's parse found no negation: nothing to parse
             return False
-        own = any(
+        if not any(
             speakers_match(index.attribution(i).speaker, speaker) for i in index.attributions_in(c.number)
-        )
-        return own and support_features(words, claim, c.cosine).coverage >= self.settings.yes_coverage
+        ):
+            return False
+        words = disowned(spoken_part(c.plain))
+        return bool(words) and support_features(words, claim, c.cosine).coverage >= self.settings.yes_coverage
 
     def _set_around(self, claim: str, c: Candidate, f: SupportFeatures, index: Store) -> bool:
         """Do the sentence's passage and the one before it supply the rest of the claim? A claim's setting ("at
