@@ -75,10 +75,14 @@ class Question:
     numbers: set[str]
     negated: bool
     sources: dict[str, str] = field(default_factory=dict)  # names that name a source → its document
-    # Every name the question relies on has no word the corpus uses ("Brannock"): nothing in it can be about
-    # them. A rule, not a weight: the dev halves hold too few such questions to learn it from, and a misspelt
-    # name gets a refusal whose reason says what to put right ("the corpus never mentions “Raouliii”").
-    unknown_names: bool = False
+    known: frozenset[str] = frozenset()  # the names' terms the corpus uses (one lookup, read once)
+
+    @property
+    def unknown_names(self) -> bool:
+        """Every name the question relies on has no word the corpus uses ("Brannock"): nothing in it can be
+        about them. A rule, not a weight: the dev halves hold too few such questions to learn it from, and a
+        misspelt name gets a refusal whose reason says what to put right ("the corpus never mentions …")."""
+        return bool(self.names) and not any(t in self.known for n in self.names for t in n)
 
     @property
     def claim(self) -> str:
@@ -109,9 +113,8 @@ class Question:
         ]
         negated = any(t.dep_ == "neg" for t in parse(question))
         names = [n for n in names if n and not set(n) <= pointers]  # the speaker's name points, as above
-        known = index.known_words([t for n in names for t in n])
-        unknown = bool(names) and not any(t in known for n in names for t in n)
-        return Question(info, content, names, numbers(question), negated, sources, unknown)
+        known = frozenset(index.known_words([t for n in names for t in n]))
+        return Question(info, content, names, numbers(question), negated, sources, known)
 
 
 # --- features -----------------------------------------------------------------------------------------
@@ -213,8 +216,7 @@ def question_features(
     evidence = set().union(*(_terms(c.plain) for c in top)) if top else set()
     best_terms = _terms(best.plain) if best else set()
     around = _terms(best.passage.text) | best_terms if best else set()
-    known = index.known_words([t for n in q.names for t in n if t not in STOPWORDS])
-    absent = [n for n in q.names if not all(t in known for t in n if t not in STOPWORDS)]
+    absent = [n for n in q.names if not all(t in q.known for t in n if t not in STOPWORDS)]
     unseen = [n for n in q.names if not _named(n, evidence)]
     unseen_top = [n for n in q.names if not _named(n, best_terms)]
     found_numbers = set().union(*(numbers(c.plain) for c in top)) if top else set()

@@ -304,9 +304,10 @@ class ExtractiveBackend:
         act = main_verb(claim)
         denied_act_of = act if plain_claim else ""  # a negated claim is not denied by a negated sentence
         speech = plain_claim and reports_speech(claim)
-        if speech:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
+        speaker = " ".join(claim_speaker(claim)) if speech else ""
+        if speaker:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
             near = [*chosen, *ranked[: self.settings.max_sentences]]  # closest sentences
-            denier = next((c for c in near if self._disowns(claim, c, index)), None)
+            denier = next((c for c in near if self._disowns(claim, speaker, c, index)), None)
             if denier:
                 return "No", [denier]
         for c in chosen:
@@ -344,12 +345,11 @@ class ExtractiveBackend:
         covered = support_features(claim, f"{self._around(c, index)} {denial}", c.cosine).coverage
         return covered >= self.settings.no_coverage
 
-    def _disowns(self, claim: str, c: Candidate, index: Store) -> bool:
-        """Does the claim's speaker say, in this sentence, that they never said what the claim reports? ("Did
-        Dr. Nguyễn warn that the drawdown would make tap water unsafe?" — "DR. NGUYỄN: I didn't say the water
-        would be unsafe.") The claim must hold what is disowned; it may say more."""
-        speaker = " ".join(claim_speaker(claim))
-        if not speaker or not c.annotation.negated:  # the index's parse found no negation: nothing to parse
+    def _disowns(self, claim: str, speaker: str, c: Candidate, index: Store) -> bool:
+        """Does the claim's ``speaker`` say, in this sentence, that they never said what the claim reports?
+        ("Did Dr. Nguyễn warn that the drawdown would make tap water unsafe?" — "DR. NGUYỄN: I didn't say the
+        water would be unsafe.") The claim must hold what is disowned; it may say more."""
+        if not c.annotation.negated:  # the index's parse found no negation: nothing to parse
             return False
         if not any(
             speakers_match(index.attribution(i).speaker, speaker) for i in index.attributions_in(c.number)
