@@ -41,6 +41,11 @@ def checker(embedder: Embedder) -> SupportChecker:
         pytest.param("Apple reported quarterly revenue of $94 billion.", APPLE, id="paraphrase"),
         pytest.param("The bill was passed by the Senate with 60 votes.", SENATE, id="reordered"),
         pytest.param("Berg said the deficit would shrink next year.", BUDGET, id="right-speaker"),
+        pytest.param(  # the last word of a family-name-first name is the given name
+            "Xi Jinping said the talks would continue.",
+            "President Xi Jinping arrived in Hanoi on Monday. Xi said the talks would continue.",
+            id="family-name-first-speaker",
+        ),
         pytest.param(
             "The company does not expect to return to profit this year.", PROFIT, id="kept-negation"
         ),
@@ -91,6 +96,12 @@ def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, pass
         pytest.param(
             "Hale said the deficit would shrink next year.", BUDGET, "speaker", id="swapped-speaker"
         ),
+        pytest.param(  # one shared given name is not the same person
+            "Tom Berg said the cuts would hurt pensioners.",
+            "Tom Hale said the cuts would hurt pensioners.",
+            "speaker",
+            id="same-given-name-another-person",
+        ),
         pytest.param(  # an absence, not a contradiction: a yes/no answer says the corpus does not say
             "Hale said the deficit would shrink next year.",
             "The deficit will shrink next year.",
@@ -124,6 +135,12 @@ def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, pass
             "File names are matched case-insensitively.",
             "negation",
             id="negative-prefix-in-a-compound",
+        ),
+        pytest.param(  # the word's own negative form decides, not a relative of it elsewhere in the sentence
+            "Glob patterns are matched case-sensitively by default.",
+            "Applications MUST match globs case-insensitively, except when the case-sensitive attribute is set.",
+            "negation",
+            id="negative-prefix-beside-a-plain-relative",
         ),
         pytest.param(  # a name of letters beyond ASCII and Latin-1 is still a name, and whole
             "The helmet was lent to a museum in Łódź.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from chatbot.grounding.attribution import speakers_match
 from chatbot.grounding.claims import (
     PUNCTUATION_RE,
     WORD_RE,
@@ -150,9 +151,9 @@ def speaker_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
         return []
     zones = local_speakers(split_sentences(passage) or [passage], aligned)
     vocab = set().union(*(name_vocabulary(z) for z in zones))
-    if contains(vocab, speaker[-1]):
-        return []
     names = [n for z in zones[1:] for n in entities(z)]
+    if contains(vocab, speaker[-1]) or any(speakers_match(" ".join(speaker), n) for n in names):
+        return []  # the family name, or a short form of the name ("Xi" for Xi Jinping: family name first)
     if not names:
         return [f"{UNCREDITED}claim says {' '.join(speaker)}, passage credits no one"]
     return [f"speaker: claim says {' '.join(speaker)}, passage says {', '.join(dict.fromkeys(names))}"]
@@ -183,10 +184,21 @@ def polarity_vetoes(claim: str, aligned: str) -> list[str]:
     than Huawei" for "Huawei rather than NVIDIA"): a negation elsewhere in the sentence ("that
     neither wants to impose") is not a flip.
     """
-    c = scopes(_unprefix(claim, terms(aligned)))
-    p = scopes(_unprefix(aligned, terms(claim)))
-    denied = {t for t in c.positive - c.negated if contains(p.negated, t) and not contains(p.positive, t)}
-    asserted = {t for t in c.negated - c.positive if contains(p.positive, t) and not contains(p.negated, t)}
+    claim_text, claim_opposed = _unprefix(claim, terms(aligned))
+    aligned_text, aligned_opposed = _unprefix(aligned, terms(claim))
+    c, p = scopes(claim_text), scopes(aligned_text)
+    # A word's own negative form ("case-insensitively" for "case-sensitively") flips it even when a
+    # relative stays plain beside it ("… except when the case-sensitive attribute is set").
+    denied = {
+        t
+        for t in c.positive - c.negated
+        if contains(p.negated, t) and (t in aligned_opposed or not contains(p.positive, t))
+    }
+    asserted = {
+        t
+        for t in c.negated - c.positive
+        if contains(p.positive, t) and (t in claim_opposed or not contains(p.negated, t))
+    }
     flipped = denied | asserted
     if not flipped:
         return []
@@ -197,17 +209,19 @@ def polarity_vetoes(claim: str, aligned: str) -> list[str]:
     return []
 
 
-def _unprefix(text: str, other: Sequence[str]) -> str:
+def _unprefix(text: str, other: Sequence[str]) -> tuple[str, set[str]]:
     """Spell "unchanged" as "not changed" (and "case-insensitive" as "not case-sensitive") when the other text says
-    "change": the same polarity test applies."""
+    "change": the same polarity test applies. Also gives the words so negated ("changed", "case-sensitive")."""
+    opposed: set[str] = set()
 
     def replace(m: re.Match[str]) -> str:
         word, head, rest = m.group(0).lower(), m.group(1).lower(), m.group(2).lower()
         if contains(other, rest) and not contains(other, word):
+            opposed.update((f"{head}{rest}", rest))
             return f"not {head}{rest}"  # "case-insensitively" → "not case-sensitively"
         return m.group(0)
 
-    return _NEG_PREFIX_RE.sub(replace, text)
+    return _NEG_PREFIX_RE.sub(replace, text), opposed
 
 
 def antonym_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
