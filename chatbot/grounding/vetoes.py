@@ -151,9 +151,11 @@ def speaker_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
         return []
     zones = local_speakers(split_sentences(passage) or [passage], aligned)
     vocab = set().union(*(name_vocabulary(z) for z in zones))
+    if contains(vocab, speaker[-1]):
+        return []
     names = [n for z in zones[1:] for n in entities(z)]
-    if contains(vocab, speaker[-1]) or any(speakers_match(" ".join(speaker), n) for n in names):
-        return []  # the family name, or a short form of the name ("Xi" for Xi Jinping: family name first)
+    if any(speakers_match(" ".join(speaker), n) for n in names):
+        return []  # a short form of the name: "Xi" for Xi Jinping, whose last word is his given name
     if not names:
         return [f"{UNCREDITED}claim says {' '.join(speaker)}, passage credits no one"]
     return [f"speaker: claim says {' '.join(speaker)}, passage says {', '.join(dict.fromkeys(names))}"]
