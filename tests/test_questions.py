@@ -120,6 +120,9 @@ def test_speaker_and_role_questions(question: str, speaker: str | None, role_of:
         ("What did Xi Jinping say at the summit?", ["Xi Jinping"]),
         ('Who called it "industrial-scale" theft?', ["industrial-scale"]),
         ("How many nations sit on the UN committee in Kelly's view?", ["UN", "Kelly's"]),
+        # A capitalised condition word and the pronoun "I" open a clause, not a name.
+        ("If I stop using the GPL, when does my licence end?", ["GPL"]),
+        ("Once Elena Ruiz resigned, who chaired the board?", ["Elena Ruiz"]),
     ],
 )
 def test_question_names(question: str, names: list[str]) -> None:
@@ -172,6 +175,11 @@ def test_name_words(name: str, words: list[str]) -> None:
             "380 years",
         ),
         ("How long did the king rule?", "He ruled for thirty years, until 1320.", "thirty years"),
+        (
+            "After how many days is the licence reinstated?",
+            "It is reinstated if you stop within 60 days of the notice.",
+            "60 days",
+        ),
         ("When was the wall built?", "The first wall was raised c. 400 BC by the islanders.", "c. 400 BC"),
         (
             "When did fishing families settle there?",

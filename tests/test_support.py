@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.evaluation.checks import load_pairs, measure, split
+from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.support import Support, SupportChecker
 from chatbot.grounding.support import features as support_features
 from chatbot.store.embeddings import Embedder
@@ -173,6 +174,60 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
     passage = "C-style comments are not supported; the chip is banned; the hall dates from the 19th century."
     vetoes = support_features(claim, passage, 0.5).vetoes
     assert [v.removesuffix(" not in passage") for v in vetoes if v.startswith("number")] == numbers_vetoed
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "role"),
+    [
+        # The sentence names the question's subject, but gives the verb another one.
+        (
+            "When did Anna Berg found the company?",
+            "In 1998, Tomas Lind founded the company with a loan from Anna Berg.",
+            "subject",
+        ),
+        (
+            "Who acquired Nordwind?",
+            "In 2004 Nordwind acquired Baltic Freight for 30 million euros.",
+            "object",
+        ),
+        # A passive sentence: its agent is the subject, its grammatical subject the object.
+        ("Who betrayed Veria?", "Castria was betrayed to Veria by its own garrison.", "object"),
+        # A yes/no question names both: the act done by another is no "Yes".
+        (
+            "Did Anna Berg found the company?",
+            "In 1998, Tomas Lind founded the company with Berg's loan.",
+            "subject",
+        ),
+        ("Did Tomas Lind found the company?", "In 1998, Tomas Lind founded the company.", None),
+        # The same roles, or nothing to compare: no reason.
+        ("When did Tomas Lind found the company?", "In 1998, Tomas Lind founded the company.", None),
+        (
+            "When was Baltic Freight acquired?",
+            "In 2004 Nordwind acquired Baltic Freight.",
+            None,
+        ),  # a passive question
+        (
+            "When did the Lisbon talks begin?",
+            "Portugal began the Lisbon talks in March.",
+            None,
+        ),  # told transitively
+        # A description may be the question's argument under another name.
+        (
+            "Why must Norway and Chile cooperate?",
+            "The two countries must cooperate, Norway's minister said.",
+            None,
+        ),
+        ("When was the Torva bridge built?", "Engineers built the Torva bridge in 1932.", None),
+        (
+            "Who did Lind marry?",
+            "He married Maria Lind in 1990.",
+            None,
+        ),  # the question's subject is not named
+    ],
+)
+def test_a_role_given_to_someone_else_is_told(question: str, sentence: str, role: str | None) -> None:
+    reasons = swapped_arguments(question, sentence)
+    assert [f"the {role} " in r for r in reasons] == ([True] if role else [])
 
 
 def test_check_many_agrees_with_check(checker: SupportChecker) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.claims import stem
 from chatbot.grounding.support import features as support_features
 from chatbot.ingest.passages import Passage, Sentence, same_page, sentence_text
@@ -129,7 +130,7 @@ QUESTION_FEATURES = (
     "p_best", "p_mean3", "lexical_top", "coverage_best", "rare_coverage_best",
     "names_missing_corpus", "names_missing_evidence", "names_missing_top", "type_missing_top",
     "type_missing_near", "speaker_unquoted", "numbers_missing", "rarest_missing_top", "rarest_missing_passage",
-    "claim_vetoes_top", "claim_number_veto", "claim_coverage_top", "yes_no",
+    "claim_vetoes_top", "claim_number_veto", "claim_coverage_top", "yes_no", "roles_swapped_top",
 )  # fmt: skip
 SPAN_FEATURES = (
     "tier0", "tier1", "person", "organisation", "place", "date", "number", "speaker", "phrase", "people",
@@ -144,7 +145,7 @@ SENTENCE_SIGNS = dict(zip(SENTENCE_FEATURES, (
     +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, +1, 0, -1, +1, 0, +1,
 ), strict=True))  # fmt: skip
 QUESTION_SIGNS = dict(zip(QUESTION_FEATURES, (
-    +1, +1, +1, +1, +1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, +1, 0,
+    +1, +1, +1, +1, +1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, +1, 0, -1,
 ), strict=True))  # fmt: skip
 SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
     +1, 0, 0, 0, 0, 0, 0, 0, 0, 0, +1, -1, -1, -1, 0, +1, 0, 0,
@@ -241,6 +242,7 @@ def question_features(
         float(any(v.startswith(("number", "date")) for v in claim.vetoes)) if claim else 0.0,
         claim.coverage if claim else 0.0,
         float(q.info.yes_no),
+        float(bool(best and swapped_arguments(q.info.text, best.plain))),
     ]
 
 

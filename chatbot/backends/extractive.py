@@ -29,6 +29,7 @@ from chatbot.backends.decisions import (
     question_features,
     span_features,
 )
+from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.attribution import fullest, speakers_match
 from chatbot.grounding.claims import claim_speaker, same_word, scopes
 from chatbot.grounding.roles import role_verdict
@@ -99,6 +100,8 @@ class Decision:
             return f"none of the closest passages gives the {info.answer_type} the question asks for"
         if f["names_missing_evidence"] > 0:
             return "the closest passages do not mention everything the question names"
+        if f["roles_swapped_top"]:
+            return "the closest passage gives the role the question asks about to someone else"
         return "no passage answers it closely enough"
 
 
@@ -330,8 +333,8 @@ class ExtractiveBackend:
             backed = backed or (
                 f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index)
             )
-            if backed and states_the_act(act, c.plain):
-                return "Yes", [c]
+            if backed and states_the_act(act, c.plain) and not swapped_arguments(q.info.text, c.plain):
+                return "Yes", [c]  # the act, and done by whom the question says, to whom it says
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", [c]
         return None

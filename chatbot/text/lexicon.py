@@ -463,7 +463,8 @@ NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "a
 QUESTION_WORDS = _set(
     """who whom whose what when where which why how did does do is are was were can could should would
     will according name list tell give explain describe summarize summarise compare besides apart beyond
-    in on at for from by to of as with under after before during since between among"""
+    in on at for from by to of as with under after before during since between among
+    if once whenever unless while"""
 )
 # Plural nouns for groups of people: a description of people answers "who attended?".
 PEOPLE_NOUNS = _list(

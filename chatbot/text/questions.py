@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from chatbot.text.lexicon import (
+    DURATION_UNITS,
     MEASURE_ADJECTIVES,
     MONEY_WORDS,
     PERSON_NOUNS,
     PHRASE_STOPS,
     PREPOSITIONS,
+    PRONOUNS,
     QUANTITY_NOUNS,
     QUESTION_AUXILIARIES,
     QUESTION_SPEECH_VERBS,
@@ -41,8 +43,8 @@ _DATE_Q = re.compile(
     r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
 )
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
-# "How long did they rule?": a stretch of time ("for the following 380 years"), which spaCy tags as a date.
-_DURATION_Q = re.compile(r"(?i)\bhow long\b")
+# "How long did they rule?", "After how many days …?": a stretch of time ("for the following 380 years"), which spaCy tags as a date.
+_DURATION_Q = re.compile(rf"(?i)\bhow (?:long\b|many (?:more |fewer )?(?:{alternation(DURATION_UNITS)})s?\b)")
 # "What is Project Maven's annual budget?": a what-question whose head noun is a quantity, within a few words of
 # "what" and before any verb of its own ("What did the report say about the budget?" asks for something else).
 _QUANTITY_Q = re.compile(
@@ -177,7 +179,7 @@ def question_names(question: str) -> list[str]:
         words = [
             w
             for w in words
-            if w.lower().removesuffix("'s").removesuffix("’s").strip(".") not in QUESTION_WORDS
+            if w.lower().removesuffix("'s").removesuffix("’s").strip(".") not in QUESTION_WORDS | PRONOUNS
         ]
         if words:
             names.append(" ".join(words))

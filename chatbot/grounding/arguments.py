@@ -1,0 +1,145 @@
+"""Who did what to whom: a question's verb against the same verb in the sentence that would answer it.
+
+"When did King Harold II conquer England?" shares every word with "In 1066, Duke William II of Normandy
+conquered England killing King Harold II", and "Who betrayed the Normans?" with "Dyrrachium was betrayed to
+the Normans by the Venetian merchants". Word overlap, embeddings and the answer type all call these answered;
+only the verb's arguments show that the sentence gives the role to someone else. Such swaps are among the
+commonest ways a plausible question goes unanswered (SQuAD 2.0's "entity swap"), and the way a student's
+misattribution looks.
+
+The sentence is parsed (spaCy reads declarative text well); the question is not, because the small model
+misreads questions ("conquer" as a noun). Its arguments come from word order instead: the words between the
+auxiliary and the verb are its subject ("did *King Harold II* conquer"), the noun phrase after the verb its
+object. Precision first: any doubt (a pronoun, no shared verb, a head noun the sentence lacks) says nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chatbot.grounding.claims import stem
+from chatbot.text.lexicon import PASSIVE_AUX, QUESTION_AUXILIARIES, RELATIVES
+from chatbot.text.nlp import is_date, parse
+from chatbot.text.normalise import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
+_ADVERBIAL_WH = frozenset({"when", "where", "why", "how"})
+_AUXILIARIES = frozenset(QUESTION_AUXILIARIES)
+_NOT_IN_PHRASE = frozenset({"ADP", "PUNCT", "SCONJ", "CCONJ", "VERB", "AUX", "PART"})
+_TIME_LABELS = frozenset({"DATE", "TIME", "CARDINAL"})
+
+
+def swapped_arguments(question: str, sentence: str) -> list[str]:
+    """Why ``sentence`` gives the question's verb another subject or object than the question does (empty when
+    it does not, or when that cannot be told)."""
+    q = parse(question)
+    wh = next((t.lower_ for t in q[:2] if t.lower_ in _WH), None)
+    aux = _auxiliary(q, wh)
+    if wh is None and aux != 0:
+        return []  # not a question: a wh-word opens it, or an auxiliary ("Did Harold conquer England?")
+    s = parse(sentence)
+    verbs = {_key(v.lemma_) for v in s if v.pos_ == "VERB"}
+    verb_at = _question_verb(q, verbs, aux)
+    if verb_at is None:
+        return []
+    same = [v for v in s if v.pos_ == "VERB" and _key(v.lemma_) in _forms(q[verb_at])]
+    subject, obj = _question_arguments(q, verb_at, aux)
+    known = {_key(t.text) for t in s}
+    # "When did the reform begin?" against "the dukes began the reform": the same event, told transitively,
+    # puts the question's subject in the object.
+    intransitive = not obj and (wh is None or wh in _ADVERBIAL_WH)
+    out = []
+    for role, phrase in (("subject", subject), ("object", obj)):
+        wanted = _content(phrase) & known
+        heads = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+        if not wanted or not heads or _key(heads[-1].text) not in known:
+            continue  # the sentence does not name the question's argument: nothing to compare
+        fills = [f for v in same if (f := _arguments(v)[0 if role == "subject" else 1]) and _is_argument(f)]
+        if not fills or (
+            role == "subject" and intransitive and any(wanted & _content(_arguments(v)[1]) for v in same)
+        ):
+            continue
+        if max(len(wanted & _content(f)) for f in fills) * 2 < len(wanted):
+            given = " / ".join(" ".join(t.text for t in f) for f in fills)
+            out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
+    return out
+
+
+def _auxiliary(q: Doc, wh: str | None) -> int | None:
+    """Where the auxiliary that fronts the question stands: first in a yes/no question, after the wh-phrase."""
+    return next((t.i for t in q if t.lower_ in _AUXILIARIES and (t.i > 0 or wh is None)), None)
+
+
+def _question_verb(q: Doc, verbs: set[str], aux: int | None) -> int | None:
+    """The question's first verb after its auxiliary ("did Harold *conquer*"), or after the wh-phrase ("Who
+    *betrayed* …"), when the sentence uses it as a verb too; none when a relative clause or a second wh-word
+    comes first. A word the sentence uses as a verb counts even where the tagger took it for a noun."""
+    for t in q[(aux + 1 if aux is not None else 1) :]:
+        if t.lower_ in _WH or t.lower_ in RELATIVES:
+            return None
+        if _forms(t) & verbs:
+            return t.i
+        if t.pos_ == "VERB":
+            return None
+    return None
+
+
+def _forms(t: Token) -> set[str]:
+    return {_key(t.lemma_), _key(t.text)}
+
+
+def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Token], list[Token]]:
+    """(subject, object) words by position. A passive ("When was the helmet made?") names its object first."""
+    before = list(q[aux + 1 : verb_at]) if aux is not None else []
+    after: list[Token] = []
+    for t in q[verb_at + 1 :]:
+        if t.pos_ in _NOT_IN_PHRASE or t.lower_ in _WH:
+            break
+        after.append(t)
+    chain = {t.lower_ for t in q[max(0, verb_at - 2) : verb_at]}
+    if aux is not None and q[aux].lower_ in PASSIVE_AUX:
+        chain.add(q[aux].lower_)
+    if q[verb_at].tag_ in ("VBN", "VBD") and chain & PASSIVE_AUX:
+        return [], before
+    return before, after
+
+
+def _arguments(verb: Token) -> tuple[list[Token], list[Token]]:
+    """The words of a sentence verb's logical subject and object (a passive's agent is its subject)."""
+    subject: list[Token] = []
+    obj: list[Token] = []
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            subject += c.subtree
+        elif c.dep_ in ("nsubjpass", "dobj"):
+            obj += c.subtree
+        elif c.dep_ == "agent":
+            subject += [w for g in c.children if g.dep_ == "pobj" for w in g.subtree]
+    if not subject and verb.dep_ == "conj":  # "… and made Ralph earl": the first verb's subject
+        subject = [w for c in verb.head.children if c.dep_ == "nsubj" for w in c.subtree]
+    return subject, obj
+
+
+def _is_argument(words: list[Token]) -> bool:
+    """A phrase that names someone or something, and is not a date or number the parser took for an object.
+    A description may be the question's argument under another name ("the two countries" for "the US and
+    China"), so only a name tells that the sentence speaks of someone else."""
+    content = [t for t in words if t.is_alpha and not t.is_stop and t.pos_ != "PRON"]
+    if not any(t.pos_ == "PROPN" for t in content):
+        return False
+    text = " ".join(t.text for t in words)
+    return not (
+        all(t.ent_type_ in _TIME_LABELS for t in content)
+        or (any(c.isdigit() for c in text) and is_date(text))
+    )
+
+
+def _content(words: list[Token]) -> set[str]:
+    return {_key(t.text) for t in words if t.is_alpha and not t.is_stop and t.pos_ != "PRON"}
+
+
+def _key(word: str) -> str:
+    return stem(fold(word.lower()))
