@@ -177,28 +177,35 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
 
 
 @pytest.mark.parametrize(
-    ("question", "sentence", "role"),
+    ("question", "sentence", "reason"),
     [
         # The sentence names the question's subject, but gives the verb another one.
         (
             "When did Anna Berg found the company?",
             "In 1998, Tomas Lind founded the company with a loan from Anna Berg.",
-            "subject",
+            "the subject 'Tomas Lind'",
         ),
         (
             "Who acquired Nordwind?",
             "In 2004 Nordwind acquired Baltic Freight for 30 million euros.",
-            "object",
+            "the object 'Baltic Freight'",
         ),
         # A passive sentence: its agent is the subject, its grammatical subject the object.
-        ("Who betrayed Veria?", "Castria was betrayed to Veria by its own garrison.", "object"),
+        ("Who betrayed Veria?", "Castria was betrayed to Veria by its own garrison.", "the object 'Castria'"),
         # A yes/no question names both: the act done by another is no "Yes".
         (
             "Did Anna Berg found the company?",
             "In 1998, Tomas Lind founded the company with Berg's loan.",
-            "subject",
+            "the subject 'Tomas Lind'",
         ),
         ("Did Tomas Lind found the company?", "In 1998, Tomas Lind founded the company.", None),
+        # A place or time turned around by the preposition.
+        ("Who fled from Veria?", "In 1090 the monks of Castria fled to Veria.", "'to Veria', not 'from'"),
+        (
+            "Who signed the pact after the election?",
+            "Hale signed the pact before the election.",
+            "'before the election'",
+        ),
         # The same roles, or nothing to compare: no reason.
         ("When did Tomas Lind found the company?", "In 1998, Tomas Lind founded the company.", None),
         (
@@ -225,9 +232,9 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
         ),  # the question's subject is not named
     ],
 )
-def test_a_role_given_to_someone_else_is_told(question: str, sentence: str, role: str | None) -> None:
+def test_a_role_given_to_someone_else_is_told(question: str, sentence: str, reason: str | None) -> None:
     reasons = swapped_arguments(question, sentence)
-    assert [f"the {role} " in r for r in reasons] == ([True] if role else [])
+    assert [reason in r for r in reasons] == ([True] if reason else [])
 
 
 def test_check_many_agrees_with_check(checker: SupportChecker) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chatbot.grounding.claims import stem
-from chatbot.text.lexicon import PASSIVE_AUX, QUESTION_AUXILIARIES, RELATIVES
+from chatbot.text.lexicon import OPPOSITE_PREPOSITIONS, PASSIVE_AUX, QUESTION_AUXILIARIES, RELATIVES
 from chatbot.text.nlp import is_date, parse
 from chatbot.text.normalise import fold
 
@@ -63,9 +63,41 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
         ):
             continue
         if max(len(wanted & _content(f)) for f in fills) * 2 < len(wanted):
-            given = " / ".join(" ".join(t.text for t in f) for f in fills)
+            given = " / ".join(_shown(f) for f in fills)
             out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
+    return out + _turned_around(q, verb_at, same)
+
+
+def _turned_around(q: Doc, verb_at: int, same: list[Token]) -> list[str]:
+    """The question's place or time after the verb, given by the sentence with the opposite preposition
+    ("Who fled from southern Italy?" against "monks fled to southern Italy")."""
+    out = []
+    for prep, phrase in _prepositional_phrases(q, verb_at):
+        wanted = _content(phrase)
+        opposite = OPPOSITE_PREPOSITIONS.get(prep, frozenset())
+        for v in same:
+            for c in v.children:
+                found = [w for g in c.children if g.dep_ == "pobj" for w in g.subtree]
+                if (
+                    c.dep_ == "prep"
+                    and c.lower_ in opposite
+                    and len(wanted & _content(found)) * 2 >= len(wanted) > 0
+                ):
+                    out.append(f"roles: the passage says '{c.lower_} {_shown(found)}', not '{prep}'")
     return out
+
+
+def _prepositional_phrases(q: Doc, verb_at: int) -> list[tuple[str, list[Token]]]:
+    """Each preposition after the question's verb with the words of its noun phrase, by position."""
+    out: list[tuple[str, list[Token]]] = []
+    for t in q[verb_at + 1 :]:
+        if t.pos_ == "ADP":
+            out.append((t.lower_, []))
+        elif out and t.pos_ not in _NOT_IN_PHRASE:
+            out[-1][1].append(t)
+        elif out:
+            out.append(("", []))  # the phrase ends; words after it belong to no preposition
+    return [(p, words) for p, words in out if p and words]
 
 
 def _auxiliary(q: Doc, wh: str | None) -> int | None:
@@ -135,6 +167,16 @@ def _is_argument(words: list[Token]) -> bool:
         all(t.ent_type_ in _TIME_LABELS for t in content)
         or (any(c.isdigit() for c in text) and is_date(text))
     )
+
+
+def _shown(words: list[Token]) -> str:
+    """A phrase as the reason quotes it: up to its first comma or clause."""
+    shown: list[str] = []
+    for t in words:
+        if t.pos_ == "PUNCT" and shown:
+            break
+        shown.append(t.text)
+    return " ".join(shown)
 
 
 def _content(words: list[Token]) -> set[str]:

@@ -221,6 +221,14 @@ RELATION_VERBS = _set(
     "acquire acquires acquired invade invades invaded fund funds funded hire hires hired"
 )
 PREPOSITIONS = _set("of from on in at for with by to about over under into between among across")
+# Prepositions that turn a place or time around: "fled from Italy" is not "fled to Italy", "after the conquest"
+# not "before the conquest".
+_OPPOSITE_PREPOSITION_PAIRS = (("from", "to"), ("from", "into"), ("before", "after"), ("above", "below"))
+OPPOSITE_PREPOSITIONS = {
+    p: frozenset(b for x, y in _OPPOSITE_PREPOSITION_PAIRS for a, b in ((x, y), (y, x)) if a == p)
+    for pair in _OPPOSITE_PREPOSITION_PAIRS
+    for p in pair
+}
 PHRASE_STOPS = _set("that which who whom whose whether because while although though if when and but or")
 # Verbs whose object carries the meaning ("have talks", "make a deal", "take part"): not an act of their own.
 LIGHT_VERBS = _set("be have do get make take give")
