@@ -10,7 +10,8 @@ misattribution looks.
 The sentence is parsed (spaCy reads declarative text well); the question is not, because the small model
 misreads questions ("conquer" as a noun). Its arguments come from word order instead: the words between the
 auxiliary and the verb are its subject ("did *King Harold II* conquer"), the noun phrase after the verb its
-object. Precision first: any doubt (a pronoun, no shared verb, a head noun the sentence lacks) says nothing.
+object, and a preposition after the verb opens a place or time ("fled *from* Italy" is not "fled *to*
+Italy"). Precision first: any doubt (a pronoun, no shared verb, a head noun the sentence lacks) says nothing.
 """
 
 from __future__ import annotations
@@ -18,25 +19,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chatbot.grounding.claims import stem
-from chatbot.text.lexicon import OPPOSITE_PREPOSITIONS, PASSIVE_AUX, QUESTION_AUXILIARIES, RELATIVES
+from chatbot.text.lexicon import (
+    ADVERBIAL_INTERROGATIVES,
+    INTERROGATIVES,
+    OPPOSITE_PREPOSITIONS,
+    PASSIVE_AUX,
+    QUESTION_AUXILIARIES,
+    RELATIVES,
+)
 from chatbot.text.nlp import is_date, parse
 from chatbot.text.normalise import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
-_ADVERBIAL_WH = frozenset({"when", "where", "why", "how"})
 _AUXILIARIES = frozenset(QUESTION_AUXILIARIES)
 _NOT_IN_PHRASE = frozenset({"ADP", "PUNCT", "SCONJ", "CCONJ", "VERB", "AUX", "PART"})
 _TIME_LABELS = frozenset({"DATE", "TIME", "CARDINAL"})
 
 
 def swapped_arguments(question: str, sentence: str) -> list[str]:
-    """Why ``sentence`` gives the question's verb another subject or object than the question does (empty when
-    it does not, or when that cannot be told)."""
+    """Why ``sentence`` gives the question's verb another subject or object than the question does, or turns
+    its place or time around; empty when it does not, or when that cannot be told."""
     q = parse(question)
-    wh = next((t.lower_ for t in q[:2] if t.lower_ in _WH), None)
+    wh = next((t.lower_ for t in q[:2] if t.lower_ in INTERROGATIVES), None)
     aux = _auxiliary(q, wh)
     if wh is None and aux != 0:
         return []  # not a question: a wh-word opens it, or an auxiliary ("Did Harold conquer England?")
@@ -50,7 +56,7 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
     known = {_key(t.text) for t in s}
     # "When did the reform begin?" against "the dukes began the reform": the same event, told transitively,
     # puts the question's subject in the object.
-    intransitive = not obj and (wh is None or wh in _ADVERBIAL_WH)
+    intransitive = not obj and (wh is None or wh in ADVERBIAL_INTERROGATIVES)
     out = []
     for role, phrase in (("subject", subject), ("object", obj)):
         wanted = _content(phrase) & known
@@ -110,7 +116,7 @@ def _question_verb(q: Doc, verbs: set[str], aux: int | None) -> int | None:
     *betrayed* …"), when the sentence uses it as a verb too; none when a relative clause or a second wh-word
     comes first. A word the sentence uses as a verb counts even where the tagger took it for a noun."""
     for t in q[(aux + 1 if aux is not None else 1) :]:
-        if t.lower_ in _WH or t.lower_ in RELATIVES:
+        if t.lower_ in INTERROGATIVES or t.lower_ in RELATIVES:
             return None
         if _forms(t) & verbs:
             return t.i
@@ -128,7 +134,7 @@ def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Tok
     before = list(q[aux + 1 : verb_at]) if aux is not None else []
     after: list[Token] = []
     for t in q[verb_at + 1 :]:
-        if t.pos_ in _NOT_IN_PHRASE or t.lower_ in _WH:
+        if t.pos_ in _NOT_IN_PHRASE or t.lower_ in INTERROGATIVES:
             break
         after.append(t)
     chain = {t.lower_ for t in q[max(0, verb_at - 2) : verb_at]}

@@ -468,8 +468,11 @@ NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "a
 
 # --- questions ---------------------------------------------------------------------------------------
 # Words that open or frame a question: never part of a name it relies on.
-QUESTION_WORDS = _set(
-    """who whom whose what when where which why how did does do is are was were can could should would
+# The words a wh-question opens with; the adverbial ones ask when, where, why or how, not for an argument.
+INTERROGATIVES = _set("who whom whose what when where which why how")
+ADVERBIAL_INTERROGATIVES = _set("when where why how")
+QUESTION_WORDS = INTERROGATIVES | _set(
+    """did does do is are was were can could should would
     will according name list tell give explain describe summarize summarise compare besides apart beyond
     in on at for from by to of as with under after before during since between among
     if once whenever unless while"""
