@@ -237,6 +237,22 @@ def test_a_role_given_to_someone_else_is_told(question: str, sentence: str, reas
     assert [reason in r for r in reasons] == ([True] if reason else [])
 
 
+@pytest.mark.parametrize(
+    ("claim", "hedged"),
+    [
+        # A function's name is one word: its parts, in another name inside a condition, are not the claim's words.
+        ("The ider parameters of asn1_der_decoding_startEnd can be omitted.", False),
+        ("The element is decoded using asn1_der_decoding().", True),
+    ],
+)
+def test_an_identifier_is_one_word(claim: str, hedged: bool) -> None:
+    passage = (
+        "The ider parameters can be omitted if the element is already decoded using asn1_der_decoding()."
+    )
+    vetoes = support_features(claim, passage, 0.8).vetoes
+    assert any(v.startswith("overclaim: passage hedges") for v in vetoes) == hedged, vetoes
+
+
 def test_check_many_agrees_with_check(checker: SupportChecker) -> None:
     pairs = [("Apple reported quarterly revenue of $94 billion.", APPLE), ("Hale said it.", BUDGET)]
     many = checker.check_many(pairs)

@@ -39,7 +39,7 @@ from chatbot.text.sentences import split as split_sentences
 
 # Letters of any script ("Łęcka", "Nguyễn", "Muñoz" are one word each); a name's case is checked in code, as
 # Python's re has no class for upper-case letters beyond ASCII.
-WORD_RE = re.compile(r"[^\W_]+(?:[.'’\-][^\W_]+)*\.?")
+WORD_RE = re.compile(r"[^\W_]+(?:[.'’\-_][^\W_]+)*\.?")  # "asn1_der_decoding" is one word
 _CAP_RE = re.compile(r"(?<![\w'’.\-])((?=[^\W\d_])[^\W_]+(?:[.'’\-&][^\W_]+)*\.?)")
 # Digits glued to letters before them are a name, not a number ("libtasn1", "H200").
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?")
@@ -81,6 +81,7 @@ _SUBJECT_START_RE = re.compile(r"[,.;:\"“”]|\bthat\b")
 _INVERTED_RE = re.compile(r"[,\"”]\s*$")
 _BY_RE = re.compile(r"\s*by\b")
 
+_IDENTIFIER_RE = re.compile(r"[^\W_]+(?:_[^\W_]+)+")
 _SCOPE_WINDOW = 12  # words a negation or hedge governs when no clause boundary comes first
 
 # ---------------------------------------------------------------------------------------------
@@ -89,9 +90,11 @@ _SCOPE_WINDOW = 12  # words a negation or hedge governs when no clause boundary 
 
 
 def terms(text: str) -> list[str]:
-    """Content terms (``chatbot.store.index.tokens``) cleaned of dots and apostrophes: "u.s" → "us"."""
-    out = []
-    for t in tokens(text):
+    """Content terms (``chatbot.store.index.tokens``) cleaned of dots and apostrophes: "u.s" → "us". An
+    identifier joined by underscores is one term: "asn1_der_decoding_startEnd" is another name than
+    "asn1_der_decoding", not three of its words."""
+    out = [m.group(0).lower() for m in _IDENTIFIER_RE.finditer(text)]
+    for t in tokens(_IDENTIFIER_RE.sub(" ", text)):
         t = t.replace("'", "").replace("’", "")
         if _DOTTED_RE.fullmatch(t):
             t = t.replace(".", "")
