@@ -151,6 +151,14 @@ def test_name_words(name: str, words: list[str]) -> None:
             "only 13 billion parameters",
         ),
         ("How many nations?", "A committee of 193 nations cannot govern it.", "193 nations"),
+        # A number that counts something else does not answer "how many acres"; people go by many names.
+        ("How many acres do the farms cover?", "We are forty-six farms below the dam.", None),
+        ("How many acres do the farms cover?", "The farms cover 3,400 acres below the dam.", "3,400 acres"),
+        (
+            "How many people gave?",
+            "Gifts came from more than eleven thousand donors.",
+            "more than eleven thousand",
+        ),
         (
             "How much revenue did Anthropic lose?",
             "its models, Mythos and Fable 5, over national security",
@@ -207,6 +215,19 @@ def test_find_answer_cuts_the_span_that_answers(question: str, text: str, answer
     kind = analyse(question).answer_type
     assert kind is not None
     assert find_answer(kind, question, text) == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [
+        ("How many Huawei Ascend chips were used to train the model?", "chips"),
+        ("On what date did the river flood, and how many homes in Lowther Bridge were flooded?", "homes"),
+        ("How many people died?", ""),  # no auxiliary: the verb is not told from the noun
+        ("How much did it cost?", ""),
+    ],
+)
+def test_the_noun_a_question_counts(question: str, counts: str) -> None:
+    assert analyse(question).counts == counts
 
 
 def test_the_library_misses_era_dates_and_the_hand_rule_catches_them() -> None:

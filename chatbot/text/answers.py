@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chatbot.text.lexicon import PEOPLE_NOUNS, QUESTION_WORDS, STOPWORDS, alternation
+from chatbot.text.lexicon import PEOPLE_NOUNS, PERSON_NOUNS, QUESTION_WORDS, STOPWORDS, alternation
 from chatbot.text.nlp import (
     DATE_LABELS,
     NAME_LABELS,
@@ -29,6 +29,7 @@ from chatbot.text.questions import QuestionInfo, analyse
 
 _PEOPLE_RE = re.compile(rf"\b(?:{alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 _ORGS = frozenset({"ORG", "NORP"})
+_PEOPLE_WORDS = frozenset({"people", "person"} | {t for w in PERSON_NOUNS for t in tokens(w)})
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,15 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
         ]
     if info.answer_type == "people":
         spans += [_people(m) for m in _PEOPLE_RE.finditer(text)]
+    counted = set(tokens(info.counts))
+    if counted & _PEOPLE_WORDS:  # people go by many names ("donors", "residents"): any number may count them
+        counted = set()
     out: list[SpanCandidate] = []
     for tier, labels in enumerate(tiers(info)):
         for s in sorted(spans, key=lambda s: s.start):
             candidate = _candidate(text, s.start, s.end, s.label, tier)
+            if counted and _counts_other(candidate, text, annotation, counted):
+                continue
             if s.label in labels and _new(candidate.text, asked) and candidate not in out:
                 out.append(
                     _widened(candidate, text, annotation, asked)
@@ -127,6 +133,15 @@ def _widened(c: SpanCandidate, text: str, annotation: Annotation, asked: set[str
         if chunk.start <= c.start and c.end <= chunk.end and set(tokens(text[c.end : chunk.end])) & asked:
             return SpanCandidate(c.start, chunk.end, text[c.start : chunk.end], c.label, c.tier)
     return c
+
+
+def _counts_other(c: SpanCandidate, text: str, annotation: Annotation, counted: set[str]) -> bool:
+    """A number whose noun phrase counts something else: "13 billion parameters" for "how many chips"."""
+    for chunk in annotation.chunks:
+        if chunk.start <= c.start and c.end <= chunk.end:
+            after = set(tokens(text[c.end : chunk.end]))
+            return bool(after) and not after & counted
+    return False
 
 
 def _as_quantity(s: Span) -> Span:

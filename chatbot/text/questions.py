@@ -44,6 +44,7 @@ _DATE_Q = re.compile(
 )
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
 # "How long did they rule?", "After how many days …?": a stretch of time ("for the following 380 years"), which spaCy tags as a date.
+_COUNTED_RE = re.compile(rf"(?i)\bhow many ((?:[\w’'-]+ ){{1,6}}?)(?:{'|'.join(QUESTION_AUXILIARIES)})\b")
 _DURATION_Q = re.compile(rf"(?i)\bhow (?:long\b|many (?:more |fewer )?(?:{alternation(DURATION_UNITS)})s?\b)")
 # "What is Project Maven's annual budget?": a what-question whose head noun is a quantity, within a few words of
 # "what" and before any verb of its own ("What did the report say about the budget?" asks for something else).
@@ -91,6 +92,21 @@ class QuestionInfo:
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
     target: str = ""  # what a name question asks for ("who", "where", "city", …), "money" or "duration"
+
+    @property
+    def counts(self) -> str:
+        """ "How many Huawei Ascend chips were used …?": the noun the question counts ("chips"), the last word
+        before its verb or a preposition ("how many homes in Lowther Bridge were …"); empty when it counts
+        nothing named or asks something else."""
+        m = _COUNTED_RE.search(self.text)
+        if not m or self.answer_type != "number":
+            return ""
+        phrase = []
+        for word in m.group(1).lower().split():
+            if word in PREPOSITIONS or word in QUESTION_AUXILIARIES:
+                break
+            phrase.append(word)
+        return phrase[-1] if phrase else ""
 
     @property
     def asks_person(self) -> bool:
