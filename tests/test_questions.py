@@ -151,6 +151,17 @@ def test_name_words(name: str, words: list[str]) -> None:
             "only 13 billion parameters",
         ),
         ("How many nations?", "A committee of 193 nations cannot govern it.", "193 nations"),
+        # A list's item numbers are not quantities.
+        (
+            "What minimum font size is required?",
+            "A feature that (1) shows a notice and (2) warns the user.",
+            None,
+        ),
+        (
+            "How many steps?",
+            "It protects you in two steps: (1) assert copyright, and (2) offer a licence.",
+            "two steps",
+        ),
         # A number that counts something else does not answer "how many acres"; people go by many names.
         ("How many acres do the farms cover?", "We are forty-six farms below the dam.", None),
         ("How many acres do the farms cover?", "The farms cover 3,400 acres below the dam.", "3,400 acres"),

@@ -29,6 +29,7 @@ from chatbot.text.questions import QuestionInfo, analyse
 
 _PEOPLE_RE = re.compile(rf"\b(?:{alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 _ORGS = frozenset({"ORG", "NORP"})
+_ENUMERATOR_RE = re.compile(r"\(\d{1,2}\)|(?:^|\s)\d{1,2}\)")
 _PEOPLE_WORDS = frozenset({"people", "person"} | {t for w in PERSON_NOUNS for t in tokens(w)})
 
 
@@ -86,7 +87,7 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
     for tier, labels in enumerate(tiers(info)):
         for s in sorted(spans, key=lambda s: s.start):
             candidate = _candidate(text, s.start, s.end, s.label, tier)
-            if counted and _counts_other(candidate, text, annotation, counted):
+            if _is_enumerator(text, s) or (counted and _counts_other(candidate, text, annotation, counted)):
                 continue
             if s.label in labels and _new(candidate.text, asked) and candidate not in out:
                 out.append(
@@ -133,6 +134,11 @@ def _widened(c: SpanCandidate, text: str, annotation: Annotation, asked: set[str
         if chunk.start <= c.start and c.end <= chunk.end and set(tokens(text[c.end : chunk.end])) & asked:
             return SpanCandidate(c.start, chunk.end, text[c.start : chunk.end], c.label, c.tier)
     return c
+
+
+def _is_enumerator(text: str, s: Span) -> bool:
+    """ "(1) displays …, and (2) tells …": a list's item number, not a quantity."""
+    return bool(_ENUMERATOR_RE.fullmatch(text, max(0, s.start - 1), min(len(text), s.end + 1)))
 
 
 def _counts_other(c: SpanCandidate, text: str, annotation: Annotation, counted: set[str]) -> bool:
