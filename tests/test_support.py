@@ -192,6 +192,9 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
         ),
         # A passive sentence: its agent is the subject, its grammatical subject the object.
         ("Who betrayed Veria?", "Castria was betrayed to Veria by its own garrison.", "the object 'Castria'"),
+        # The question's subject is the one the sentence acts on.
+        ("Who did Lind hire?", "Lind was hired in 2004.", "makes 'Lind' the object"),
+        ("Who hired Lind?", "Lind was hired in 2004.", None),
         # A yes/no question names both: the act done by another is no "Yes".
         (
             "Did Anna Berg found the company?",

@@ -54,8 +54,6 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
     same = [v for v in s if v.pos_ == "VERB" and _key(v.lemma_) in _forms(q[verb_at])]
     subject, obj = _question_arguments(q, verb_at, aux)
     known = {_key(t.text) for t in s}
-    # "When did the reform begin?" against "the dukes began the reform": the same event, told transitively,
-    # puts the question's subject in the object.
     intransitive = not obj and (wh is None or wh in ADVERBIAL_INTERROGATIVES)
     out = []
     for role, phrase in (("subject", subject), ("object", obj)):
@@ -63,15 +61,46 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
         heads = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
         if not wanted or not heads or _key(heads[-1].text) not in known:
             continue  # the sentence does not name the question's argument: nothing to compare
-        fills = [f for v in same if (f := _arguments(v)[0 if role == "subject" else 1]) and _is_argument(f)]
-        if not fills or (
-            role == "subject" and intransitive and any(wanted & _content(_arguments(v)[1]) for v in same)
+        mine, other = (0, 1) if role == "subject" else (1, 0)
+        fills = [f for v in same if (f := _arguments(v)[mine]) and _is_argument(f)]
+        crossed = [] if fills or intransitive else _crossed(same, wanted, mine, other)
+        if crossed:
+            flipped = "object" if role == "subject" else "subject"
+            out.append(
+                f"roles: the passage makes {_shown(crossed[0])!r} the {flipped} of '{q[verb_at].text}'"
+            )
+        elif _others(fills, wanted) and not _told_transitively(
+            same, wanted, role == "subject" and intransitive
         ):
-            continue
-        if max(len(wanted & _content(f)) for f in fills) * 2 < len(wanted):
             given = " / ".join(_shown(f) for f in fills)
             out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
     return out + _turned_around(q, verb_at, same)
+
+
+def _others(fills: list[list[Token]], wanted: set[str]) -> bool:
+    """The sentence fills the role, and with none that holds most of the question's argument."""
+    return bool(fills) and max(len(wanted & _content(f)) for f in fills) * 2 < len(wanted)
+
+
+def _told_transitively(same: list[Token], wanted: set[str], intransitive_subject: bool) -> bool:
+    """ "When did the reform begin?" against "the dukes began the reform": the same event, told transitively,
+    puts the question's subject in the object."""
+    return intransitive_subject and any(wanted & _content(_arguments(v)[1]) for v in same)
+
+
+def _crossed(same: list[Token], wanted: set[str], mine: int, other: int) -> list[list[Token]]:
+    """The question's argument in the other role: "Who did the Normans encourage …?" against "Norman
+    mercenaries were encouraged …" makes the question's subject the one acted on. A pronoun may stand for the
+    question's argument ("He married Maria Lind" for "Who did Lind marry?"), so only a verb with no argument of
+    the question's role at all counts."""
+    return [
+        core
+        for v in same
+        if not _arguments(v)[mine]
+        and (f := _arguments(v)[other])
+        and _is_argument(f)
+        and wanted <= _content(core := _core(f))
+    ]
 
 
 def _turned_around(q: Doc, verb_at: int, same: list[Token]) -> list[str]:
@@ -173,6 +202,11 @@ def _is_argument(words: list[Token]) -> bool:
         all(t.ent_type_ in _TIME_LABELS for t in content)
         or (any(c.isdigit() for c in text) and is_date(text))
     )
+
+
+def _core(words: list[Token]) -> list[Token]:
+    """A noun phrase without what hangs on it: "a peace treaty" of "a peace treaty with the Byzantines"."""
+    return next((words[:i] for i, t in enumerate(words) if t.pos_ == "ADP"), words)
 
 
 def _shown(words: list[Token]) -> str:
