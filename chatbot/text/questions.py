@@ -43,8 +43,10 @@ _DATE_Q = re.compile(
     r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
 )
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
-# "How long did they rule?", "After how many days …?": a stretch of time ("for the following 380 years"), which spaCy tags as a date.
+# "How many Huawei Ascend chips were …?": the words between "how many" and the auxiliary name what is counted.
 _COUNTED_RE = re.compile(rf"(?i)\bhow many ((?:[\w’'-]+ ){{1,6}}?)(?:{'|'.join(QUESTION_AUXILIARIES)})\b")
+# "How long did they rule?", "After how many days …?": a stretch of time ("for the following 380 years"), which
+# spaCy tags as a date.
 _DURATION_Q = re.compile(rf"(?i)\bhow (?:long\b|many (?:more |fewer )?(?:{alternation(DURATION_UNITS)})s?\b)")
 # "What is Project Maven's annual budget?": a what-question whose head noun is a quantity, within a few words of
 # "what" and before any verb of its own ("What did the report say about the budget?" asks for something else).
