@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 _AUXILIARIES = frozenset(QUESTION_AUXILIARIES)
 _NOT_IN_PHRASE = frozenset({"ADP", "PUNCT", "SCONJ", "CCONJ", "VERB", "AUX", "PART"})
-_TIME_LABELS = frozenset({"DATE", "TIME", "CARDINAL"})
+_DATE_OR_NUMBER_LABELS = frozenset({"DATE", "TIME", "CARDINAL"})
 
 
 def swapped_arguments(question: str, sentence: str) -> list[str]:
@@ -199,7 +199,7 @@ def _is_argument(words: list[Token]) -> bool:
         return False
     text = " ".join(t.text for t in words)
     return not (
-        all(t.ent_type_ in _TIME_LABELS for t in content)
+        all(t.ent_type_ in _DATE_OR_NUMBER_LABELS for t in content)
         or (any(c.isdigit() for c in text) and is_date(text))
     )
 
