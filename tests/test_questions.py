@@ -151,6 +151,13 @@ def test_name_words(name: str, words: list[str]) -> None:
             "only 13 billion parameters",
         ),
         ("How many nations?", "A committee of 193 nations cannot govern it.", "193 nations"),
+        # A nationality before the noun it describes names no one; a nationality as the noun does.
+        (
+            "What is the name of the lab's model?",
+            "The lab, a leading Chinese security company, built it.",
+            None,
+        ),
+        ("Who conquered England in 1066?", "In 1066 the Normans conquered England.", "Normans"),
         # A list's item numbers are not quantities.
         (
             "What minimum font size is required?",

@@ -87,7 +87,11 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
     for tier, labels in enumerate(tiers(info)):
         for s in sorted(spans, key=lambda s: s.start):
             candidate = _candidate(text, s.start, s.end, s.label, tier)
-            if _is_enumerator(text, s) or (counted and _counts_other(candidate, text, annotation, counted)):
+            if (
+                _is_enumerator(text, s)
+                or (s.label == "NORP" and _modifies(candidate, annotation))
+                or (counted and _counts_other(candidate, text, annotation, counted))
+            ):
                 continue
             if s.label in labels and _new(candidate.text, asked) and candidate not in out:
                 out.append(
@@ -139,6 +143,12 @@ def _widened(c: SpanCandidate, text: str, annotation: Annotation, asked: set[str
 def _is_enumerator(text: str, s: Span) -> bool:
     """ "(1) displays …, and (2) tells …": a list's item number, not a quantity."""
     return bool(_ENUMERATOR_RE.fullmatch(text, max(0, s.start - 1), min(len(text), s.end + 1)))
+
+
+def _modifies(c: SpanCandidate, annotation: Annotation) -> bool:
+    """A nationality before the noun it describes ("a leading Chinese cybersecurity company") names no one;
+    "the Normans" does."""
+    return any(chunk.start <= c.start and c.end < chunk.end for chunk in annotation.chunks)
 
 
 def _counts_other(c: SpanCandidate, text: str, annotation: Annotation, counted: set[str]) -> bool:
