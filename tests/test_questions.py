@@ -158,7 +158,8 @@ def test_name_words(name: str, words: list[str]) -> None:
             None,
         ),
         ("Who conquered England in 1066?", "In 1066 the Normans conquered England.", "Normans"),
-        # A list's item numbers are not quantities.
+        # A list's item numbers are not quantities; a number closing a parenthesis is.
+        ("How many members joined?", "The board grew (by 12) last year.", "12"),
         (
             "What minimum font size is required?",
             "A feature that (1) shows a notice and (2) warns the user.",

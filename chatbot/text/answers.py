@@ -29,7 +29,6 @@ from chatbot.text.questions import QuestionInfo, analyse
 
 _PEOPLE_RE = re.compile(rf"\b(?:{alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 _ORGS = frozenset({"ORG", "NORP"})
-_ENUMERATOR_RE = re.compile(r"\(\d{1,2}\)|(?:^|\s)\d{1,2}\)")
 _PEOPLE_WORDS = frozenset({"people", "person"} | {t for w in PERSON_NOUNS for t in tokens(w)})
 
 
@@ -141,8 +140,12 @@ def _widened(c: SpanCandidate, text: str, annotation: Annotation, asked: set[str
 
 
 def _is_enumerator(text: str, s: Span) -> bool:
-    """ "(1) displays …, and (2) tells …": a list's item number, not a quantity."""
-    return bool(_ENUMERATOR_RE.fullmatch(text, max(0, s.start - 1), min(len(text), s.end + 1)))
+    """ "(1) displays …, and (2) tells …", or "2)" opening a line: a list's item number, not a quantity ("(up
+    from 12)" is one)."""
+    if not re.fullmatch(r"\d{1,2}", text[s.start : s.end]) or text[s.end : s.end + 1] != ")":
+        return False
+    before = text[: s.start]
+    return before.endswith("(") or not before[before.rfind("\n") + 1 :].strip()
 
 
 def _modifies(c: SpanCandidate, annotation: Annotation) -> bool:
