@@ -158,6 +158,7 @@ def test_name_words(name: str, words: list[str]) -> None:
             None,
         ),
         ("Who conquered England in 1066?", "In 1066 the Normans conquered England.", "Normans"),
+        ("Who conquered England in 1066?", "In 1066 the Norman army conquered England.", "Norman"),
         # A list's item numbers are not quantities; a number closing a parenthesis is.
         ("How many members joined?", "The board grew (by 12) last year.", "12"),
         (

@@ -88,7 +88,7 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
             candidate = _candidate(text, s.start, s.end, s.label, tier)
             if (
                 _is_enumerator(text, s)
-                or (s.label == "NORP" and _modifies(candidate, annotation))
+                or (s.label == "NORP" and not info.asks_person and _modifies(candidate, annotation))
                 or (counted and _counts_other(candidate, text, annotation, counted))
             ):
                 continue
@@ -149,8 +149,8 @@ def _is_enumerator(text: str, s: Span) -> bool:
 
 
 def _modifies(c: SpanCandidate, annotation: Annotation) -> bool:
-    """A nationality before the noun it describes ("a leading Chinese cybersecurity company") names no one;
-    "the Normans" does."""
+    """A nationality before the noun it describes ("a leading Chinese cybersecurity company") is not the name
+    of a thing; "the Normans" is. For "who", it still says whose ("the Norman army" → "Norman")."""
     return any(chunk.start <= c.start and c.end < chunk.end for chunk in annotation.chunks)
 
 
