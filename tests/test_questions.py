@@ -179,6 +179,7 @@ def test_name_words(name: str, words: list[str]) -> None:
             "Gifts came from more than eleven thousand donors.",
             "more than eleven thousand",
         ),
+        ("How many employees does the firm have?", "The firm has 5,000 staff in Oslo.", "5,000"),
         (
             "How much revenue did Anthropic lose?",
             "its models, Mythos and Fable 5, over national security",

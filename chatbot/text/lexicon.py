@@ -461,7 +461,10 @@ SOURCE_NOUNS = GROUP_NOUNS | INSTITUTION_NOUNS | TITLES
 PERSON_NOUNS = TITLES | _set(
     """person expert experts analysts researchers scientists scholar scholars economists observer observers
     critic critics official officials speaker speakers diplomat diplomats lawmaker lawmakers engineer engineers
-    witness witnesses resident residents member members councillors directors officers executives"""
+    witness witnesses resident residents member members councillors directors officers executives
+    people persons employee employees worker workers staff student students soldier soldiers troops voter voters
+    passenger passengers visitor visitors customer customers patient patients victim victims donor donors
+    citizen citizens inhabitant inhabitants delegate delegates attendee attendees man men woman women"""
 )
 NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "al"}
 
