@@ -33,6 +33,8 @@ from chatbot.text.normalise import fold
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+    Arguments = tuple[list[Token], list[Token]]  # a verb's (logical subject, logical object) words
+
 _AUXILIARIES = frozenset(QUESTION_AUXILIARIES)
 _NOT_IN_PHRASE = frozenset({"ADP", "PUNCT", "SCONJ", "CCONJ", "VERB", "AUX", "PART"})
 _DATE_OR_NUMBER_LABELS = frozenset({"DATE", "TIME", "CARDINAL"})
@@ -52,6 +54,7 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
     if verb_at is None:
         return []
     same = [v for v in s if v.pos_ == "VERB" and _key(v.lemma_) in _forms(q[verb_at])]
+    args = [_arguments(v) for v in same]  # each shared verb's (subject, object), read once
     subject, obj = _question_arguments(q, verb_at, aux)
     known = {_key(t.text) for t in s}
     intransitive = not obj and (wh is None or wh in ADVERBIAL_INTERROGATIVES)
@@ -62,15 +65,15 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
         if not wanted or not heads or _key(heads[-1].text) not in known:
             continue  # the sentence does not name the question's argument: nothing to compare
         mine, other = (0, 1) if role == "subject" else (1, 0)
-        fills = [f for v in same if (f := _arguments(v)[mine]) and _is_argument(f)]
-        crossed = [] if fills or intransitive else _crossed(same, wanted, mine, other)
+        fills = [f for a in args if (f := a[mine]) and _is_argument(f)]
+        crossed = [] if fills or intransitive else _crossed(args, wanted, mine, other)
         if crossed:
             flipped = "object" if role == "subject" else "subject"
             out.append(
                 f"roles: the passage makes {_shown(crossed[0])!r} the {flipped} of '{q[verb_at].text}'"
             )
         elif _others(fills, wanted) and not _told_transitively(
-            same, wanted, role == "subject" and intransitive
+            args, wanted, role == "subject" and intransitive
         ):
             given = " / ".join(_shown(f) for f in fills)
             out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
@@ -82,24 +85,21 @@ def _others(fills: list[list[Token]], wanted: set[str]) -> bool:
     return bool(fills) and max(len(wanted & _content(f)) for f in fills) * 2 < len(wanted)
 
 
-def _told_transitively(same: list[Token], wanted: set[str], intransitive_subject: bool) -> bool:
+def _told_transitively(args: list[Arguments], wanted: set[str], intransitive_subject: bool) -> bool:
     """ "When did the reform begin?" against "the dukes began the reform": the same event, told transitively,
     puts the question's subject in the object."""
-    return intransitive_subject and any(wanted & _content(_arguments(v)[1]) for v in same)
+    return intransitive_subject and any(wanted & _content(obj) for _, obj in args)
 
 
-def _crossed(same: list[Token], wanted: set[str], mine: int, other: int) -> list[list[Token]]:
+def _crossed(args: list[Arguments], wanted: set[str], mine: int, other: int) -> list[list[Token]]:
     """The question's argument in the other role: "Who did the Normans encourage …?" against "Norman
     mercenaries were encouraged …" makes the question's subject the one acted on. A pronoun may stand for the
     question's argument ("He married Maria Lind" for "Who did Lind marry?"), so only a verb with no argument of
     the question's role at all counts."""
     return [
         core
-        for v in same
-        if not _arguments(v)[mine]
-        and (f := _arguments(v)[other])
-        and _is_argument(f)
-        and wanted <= _content(core := _core(f))
+        for a in args
+        if not a[mine] and (f := a[other]) and _is_argument(f) and wanted <= _content(core := _core(f))
     ]
 
 
@@ -112,12 +112,10 @@ def _turned_around(q: Doc, verb_at: int, same: list[Token]) -> list[str]:
         opposite = OPPOSITE_PREPOSITIONS.get(prep, frozenset())
         for v in same:
             for c in v.children:
+                if c.dep_ != "prep" or c.lower_ not in opposite:
+                    continue
                 found = [w for g in c.children if g.dep_ == "pobj" for w in g.subtree]
-                if (
-                    c.dep_ == "prep"
-                    and c.lower_ in opposite
-                    and len(wanted & _content(found)) * 2 >= len(wanted) > 0
-                ):
+                if len(wanted & _content(found)) * 2 >= len(wanted) > 0:
                     out.append(f"roles: the passage says '{c.lower_} {_shown(found)}', not '{prep}'")
     return out
 
@@ -174,7 +172,7 @@ def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Tok
     return before, after
 
 
-def _arguments(verb: Token) -> tuple[list[Token], list[Token]]:
+def _arguments(verb: Token) -> Arguments:
     """The words of a sentence verb's logical subject and object (a passive's agent is its subject)."""
     subject: list[Token] = []
     obj: list[Token] = []

@@ -29,7 +29,7 @@ from chatbot.text.questions import QuestionInfo, analyse
 
 _PEOPLE_RE = re.compile(rf"\b(?:{alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 _ORGS = frozenset({"ORG", "NORP"})
-_PEOPLE_WORDS = frozenset({"people", "person"} | {t for w in PERSON_NOUNS for t in tokens(w)})
+_PEOPLE_WORDS = frozenset(t for w in PERSON_NOUNS for t in tokens(w))
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,8 @@ def _is_enumerator(text: str, s: Span) -> bool:
     from 12)" is one)."""
     if not re.fullmatch(r"\d{1,2}", text[s.start : s.end]) or text[s.end : s.end + 1] != ")":
         return False
-    before = text[: s.start]
-    return before.endswith("(") or not before[before.rfind("\n") + 1 :].strip()
+    line_start = text.rfind("\n", 0, s.start) + 1
+    return text[s.start - 1 : s.start] == "(" or not text[line_start : s.start].strip()
 
 
 def _modifies(c: SpanCandidate, annotation: Annotation) -> bool:
