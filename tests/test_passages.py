@@ -71,6 +71,33 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
     assert [text[s.start : s.end] for s in split_sentences(page)] == expected
 
 
+@pytest.mark.parametrize(
+    ("line", "citable"),
+    [
+        ("What the tags show", False),  # a section heading
+        ("The Illusion of the Geneva Framework", False),
+        ("For example:", False),
+        # Front matter and certificates state facts in heading-shaped lines: when, by whom, whose.
+        ("Version 3, 29 June 2007", True),
+        ("Friday, May 8, 2026", True),
+        ("Copyright (C) 2007 Free Software Foundation, Inc.", True),
+        ("Reported by: Beatriz Figueiredo, Linden Court Reporting", True),
+        ("Date of certification: 22 October 2025", True),
+    ],
+)
+def test_a_heading_shaped_line_that_states_a_fact_is_citable(line: str, citable: bool) -> None:
+    text = f"{line}\n\nThe board met on Thursday and approved the budget for the year.\n"
+    page = Page(None, text, content_spans(text))
+    first = split_sentences(page)[0]
+    assert (text[first.start : first.end], first.citable) == (line, citable)
+
+
+def test_a_bracketed_url_leaves_no_bracket_behind() -> None:
+    text = "Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>\nEveryone may copy it.\n"
+    page = Page(None, text, content_spans(text))
+    assert text[split_sentences(page)[0].start : split_sentences(page)[0].end].endswith("Inc.")
+
+
 NARROW_COLUMN = (
     "He added that the consortium had\n"
     "offered to fund a compensation scheme worth\n"

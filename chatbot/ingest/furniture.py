@@ -35,7 +35,7 @@ _LINE_RE = re.compile(r"^[ \t]*(?:" + "|".join(_LINE_PATTERNS) + r")[ \t]*$", re
 _INLINE_RE = re.compile(
     r"<iframe\b[^>]*>(?:[^<]*</iframe>)?"  # embed snippets
     r"|Sign up free\s*→"  # a newsletter button glued to the next heading
-    r"|https?://\S+(?:\s+\S+\s+—[^\n]*)?",  # bare URLs, with a trailing "Outlet — tagline"
+    r"|<?https?://\S+(?:\s+\S+\s+—[^\n]*)?",  # bare URLs (<bracketed> too), with a trailing "Outlet — tagline"
     re.DOTALL | re.IGNORECASE,
 )
 
