@@ -576,8 +576,19 @@ def test_a_speaker_named_by_role_is_the_one_person_with_that_role(
     assert speaker_by_role(question, ROLES) == found
 
 
-def test_a_question_naming_a_speaker_by_role_reads_as_if_it_named_them() -> None:
-    question = "Did the Finance Officer warn that the dredging would empty the reserve?"
-    assert named(question, "finance officer", "Amara Okafor") == (
-        "Did Amara Okafor warn that the dredging would empty the reserve?"
-    )
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        (
+            "Did the Finance Officer warn that the dredging would empty the reserve?",
+            "Did Amara Okafor warn that the dredging would empty the reserve?",
+        ),
+        (
+            "What did the Authority's finance officer say about the reserve?",
+            "What did the Authority's Amara Okafor say about the reserve?",
+        ),
+    ],
+)
+def test_a_question_naming_a_speaker_by_role_reads_as_if_it_named_them(question: str, read: str) -> None:
+    assert speaker_by_role(question, ROLES) == ("Amara Okafor", "finance officer")
+    assert named(question, "finance officer", "Amara Okafor") == read

@@ -76,6 +76,11 @@ def checker(embedder: Embedder) -> SupportChecker:
             "The deficit will shrink next year.",
             id="the-documents-own-voice",
         ),
+        pytest.param(
+            "The ECB raised interest rates in July.",
+            "The European Central Bank raised interest rates in July.",
+            id="an-acronym-spelled-out",
+        ),
     ],
 )
 def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, passage: str) -> None:

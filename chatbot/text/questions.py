@@ -229,9 +229,10 @@ def speaker_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] 
 
 
 def named(question: str, role: str, person: str) -> str:
-    """The question with "the <role>" (as ``speaker_by_role`` found it, folded) replaced by the person."""
+    """The question with "the <role>" or "<body>'s <role>" (as ``speaker_by_role`` finds either, folded) read
+    as the person: "the Authority's chief engineer" becomes "the Authority's Hervé Lemaître"."""
     pattern = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", role))
-    return re.sub(rf"(?i)\bthe\s+{pattern}\b", person, question, count=1)
+    return re.sub(rf"(?i)(?:\bthe\s+|(?<=['’]s\s)){pattern}\b", person, question, count=1)
 
 
 def name_words(name: str) -> list[str]:
