@@ -166,6 +166,25 @@ def test_role_questions_give_the_role_the_text_gives(
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("When was the TechFastForward article published?", "Friday, May 8, 2026 [1]"),  # its dateline
+        ("Who wrote the TechFastForward article?", "TFF Editorial [1]"),  # its byline
+        ("Who wrote the TrendKia piece on the Beijing AI conference?", None),  # it names no author
+    ],
+)
+def test_a_document_is_dated_and_credited_by_its_own_front_matter(
+    any_pipeline: Pipeline, question: str, lead: str | None
+) -> None:
+    answer = any_pipeline.ask(question)
+    if lead is None:
+        assert not answer.answerable and "does not say who wrote it" in answer.answer
+    else:
+        assert answer.answer.splitlines()[0] == lead
+        assert_verbatim(answer)
+
+
 def test_who_said_leads_with_the_full_name_and_cites_where_it_is_given(any_pipeline: Pipeline) -> None:
     answer = any_pipeline.ask("Who said AI doesn't need a Chernobyl moment?")
     lead = answer.answer.splitlines()[0]

@@ -20,6 +20,7 @@ from chatbot.text.nlp import (
 )
 from chatbot.text.questions import (
     analyse,
+    document_fact,
     name_words,
     named,
     question_names,
@@ -592,3 +593,19 @@ def test_a_speaker_named_by_role_is_the_one_person_with_that_role(
 def test_a_question_naming_a_speaker_by_role_reads_as_if_it_named_them(question: str, read: str) -> None:
     assert speaker_by_role(question, ROLES) == ("Amara Okafor", "finance officer")
     assert named(question, "finance officer", "Amara Okafor") == read
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When was the TechFastForward article published?", "date"),
+        ("What is the date of the report?", "date"),
+        ("Who wrote the TechFastForward article?", "author"),
+        ("Who is the author of the Harbour Ledger article?", "author"),
+        ("When did the talks take place?", None),  # about what a document reports, not the document
+        ("Who wrote the letter to the board?", None),  # a letter the document reports on
+        ("When was the specification first published?", None),  # another edition than the one at hand
+    ],
+)
+def test_a_question_about_a_document_itself_is_told(question: str, kind: str | None) -> None:
+    assert document_fact(question) == kind

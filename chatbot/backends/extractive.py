@@ -29,6 +29,7 @@ from chatbot.backends.decisions import (
     question_features,
     span_features,
 )
+from chatbot.backends.front_matter import front_fact, named_document
 from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.attribution import fullest, speakers_match
 from chatbot.grounding.claims import claim_speaker, same_word, scopes
@@ -55,8 +56,10 @@ from chatbot.text.nlp import (
 )
 from chatbot.text.normalise import fold, tokens, unwrap, words
 from chatbot.text.questions import (
+    DocumentFact,
     QuestionInfo,
     analyse,
+    document_fact,
     name_words,
     role_claim,
     yes_no_statement,
@@ -159,6 +162,10 @@ class ExtractiveBackend:
         index = evidence.index
         q, candidates = self.prepare(evidence)
         info, speaker = q.info, q.info.speaker
+        if (kind := document_fact(evidence.question)) and (
+            found := self._front_fact(evidence, q, kind, candidates)
+        ):
+            return found
         if info.role_of and (role := self._role(evidence, info.role_of)):
             return role
         if speaker and candidates:
@@ -512,6 +519,29 @@ class ExtractiveBackend:
             text = f"{a.speaker}: {a.role} [1].\n{citation.quote} [1]"
             return self._answer(evidence.question, text, [citation])
         return None
+
+    def _front_fact(
+        self, evidence: Evidence, q: Question, kind: DocumentFact, candidates: list[Candidate]
+    ) -> Answer | None:
+        """ "When was the TechFastForward article published?": the date or authors the document states, cited
+        where it states them, or a refusal when it states none; None (the ordinary way) when the question names
+        no one document."""
+        index = evidence.index
+        document = named_document(evidence.question, list(q.sources.values()), index)
+        if document is None:
+            return None
+        fact = front_fact(kind, document, index)
+        if fact is None:
+            info = index.documents.get(document)
+            title = f"“{info.title}”" if info and info.title else document
+            what = "when it was written" if kind == "date" else "who wrote it"
+            closest = candidates[: self.settings.closest]
+            return self.refusal(evidence.question, f"{title} does not say {what}", closest, index)
+        citations = [cite(i, p, s, index) for i, (p, s) in enumerate(fact.where, start=1)]
+        marks = " ".join(f"[{c.n}]" for c in citations)
+        quotes = [f"{unwrap(c.quote)} [{c.n}]" for c in citations if unwrap(c.quote) != fact.value]
+        lines = [f"{fact.value} {marks}" + ("." if quotes else ""), *quotes]
+        return self._answer(evidence.question, "\n".join(lines), citations)
 
     def _speaker_lead(
         self, info: QuestionInfo, index: Store, first: Candidate, citations: list[Citation]

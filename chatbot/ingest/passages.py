@@ -49,7 +49,9 @@ def document_passages(doc: Document, max_chars: int) -> list[Passage]:
         segments = page.content
 
         def flush(run: list[Sentence], page: Page = page) -> None:
-            if any(s.citable for s in run):
+            # A run of headings alone is kept only on the first page: a title page's names and dates are
+            # what "who wrote it?" and "when?" are answered from.
+            if any(s.citable for s in run) or page is doc.pages[0]:
                 start, end = run[0].start, run[-1].end
                 passages.append(
                     Passage(doc.name, doc.title, page.number, start, end, page.text[start:end], run)

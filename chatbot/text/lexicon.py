@@ -386,6 +386,14 @@ SUBORDINATORS = {
     "yet",
 }
 WH_WORDS = {"what", "whatever", "how", "why", "where", "whether"}
+# Asking about a document itself (its date, its author) rather than what it reports: "When was the
+# TechFastForward article published?", "Who wrote the report?".
+DOCUMENT_NOUNS = _set("""article report piece story document manual paper transcript column essay analysis digest
+                         specification spec book post editorial memo brief newsletter""")
+PUBLICATION_VERBS = _set("published written released issued dated posted")
+AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline")
+# "When was the GPL first published?" asks about another edition than the one at hand.
+EDITION_QUALIFIERS = _set("first originally initially earlier previously original")
 RELATIVES = {"that", "which", "who", "whom"}
 NP_PREPOSITIONS = {
     "from", "of", "in", "at", "on", "across", "between", "with", "like", "including", "for", "among", "inside",

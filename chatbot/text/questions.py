@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from chatbot.text.lexicon import (
+    AUTHORSHIP_WORDS,
+    DOCUMENT_NOUNS,
     DURATION_UNITS,
+    EDITION_QUALIFIERS,
     MEASURE_ADJECTIVES,
     MONEY_WORDS,
     PERSON_NOUNS,
     PHRASE_STOPS,
     PREPOSITIONS,
     PRONOUNS,
+    PUBLICATION_VERBS,
     QUANTITY_NOUNS,
     QUESTION_AUXILIARIES,
     QUESTION_SPEECH_VERBS,
@@ -328,6 +332,25 @@ def question_kind(question: str) -> QuestionKind:
     if _EXPLANATION_RE.search(q):
         return "explanation"
     return "other"
+
+
+DocumentFact = Literal["date", "author"]
+
+
+def document_fact(question: str) -> DocumentFact | None:
+    """Does the question ask when a document is dated or who wrote it ("When was the TechFastForward article
+    published?", "Who wrote the report?")? A document's own front matter answers that, not its story: "When
+    did the talks take place?" asks about what the document reports, so it asks for neither."""
+    words = [w.strip("?.,;:!\"“”'’") for w in fold(question).split()]
+    if not DOCUMENT_NOUNS.intersection(words) or EDITION_QUALIFIERS.intersection(words):
+        return None  # "the TechFastForward article": it names a document, and not another edition of it
+    if words[:1] == ["when"] and PUBLICATION_VERBS.intersection(words):
+        return "date"
+    if "date" in words and words[:1] == ["what"]:
+        return "date"  # "What is the date of the report?"
+    if words[:1] in (["who"], ["whom"]) and AUTHORSHIP_WORDS.intersection(words):
+        return "author"
+    return None
 
 
 def yes_no_statement(question: str) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS, MONTHS
+from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS
 
 _GLUE = "|".join(GLUE_STARTERS)
 _END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
@@ -25,15 +25,6 @@ MAX_SENTENCE_CHARS = 600
 WRAP_CHARS = 50  # a line this long that stops mid-sentence is wrapped, not ended
 _LINE_END_RE = re.compile(r"[.!?…][\"”’')\]]*$|^[^\w]*$")  # a line that ends a sentence (or holds no word)
 _HYPHENATED_RE = re.compile(r"[^\W\d_]-$")  # "inter-" at a line end, "international" split by the typesetter
-# A line shaped like a heading that states a fact of the document: a dated line ("Version 3, 29 June 2007",
-# "Friday, May 8, 2026"), a copyright notice, or a labelled field ("Reported by: B. Figueiredo, Linden Court
-# Reporting"). Front matter and certificates say who wrote a document, when and for whom in such lines.
-_MONTH = "|".join(sorted(MONTHS))
-_FACT_LINE_RE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?i:{_MONTH}),?\s+\d{{4}}\b|\b(?i:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
-    r"|©|\(C\)|\bCopyright\b"
-    r"|^[A-Z][^\W\d_]*(?: [a-z]+){0,3}:[ \t]+\S",
-)
 
 
 @dataclass(frozen=True)
@@ -161,7 +152,7 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     words = len(body.split())
     long_words = [w for w in re.findall(r"[^\W\d_]+", body) if len(w) > 3]
     title_case = len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
-    heading = words <= 14 and (not body.endswith(_TERMINAL) or title_case) and not _FACT_LINE_RE.search(body)
+    heading = words <= 14 and (not body.endswith(_TERMINAL) or title_case)
     question = body.rstrip("\"”’')").endswith("?")
     return Sentence(start, end, citable=not heading and not question and words >= 4)
 
