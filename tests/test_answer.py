@@ -185,6 +185,39 @@ def test_a_document_is_dated_and_credited_by_its_own_front_matter(
         assert_verbatim(answer)
 
 
+MINUTES = """Harbour Board minutes
+
+Thursday, 14 March 2024
+
+The board met at noon to discuss the dredging of the channel. The 1987 report on the dredging, written
+by the harbour engineer, warned that the channel would silt up within ten years. Members voted to
+commission a new survey before the summer.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "first_line"),
+    [
+        ("When was this document written?", "14 March 2024 [1]"),  # the one document: its dateline
+        ("Who wrote this document?", None),  # no byline: the document does not say
+    ],
+)
+def test_a_one_document_corpus_answers_this_document(
+    tmp_path: Path, question: str, first_line: str | None
+) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "minutes.txt").write_text(MINUTES, encoding="utf-8")
+    pipe = Pipeline(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index"))
+    answer = pipe.ask(question)
+    if first_line is None:
+        assert not answer.answerable and "does not say who wrote it" in answer.answer
+    else:
+        assert answer.answer.startswith(first_line)
+        assert_verbatim(answer)
+    # "The report on the dredging" is a report the minutes tell of, not the minutes themselves.
+    assert "does not say" not in pipe.ask("Who wrote the report on the dredging?").answer
+
+
 def test_who_said_leads_with_the_full_name_and_cites_where_it_is_given(any_pipeline: Pipeline) -> None:
     answer = any_pipeline.ask("Who said AI doesn't need a Chernobyl moment?")
     lead = answer.answer.splitlines()[0]

@@ -4,8 +4,8 @@
 reports, and no retrieval score finds a dateline for it ("Friday, May 8, 2026" shares no word with the
 question). So the document the question names is read from its start, where front matter stands, and the
 line that states the fact is cited. The source metadata (``sources.toml``) says which date or name to look
-for; it is never itself the answer: without a line of the document that states it, the question goes the
-ordinary way.
+for; it is never itself the answer: where no line of the document states it, the answer says the document
+does not.
 """
 
 from __future__ import annotations
@@ -16,22 +16,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chatbot.backends.decisions import annotations_of
-from chatbot.ingest.passages import Passage, Sentence
+from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.store.protocol import Store
-from chatbot.text.lexicon import DOCUMENT_NOUNS
+from chatbot.text.lexicon import DOCUMENT_NOUNS, PUBLICATION_VERBS
 from chatbot.text.nlp import Annotation
 from chatbot.text.normalise import fold, unwrap
 from chatbot.text.questions import DocumentFact
 
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
-_DEICTIC_RE = re.compile(rf"\b(?:this|the) (?:{'|'.join(sorted(DOCUMENT_NOUNS))})\b", re.IGNORECASE)
+_NOUNS = "|".join(sorted(DOCUMENT_NOUNS))
+# "this report", or "the report" closing the question ("When was the report written?"): in a one-document corpus, that document. "The report
+# on the dam" may be a report the document tells of.
+_VERBS = "|".join(sorted(PUBLICATION_VERBS))
+_DEICTIC_RE = re.compile(
+    rf"\bthis (?:{_NOUNS})\b|\bthe (?:{_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$", re.IGNORECASE
+)
 _YEAR_RE = re.compile(r"\b\d{4}\b")
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 
 
 @dataclass(frozen=True)
 class FrontFact:
-    """The fact, as the document writes it, and the sentences that state it (each a citable span)."""
+    """The fact, as the document writes it, and the sentences that state it (cited by their offsets, a
+    title page's heading-shaped lines included)."""
 
     value: str
     where: list[tuple[Passage, Sentence]]
@@ -39,7 +46,7 @@ class FrontFact:
 
 def named_document(question: str, sources: Sequence[str], index: Store) -> str | None:
     """The one document the question is about: the source it names ("the TechFastForward article"), or the
-    only document of the corpus when it says "this article" / "the report"."""
+    only document of the corpus when it says "this article" or ends on "the report"."""
     named = set(sources)
     if len(named) == 1:
         return named.pop()
@@ -106,7 +113,7 @@ def _authors(sentences: list[tuple[tuple[Passage, Sentence], Annotation]], credi
 
 
 def _plain(p: Passage, s: Sentence) -> str:
-    return unwrap(p.text[s.start - p.start : s.end - p.start])
+    return unwrap(sentence_text(p, s))
 
 
 def _listed(names: list[str]) -> str:
