@@ -25,14 +25,15 @@ from chatbot.text.questions import DocumentFact
 
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
 _NOUNS = "|".join(sorted(DOCUMENT_NOUNS))
-# "this report", or "the report" closing the question ("When was the report written?"): in a one-document corpus, that document. "The report
-# on the dam" may be a report the document tells of.
 _VERBS = "|".join(sorted(PUBLICATION_VERBS))
+# "this report", or "the report" closing the question ("When was the report written?"): in a one-document
+# corpus, that document. "The report on the dam" may be a report the document tells of.
 _DEICTIC_RE = re.compile(
     rf"\bthis (?:{_NOUNS})\b|\bthe (?:{_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$", re.IGNORECASE
 )
 _YEAR_RE = re.compile(r"\b\d{4}\b")
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_Read = list[tuple[Passage, Sentence, str, Annotation]]  # sentences with their plain text and annotations
 
 
 @dataclass(frozen=True)
@@ -58,20 +59,24 @@ def named_document(question: str, sources: Sequence[str], index: Store) -> str |
 def front_fact(kind: DocumentFact, document: str, index: Store) -> FrontFact | None:
     """The document's date as its front matter states it, or its authors as it names them (the credited
     ones anywhere in it: an author's note often closes an article); None when it states neither."""
+    info = index.documents.get(document)
     numbers = index.document_sentences(document)
     if kind == "date":
-        numbers = numbers[:FRONT_SENTENCES]
-    sentences = list(zip(index.sentences(numbers), annotations_of(index, numbers), strict=True))
-    info = index.documents.get(document)
-    if kind == "date":
-        return _date(sentences, info.date if info else "")
-    return _authors(sentences, info.author if info else "")
+        return _date(_read(index, numbers[:FRONT_SENTENCES]), info.date if info else "")
+    return _authors(_read(index, numbers), info.author if info else "")
 
 
-def _date(front: list[tuple[tuple[Passage, Sentence], Annotation]], iso: str) -> FrontFact | None:
+def _read(index: Store, numbers: list[int]) -> _Read:
+    """The sentences with their plain text (line-end hyphens joined) and annotations, fetched in one go."""
+    return [
+        (p, s, unwrap(sentence_text(p, s)), note)
+        for (p, s), note in zip(index.sentences(numbers), annotations_of(index, numbers), strict=True)
+    ]
+
+
+def _date(front: _Read, iso: str) -> FrontFact | None:
     """The first date of the front matter with a year: the one the metadata gives, where it gives one."""
-    for (p, s), note in front:
-        text = _plain(p, s)
+    for p, s, text, note in front:
         for e in note.ents:
             phrase = text[e.start : e.end]
             if e.label == "DATE" and _YEAR_RE.search(phrase) and (not iso or _same_day(phrase, iso)):
@@ -93,27 +98,25 @@ def _same_day(phrase: str, iso: str) -> bool:
     )
 
 
-def _authors(sentences: list[tuple[tuple[Passage, Sentence], Annotation]], credited: str) -> FrontFact | None:
+def _authors(sentences: _Read, credited: str) -> FrontFact | None:
     """The credited authors where the document names them, or the person of a "By <name>" line up front."""
-    names, where = [], []
+    names: list[str] = []
+    where: list[tuple[Passage, Sentence]] = []
+    folded = [fold(text) for _, _, text, _ in sentences]  # once, not once per credited name
     for name in (n for n in _NAMES_SPLIT_RE.split(credited) if n):
-        found = next(((p, s) for (p, s), _ in sentences if fold(name) in fold(_plain(p, s))), None)
-        if found:
+        at = next((i for i, text in enumerate(folded) if fold(name) in text), None)
+        if at is not None:
             names.append(name)
-            if found not in where:
-                where.append(found)
+            p, s, _, _ = sentences[at]
+            if (p, s) not in where:
+                where.append((p, s))
     if names:
         return FrontFact(_listed(names), where)
-    for (p, s), note in sentences[:FRONT_SENTENCES]:
-        text = _plain(p, s)
+    for p, s, text, note in sentences[:FRONT_SENTENCES]:
         people = [text[e.start : e.end] for e in note.ents if e.label == "PERSON"]
         if people and fold(text).startswith("by "):
             return FrontFact(people[0], [(p, s)])
     return None
-
-
-def _plain(p: Passage, s: Sentence) -> str:
-    return unwrap(sentence_text(p, s))
 
 
 def _listed(names: list[str]) -> str:
