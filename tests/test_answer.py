@@ -172,6 +172,7 @@ def test_role_questions_give_the_role_the_text_gives(
         ("When was the TechFastForward article published?", "Friday, May 8, 2026 [1]"),  # its dateline
         ("Who wrote the TechFastForward article?", "TFF Editorial [1]"),  # its byline
         ("Who wrote the TrendKia piece on the Beijing AI conference?", None),  # it names no author
+        ("Who wrote the analysis?", None),  # the one document whose name calls it an analysis
     ],
 )
 def test_a_document_is_dated_and_credited_by_its_own_front_matter(
@@ -414,6 +415,22 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
 ) -> None:
     answer = hearing.ask(question)
     assert answer.answerable and answer.answer.startswith(f"{speaker} [1]")
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Who is the harbour master?", "Tomasz Wójcik [1]."),
+        ("Who's the Board's finance officer?", "Amara Okafor [1]."),
+    ],
+)
+def test_who_holds_a_role_is_the_one_person_the_record_gives_it(
+    hearing: Pipeline, question: str, lead: str
+) -> None:
+    answer = hearing.ask(question)
+    assert answer.answer.splitlines()[0] == lead
+    assert lead.split(" [")[0].split()[-1].upper() in answer.citations[0].quote  # where the record names them
     assert_verbatim(answer)
 
 

@@ -9,6 +9,7 @@ from chatbot.text.followup import condense
 
 PEOPLE = {"Stephen Casper", "Lin Yun", "Guo Jiakun"}
 CASPER = ("Who said AI doesn't need a Chernobyl moment?", "Stephen Casper [1] [3].")
+TFF = ("What does the TechFastForward article say about war?", "…")
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,11 @@ CASPER = ("Who said AI doesn't need a Chernobyl moment?", "Stephen Casper [1] [3
             "What did he say?",
             "What did Guo Jiakun say?",
         ),  # fmt: skip
+        ([TFF], "When was it published?", "When was the TechFastForward article published?"),
+        ([TFF, CASPER], "Who is the author of it?", "Who is the author of the TechFastForward article?"),
+        ([("What is Kenji Kelly's piece about?", "…")], "Who wrote it?", "Who wrote Kelly's piece?"),
+        ([TFF], "When did it happen?", "When did it happen?"),  # not the document's own date: unchanged
+        ([CASPER], "Who wrote it?", "Who wrote it?"),  # no document named before
         ([CASPER], "When is the summit?", "When is the summit?"),  # no pronoun: unchanged
         ([], "What did he say?", "What did he say?"),  # nothing to refer to
         ([("When is the summit?", "May 14 and 15, 2026 [1].")], "What did he say?", "What did he say?"),
@@ -44,3 +50,11 @@ def test_pipeline_answers_a_follow_up_about_the_person_just_named(pipeline: Pipe
     assert follow.standalone == "What did Stephen Casper say about the Cold War?"
     assert follow.answerable and "Cold War" in follow.answer
     assert all("Cold War" in c.quote or "Casper" in c.quote for c in follow.citations)
+
+
+def test_pipeline_answers_a_follow_up_about_the_document_just_named(pipeline: Pipeline) -> None:
+    first = pipeline.ask(TFF[0])
+    follow = pipeline.ask("When was it published?", [(first.question, first.answer)])
+    assert follow.standalone == "When was the TechFastForward article published?"
+    assert follow.answerable and "May 8, 2026" in follow.answer.splitlines()[0]
+    assert {c.source for c in follow.citations} == {"corpus/tff-most-important-ai-meeting-of-2026.txt"}

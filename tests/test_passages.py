@@ -66,11 +66,23 @@ def test_one_line_article_splits_into_sentences_and_headings() -> None:
          ["Risks ahead:", "For users: expect checks.", "For teams: audit code."]),
         ("  • First bullet point without a stop\n  • Second bullet point, also open",
          ["First bullet point without a stop", "Second bullet point, also open"]),
+        # A list set with leader dots, one entry a line, however long: the dots end nothing.
+        ("STAFF PRESENT\n  Tomás Ó Briain ....................... General Counsel to the Water Board\n"
+         "  Deirdre Fennelly ..................... Clerk of the Board\n",
+         ["STAFF PRESENT", "Tomás Ó Briain ....................... General Counsel to the Water Board",
+          "Deirdre Fennelly ..................... Clerk of the Board"]),
+        ("He paused.... Then he left.", ["He paused....", "Then he left."]),  # an ellipsis is no leader
     ],
 )  # fmt: skip
 def test_sentence_boundaries(text: str, expected: list[str]) -> None:
     page = Page(None, text, content_spans(text))
     assert [text[s.start : s.end] for s in split_sentences(page)] == expected
+
+
+def test_a_leader_dot_row_is_citable_as_the_fact_it_lists() -> None:
+    text = "Present:\n  Deirdre Fennelly ........ Clerk\n"
+    page = Page(None, text, content_spans(text))
+    assert [s.citable for s in split_sentences(page)] == [False, True]
 
 
 def test_a_bracketed_url_leaves_no_bracket_behind() -> None:

@@ -54,12 +54,13 @@ from chatbot.text.nlp import (
     numbers,
     reports_speech,
 )
-from chatbot.text.normalise import fold, tokens, unwrap, words
+from chatbot.text.normalise import fold, tokens, unwrap, without_article, words
 from chatbot.text.questions import (
     DocumentFact,
     QuestionInfo,
     analyse,
     document_fact,
+    holder_by_role,
     name_words,
     role_claim,
     yes_no_statement,
@@ -167,6 +168,10 @@ class ExtractiveBackend:
         ):
             return found
         if info.role_of and (role := self._role(evidence, info.role_of)):
+            return role
+        if (held := holder_by_role(evidence.question, index.roles())) and (
+            role := self._role(evidence, *held)
+        ):
             return role
         if speaker and candidates:
             own = [c for c in candidates if c.spoken]
@@ -504,11 +509,14 @@ class ExtractiveBackend:
         )
         return self._answer(evidence.question, text, citations)
 
-    def _role(self, evidence: Evidence, name: str) -> Answer | None:
-        """ "Who is X?" / "What is X's role?": the role the text gives X, cited where it gives it."""
+    def _role(self, evidence: Evidence, name: str, role: str = "") -> Answer | None:
+        """ "Who is X?" / "What is X's role?": the role the text gives X, cited where it gives it; with ``role``
+        ("Who is the chief engineer?", X the one person the corpus gives it), where the text gives X that role."""
         index = evidence.index
         for i in index.attributions_of(name):
             a = index.attribution(i)
+            if role and without_article(fold(a.role)) != role:
+                continue
             where = next(
                 (n for n in index.sentences_of(i) if a.role and a.role in index.sentence_text(n)), None
             )
@@ -516,7 +524,10 @@ class ExtractiveBackend:
                 continue
             p, s = index.sentence(where)
             citation = cite(1, p, s, index)
-            text = f"{a.speaker}: {a.role} [1].\n{citation.quote} [1]"
+            lead = (
+                a.speaker if role else f"{a.speaker}: {unwrap(a.role)}"
+            )  # the person asked for, or the role
+            text = f"{lead} [1].\n{unwrap(citation.quote)} [1]"
             return self._answer(evidence.question, text, [citation])
         return None
 

@@ -18,19 +18,18 @@ from dataclasses import dataclass
 from chatbot.backends.decisions import annotations_of
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.store.protocol import Store
-from chatbot.text.lexicon import DOCUMENT_NOUNS, PUBLICATION_VERBS
+from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS
 from chatbot.text.nlp import Annotation
 from chatbot.text.normalise import fold, unwrap
 from chatbot.text.questions import DocumentFact
 
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
-_NOUNS = "|".join(sorted(DOCUMENT_NOUNS))
+_NOUNS = "|".join(sorted(PUBLICATIONS))
 _VERBS = "|".join(sorted(PUBLICATION_VERBS))
-# "this report", or "the report" closing the question ("When was the report written?"): in a one-document
-# corpus, that document. "The report on the dam" may be a report the document tells of.
-_DEICTIC_RE = re.compile(
-    rf"\bthis (?:{_NOUNS})\b|\bthe (?:{_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$", re.IGNORECASE
-)
+# "this report", or "the report" closing the question ("When was the report written?"): the one document of
+# the corpus, or the one whose title or file name calls it a report. "The report on the dam" may be a report the
+# document tells of.
+_DEICTIC_RE = re.compile(rf"\bthis ({_NOUNS})\b|\bthe ({_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b\d{4}\b")
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _Read = list[tuple[Passage, Sentence, str, Annotation]]  # sentences with their plain text and annotations
@@ -46,14 +45,24 @@ class FrontFact:
 
 
 def named_document(question: str, sources: Sequence[str], index: Store) -> str | None:
-    """The one document the question is about: the source it names ("the TechFastForward article"), or the
-    only document of the corpus when it says "this article" or ends on "the report"."""
+    """The one document the question is about: the source it names ("the TechFastForward article"), or, when it
+    says "this analysis" or ends on "the analysis", the corpus's only document or its only one whose title or
+    file name says "analysis"."""
     named = set(sources)
     if len(named) == 1:
         return named.pop()
-    if not named and len(index.documents) == 1 and _DEICTIC_RE.search(question):
+    deictic = _DEICTIC_RE.search(question)
+    if named or not deictic:
+        return None
+    if len(index.documents) == 1:
         return next(iter(index.documents))
-    return None
+    noun = fold(deictic.group(1) or deictic.group(2))
+    called = [
+        name
+        for name, info in index.documents.items()
+        if noun in re.findall(r"[\w-]+", fold(f"{info.title} {name}"))
+    ]
+    return called[0] if len(called) == 1 else None
 
 
 def front_fact(kind: DocumentFact, document: str, index: Store) -> FrontFact | None:
@@ -94,7 +103,7 @@ def _same_day(phrase: str, iso: str) -> bool:
     return (
         str(day.year) in folded
         and fold(day.strftime("%B")) in folded
-        and bool(re.search(rf"\b0?{day.day}(?:st|nd|rd|th)?\b", folded))
+        and bool(re.search(rf"\b0?{day.day}{ORDINAL_SUFFIX}?\b", folded))
     )
 
 

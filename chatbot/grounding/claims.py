@@ -24,6 +24,7 @@ from chatbot.text.lexicon import (
     NEGATION_PHRASES,
     NUMBER_WORDS,
     OPENERS,
+    ORDINAL_SUFFIX,
     PASSAGE_ONLY_NUMBERS,
     PRONOUNS,
     STOPWORDS,
@@ -42,7 +43,7 @@ from chatbot.text.sentences import split as split_sentences
 WORD_RE = re.compile(r"[^\W_]+(?:[.'’\-_][^\W_]+)*\.?")  # "asn1_der_decoding" is one word
 _CAP_RE = re.compile(r"(?<![\w'’.\-])((?=[^\W\d_])[^\W_]+(?:[.'’\-&][^\W_]+)*\.?)")
 # Digits glued to letters before them are a name, not a number ("libtasn1", "H200").
-_NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?")
+_NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*" + ORDINAL_SUFFIX + "?")
 _THOUSANDS_RE = re.compile(r",(?=\d{3}\b)")
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
 _ACRONYM_RE = re.compile(r"^(?:[a-z]\.){2,}[a-z]?\.?$")

@@ -37,6 +37,7 @@ from chatbot.text.lexicon import (
     FRAMING_WORDS,
     LIMITERS,
     MONTHS,
+    ORDINAL_SUFFIX,
     PASSIVE_AUX,
     PHRASE_STOPS,
     PREPOSITIONS,
@@ -59,7 +60,7 @@ _CLAUSE_RE = re.compile(r",(?!\d{3})|[;:]|\b(?:while|whereas|but)\b", re.I)
 _CONTRAST_RE = re.compile(r"\brather than\b|\binstead of\b|\bnot\b[^,;.]{1,60}\bbut\b", re.I)
 # A negative prefix, inside a hyphenated compound too ("case-insensitively"): group 1 is the compound's head.
 _NEG_PREFIX_RE = re.compile(r"\b((?:[a-z]+-)*)(?:un|in|im|il|ir|dis|non-?)([a-z]{4,})\b", re.I)
-_MONTH_DAY_RE = re.compile(r"\b(?:" + "|".join(sorted(MONTHS)) + r")\s+(\d+(?:st|nd|rd|th)?)", re.I)
+_MONTH_DAY_RE = re.compile(r"\b(?:" + "|".join(sorted(MONTHS)) + r")\s+(\d+" + ORDINAL_SUFFIX + "?)", re.I)
 _AT_ALL_RE = re.compile(r"\bat (all|every)\b", re.I)
 _REFERS_BACK_RE = re.compile(r"\W*(?:he|she|they|it|his|her|their|its|this|these|that|those)\b", re.I)
 

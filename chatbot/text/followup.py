@@ -1,9 +1,11 @@
 """Follow-up questions made standalone before retrieval ("what did he say about the Cold War?").
 
-Retrieval sees one question at a time, so a pronoun must be replaced by the person it refers
-to. The rule: a personal pronoun refers to the person the previous question asked about, or,
-failing that, the first known person the previous answer names. "Known" means a speaker in the
-index's attribution records, so "China" or "Beijing" never stand in for "he".
+Retrieval sees one question at a time, so a pronoun must be replaced by what it refers to. The
+rule: a personal pronoun refers to the person the previous question asked about, or, failing
+that, the first known person the previous answer names. "Known" means a speaker in the index's
+attribution records, so "China" or "Beijing" never stand in for "he". "It" in a question about a
+document's date or author ("When was it published?") is the document a previous question named
+("the TechFastForward article").
 """
 
 from __future__ import annotations
@@ -12,16 +14,27 @@ import re
 from collections.abc import Collection
 
 from chatbot.answer import History
-from chatbot.text.questions import analyse
+from chatbot.text.lexicon import PUBLICATIONS
+from chatbot.text.questions import analyse, document_fact
 
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
 _POSSESSIVE = {"his", "her", "hers"}
 _NAME = re.compile(r"\b[A-Z][\w’'.-]*[a-z](?:\s+[A-Z][\w’'.-]*[a-z])*")
+_IT = re.compile(r"\bit\b", re.IGNORECASE)
+# A document a question names: "the TechFastForward article", "Kelly's piece", "this report".
+_DOCUMENT = re.compile(
+    r"\b(?:the|this|that|[A-Z][\w.&-]*['’]s)\s+(?:[A-Z][\w.&’'-]*\s+)*(?i:"
+    + "|".join(sorted(PUBLICATIONS, key=len, reverse=True))
+    + r")\b"
+)
 
 
 def condense(question: str, history: History, people: Collection[str]) -> str:
-    """The question with its personal pronouns replaced by the person they refer to, if one is known."""
-    if not history or not _PRONOUN.search(question):
+    """The question with its pronouns replaced by the person or document they refer to, if one is known."""
+    if not history:
+        return question
+    question = _document_named(question, history)
+    if not _PRONOUN.search(question):
         return question
     person = referent(history, people)
     if person is None:
@@ -40,6 +53,17 @@ def referent(history: History, people: Collection[str]) -> str | None:
             if full := _known(m.group(0), people):
                 return full
     return None
+
+
+def _document_named(question: str, history: History) -> str:
+    """ "When was it published?" after "What does the TechFastForward article say …?": "it" read as the
+    document the latest question that named one named."""
+    if not _IT.search(question) or document_fact(_IT.sub("the document", question)) is None:
+        return question
+    for earlier, _answer in reversed(history):
+        if m := _DOCUMENT.search(earlier):
+            return _IT.sub(lambda _: m.group(0), question)
+    return question
 
 
 def _known(name: str, people: Collection[str]) -> str | None:

@@ -30,14 +30,24 @@ OPENERS = _set(
     what who which the a an and or but nor not no so it its they their he she his her we our you
     your i my this that any very much"""
 )
-# The document itself, of any genre a user brings ("according to the spec", "the manual says").
-DOCUMENT_NOUNS = _set(
-    "article piece story essay column editorial text passage op-ed document spec specification manual "
-    "guide handbook paper study transcript minutes record licence license standard digest newsletter bulletin"
+# A publication with front matter of its own (a byline, a dateline): "Who wrote the report?", "When was
+# the TechFastForward article published?".
+PUBLICATIONS = _set(
+    "article report analysis piece story essay column editorial op-ed document spec specification manual "
+    "guide handbook paper transcript digest newsletter bulletin book post memo licence license"
+)
+# The document itself, of any genre a user brings ("according to the spec", "the manual says"), as a
+# claim's framing. "Report", "analysis" and "post" carry content there ("a report of shots fired", "the post
+# of treasurer"); a text, a passage or a study is framing too, though rarely a publication a question asks the
+# date of.
+DOCUMENT_NOUNS = (PUBLICATIONS - _set("report analysis post")) | _set(
+    "text passage study record standard minutes"
 )
 # The article's own voice: "the article argues" attributes nothing to a third party.
-ARTICLE_WORDS = DOCUMENT_NOUNS | _set(
-    "author report analysis writer articles pieces stories essays columns documents reports analyses authors"
+ARTICLE_WORDS = (
+    DOCUMENT_NOUNS
+    | PUBLICATIONS
+    | _set("author writer articles pieces stories essays columns documents reports analyses authors")
 )
 # Claim-framing words that carry no content to look for in the passage.
 FRAMING_WORDS = DOCUMENT_NOUNS | _set(
@@ -121,6 +131,8 @@ MONEY_WORDS = _set(
 SUM_VERBS = _set(
     "cost costs pay pays paid spend spends spent charge charges charged earn earns earned owe owes owed"
 )
+# The English ordinal suffix, as a regex group: "1st", "22nd", "3rd", "11th".
+ORDINAL_SUFFIX = "(?:st|nd|rd|th)"
 MONTHS = _set("january february march april may june july august september october november december")
 MONTH_ABBREVIATIONS = _set("jan feb mar apr jun jul aug sep sept oct nov dec")
 WEEKDAYS = _set("monday tuesday wednesday thursday friday saturday sunday")
@@ -387,9 +399,7 @@ SUBORDINATORS = {
 }
 WH_WORDS = {"what", "whatever", "how", "why", "where", "whether"}
 # Asking about a document itself (its date, its author) rather than what it reports: "When was the
-# TechFastForward article published?", "Who wrote the report?".
-DOCUMENT_NOUNS = _set("""article report piece story document manual paper transcript column essay analysis digest
-                         specification spec book post editorial memo brief newsletter""")
+# TechFastForward article published?", "Who wrote the report?" (the document is any of ARTICLE_WORDS).
 PUBLICATION_VERBS = _set("published written released issued dated posted")
 AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline")
 # "When was the GPL first published?" asks about another edition than the one at hand.

@@ -28,6 +28,7 @@ from chatbot.text.lexicon import (
     LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    ORDINAL_SUFFIX,
     SPEECH_VERBS,
     TIME_UNITS,
     UNIT_SYMBOLS,
@@ -56,7 +57,9 @@ _ERA_DATE_RE = re.compile(
     r"(?:\b(?:c\.|ca\.|circa)\s*)?(?<![\w.])~?\d[\d,]*(?:\s*[-–]\s*\d[\d,]*)?\s*(?:BCE|BC|CE|AD|BP|B\.C\.|A\.D\.)(?![\w])"
     r"|\b(?:AD|A\.D\.)\s+\d{1,4}\b"
     r"|~\s*\d[\d,]*\s+years?\s+ago\b"
-    r"|\b(?:the\s+)?(?:early\s+|late\s+|mid-?)?\d{1,2}(?:st|nd|rd|th)[\s-]+centur(?:y|ies)(?:\s+(?:BC|BCE|AD|CE))?"
+    r"|\b(?:the\s+)?(?:early\s+|late\s+|mid-?)?\d{1,2}"
+    + ORDINAL_SUFFIX
+    + r"[\s-]+centur(?:y|ies)(?:\s+(?:BC|BCE|AD|CE))?"
 )
 # A year in date context: "in 1097", "since 874", "by 1200" — spaCy tags some of these, not all.
 # "in 1097", "since 874" — but not "in 193 nations", where the number counts the noun after it.
@@ -68,7 +71,9 @@ SPEECH_LEMMAS = frozenset(SPEECH_VERBS)
 # The years a date of any era covers, for comparing "the 1100s" with "the 12th century" or "1097" with "the
 # 1090s": a century, a decade or hundred ("1050s", "1100s"), a year in date context, an era-marked year.
 _CENTURY_RE = re.compile(
-    r"\b(?:the\s+)?(?:(?P<part>early|late|mid)[\s-]*)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+centur(?:y|ies)"
+    r"\b(?:the\s+)?(?:(?P<part>early|late|mid)[\s-]*)?(?P<n>\d{1,2})"
+    + ORDINAL_SUFFIX
+    + r"[\s-]+centur(?:y|ies)"
     r"(?:\s+(?P<era>BCE|BC|AD|CE))?",
     re.IGNORECASE,
 )
@@ -403,7 +408,7 @@ def is_date(phrase: str) -> bool:
     DATE ("Mythos and Fable 5": "Fable 5"); a date with a number has a year, an ordinal, a bare number or a
     word of time ("May 5", "day 3", "5 years ago"). A phrase without digits keeps spaCy's reading ("Easter",
     "last spring")."""
-    if not re.search(r"\d", phrase) or eras(phrase) or re.search(r"\d(?:st|nd|rd|th)\b", phrase):
+    if not re.search(r"\d", phrase) or eras(phrase) or re.search(rf"\d{ORDINAL_SUFFIX}\b", phrase):
         return True
     words = re.findall(r"[^\W\d_]+", phrase.lower())
     return all(w in _NUMBER_JOINERS for w in words) or any(

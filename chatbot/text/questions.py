@@ -16,7 +16,7 @@ from typing import Literal
 
 from chatbot.text.lexicon import (
     AUTHORSHIP_WORDS,
-    DOCUMENT_NOUNS,
+    CONNECTORS,
     DURATION_UNITS,
     EDITION_QUALIFIERS,
     MEASURE_ADJECTIVES,
@@ -26,12 +26,14 @@ from chatbot.text.lexicon import (
     PREPOSITIONS,
     PRONOUNS,
     PUBLICATION_VERBS,
+    PUBLICATIONS,
     QUANTITY_NOUNS,
     QUESTION_AUXILIARIES,
     QUESTION_SPEECH_VERBS,
     QUESTION_WORDS,
     SPEECH_VERBS,
     SUM_VERBS,
+    TIME_WORDS,
     alternation,
 )
 from chatbot.text.normalise import fold, fold_word, tokens
@@ -232,6 +234,20 @@ def speaker_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] 
     return None
 
 
+def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] | None:
+    """ "Who is the chief engineer?", "Who's the Authority's clerk?": the one person the corpus gives that role
+    (``roles`` as for ``speaker_by_role``) and the role. A time or number in the question ("Who was the chief
+    engineer in 1987?", "… at the time?") may ask for another holder than the one the corpus quotes, so it asks for none."""
+    folded = fold(question).strip().rstrip("?").strip()
+    if re.search(r"\d", folded) or TIME_WORDS.intersection(folded.split()):
+        return None
+    for role in sorted(roles, key=len, reverse=True):
+        pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(role)})(?: (?:of|at|for|on) the [\w.' -]+)?"
+        if m := re.fullmatch(pattern, folded):
+            return roles[role], m.group(1)
+    return None
+
+
 def named(question: str, role: str, person: str) -> str:
     """The question with "the <role>" or "<body>'s <role>" (as ``speaker_by_role`` finds either, folded) read
     as the person: "the Authority's chief engineer" becomes "the Authority's Hervé Lemaître"."""
@@ -342,7 +358,8 @@ def document_fact(question: str) -> DocumentFact | None:
     published?", "Who wrote the report?")? A document's own front matter answers that, not its story: "When
     did the talks take place?" asks about what the document reports, so it asks for neither."""
     words = [w.strip("?.,;:!\"“”'’") for w in fold(question).split()]
-    if not DOCUMENT_NOUNS.intersection(words) or EDITION_QUALIFIERS.intersection(words):
+    words = words[1:] if words[:1] and words[0] in CONNECTORS else words  # "And when was it published?"
+    if not PUBLICATIONS.intersection(words) or EDITION_QUALIFIERS.intersection(words):
         return None  # "the TechFastForward article": it names a document, and not another edition of it
     if words[:1] == ["when"] and PUBLICATION_VERBS.intersection(words):
         return "date"

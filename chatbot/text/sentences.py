@@ -25,6 +25,9 @@ MAX_SENTENCE_CHARS = 600
 WRAP_CHARS = 50  # a line this long that stops mid-sentence is wrapped, not ended
 _LINE_END_RE = re.compile(r"[.!?…][\"”’')\]]*$|^[^\w]*$")  # a line that ends a sentence (or holds no word)
 _HYPHENATED_RE = re.compile(r"[^\W\d_]-$")  # "inter-" at a line end, "international" split by the typesetter
+# A row of a list set with leader dots ("Deirdre Fennelly ........ Clerk of the Board", "Coffee .... $2"): one
+# line, one entry. Its dots end no sentence, and it neither continues on the next line nor is continued.
+_LEADER_ROW_RE = re.compile(r"\w[^\S\n]*(?:\.[^\S\n]?){5,}[^\S\n]*\S")  # a four-dot ellipsis is prose
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         following = text[nl + 1 : text.find("\n", nl + 1) if "\n" in text[nl + 1 : end] else end]
         hyphenated = bool(_HYPHENATED_RE.search(line)) and following[:1].islower()
         wrapped = hyphenated or (len(line) >= wrap and not _LINE_END_RE.search(line) and bool(line.strip()))
-        if not wrapped or not following.strip() or _MARKER_RE.match(following):
+        row = bool(_LEADER_ROW_RE.search(line) or _LEADER_ROW_RE.search(following))
+        if not wrapped or row or not following.strip() or _MARKER_RE.match(following):
             yield block_start, nl
             block_start = nl + 1
     yield block_start, end
@@ -89,6 +93,8 @@ def _block_sentences(text: str, start: int, end: int, title: str) -> list[Senten
         token = text[space + 1 if space >= 0 else start : m.end()].strip()  # "MR." opening a block
         if not _NEXT_START_RE.match(text, m.end(), end) or _is_abbreviation(token):
             continue
+        if _in_leader_row(text, m.start()):
+            continue
         cuts.append((m.end(), m.end()))
     cuts += [m.span() for m in _BULLET_RE.finditer(text, start, end)]
     cuts.sort()
@@ -98,6 +104,14 @@ def _block_sentences(text: str, start: int, end: int, title: str) -> list[Senten
         sentences.extend(_finish(text, pos, cut_end))
         pos = max(pos, next_start)
     return sentences
+
+
+def _in_leader_row(text: str, pos: int) -> bool:
+    """Whether the dots at ``pos`` are the leaders of a list row, not a sentence's end."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return any(m.start() <= pos - line_start < m.end() for m in _LEADER_ROW_RE.finditer(line))
 
 
 def _is_abbreviation(token: str) -> bool:
@@ -154,7 +168,8 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     title_case = len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
     heading = words <= 14 and (not body.endswith(_TERMINAL) or title_case)
     question = body.rstrip("\"”’')").endswith("?")
-    return Sentence(start, end, citable=not heading and not question and words >= 4)
+    row = "\n" not in body and bool(_LEADER_ROW_RE.search(body))  # a fact set as a list row: who is what
+    return Sentence(start, end, citable=row or (not heading and not question and words >= 4))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
