@@ -218,6 +218,27 @@ def test_a_one_document_corpus_answers_this_document(
     assert "does not say" not in pipe.ask("Who wrote the report on the dredging?").answer
 
 
+SPEC = """Shared Widget Registry
+
+This is version 0.4 of the Shared Widget Registry specification, last updated 2 October 2018.
+
+Programs register their widgets in one common directory, so that every desktop finds every widget.
+"""
+
+
+def test_a_document_named_by_its_title_answers_from_its_own_front_matter(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "minutes.txt").write_text(MINUTES, encoding="utf-8")
+    (corpus / "spec.txt").write_text(SPEC, encoding="utf-8")
+    meta = '[sources."spec.txt"]\ntitle = "Shared Widget Registry (version 0.4)"\ndate = "2018-10-02"\n'
+    (corpus / "sources.toml").write_text(meta, encoding="utf-8")
+    pipe = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    question = "When was the Shared Widget Registry specification published?"
+    assert_front_matter(pipe.ask(question), "2 October 2018 [1].")  # the day, which the metadata dates it by
+    assert_front_matter(pipe.ask("Who wrote the Shared Widget Registry specification?"), None)
+
+
 def test_who_said_leads_with_the_full_name_and_cites_where_it_is_given(any_pipeline: Pipeline) -> None:
     answer = any_pipeline.ask("Who said AI doesn't need a Chernobyl moment?")
     lead = answer.answer.splitlines()[0]
@@ -416,6 +437,14 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
     answer = hearing.ask(question)
     assert answer.answerable and answer.answer.startswith(f"{speaker} [1]")
     assert_verbatim(answer)
+
+
+def test_the_speaker_answers_who_only_when_the_words_are_about_the_speaker(hearing: Pipeline) -> None:
+    """The chair says who did the 2019 dredging; she did not do it. "Who said …?" is hers."""
+    did = hearing.ask("Who carried out the 2019 dredging?")
+    assert "Fjordline Marine" in did.citations[0].quote and "Solberg" not in did.answer.splitlines()[0]
+    said = hearing.ask("Who said the 2019 dredging was carried out by Fjordline Marine?")
+    assert said.answer.startswith("Ingrid Solberg [1]")
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ from chatbot.ingest.passages import same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
-from chatbot.text.lexicon import SPEECH_VERBS
+from chatbot.text.lexicon import FIRST_PERSON, SPEECH_VERBS
 from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
@@ -559,8 +559,11 @@ class ExtractiveBackend:
     ) -> str:
         """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full.
         Words reported inside another's words belong to whom they are reported of: in the chair's turn "As Ms.
-        Okafor said earlier, …", the narrowest attribution, Ms. Okafor's, is the speaker."""
-        if not info.asks_person:
+        Okafor said earlier, …", the narrowest attribution, Ms. Okafor's, is the speaker. The speaker answers
+        only what the words say of the speaker: a question about speech ("Who warned …?"), or words in the first
+        person ("I move that …" for "Who moved the motion?"); of "It was signed by Mr. Vogel", spoken by a
+        director, the director is not who signed."""
+        if not info.asks_person or not (info.asks_speaker or FIRST_PERSON.intersection(words(first.plain))):
             return ""
         said = sorted(
             (index.attribution(i) for i in index.attributions_in(first.number)), key=lambda a: a.end - a.start

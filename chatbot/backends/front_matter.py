@@ -21,7 +21,7 @@ from chatbot.store.protocol import Store
 from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS
 from chatbot.text.nlp import Annotation
 from chatbot.text.normalise import fold, unwrap
-from chatbot.text.questions import DocumentFact
+from chatbot.text.questions import DocumentFact, question_names
 
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
 _NOUNS = "|".join(sorted(PUBLICATIONS))
@@ -31,6 +31,7 @@ _VERBS = "|".join(sorted(PUBLICATION_VERBS))
 # document tells of.
 _DEICTIC_RE = re.compile(rf"\bthis ({_NOUNS})\b|\bthe ({_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b\d{4}\b")
+_DAY_BEFORE_RE = re.compile(rf"\b\d{{1,2}}{ORDINAL_SUFFIX}?\s+$")
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _Read = list[tuple[Passage, Sentence, str, Annotation]]  # sentences with their plain text and annotations
 
@@ -45,14 +46,23 @@ class FrontFact:
 
 
 def named_document(question: str, sources: Sequence[str], index: Store) -> str | None:
-    """The one document the question is about: the source it names ("the TechFastForward article"), or, when it
-    says "this analysis" or ends on "the analysis", the corpus's only document or its only one whose title or
-    file name says "analysis"."""
+    """The one document the question is about: the source it names by outlet or author ("the TechFastForward
+    article"), the one whose title it quotes two words or more of ("the Shared MIME-info Database
+    specification"), or, when it says "this analysis" or ends on "the analysis", the corpus's only document or
+    its only one whose title or file name says "analysis"."""
     named = set(sources)
-    if len(named) == 1:
-        return named.pop()
+    if named:
+        return named.pop() if len(named) == 1 else None
+    titled = {
+        doc
+        for doc, info in index.documents.items()
+        for name in question_names(question)
+        if len(name.split()) >= 2 and fold(name) in fold(info.title)
+    }
+    if len(titled) == 1:
+        return titled.pop()
     deictic = _DEICTIC_RE.search(question)
-    if named or not deictic:
+    if not deictic:
         return None
     if len(index.documents) == 1:
         return next(iter(index.documents))
@@ -87,7 +97,8 @@ def _date(front: _Read, iso: str) -> FrontFact | None:
     """The first date of the front matter with a year: the one the metadata gives, where it gives one."""
     for p, s, text, note in front:
         for e in note.ents:
-            phrase = text[e.start : e.end]
+            day = _DAY_BEFORE_RE.search(text, 0, e.start)  # spaCy leaves the day out of "2 October 2018"
+            phrase = text[day.start() if day else e.start : e.end]
             if e.label == "DATE" and _YEAR_RE.search(phrase) and (not iso or _same_day(phrase, iso)):
                 return FrontFact(phrase, [(p, s)])
     return None

@@ -315,6 +315,7 @@ SPEECH_PHRASES = [
 
 # --- noun phrases and clauses (the attribution grammar) -------------------------------------------
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+FIRST_PERSON = _set("i me my we us our")
 ORG_PRONOUNS = {"it", "its"}
 GROUP_PRONOUNS = {"they", "their", "them"}
 SPEAKER_PRONOUNS = PERSON_PRONOUNS | ORG_PRONOUNS | GROUP_PRONOUNS
@@ -402,8 +403,9 @@ WH_WORDS = {"what", "whatever", "how", "why", "where", "whether"}
 # TechFastForward article published?", "Who wrote the report?" (the document is any of ARTICLE_WORDS).
 PUBLICATION_VERBS = _set("published written released issued dated posted")
 AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline")
-# "When was the GPL first published?" asks about another edition than the one at hand.
-EDITION_QUALIFIERS = _set("first originally initially earlier previously original")
+# "When was the GPL first published?", "When was version 0.20 of the spec published?" may ask about another
+# edition than the one at hand, whose front matter dates only itself.
+EDITION_QUALIFIERS = _set("first originally initially earlier previously original version edition revision")
 RELATIVES = {"that", "which", "who", "whom"}
 NP_PREPOSITIONS = {
     "from", "of", "in", "at", "on", "across", "between", "with", "like", "including", "for", "among", "inside",

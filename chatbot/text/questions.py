@@ -122,6 +122,12 @@ class QuestionInfo:
         return self.answer_type == "name" and (self.target in ("who", "whom") or self.target in PERSON_NOUNS)
 
     @property
+    def asks_speaker(self) -> bool:
+        """ "Who warned …?", "Who called AI “a global technology”?": a person asked for by what they said (a verb
+        of speech, or words quoted), so whoever says the words answers it, named in the quote or not."""
+        return self.asks_person and bool(re.search(rf"\b{SPEECH}\b|[“\"][^”\"]{{3,}}[”\"]", fold(self.text)))
+
+    @property
     def yes_no(self) -> bool:
         """A question answered "yes" or "no": it opens with an auxiliary verb ("Was X …?", "Did he …?")."""
         return bool(_YES_NO_RE.match(_FRAMING_RE.sub("", self.text)))
