@@ -298,6 +298,34 @@ def fixture_pipeline(name: str, tmp_path_factory: pytest.TempPathFactory) -> Pip
 
 
 @pytest.fixture(scope="module")
+def grid(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A Markdown report and an HTML interview, with no source metadata: each titled and dated by itself."""
+    return fixture_pipeline("grid", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        (
+            "When was the quarterly report published?",
+            "14 October 2025 [1].",
+        ),  # its own line, not its title's "Q3"
+        ("Who wrote the interview?", "Tomasz Nowak [1]."),
+        ("Who is the chief executive of Nordvale?", "Ingrid Haugland [1]."),  # a title of two words
+        # "she said": the record credits the words to Amara Chukwu, named in full in the sentence before
+        ("Did Amara Chukwu say that batteries buy you hours?", "Yes [1]."),
+        ("Did Ingrid Haugland say that batteries buy you hours?", "No [1]."),
+    ],
+)
+def test_a_corpus_without_metadata_answers_from_its_own_text(
+    grid: Pipeline, question: str, lead: str
+) -> None:
+    answer = grid.ask(question)
+    assert answer.answer.splitlines()[0] == lead
+    assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
 def talks(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """One short report whose setting ("in Vienna") is stated once, sentences before what happened there."""
     return fixture_pipeline("talks", tmp_path_factory)
@@ -436,6 +464,25 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
 ) -> None:
     answer = hearing.ask(question)
     assert answer.answerable and answer.answer.startswith(f"{speaker} [1]")
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # The record credits these words to the harbour master, in his turn, by a label naming him in part.
+        ("Did Tomasz Wójcik say the north basin has silted up faster than planned?", "Yes"),
+        ("Did the harbour master say the spoil would go to the licensed site off Rødholm?", "Yes"),
+        ("Did Amara Okafor say the spoil would go to the licensed site off Rødholm?", "No"),
+        ("Did Ingrid Solberg say the north basin has silted up faster than planned?", "No"),
+    ],
+)
+def test_did_x_say_it_is_settled_by_whom_the_record_credits(
+    hearing: Pipeline, question: str, lead: str
+) -> None:
+    answer = hearing.ask(question)
+    assert answer.answer.startswith(f"{lead} [1].")
+    assert "Tomasz Wójcik" in answer.citations[1].quote  # the words' speaker, named in full beside them
     assert_verbatim(answer)
 
 

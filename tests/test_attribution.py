@@ -51,6 +51,14 @@ def triples(doc: Document) -> set[tuple[str, str, str]]:
 
 
 CASES = [
+    pytest.param(  # a title of two words, the second no title alone: no part of the name
+        'Chief Executive Ingrid Haugland said the company "will not chase growth."',
+        {
+            ("Ingrid Haugland", "paraphrase", 'the company "will not chase growth."'),
+            ("Ingrid Haugland", "direct_quote", "will not chase growth"),
+        },
+        id="two-word-title",
+    ),
     pytest.param(
         '"The harbour will reopen in May," said Marta Okonkwo, chair of the harbour authority.',
         {("Marta Okonkwo", "direct_quote", "The harbour will reopen in May")},

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.ingest.documents import load_corpus, load_document
+from chatbot.ingest.documents import load_corpus, load_document, own_title
 from chatbot.ingest.passages import document_passages
 from tests.conftest import CORPUS, PDF_PAGES, write_pdf
 
@@ -83,6 +83,28 @@ def test_mini_corpus_every_format(mini_corpus: Path) -> None:
     assert "<" not in html and "color: red" not in html and "Sign up now" not in html
     lighthouse = " ".join(p.text for p in passages["lighthouse.txt"])
     assert "Ana Ruiz" in lighthouse and "Stay Ahead" not in lighthouse and "comments" not in lighthouse
+
+
+def test_a_document_without_metadata_is_titled_as_it_titles_itself(mini_corpus: Path) -> None:
+    docs, _ = load_corpus(mini_corpus)
+    titles = {d.name: d.title for d in docs}
+    assert titles["ferry.html"] == "Night ferry resumes"  # its <h1>, not its file name
+    assert titles["orchard.md"] == "Orchard cooperative"  # its first "# " heading
+    assert titles["lighthouse.txt"] == "The Lighthouse Keepers Return"  # the metadata's, where it gives one
+
+
+@pytest.mark.parametrize(
+    ("text", "suffix", "title"),
+    [
+        ("<html><head><title>Dam vote | Valley News</title></head><body><h1>Dam vote</h1></body>", ".html", "Dam vote"),
+        ("<title>Budget &amp; rates</title><p>Text.</p>", ".htm", "Budget & rates"),
+        ("Some text.\n\n# The *real* title\n\n## A section\n", ".md", "The real title"),
+        ("## Only a section\n\nText.", ".md", ""),
+        ("HARBOUR BOARD MINUTES\n\nText.", ".txt", ""),  # a plain text's first line is no sure title
+    ],
+)  # fmt: skip
+def test_own_title(text: str, suffix: str, title: str) -> None:
+    assert own_title(text, suffix) == title
 
 
 def test_pdf_pages_are_numbered(mini_corpus: Path) -> None:

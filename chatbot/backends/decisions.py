@@ -212,15 +212,19 @@ def question_features(
     evidence lacks, and the support checker's verdict on the question's claim against the best sentence."""
     top = list(ranked[:3])
     best = ranked[0] if ranked else None
+    # A document's title holds for each of its sentences ("Nordvale Energy — Quarterly Report, Q3 2025"): the
+    # names and numbers a question takes from it need not be repeated in the sentence that answers.
+    documents = index.documents
+    titles = " ".join({documents[c.passage.source].title for c in top if c.passage.source in documents})
     near = [c for c, p in zip(ranked[:5], probs[:5], strict=False) if probs and p >= 0.5 * probs[0]]
     covers = [_coverage(q.content, _terms(c.plain)) for c in ranked[:5]]
-    evidence = set().union(*(_terms(c.plain) for c in top)) if top else set()
+    evidence = set().union(_terms(titles), *(_terms(c.plain) for c in top))
     best_terms = _terms(best.plain) if best else set()
     around = _terms(best.passage.text) | best_terms if best else set()
     absent = [n for n in q.names if not all(t in q.known for t in n if t not in STOPWORDS)]
     unseen = [n for n in q.names if not _named(n, evidence)]
     unseen_top = [n for n in q.names if not _named(n, best_terms)]
-    found_numbers = set().union(*(numbers(c.plain) for c in top)) if top else set()
+    found_numbers = set().union(numbers(titles), *(numbers(c.plain) for c in top))
     claim = support_features(q.claim, best.plain, best.cosine) if best else None
     speaker = q.info.speaker
     return [

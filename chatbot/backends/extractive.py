@@ -31,7 +31,7 @@ from chatbot.backends.decisions import (
 )
 from chatbot.backends.front_matter import front_fact, named_document
 from chatbot.grounding.arguments import swapped_arguments
-from chatbot.grounding.attribution import fullest, speakers_match
+from chatbot.grounding.attribution import fullest, speaker_words, speakers_match
 from chatbot.grounding.claims import claim_speaker, same_word, scopes
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
@@ -326,7 +326,8 @@ class ExtractiveBackend:
             if denier:
                 return "No", [denier]
         for c in chosen:
-            f = support_features(claim, c.plain, c.cosine)
+            credited, intro = self._credited(c, index) if speech else (c.plain, [])
+            f = support_features(claim, credited, c.cosine)
             if not speech and self._denies_act(claim, denied_act_of, c, index):
                 return "No", [c]
             denied = denied_clause(c.plain) if plain_claim else ""
@@ -345,11 +346,23 @@ class ExtractiveBackend:
             backed = backed or (
                 f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index)
             )
-            if backed and states_the_act(act, c.plain) and not swapped_arguments(q.info.text, c.plain):
-                return "Yes", [c]  # the act, and done by whom the question says, to whom it says
+            if backed and states_the_act(act, credited) and not swapped_arguments(q.info.text, c.plain):
+                return "Yes", [c, *intro]  # the act, and done by whom the question says, to whom it says
             if contradicts and f.coverage >= self.settings.no_coverage:
-                return "No", [c]
+                return "No", [c, *intro]
         return None
+
+    def _credited(self, c: Candidate, index: Store) -> tuple[str, list[Candidate]]:
+        """The sentence as a claim about speech is checked against: led by the speaker the corpus credits it to
+        where it does not name them ('"Batteries buy you hours," she said.', she being Amara Chukwu; a
+        transcript's turn), with the sentence that names them in full, to quote beside it."""
+        said = sorted(
+            (index.attribution(i) for i in index.attributions_in(c.number)), key=lambda a: a.end - a.start
+        )
+        if not said or all(w in fold(c.plain) for w in speaker_words(said[0].speaker)):
+            return c.plain, []
+        intro = self._introduction(index, said[0].speaker, c)
+        return f"{said[0].speaker} said: {c.plain}", [intro] if intro else []
 
     def _denies_act(self, claim: str, act: str, c: Candidate, index: Store) -> bool:
         """Does the sentence negate the claim's own act, about what the claim is about? The denial's subject

@@ -26,11 +26,17 @@ from chatbot.text.questions import DocumentFact, question_names
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
 _NOUNS = "|".join(sorted(PUBLICATIONS))
 _VERBS = "|".join(sorted(PUBLICATION_VERBS))
-# "this report", or "the report" closing the question ("When was the report written?"): the one document of
-# the corpus, or the one whose title or file name calls it a report. "The report on the dam" may be a report the
-# document tells of.
-_DEICTIC_RE = re.compile(rf"\bthis ({_NOUNS})\b|\bthe ({_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$", re.IGNORECASE)
+# "this report", or "the (quarterly) report" closing the question ("When was the report written?"): the one
+# document of the corpus, or the one whose title or file name calls it a report. "The report on the dam", "the
+# engineer's report" or "the 1987 report" may be one the document tells of.
+_MODIFIERS = r"(?:[a-z-]+ ){0,2}?"
+_DEICTIC_RE = re.compile(
+    rf"\bthis {_MODIFIERS}({_NOUNS})\b|\bthe {_MODIFIERS}({_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$",
+    re.IGNORECASE,
+)
 _YEAR_RE = re.compile(r"\b\d{4}\b")
+# A date the line says is the document's own: "Published 14 October 2025", "last updated: 2 October 2018".
+_PUBLISHED_RE = re.compile(rf"\b(?:{_VERBS}|updated|revised)(?: on)?[\s:,]*$", re.IGNORECASE)
 _DAY_BEFORE_RE = re.compile(rf"\b\d{{1,2}}{ORDINAL_SUFFIX}?\s+$")
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _Read = list[tuple[Passage, Sentence, str, Annotation]]  # sentences with their plain text and annotations
@@ -94,14 +100,25 @@ def _read(index: Store, numbers: list[int]) -> _Read:
 
 
 def _date(front: _Read, iso: str) -> FrontFact | None:
-    """The first date of the front matter with a year: the one the metadata gives, where it gives one."""
-    for p, s, text, note in front:
-        for e in note.ents:
-            day = _DAY_BEFORE_RE.search(text, 0, e.start)  # spaCy leaves the day out of "2 October 2018"
-            phrase = text[day.start() if day else e.start : e.end]
-            if e.label == "DATE" and _YEAR_RE.search(phrase) and (not iso or _same_day(phrase, iso)):
-                return FrontFact(phrase, [(p, s)])
+    """The first date of the front matter with a year: the one the metadata gives, where it gives one; a line
+    that says it is the publication date ("Published 14 October 2025") before the period a title names ("Q3
+    2025")."""
+    for p, s, phrase in _dates(front):
+        if _YEAR_RE.search(phrase) and (not iso or _same_day(phrase, iso)):
+            return FrontFact(phrase, [(p, s)])
     return None
+
+
+def _dates(front: _Read) -> list[tuple[Passage, Sentence, str]]:
+    """The front matter's dates in order, those a line says are the document's own ("Published 14 October
+    2025") first; the day spaCy leaves out of "2 October 2018" is read with its month."""
+    found = []
+    for p, s, text, note in front:
+        for e in (e for e in note.ents if e.label == "DATE"):
+            day = _DAY_BEFORE_RE.search(text, 0, e.start)
+            start = day.start() if day else e.start
+            found.append((_PUBLISHED_RE.search(text, 0, start) is None, p, s, text[start : e.end]))
+    return [(p, s, phrase) for _, p, s, phrase in sorted(found, key=lambda d: d[0])]
 
 
 def _same_day(phrase: str, iso: str) -> bool:

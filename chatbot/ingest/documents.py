@@ -12,6 +12,7 @@ its bytes, and a second copy of the same content is reported as a duplicate, not
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import os
 import re
@@ -55,7 +56,9 @@ class Document:
 
     @property
     def title(self) -> str:
-        return self.meta.title or self.path.stem.replace("-", " ").replace("_", " ")
+        """The source metadata's title, else the one the document gives itself, else its file name."""
+        own = own_title(self.pages[0].text, self.path.suffix) if self.pages else ""
+        return self.meta.title or own or self.path.stem.replace("-", " ").replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,28 @@ _MARKUP_RE = re.compile(
     r"<(script|style|head|noscript)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|&[#\w]+;",
     re.DOTALL | re.IGNORECASE,
 )
+
+
+_H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL | re.IGNORECASE)
+_TITLE_RE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.DOTALL | re.IGNORECASE)
+_MARKDOWN_TITLE_RE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_TITLE_SEARCH = 20_000  # characters: a title stands at the top
+
+
+def own_title(text: str, suffix: str) -> str:
+    """The title a page gives itself: an HTML page's first <h1> (its <title> often adds the site's name), else
+    its <title>; a Markdown file's first level-one heading. "" for plain text and PDFs, whose first line is as
+    often an outlet's name, a running head or a form's heading as a title."""
+    top, suffix = text[:_TITLE_SEARCH], suffix.lower()
+    if suffix in (".html", ".htm"):
+        m = _H1_RE.search(top) or _TITLE_RE.search(top)
+        raw = html.unescape(re.sub(r"<[^>]*>", " ", m.group(1))) if m else ""
+    elif suffix == ".md":
+        m = _MARKDOWN_TITLE_RE.search(top)
+        raw = m.group(1).replace("*", "").replace("`", "") if m else ""
+    else:
+        return ""
+    return " ".join(raw.split())[:200]
 
 
 def _html_markup(text: str) -> list[Span]:

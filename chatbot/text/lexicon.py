@@ -34,13 +34,14 @@ OPENERS = _set(
 # the TechFastForward article published?".
 PUBLICATIONS = _set(
     "article report analysis piece story essay column editorial op-ed document spec specification manual "
-    "guide handbook paper transcript digest newsletter bulletin book post memo licence license"
+    "guide handbook paper transcript digest newsletter bulletin book post memo licence license interview "
+    "profile review"
 )
 # The document itself, of any genre a user brings ("according to the spec", "the manual says"), as a
-# claim's framing. "Report", "analysis" and "post" carry content there ("a report of shots fired", "the post
-# of treasurer"); a text, a passage or a study is framing too, though rarely a publication a question asks the
-# date of.
-DOCUMENT_NOUNS = (PUBLICATIONS - _set("report analysis post")) | _set(
+# claim's framing. "Report", "analysis", "post", "interview", "profile" and "review" carry content there ("a
+# report of shots fired", "the post of treasurer", "a review of the rates"); a text, a passage or a study is
+# framing too, though rarely a publication a question asks the date of.
+DOCUMENT_NOUNS = (PUBLICATIONS - _set("report analysis post interview profile review")) | _set(
     "text passage study record standard minutes"
 )
 # The article's own voice: "the article argues" attributes nothing to a third party.
@@ -468,6 +469,9 @@ TITLES = {
     "captain", "treasurer", "manager", "lawyer", "attorney", "head", "coach", "principal", "inspector",
     "sergeant", "colonel", "lieutenant", "admiral", "bishop", "chancellor", "deputy", "adviser", "advisor",
     "owner", "doctor", "teacher", "leader", "organiser", "organizer", "curator", "councillor", "councilor",
+    "executive", "commander", "marshal", "superintendent", "dean", "rector", "provost", "sheriff", "detective",
+    "constable", "pastor", "rabbi", "imam", "cardinal", "archbishop", "king", "queen", "prince", "princess",
+    "duke", "duchess", "emperor", "empress", "pope", "chairperson", "president-elect", "secretary-general",
 }  # fmt: skip
 # Honorifics: part of how a transcript label names a speaker, never their role.
 HONORIFICS = _set("mr mrs ms mx dr prof sir dame hon rev")

@@ -248,7 +248,7 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     if re.search(r"\d", folded) or TIME_WORDS.intersection(folded.split()):
         return None
     for role in sorted(roles, key=len, reverse=True):
-        pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(role)})(?: (?:of|at|for|on) the [\w.' -]+)?"
+        pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(role)})(?: (?:of|at|for|on) (?:the )?[\w.' -]+)?"
         if m := re.fullmatch(pattern, folded):
             return roles[role], m.group(1)
     return None
