@@ -315,6 +315,7 @@ def grid(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         # "she said": the record credits the words to Amara Chukwu, named in full in the sentence before
         ("Did Amara Chukwu say that batteries buy you hours?", "Yes [1]."),
         ("Did Ingrid Haugland say that batteries buy you hours?", "No [1]."),
+        ("Did Amara Chukwu say batteries buy you hours, not weeks?", "Yes [1]."),  # a contrast, not a denial
     ],
 )
 def test_a_corpus_without_metadata_answers_from_its_own_text(

@@ -318,7 +318,8 @@ class ExtractiveBackend:
         plain_claim = not scopes(claim).has_negation
         act = main_verb(claim)
         denied_act_of = act if plain_claim else ""  # a negated claim is not denied by a negated sentence
-        speech = plain_claim and reports_speech(claim)
+        reported = reports_speech(claim)  # "Did X say …?", its words negated or not ("hours, not weeks")
+        speech = plain_claim and reported
         speaker = " ".join(claim_speaker(claim)) if speech else ""
         if speaker:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
             near = [*chosen, *ranked[: self.settings.max_sentences]]  # closest sentences
@@ -326,7 +327,7 @@ class ExtractiveBackend:
             if denier:
                 return "No", [denier]
         for c in chosen:
-            credited, intro = self._credited(c, index) if speech else (c.plain, [])
+            credited, intro = self._credited(c, index) if reported else (c.plain, [])
             f = support_features(claim, credited, c.cosine)
             if not speech and self._denies_act(claim, denied_act_of, c, index):
                 return "No", [c]
