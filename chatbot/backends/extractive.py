@@ -31,7 +31,7 @@ from chatbot.backends.decisions import (
 )
 from chatbot.backends.front_matter import front_fact, named_document
 from chatbot.grounding.arguments import swapped_arguments
-from chatbot.grounding.attribution import fullest, speaker_words, speakers_match
+from chatbot.grounding.attribution import Attribution, fullest, speaker_words, speakers_match
 from chatbot.grounding.claims import claim_speaker, same_word, scopes
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
@@ -357,9 +357,7 @@ class ExtractiveBackend:
         """The sentence as a claim about speech is checked against: led by the speaker the corpus credits it to
         where it does not name them ('"Batteries buy you hours," she said.', she being Amara Chukwu; a
         transcript's turn), with the sentence that names them in full, to quote beside it."""
-        said = sorted(
-            (index.attribution(i) for i in index.attributions_in(c.number)), key=lambda a: a.end - a.start
-        )
+        said = _narrowest_first(index, c.number)
         if not said or all(w in fold(c.plain) for w in speaker_words(said[0].speaker)):
             return c.plain, []
         intro = self._introduction(index, said[0].speaker, c)
@@ -538,10 +536,8 @@ class ExtractiveBackend:
                 continue
             p, s = index.sentence(where)
             citation = cite(1, p, s, index)
-            lead = (
-                a.speaker if role else f"{a.speaker}: {unwrap(a.role)}"
-            )  # the person asked for, or the role
-            text = f"{lead} [1].\n{unwrap(citation.quote)} [1]"
+            asked = a.speaker if role else f"{a.speaker}: {unwrap(a.role)}"  # the person, or the role
+            text = f"{asked} [1].\n{unwrap(citation.quote)} [1]"
             return self._answer(evidence.question, text, [citation])
         return None
 
@@ -579,9 +575,7 @@ class ExtractiveBackend:
         director, the director is not who signed."""
         if not info.asks_person or not (info.asks_speaker or FIRST_PERSON.intersection(words(first.plain))):
             return ""
-        said = sorted(
-            (index.attribution(i) for i in index.attributions_in(first.number)), key=lambda a: a.end - a.start
-        )
+        said = _narrowest_first(index, first.number)
         asked = set(name_words(info.text))  # a speaker the question names is not the answer
         speaker = next((a.speaker for a in said if not set(name_words(a.speaker)) <= asked), None)
         if speaker is None:
@@ -683,6 +677,14 @@ def _cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: se
 
 
 _SPEECH_TOKENS = frozenset(tokens(" ".join(SPEECH_VERBS)))
+
+
+def _narrowest_first(index: Store, number: int) -> list[Attribution]:
+    """The sentence's attributions, the narrowest first: words reported inside another's turn ("As Ms. Okafor
+    said earlier, …") belong to whom they are reported of."""
+    return sorted(
+        (index.attribution(i) for i in index.attributions_in(number)), key=lambda a: a.end - a.start
+    )
 
 
 def _claim_coverage(question: str, speaker: str, sentence: str) -> float:

@@ -18,6 +18,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from chatbot.errors import ConfigError, CorpusError
@@ -54,7 +55,7 @@ class Document:
     meta: SourceMeta
     pages: list[Page]
 
-    @property
+    @cached_property
     def title(self) -> str:
         """The source metadata's title, else the one the document gives itself, else its file name."""
         own = own_title(self.pages[0].text, self.path.suffix) if self.pages else ""

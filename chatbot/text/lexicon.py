@@ -401,7 +401,7 @@ SUBORDINATORS = {
 }
 WH_WORDS = {"what", "whatever", "how", "why", "where", "whether"}
 # Asking about a document itself (its date, its author) rather than what it reports: "When was the
-# TechFastForward article published?", "Who wrote the report?" (the document is any of ARTICLE_WORDS).
+# TechFastForward article published?", "Who wrote the report?" (the document is one of PUBLICATIONS).
 PUBLICATION_VERBS = _set("published written released issued dated posted")
 AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline")
 # "When was the GPL first published?", "When was version 0.20 of the spec published?" may ask about another
