@@ -182,9 +182,11 @@ def test_a_document_is_dated_and_credited_by_its_own_front_matter(
 
 
 def assert_front_matter(answer: Answer, lead: str | None) -> None:
-    """The fact leads, cited verbatim; with no lead expected, the document is said not to name its author."""
+    """The fact leads, cited verbatim; with no lead expected, the document is said not to name its author, and
+    its own first sentences are shown, not other documents' best matches."""
     if lead is None:
         assert not answer.answerable and "does not say who wrote it" in answer.answer
+        assert answer.citations and len({c.source for c in answer.citations}) == 1
     else:
         assert answer.answer.splitlines()[0] == lead
         assert_verbatim(answer)

@@ -29,7 +29,7 @@ from chatbot.backends.decisions import (
     question_features,
     span_features,
 )
-from chatbot.backends.front_matter import front_fact, named_document
+from chatbot.backends.front_matter import front_fact, front_sentences, named_document
 from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.attribution import Attribution, fullest, speaker_words, speakers_match
 from chatbot.grounding.claims import claim_speaker, same_word, scopes
@@ -163,9 +163,7 @@ class ExtractiveBackend:
         index = evidence.index
         q, candidates = self.prepare(evidence)
         info, speaker = q.info, q.info.speaker
-        if (kind := document_fact(evidence.question)) and (
-            found := self._front_fact(evidence, q, kind, candidates)
-        ):
+        if (kind := document_fact(evidence.question)) and (found := self._front_fact(evidence, q, kind)):
             return found
         if info.role_of and (role := self._role(evidence, info.role_of)):
             return role
@@ -541,12 +539,10 @@ class ExtractiveBackend:
             return self._answer(evidence.question, text, [citation])
         return None
 
-    def _front_fact(
-        self, evidence: Evidence, q: Question, kind: DocumentFact, candidates: list[Candidate]
-    ) -> Answer | None:
+    def _front_fact(self, evidence: Evidence, q: Question, kind: DocumentFact) -> Answer | None:
         """ "When was the TechFastForward article published?": the date or authors the document states, cited
-        where it states them, or a refusal when it states none; None (the ordinary way) when the question names
-        no one document."""
+        where it states them, or a refusal when it states none, showing the document's first sentences; None (the
+        ordinary way) when the question names no one document."""
         index = evidence.index
         document = named_document(evidence.question, list(q.sources.values()), index)
         if document is None:
@@ -556,7 +552,8 @@ class ExtractiveBackend:
             info = index.documents.get(document)
             title = f"“{info.title}”" if info and info.title else document
             what = "when it was written" if kind == "date" else "who wrote it"
-            closest = candidates[: self.settings.closest]
+            front = front_sentences(document, index, self.settings.closest)  # its top, not the best matches
+            closest = [Candidate(p, s, n, 0.0, 0.0, 0.0) for n, p, s in front]
             return self.refusal(evidence.question, f"{title} does not say {what}", closest, index)
         citations = [cite(i, p, s, index) for i, (p, s) in enumerate(fact.where, start=1)]
         marks = " ".join(f"[{c.n}]" for c in citations)

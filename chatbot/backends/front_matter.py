@@ -91,6 +91,13 @@ def front_fact(kind: DocumentFact, document: str, index: Store) -> FrontFact | N
     return _authors(_read(index, numbers), info.author if info else "")
 
 
+def front_sentences(document: str, index: Store, n: int) -> list[tuple[int, Passage, Sentence]]:
+    """The document's first ``n`` sentences, numbered: what a reader checks when it is said not to state its
+    date or author."""
+    numbers = index.document_sentences(document)[:n]
+    return [(number, p, s) for number, (p, s) in zip(numbers, index.sentences(numbers), strict=True)]
+
+
 def _read(index: Store, numbers: list[int]) -> _Read:
     """The sentences with their plain text (line-end hyphens joined) and annotations, fetched in one go."""
     return [
