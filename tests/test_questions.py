@@ -20,6 +20,7 @@ from chatbot.text.nlp import (
 )
 from chatbot.text.questions import (
     analyse,
+    another_edition,
     document_fact,
     holder_by_role,
     name_words,
@@ -631,3 +632,27 @@ def test_a_role_holder_question_names_the_one_person_given_that_role(
     question: str, held: tuple[str, str] | None
 ) -> None:
     assert holder_by_role(question, ROLES) == held
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "other"),
+    [
+        (
+            "When was the spec first published?",
+            "This is version 0.21 of the spec, last updated 2 October 2018.",
+            True,
+        ),
+        (
+            "When was the GPL first published?",
+            "It was first published in 1989 and last revised in 2007.",
+            False,
+        ),
+        (
+            "When was the spec published?",
+            "This is version 0.21 of the spec, last updated 2 October 2018.",
+            False,
+        ),
+    ],
+)
+def test_a_latest_edition_dates_no_first_publication(question: str, sentence: str, other: bool) -> None:
+    assert another_edition(question, sentence) is other

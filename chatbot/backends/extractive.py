@@ -59,6 +59,7 @@ from chatbot.text.questions import (
     DocumentFact,
     QuestionInfo,
     analyse,
+    another_edition,
     document_fact,
     holder_by_role,
     name_words,
@@ -199,6 +200,13 @@ class ExtractiveBackend:
         if when:  # the best sentence is about the same kind of event at another time
             return self.refusal(
                 evidence.question, f"the closest passage is about another time, not {when}", closest, index
+            )
+        if info.answer_type == "date" and another_edition(info.text, decision.ranked[0].plain):
+            return self.refusal(
+                evidence.question,
+                "the closest passage dates the latest edition, not the first",
+                closest,
+                index,
             )
 
         odds = [

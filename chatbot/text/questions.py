@@ -19,6 +19,8 @@ from chatbot.text.lexicon import (
     CONNECTORS,
     DURATION_UNITS,
     EDITION_QUALIFIERS,
+    FIRST_EDITION,
+    LATEST_EDITION,
     MEASURE_ADJECTIVES,
     MONEY_WORDS,
     PERSON_NOUNS,
@@ -374,6 +376,18 @@ def document_fact(question: str) -> DocumentFact | None:
     if words[:1] in (["who"], ["whom"]) and AUTHORSHIP_WORDS.intersection(words):
         return "author"
     return None
+
+
+def another_edition(question: str, sentence: str) -> bool:
+    """ "When was the spec first published?" against "…, last updated 2 October 2018": the sentence dates the
+    latest edition, the question the first."""
+    asked = {w.strip("?.,;:!") for w in fold(question).split()}
+    said = {w.strip("?.,;:!") for w in fold(sentence).split()}
+    return (
+        bool(asked & FIRST_EDITION and asked & PUBLICATION_VERBS)
+        and bool(said & LATEST_EDITION)
+        and not said & FIRST_EDITION
+    )
 
 
 def yes_no_statement(question: str) -> str:
