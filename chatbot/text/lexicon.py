@@ -406,8 +406,8 @@ PUBLICATION_VERBS = _set("published written released issued dated posted")
 AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline")
 # "When was the GPL first published?", "When was version 0.20 of the spec published?" may ask about another
 # edition than the one at hand, whose front matter dates only itself.
-EDITION_QUALIFIERS = _set("first originally initially earlier previously original version edition revision")
 FIRST_EDITION = _set("first originally initially original")
+EDITION_QUALIFIERS = FIRST_EDITION | _set("earlier previously version edition revision")
 # A date a document gives its latest edition: "last updated 2 October 2018" answers no "first published".
 LATEST_EDITION = _set("updated revised amended latest")
 RELATIVES = {"that", "which", "who", "whom"}

@@ -361,11 +361,16 @@ def question_kind(question: str) -> QuestionKind:
 DocumentFact = Literal["date", "author"]
 
 
+def _words(text: str) -> list[str]:
+    """Folded words with the punctuation around them stripped ("published?" → "published")."""
+    return [w.strip("?.,;:!\"“”'’") for w in fold(text).split()]
+
+
 def document_fact(question: str) -> DocumentFact | None:
     """Does the question ask when a document is dated or who wrote it ("When was the TechFastForward article
     published?", "Who wrote the report?")? A document's own front matter answers that, not its story: "When
     did the talks take place?" asks about what the document reports, so it asks for neither."""
-    words = [w.strip("?.,;:!\"“”'’") for w in fold(question).split()]
+    words = _words(question)
     words = words[1:] if words[:1] and words[0] in CONNECTORS else words  # "And when was it published?"
     if not PUBLICATIONS.intersection(words) or EDITION_QUALIFIERS.intersection(words):
         return None  # "the TechFastForward article": it names a document, and not another edition of it
@@ -381,8 +386,7 @@ def document_fact(question: str) -> DocumentFact | None:
 def another_edition(question: str, sentence: str) -> bool:
     """ "When was the spec first published?" against "…, last updated 2 October 2018": the sentence dates the
     latest edition, the question the first."""
-    asked = {w.strip("?.,;:!") for w in fold(question).split()}
-    said = {w.strip("?.,;:!") for w in fold(sentence).split()}
+    asked, said = set(_words(question)), set(_words(sentence))
     return (
         bool(asked & FIRST_EDITION and asked & PUBLICATION_VERBS)
         and bool(said & LATEST_EDITION)
