@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from chatbot.backends.decisions import annotations_of
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.store.protocol import Store
-from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS
+from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS, alternation
 from chatbot.text.nlp import Annotation
 from chatbot.text.normalise import fold, unwrap
 from chatbot.text.questions import DocumentFact, question_names
 
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
-_NOUNS = "|".join(sorted(PUBLICATIONS))
-_VERBS = "|".join(sorted(PUBLICATION_VERBS))
+_NOUNS = alternation(PUBLICATIONS)
+_VERBS = alternation(PUBLICATION_VERBS)
 # "this report", or "the (quarterly) report" closing the question ("When was the report written?"): the one
 # document of the corpus, or the one whose title or file name calls it a report. "The report on the dam", "the
 # engineer's report" or "the 1987 report" may be one the document tells of.
@@ -59,23 +59,20 @@ def named_document(question: str, sources: Sequence[str], index: Store) -> str |
     named = set(sources)
     if named:
         return named.pop() if len(named) == 1 else None
-    titled = {
-        doc
-        for doc, info in index.documents.items()
-        for name in question_names(question)
-        if len(name.split()) >= 2 and fold(name) in fold(info.title)
-    }
+    documents = index.documents
+    names = [fold(n) for n in question_names(question) if len(n.split()) >= 2]
+    titled = {doc for doc, info in documents.items() if any(n in fold(info.title) for n in names)}
     if len(titled) == 1:
         return titled.pop()
     deictic = _DEICTIC_RE.search(question)
     if not deictic:
         return None
-    if len(index.documents) == 1:
-        return next(iter(index.documents))
+    if len(documents) == 1:
+        return next(iter(documents))
     noun = fold(deictic.group(1) or deictic.group(2))
     called = [
         name
-        for name, info in index.documents.items()
+        for name, info in documents.items()
         if noun in re.findall(r"[\w-]+", fold(f"{info.title} {name}"))
     ]
     return called[0] if len(called) == 1 else None

@@ -102,7 +102,7 @@ class Index:
     def generation(self) -> str:
         return self.root.name
 
-    @property
+    @cached_property
     def documents(self) -> dict[str, DocumentInfo]:
         return {d.name: d for d in self.manifest.documents}
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection
 
 from chatbot.answer import History
-from chatbot.text.lexicon import PUBLICATIONS
+from chatbot.text.lexicon import PUBLICATIONS, alternation
 from chatbot.text.questions import analyse, document_fact
 
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -23,9 +23,7 @@ _NAME = re.compile(r"\b[A-Z][\w’'.-]*[a-z](?:\s+[A-Z][\w’'.-]*[a-z])*")
 _IT = re.compile(r"\bit\b", re.IGNORECASE)
 # A document a question names: "the TechFastForward article", "Kelly's piece", "this report".
 _DOCUMENT = re.compile(
-    r"\b(?:the|this|that|[A-Z][\w.&-]*['’]s)\s+(?:[A-Z][\w.&’'-]*\s+)*(?i:"
-    + "|".join(sorted(PUBLICATIONS, key=len, reverse=True))
-    + r")\b"
+    rf"\b(?:the|this|that|[A-Z][\w.&-]*['’]s)\s+(?:[A-Z][\w.&’'-]*\s+)*(?i:{alternation(PUBLICATIONS)})\b"
 )
 
 

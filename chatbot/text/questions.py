@@ -38,7 +38,7 @@ from chatbot.text.lexicon import (
     TIME_WORDS,
     alternation,
 )
-from chatbot.text.normalise import fold, fold_word, tokens
+from chatbot.text.normalise import fold, fold_word, tokens, words
 
 _POSSESSIVE_RE = re.compile(r"[’']s$")  # "Kelly's" → "Kelly"
 
@@ -247,7 +247,7 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     (``roles`` as for ``speaker_by_role``) and the role. A time or number in the question ("Who was the chief
     engineer in 1987?", "… at the time?") may ask for another holder than the one the corpus quotes, so it asks for none."""
     folded = fold(question).strip().rstrip("?").strip()
-    if re.search(r"\d", folded) or TIME_WORDS.intersection(folded.split()):
+    if not folded.startswith("who") or re.search(r"\d", folded) or TIME_WORDS.intersection(folded.split()):
         return None
     for role in sorted(roles, key=len, reverse=True):
         pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(role)})(?: (?:of|at|for|on) (?:the )?[\w.' -]+)?"
@@ -361,24 +361,19 @@ def question_kind(question: str) -> QuestionKind:
 DocumentFact = Literal["date", "author"]
 
 
-def _words(text: str) -> list[str]:
-    """Folded words with the punctuation around them stripped ("published?" → "published")."""
-    return [w.strip("?.,;:!\"“”'’") for w in fold(text).split()]
-
-
 def document_fact(question: str) -> DocumentFact | None:
     """Does the question ask when a document is dated or who wrote it ("When was the TechFastForward article
     published?", "Who wrote the report?")? A document's own front matter answers that, not its story: "When
     did the talks take place?" asks about what the document reports, so it asks for neither."""
-    words = _words(question)
-    words = words[1:] if words[:1] and words[0] in CONNECTORS else words  # "And when was it published?"
-    if not PUBLICATIONS.intersection(words) or EDITION_QUALIFIERS.intersection(words):
+    found = words(question)
+    found = found[1:] if found[:1] and found[0] in CONNECTORS else found  # "And when was it published?"
+    if not PUBLICATIONS.intersection(found) or EDITION_QUALIFIERS.intersection(found):
         return None  # "the TechFastForward article": it names a document, and not another edition of it
-    if words[:1] == ["when"] and PUBLICATION_VERBS.intersection(words):
+    if found[:1] == ["when"] and PUBLICATION_VERBS.intersection(found):
         return "date"
-    if "date" in words and words[:1] == ["what"]:
+    if "date" in found and found[:1] == ["what"]:
         return "date"  # "What is the date of the report?"
-    if words[:1] in (["who"], ["whom"]) and AUTHORSHIP_WORDS.intersection(words):
+    if found[:1] in (["who"], ["whom"]) and AUTHORSHIP_WORDS.intersection(found):
         return "author"
     return None
 
@@ -386,7 +381,7 @@ def document_fact(question: str) -> DocumentFact | None:
 def another_edition(question: str, sentence: str) -> bool:
     """ "When was the spec first published?" against "…, last updated 2 October 2018": the sentence dates the
     latest edition, the question the first."""
-    asked, said = set(_words(question)), set(_words(sentence))
+    asked, said = set(words(question)), set(words(sentence))
     return (
         bool(asked & FIRST_EDITION and asked & PUBLICATION_VERBS)
         and bool(said & LATEST_EDITION)

@@ -173,7 +173,7 @@ class PgStore:
             errors=list(m.get("errors", [])),
         )
 
-    @property
+    @cached_property
     def documents(self) -> dict[str, DocumentInfo]:
         return {d.name: d for d in self._documents}
 
