@@ -552,3 +552,21 @@ def test_the_speakers_denial_outweighs_a_report_of_the_words_whatever_their_orde
     assert backend.yes_no(question, [report, denial], index) == ("No", [denial])
     # Her denial counts even when only the report was chosen to quote, if it ranks among the closest.
     assert backend.yes_no(question, [report], index, [report, denial]) == ("No", [denial])
+
+
+@pytest.mark.parametrize(
+    ("question", "broader"),
+    [
+        ("Why is checking compliance with an AI deal practically impossible, according to Kelly?", True),
+        ("Why can't a crisis hotline keep up with AI-driven military incidents?", True),
+        ("Who leads the US side of the AI talks?", False),
+    ],
+)
+def test_an_explanation_quotes_more_of_the_passage_than_a_fact(
+    pipeline: Pipeline, corpus_settings: Settings, question: str, broader: bool
+) -> None:
+    narrow = Pipeline(corpus_settings.model_copy(update={"explain_sentences": 1}))
+    wide, one = pipeline.ask(question), narrow.ask(question)
+    assert wide.answerable and one.answerable
+    assert (len(wide.citations) > len(one.citations)) is broader
+    assert_verbatim(wide)

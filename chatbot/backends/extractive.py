@@ -56,6 +56,7 @@ from chatbot.text.nlp import (
 )
 from chatbot.text.normalise import fold, tokens, unwrap, without_article, words
 from chatbot.text.questions import (
+    EXPLAINING,
     DocumentFact,
     QuestionInfo,
     analyse,
@@ -63,6 +64,7 @@ from chatbot.text.questions import (
     document_fact,
     holder_by_role,
     name_words,
+    question_kind,
     role_claim,
     yes_no_statement,
 )
@@ -212,9 +214,8 @@ class ExtractiveBackend:
         odds = [
             p / max(1e-9, 1 - p) for p in decision.probs
         ]  # a ratio of odds separates near-certain candidates
-        chosen = self.select(
-            decision.ranked, index, self.settings.max_sentences, self.settings.keep_ratio * odds[0], odds
-        )
+        limit, keep = self._breadth(evidence.question)
+        chosen = self.select(decision.ranked, index, limit, keep * odds[0], odds)
         chosen = completed(_cover_sources(chosen, decision.ranked, set(q.sources.values())), index)
         picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
         if self.settings.quote_following:
@@ -240,6 +241,13 @@ class ExtractiveBackend:
             )
         lines = [f"{unwrap(c.quote)} [{c.n}]" for c in citations]
         return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
+
+    def _breadth(self, question: str) -> tuple[int, float]:
+        """How many sentences an answer may quote, and how close to the best each must be."""
+        s = self.settings
+        if question_kind(question) in EXPLAINING:
+            return s.explain_sentences, s.explain_keep_ratio
+        return s.max_sentences, s.keep_ratio
 
     def followed(self, evidence: Evidence, chosen: list[Candidate]) -> list[Candidate]:
         """The best sentence followed by the ``quote_following`` sentences after it: the best match usually
