@@ -241,6 +241,20 @@ def test_a_document_named_by_its_title_answers_from_its_own_front_matter(tmp_pat
     assert_front_matter(pipe.ask("Who wrote the Shared Widget Registry specification?"), None)
 
 
+def test_a_document_whose_file_name_says_report_is_the_report(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "annual-report.txt").write_text(
+        "Harbour Trust figures\n\nPublished 3 May 2024.\n\nThe trust moved 1.2 million tonnes of cargo.\n",
+        encoding="utf-8",
+    )
+    (corpus / "spec.txt").write_text(SPEC, encoding="utf-8")
+    meta = '[sources."annual-report.txt"]\ntitle = "Harbour Trust figures, 2023"\n'  # no "report" in it
+    (corpus / "sources.toml").write_text(meta, encoding="utf-8")
+    pipe = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    assert_front_matter(pipe.ask("When was the report published?"), "3 May 2024 [1].")
+
+
 def test_who_said_leads_with_the_full_name_and_cites_where_it_is_given(any_pipeline: Pipeline) -> None:
     answer = any_pipeline.ask("Who said AI doesn't need a Chernobyl moment?")
     lead = answer.answer.splitlines()[0]

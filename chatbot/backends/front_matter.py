@@ -73,8 +73,8 @@ def named_document(question: str, sources: Sequence[str], index: Store) -> str |
     called = [
         name
         for name, info in documents.items()
-        if noun in re.findall(r"[\w-]+", fold(f"{info.title} {name}"))
-    ]
+        if noun in re.findall(r"[\w-]+", fold(info.title)) or noun in re.findall(r"[^\W_]+", fold(name))
+    ]  # a title keeps its hyphenated words ("op-ed"); a file name's hyphens separate words
     return called[0] if len(called) == 1 else None
 
 

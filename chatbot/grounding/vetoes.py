@@ -46,6 +46,7 @@ from chatbot.text.lexicon import (
     SAME_UNIVERSAL,
     UNIVERSALS,
     WEEKDAYS,
+    alternation,
 )
 from chatbot.text.nlp import eras
 from chatbot.text.sentences import split as split_sentences
@@ -60,7 +61,7 @@ _CLAUSE_RE = re.compile(r",(?!\d{3})|[;:]|\b(?:while|whereas|but)\b", re.I)
 _CONTRAST_RE = re.compile(r"\brather than\b|\binstead of\b|\bnot\b[^,;.]{1,60}\bbut\b", re.I)
 # A negative prefix, inside a hyphenated compound too ("case-insensitively"): group 1 is the compound's head.
 _NEG_PREFIX_RE = re.compile(r"\b((?:[a-z]+-)*)(?:un|in|im|il|ir|dis|non-?)([a-z]{4,})\b", re.I)
-_MONTH_DAY_RE = re.compile(r"\b(?:" + "|".join(sorted(MONTHS)) + r")\s+(\d+" + ORDINAL_SUFFIX + "?)", re.I)
+_MONTH_DAY_RE = re.compile(rf"\b(?:{alternation(MONTHS)})\s+(\d+{ORDINAL_SUFFIX}?)", re.I)
 _AT_ALL_RE = re.compile(r"\bat (all|every)\b", re.I)
 _REFERS_BACK_RE = re.compile(r"\W*(?:he|she|they|it|his|her|their|its|this|these|that|those)\b", re.I)
 
