@@ -342,6 +342,15 @@ def test_a_corpus_without_metadata_answers_from_its_own_text(
     assert_verbatim(answer)
 
 
+def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
+    answer = grid.ask("How many customers are in the South region?")
+    assert answer.answerable, answer.answer
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("| Region | Customers")  # what the cells are
+    assert any("South" in q and "455,000" in q for q in quotes[1:])
+    assert_verbatim(answer)
+
+
 @pytest.fixture(scope="module")
 def talks(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """One short report whose setting ("in Vienna") is stated once, sentences before what happened there."""

@@ -79,10 +79,24 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
     assert [text[s.start : s.end] for s in split_sentences(page)] == expected
 
 
-def test_a_leader_dot_row_is_citable_as_the_fact_it_lists() -> None:
-    text = "Present:\n  Deirdre Fennelly ........ Clerk\n"
+@pytest.mark.parametrize(
+    ("text", "citable"),
+    [
+        ("Present:\n  Deirdre Fennelly ........ Clerk\n", [False, True]),
+        # A table: its header and rule give context; each data row, however long, is one citable fact.
+        ("| Region | Customers in the third quarter of the year | Change |\n|---|---:|---|\n"
+         "| North | 310,000 | +2% |\n| South, including the islands and the coastal towns | 455,000 | -1% |\n",
+         [False, False, True, True]),
+        ("Region | Customers | Change\n--- | --- | ---\nNorth | 310,000 | +2%\n", [False, False, True]),
+        # A hex dump's ASCII column is no table.
+        ("00000000 4d 49 4d 45 |MIME-Magic..[50:|\n", [False]),
+    ],
+)  # fmt: skip
+def test_a_list_or_table_row_is_citable_as_the_fact_it_lists(text: str, citable: list[bool]) -> None:
     page = Page(None, text, content_spans(text))
-    assert [s.citable for s in split_sentences(page)] == [False, True]
+    sentences = split_sentences(page)
+    assert [s.citable for s in sentences] == citable
+    assert all("\n" not in text[s.start : s.end] for s in sentences[1:])  # one row, one sentence
 
 
 def test_a_bracketed_url_leaves_no_bracket_behind() -> None:

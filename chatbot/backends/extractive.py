@@ -11,6 +11,7 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ from chatbot.text.questions import (
     role_claim,
     yes_no_statement,
 )
+from chatbot.text.sentences import table_line, table_rule
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
@@ -634,7 +636,8 @@ COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
 
 
 def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
-    """Quote the sentence that completes a negation, so a quote never reads as its opposite.
+    """Quote the sentence that completes a negation, so a quote never reads as its opposite, and a table row's
+    header, so its cells say what they are.
 
     "The United States does not want AI crisis-control talks because it considers China a trustworthy
     partner." alone misleads; the article goes on: "It wants them because it is afraid of what happens...".
@@ -642,6 +645,10 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
     out: list[Candidate] = []
     numbers = {c.number for c in chosen}
     for c in chosen:
+        header = table_header(c, index)
+        if header is not None and header.number not in numbers:
+            out.append(header)  # "| Region | Customers |" over "| South | 455,000 |": what the cells are
+            numbers.add(header.number)
         out.append(c)
         following = c.number + 1
         if (
@@ -655,6 +662,31 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
             out.append(Candidate(p, s, following, c.cosine, c.lexical, c.score))
             numbers.add(following)
     return out
+
+
+MAX_TABLE_ROWS = 60  # how far up a table's header row is looked for (one fetch for the lot)
+
+
+def table_header(c: Candidate, index: Store) -> Candidate | None:
+    """The header row of the table a quoted row belongs to: a row's cells are numbers and names whose meaning
+    the column heads give. None for a sentence that is no table row, or a table without a header (or with one
+    more than ``MAX_TABLE_ROWS`` rows up)."""
+    if not table_line(c.text) or table_rule(c.text):
+        return None
+    above = range(c.number - 1, max(-1, c.number - 1 - MAX_TABLE_ROWS), -1)
+    present = index.present(list(above))
+    numbers = list(itertools.takewhile(lambda n: n in present, above))  # up to a gap in the index
+    rows = [
+        (n, p, s, sentence_text(p, s)) for n, (p, s) in zip(numbers, index.sentences(numbers), strict=True)
+    ]
+    for (_, p, _, text), (n, hp, hs, head) in itertools.pairwise(rows):
+        if not same_page(p, c.passage) or not table_line(text):
+            return None
+        if table_rule(text):
+            if same_page(hp, c.passage) and table_line(head) and not table_rule(head):
+                return Candidate(hp, hs, n, c.cosine, c.lexical, c.score)
+            return None
+    return None
 
 
 def with_setting(q: Question, chosen: list[Candidate], index: Store) -> list[Candidate]:

@@ -28,6 +28,11 @@ _HYPHENATED_RE = re.compile(r"[^\W\d_]-$")  # "inter-" at a line end, "internati
 # A row of a list set with leader dots ("Deirdre Fennelly ........ Clerk of the Board", "Coffee .... $2"): one
 # line, one entry. Its dots end no sentence, and it neither continues on the next line nor is continued.
 _LEADER_ROW_RE = re.compile(r"\w[^\S\n]*(?:\.[^\S\n]?){5,}[^\S\n]*\S")  # a four-dot ellipsis is prose
+# A Markdown or plain-text table's line, one line, one row, as a list row is: two or more cells between pipes
+# ("| South | 455,000 | -1% |"), or three or more split by spaced pipes ("Region | Customers | Change"). A hex
+# dump's "0a 5b |MIME-Magic..|" is no row. The rule line under the header ("|---|:--:|") holds no text.
+_TABLE_ROW_RE = re.compile(r"\|(?:[^|\n]*\|){2,}|[^|\n]+(?: \| [^|\n]*){2,}")
+_TABLE_RULE_RE = re.compile(r"[|:\-\s+]*")
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         following = text[nl + 1 : text.find("\n", nl + 1) if "\n" in text[nl + 1 : end] else end]
         hyphenated = bool(_HYPHENATED_RE.search(line)) and following[:1].islower()
         wrapped = hyphenated or (len(line) >= wrap and not _LINE_END_RE.search(line) and bool(line.strip()))
-        row = bool(_LEADER_ROW_RE.search(line) or _LEADER_ROW_RE.search(following))
+        row = any(bool(_LEADER_ROW_RE.search(x)) or table_line(x) for x in (line, following))
         if not wrapped or row or not following.strip() or _MARKER_RE.match(following):
             yield block_start, nl
             block_start = nl + 1
@@ -169,7 +174,27 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     heading = words <= 14 and (not body.endswith(_TERMINAL) or title_case)
     question = body.rstrip("\"”’')").endswith("?")
     row = "\n" not in body and bool(_LEADER_ROW_RE.search(body))  # a fact set as a list row: who is what
-    return Sentence(start, end, citable=row or (not heading and not question and words >= 4))
+    citable = row or table_row(text, start, end) or (not heading and not question and words >= 4)
+    return Sentence(start, end, citable=citable)
+
+
+def table_row(text: str, start: int, end: int) -> bool:
+    """A table's data row, a fact in cells: not its header (the row above the rule line) and not the rule."""
+    body = text[start:end]
+    if "\n" in body or not table_line(body) or table_rule(body):
+        return False
+    return not table_rule(text[end:].lstrip(" \t\r").removeprefix("\n").split("\n", 1)[0])
+
+
+def table_line(line: str) -> bool:
+    """A row or the rule line of a Markdown or plain-text table."""
+    return bool(_TABLE_ROW_RE.fullmatch(line.strip()))
+
+
+def table_rule(line: str) -> bool:
+    """The line under a table's header row: "|---|:--:|"."""
+    line = line.strip()
+    return "-" in line and "|" in line and bool(_TABLE_RULE_RE.fullmatch(line))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
