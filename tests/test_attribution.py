@@ -198,6 +198,40 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "The cooperative says the grounds are where young cod gather.\n\n"
+            "“They drew a line through the one place our boats have fished.”\n"
+            "— Ingrid Þórsdóttir, chair of the Fishers’ Cooperative\n\n"
+            "The harbour master disagreed.",
+            {("Ingrid Þórsdóttir", "chair of the Fishers’ Cooperative")},
+            id="pull-quote",
+        ),
+        pytest.param(
+            '"We will not polish it," said Katarzyna Łęcka, the conservator.\n\n'
+            '"Every scratch is part of its story."\n'
+            "– Ayşe Yılmaz\n",
+            {("Katarzyna Łęcka", "the conservator"), ("Ayşe Yılmaz", "")},
+            id="the-credit-line-outranks-the-last-speaker",
+        ),
+        pytest.param(
+            "“Nobody came to ask us.”\n— page 4\n",
+            set(),
+            id="a-dash-line-without-a-name-credits-no-one",
+        ),
+    ],
+)
+def test_a_quotation_credited_on_the_line_below_is_that_persons(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    """A pull quote, epigraph or block quote is credited by a dash and a name on the next line."""
+    found = extract(news(text))
+    assert {(a.speaker, a.role) for a in found if a.kind == "direct_quote"} == expected
+    assert all(a.text.strip() and a.text == news(text).pages[0].text[a.start : a.end] for a in found)
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_extracts_speaker_kind_and_span(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert triples(news(text)) == expected

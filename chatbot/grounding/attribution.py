@@ -49,6 +49,7 @@ from chatbot.text.lexicon import (
     TITLES,
 )
 from chatbot.text.normalise import fold, without_article, words
+from chatbot.text.sentences import Sentence
 
 NOT_FIRST_NAMES = TITLES | HONORIFICS | STOPWORDS | QUESTION_WORDS | ORG_WORDS
 
@@ -108,13 +109,38 @@ def _is_quote_sentence(sent: TokenSentence) -> bool:
     return bool(body) and body[0] in OPENING_QUOTES and any(q == (sent.start, sent.end) for q in sent.quotes)
 
 
+# A pull quote's or epigraph's credit line: "— Ingrid Þórsdóttir, chair of the cooperative".
+_CREDIT_RE = re.compile(r"\s*[—―–]\s*(?P<name>[^,\n]+?)\s*(?:,\s*(?P<role>.+?))?\s*", re.DOTALL)
+
+
+def _credited_quote(page: Page, line: Sentence, quote: Sentence | None, page_index: int) -> _Found | None:
+    """A quotation standing alone, credited on the next line by a dash and a name (a pull quote, an
+    epigraph, a block quote in a report): said by that person, in that role."""
+    if quote is None:
+        return None
+    m = _CREDIT_RE.fullmatch(page.text, quote.end, line.end)  # the dash may be taken for a list's bullet
+    name = _personal_name(m["name"]) if m else None
+    if m is None or name is None:
+        return None
+    speaker = RawSpeaker(name, m.start("name"), "name", m["role"] or "")
+    start, end = trim_span(page.text, quote.start + 1, quote.end - 1)
+    return _Found(page_index, speaker, "direct_quote", start, end, "—")
+
+
 def _page_found(page: Page, page_index: int, title: str) -> list[_Found]:
     found: list[_Found] = []
     previous_subject: RawSpeaker | None = None
     last_quote: _Found | None = None
+    uncredited: Sentence | None = None  # the sentence before, when it is a quotation nobody is credited with
     quotes = page_quotes(page.text)
     for s in split_sentences(page, title):
         sent = make_sentence(page.text, s.start, s.end, quotes)
+        credit = _credited_quote(page, s, uncredited, page_index)
+        if credit is not None:
+            found = [f for f in found if (f.start, f.end) != (credit.start, credit.end)] + [credit]
+            last_quote, uncredited = credit, None
+            continue
+        uncredited = None
         body = page.text[s.start : s.end].rstrip("\"”’') ")
         if body.endswith("?") or not sent.toks:
             continue
@@ -127,9 +153,11 @@ def _page_found(page: Page, page_index: int, title: str) -> list[_Found]:
                 items += _scare_quotes(sent, f, inside, page_index)
         for f in frames:
             items += _scare_quotes(sent, f, f.extra_quotes, page_index)
-        if not frames and _is_quote_sentence(sent) and last_quote is not None:
-            start, end = trim_span(page.text, sent.start + 1, sent.end - 1)
-            items.append(replace(last_quote, start=start, end=end))
+        if not frames and _is_quote_sentence(sent):
+            uncredited = s  # the quotation goes on in the last speaker's words, unless a credit line follows
+            if last_quote is not None:
+                start, end = trim_span(page.text, sent.start + 1, sent.end - 1)
+                items.append(replace(last_quote, start=start, end=end))
         last_quote = (
             next((i for i in reversed(items) if i.kind_hint == "direct_quote"), None) if items else None
         )
