@@ -593,3 +593,51 @@ def test_an_explanation_quotes_more_of_the_passage_than_a_fact(
     assert wide.answerable and one.answerable
     assert (len(wide.citations) > len(one.citations)) is broader
     assert_verbatim(wide)
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A short report whose recommendations are a bulleted list of five unrelated measures, and a note that
+    runs its list of two risks into one line."""
+    return fixture_pipeline("review", tmp_path_factory)
+
+
+MEASURES = [
+    "Dredge the northern",
+    "Replace the ferry",
+    "Move the fish",
+    "Fit shore power",
+    "Publish water-quality",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "whole"),
+    [
+        ("What measures does the harbour review recommend?", True),
+        ("According to the review, which steps should the port of Kelby take?", True),
+        ("What does the review recommend for the ferry timetable?", False),  # one thing asked: one item
+        ("When will the council debate the review?", False),
+    ],
+)
+def test_a_question_for_several_things_quotes_the_list_whole(
+    review: Pipeline, question: str, whole: bool
+) -> None:
+    answer = review.ask(question)
+    _assert_list_quoted(answer, "It recommends five measures:", MEASURES, whole)
+
+
+def test_a_list_run_into_one_line_is_quoted_whole_too(review: Pipeline) -> None:
+    answer = review.ask("What risks does the ferry operator name for the winter?")
+    _assert_list_quoted(answer, "It names two risks for the season:", ["Crews may", "The older vessel"], True)
+
+
+def _assert_list_quoted(answer: Answer, lead: str, starts: list[str], whole: bool) -> None:
+    quotes = [c.quote for c in answer.citations]
+    found = [next((i for i, q in enumerate(quotes) if q.startswith(s)), -1) for s in starts]
+    if whole:
+        assert -1 not in found and found == sorted(found)  # every item, in the list's order
+        assert quotes[found[0] - 1] == lead  # under the line that introduces them
+    else:
+        assert -1 in found
+    assert_verbatim(answer)

@@ -99,6 +99,21 @@ def test_a_list_or_table_row_is_citable_as_the_fact_it_lists(text: str, citable:
     assert all("\n" not in text[s.start : s.end] for s in sentences[1:])  # one row, one sentence
 
 
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("It recommends:\n  • Dredge the channel. It is silting up.\n  • Publish the readings.\nThe end.",
+         [False, True, False, True, False]),
+        ("Risks ahead: • For users: expect checks. • For teams: audit code.", [False, True, True]),
+        ("Steps:\n1. Unplug it.\n2) Wait a minute.\n", [False, True, True]),
+        ("A paragraph with no list. Another sentence.", [False, False]),
+    ],
+)  # fmt: skip
+def test_a_sentence_knows_when_it_opens_a_list_item(text: str, items: list[bool]) -> None:
+    page = Page(None, text, content_spans(text))
+    assert [s.item for s in split_sentences(page)] == items
+
+
 def test_a_bracketed_url_leaves_no_bracket_behind() -> None:
     text = "Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>\nEveryone may copy it.\n"
     page = Page(None, text, content_spans(text))

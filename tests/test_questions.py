@@ -9,6 +9,7 @@ from chatbot.text.answers import find_answer
 from chatbot.text.nlp import (
     annotate,
     another_time,
+    asks_for_list,
     denied_act,
     denied_clause,
     disowned,
@@ -656,3 +657,23 @@ def test_a_role_holder_question_names_the_one_person_given_that_role(
 )
 def test_a_latest_edition_dates_no_first_publication(question: str, sentence: str, other: bool) -> None:
     assert another_edition(question, sentence) is other
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("What changes does the author propose?", True),
+        ("Which steps does the report recommend?", True),  # "steps" tagged as a verb: its role decides
+        ("What were the main outcomes of the summit?", True),
+        ("List the measures the council approved.", True),
+        ("What is the main takeaway?", False),
+        ("What was the status of the talks?", False),
+        ("Which cabinet department led the talks?", False),
+        ("What does Kelly want in place of envoys?", False),
+        ("Why does the author call the deal an illusion?", False),
+    ],
+)
+def test_a_question_for_several_things_is_told_from_one_for_a_single_thing(
+    question: str, listed: bool
+) -> None:
+    assert asks_for_list(question) is listed

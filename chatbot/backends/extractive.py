@@ -40,7 +40,7 @@ from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import spoken_part
 from chatbot.grounding.verify import asks_about_text, is_instruction
 from chatbot.grounding.vetoes import ABSENT_NAME
-from chatbot.ingest.passages import same_page, sentence_text
+from chatbot.ingest.passages import Passage, same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
@@ -48,6 +48,7 @@ from chatbot.text.lexicon import FIRST_PERSON, SPEECH_VERBS
 from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
+    asks_for_list,
     denied_act,
     denied_clause,
     disowned,
@@ -67,9 +68,10 @@ from chatbot.text.questions import (
     name_words,
     question_kind,
     role_claim,
+    unframed,
     yes_no_statement,
 )
-from chatbot.text.sentences import table_line, table_rule
+from chatbot.text.sentences import Sentence, table_line, table_rule
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
@@ -223,6 +225,8 @@ class ExtractiveBackend:
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
         chosen = with_setting(q, chosen, index)
+        if not info.yes_no and asks_for_list(unframed(evidence.question)):
+            chosen = whole_list(chosen, index)
         verdict = ""
         if info.yes_no:
             role = self.role(q, decision.ranked)
@@ -687,6 +691,71 @@ def table_header(c: Candidate, index: Store) -> Candidate | None:
                 return Candidate(hp, hs, n, c.cosine, c.lexical, c.score)
             return None
     return None
+
+
+MAX_LIST_ITEMS = 8  # the most items of one list an answer quotes, nearest the one chosen first
+
+
+def whole_list(chosen: list[Candidate], index: Store) -> list[Candidate]:
+    """A list quoted in part is quoted whole: when one of the two best quotes opens a list item ("Abandon
+    Grand Détentes: Stop pursuing …" for "What changes does Kelly propose?"), the other items of its list (each
+    item's first sentence) are quoted with it, in list order, after the sentence that introduces the list when
+    that ends with a colon. The list is read from the index in one fetch around the item."""
+    member = next((c for c in chosen[:2] if c.sentence.item), None)
+    if member is None:
+        return chosen
+    span = range(member.number - 3 * MAX_LIST_ITEMS, member.number + 3 * MAX_LIST_ITEMS + 1)
+    present = index.present(list(span))
+    numbers = [n for n in span if n in present]
+    rows = {n: (p, s) for n, (p, s) in zip(numbers, index.sentences(numbers), strict=True)}
+    items = _list_items(member, rows)
+    if len(items) < 2:
+        return chosen
+    near = sorted(items, key=lambda n: abs(n - member.number))[:MAX_LIST_ITEMS]
+    listed = [n for n in items if n in near]
+    listed = [n for n in listed if rows[n][1].citable]  # an item that reads as a heading is no fact
+    lead = listed[0] - 1  # "It recommends five measures:", quoted though it reads as a heading
+    if lead in rows and not rows[lead][1].item and sentence_text(*rows[lead]).rstrip().endswith(":"):
+        listed.insert(0, lead)
+    taken = {c.number for c in chosen}
+    new = [
+        Candidate(*rows[n], n, member.cosine, member.lexical, member.score) for n in listed if n not in taken
+    ]
+    heads = set(listed)
+    ours = {c.number for c in [*chosen, *new] if c.number in rows and _line_head(c.number, rows) in heads}
+    at = next(i for i, c in enumerate(chosen) if c.number in ours)
+    rest = [c for c in chosen if c.number not in ours]
+    in_list = sorted((c for c in [*chosen, *new] if c.number in ours), key=lambda c: c.number)
+    return [*rest[:at], *in_list, *rest[at:]]
+
+
+def _list_items(member: Candidate, rows: dict[int, tuple[Passage, Sentence]]) -> list[int]:
+    """The sentence numbers that open the items of ``member``'s list, in order: the lines around it, on its
+    page, that open with a list marker; an item's further sentences on its line are skipped."""
+    items = [member.number]
+    for step in (-1, 1):
+        n = member.number
+        while (n := n + step) in rows and same_page(rows[n][0], member.passage):
+            head = _line_head(n, rows)
+            if not rows[head][1].item:
+                break
+            if head == n:
+                items.append(n)
+    return sorted(items)
+
+
+def _line_head(n: int, rows: dict[int, tuple[Passage, Sentence]]) -> int:
+    """The sentence that opens the line, or the list item, that sentence ``n`` is in (sentences of one
+    passage with no line break between them share a line; "Risks: • For users … • For teams …" is one line
+    of two items)."""
+    while not rows[n][1].item and n - 1 in rows and not _line_break(rows[n - 1], rows[n]):
+        n -= 1
+    return n
+
+
+def _line_break(a: tuple[Passage, Sentence], b: tuple[Passage, Sentence]) -> bool:
+    (pa, sa), (pb, sb) = a, b
+    return pa.id != pb.id or "\n" in pa.text[sa.end - pa.start : sb.start - pa.start]
 
 
 def with_setting(q: Question, chosen: list[Candidate], index: Store) -> list[Candidate]:

@@ -415,7 +415,7 @@ def error_record(error: LoadError, corpus_dir: Path) -> dict[str, str]:
 
 def _passage_record(p: Passage) -> dict[str, object]:
     record = asdict(p)
-    record["sentences"] = [[s.start, s.end, s.citable] for s in p.sentences]
+    record["sentences"] = [s.row() for s in p.sentences]
     return record
 
 
@@ -597,7 +597,7 @@ def _finite_sample(vectors: object, n: int = 4096) -> bool:
 
 
 def _passage_from(record: dict) -> Passage:
-    sentences = [Sentence(s, e, c) for s, e, c in record.pop("sentences")]
+    sentences = [Sentence(*row) for row in record.pop("sentences")]
     return Passage(**record, sentences=sentences)
 
 

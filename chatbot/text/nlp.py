@@ -309,6 +309,30 @@ def main_verb(text: str) -> str:
     return str(root.lemma_.lower())
 
 
+def asks_for_list(question: str) -> bool:
+    """Does the question ask for several things of one kind ("What changes does Kelly propose?", "What were
+    the main outcomes?", "List the measures …"): a plural noun after "what" or "which", after "what are the",
+    or as the object of "list" or "name"? Such an answer quotes a list whole. spaCy may tag the noun a verb
+    ("Which steps does …": VBZ), so its role in the parse decides then."""
+    doc = parse(question)
+    first = next((t for t in doc if not t.is_punct), None)
+    if first is None:
+        return False
+    word = first.lower_
+    if word in ("what", "which") and first.dep_ == "det":
+        return _plural(first.head)
+    if word == "what" and first.head.lemma_ == "be":
+        return any(_plural(t) for t in first.head.children if t.dep_ in ("nsubj", "attr") and t is not first)
+    if word in ("list", "name") and first.dep_ == "ROOT":
+        return any(_plural(t) for t in first.children if t.dep_ == "dobj")
+    return False
+
+
+def _plural(t: Any) -> bool:
+    nominal = t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "pobj")
+    return t.tag_ in ("NNS", "NNPS") or (nominal and t.tag_ == "VBZ")  # "steps", read as a verb
+
+
 def reports_speech(text: str) -> bool:
     """Does the statement say what someone said ("Dr. Nguyễn warned that …"), its main verb a verb of speech
     with someone before it, in the active voice? "The grant has been confirmed in writing" is about the grant.

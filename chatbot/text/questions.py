@@ -188,6 +188,11 @@ _FRAMING_RE = re.compile(
 _SOURCE_FRAMING_RE = re.compile(r"^(?:according to|per)\b", re.IGNORECASE)
 
 
+def unframed(question: str) -> str:
+    """The question proper, its fronted source, setting or condition taken off."""
+    return _FRAMING_RE.sub("", question.strip())
+
+
 def answer_type(question: str) -> AnswerType | None:
     q = _FRAMING_RE.sub("", question.strip()).lower()
     if _DATE_Q.match(q):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS
 
@@ -18,6 +18,7 @@ _GLUE = "|".join(GLUE_STARTERS)
 _END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
 _NEXT_START_RE = re.compile(r"\s+[\"“‘(\[]?[A-Z0-9•]")
 _BULLET_RE = re.compile(r"\s+[•▪◦]\s+")
+_ENUMERATOR_RE = re.compile(r"\d{1,2}\.")
 _MARKER_RE = re.compile(r"\s*(?:[•▪◦*\-–]|\d{1,2}[.)])\s+")
 _GLUED_HEADING_RE = re.compile(rf"([A-Z][^.!?:;,\"“”]{{2,70}}?[a-z’'])\s+(?=(?:{_GLUE})\s)")
 _TERMINAL = tuple('.!?"”’)')
@@ -40,6 +41,13 @@ class Sentence:
     start: int
     end: int
     citable: bool = True  # headings and questions give context but are never quoted as evidence
+    item: bool = (
+        False  # it opens a list item (after a bullet or a number): a list quoted in part is quoted whole
+    )
+
+    def row(self) -> list[int | bool]:
+        """As stored beside the index (``Sentence(*row)`` reads it back)."""
+        return [self.start, self.end, self.citable, self.item]
 
 
 def split_segments(text: str, segments: Sequence[tuple[int, int]], title: str = "") -> list[Sentence]:
@@ -98,10 +106,17 @@ def _block_sentences(text: str, start: int, end: int, title: str) -> list[Senten
         token = text[space + 1 if space >= 0 else start : m.end()].strip()  # "MR." opening a block
         if not _NEXT_START_RE.match(text, m.end(), end) or _is_abbreviation(token):
             continue
+        if (
+            _ENUMERATOR_RE.fullmatch(token)
+            and not text[text.rfind("\n", 0, m.start()) + 1 : space + 1].strip()
+        ):
+            continue  # "1." opening a line numbers the item after it (_finish takes the number off)
         if _in_leader_row(text, m.start()):
             continue
         cuts.append((m.end(), m.end()))
-    cuts += [m.span() for m in _BULLET_RE.finditer(text, start, end)]
+    cuts += [
+        (m.start(), m.start()) for m in _BULLET_RE.finditer(text, start, end)
+    ]  # _finish takes the bullet
     cuts.sort()
 
     pos = start
@@ -130,15 +145,19 @@ def _is_abbreviation(token: str) -> bool:
 
 def _finish(text: str, start: int, end: int) -> list[Sentence]:
     """Trim a raw span, strip list markers, peel off headings, and cap its length."""
+    item = False
     while True:
         start, end = _trim(text, start, end)
         marker = _MARKER_RE.match(text, start, end)
         if not marker or marker.end() <= start:
             break
-        start = marker.end()
+        start, item = marker.end(), True
     if start >= end:
         return []
-    if re.fullmatch(r"\d{1,2}\.", text[start:end]):  # an enumerator left alone: "2."
+    if item:
+        found = _finish(text, start, end)
+        return [replace(found[0], item=True), *found[1:]] if found else []
+    if _ENUMERATOR_RE.fullmatch(text[start:end]):  # an enumerator left alone: "2."
         return []
     # "Questions & Answers 1. Who ...": a list's first number, glued to the heading before it.
     enumerator = re.search(r"\s1\.$", text[start:end])

@@ -211,9 +211,7 @@ class PgStore:
         )
         return {
             int(r[0]): (
-                Passage(
-                    r[1], r[2], r[3], r[4], r[5], r[6], [Sentence(s, e, c) for s, e, c in r[7]], int(r[0])
-                ),
+                Passage(r[1], r[2], r[3], r[4], r[5], r[6], [Sentence(*row) for row in r[7]], int(r[0])),
                 int(r[8]),
             )
             for r in rows

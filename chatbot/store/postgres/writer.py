@@ -400,7 +400,7 @@ def _copy_passages(conn: Any, passages: Sequence[Passage], vectors: np.ndarray, 
     ) as copy:
         copy.set_types(PASSAGE_TYPES)
         for p, vector in zip(passages, vectors, strict=True):
-            spans = _json([[s.start, s.end, s.citable] for s in p.sentences])
+            spans = _json([s.row() for s in p.sentences])
             copy.write_row([first_p + p.id, doc_ids[p.source], new, p.source, p.title, p.page, p.start, p.end,
                             p.text, spans, number, vector, Terms(tokens(f"{p.title} {p.text}"))])  # fmt: skip
             number += len(p.sentences)
