@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from chatbot.answer import Answer
-from chatbot.backends.extractive import REFUSAL
+from chatbot.backends.decisions import Candidate, annotations_of
+from chatbot.backends.extractive import REFUSAL, continued
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
+from chatbot.store.protocol import Store
 
 ANSWERED = [
     ("Who said AI doesn't need a Chernobyl moment?", "Casper", "trendkia"),
@@ -557,24 +559,43 @@ def test_a_speaker_who_denies_the_words_is_answered_no(hearing: Pipeline, questi
 def test_the_speakers_denial_outweighs_a_report_of_the_words_whatever_their_order(hearing: Pipeline) -> None:
     """The chair credits Ms. Okafor with words she then denies: even when the chair's sentence ranks first,
     "Did she say it?" is answered "No" from her denial, so the misattribution is not repeated."""
-    from chatbot.backends.decisions import Candidate, Question, annotations_of
+    from chatbot.backends.decisions import Question
     from chatbot.backends.extractive import ExtractiveBackend
 
     index = hearing.index
-    numbers = [n for name in index.documents for n in index.document_sentences(name)]
-
-    def candidate(start: str) -> Candidate:
-        number = next(n for n in numbers if start in index.sentence_text(n))
-        passage, sentence = index.sentence(number)
-        [annotation] = annotations_of(index, [number])
-        return Candidate(passage, sentence, number, 0.5, 0.5, 0.5, annotation=annotation)
-
-    report, denial = candidate("As Ms. Okafor said earlier"), candidate("I did not say")
+    report, denial = candidate(index, "As Ms. Okafor said earlier"), candidate(index, "I did not say")
     question = Question.read("Did Ms. Okafor say the dredging will empty the harbour reserve?", index)
     backend = ExtractiveBackend(hearing.settings)
     assert backend.yes_no(question, [report, denial], index) == ("No", [denial])
     # Her denial counts even when only the report was chosen to quote, if it ranks among the closest.
     assert backend.yes_no(question, [report], index, [report, denial]) == ("No", [denial])
+
+
+def candidate(index: Store, words: str) -> Candidate:
+    """The indexed sentence holding ``words``, as the composer would hold it."""
+    numbers = [n for name in index.documents for n in index.document_sentences(name)]
+    number = next(n for n in numbers if words in index.sentence_text(n))
+    passage, sentence = index.sentence(number)
+    [annotation] = annotations_of(index, [number])
+    return Candidate(passage, sentence, number, 0.5, 0.5, 0.5, annotation=annotation)
+
+
+@pytest.mark.parametrize(
+    ("quoted", "then"),
+    [
+        (
+            "are fundamentally analog.",
+            "They cannot keep pace with algorithmic escalation.",
+        ),  # "They": the same thing
+        ("Furthermore, verification is a technical impossibility.", None),  # "Unlike …" starts something new
+    ],
+)
+def test_a_quote_takes_the_next_sentence_when_that_one_refers_back_to_it(
+    pipeline: Pipeline, quoted: str, then: str | None
+) -> None:
+    first = candidate(pipeline.index, quoted)
+    quotes = [c.text for c in continued([first], pipeline.index)]
+    assert quotes == [first.text] + ([then] if then else [])
 
 
 @pytest.mark.parametrize(

@@ -225,6 +225,8 @@ class ExtractiveBackend:
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
         chosen = with_setting(q, chosen, index)
+        if question_kind(evidence.question) in EXPLAINING:
+            chosen = continued(chosen, index)
         if not info.yes_no and asks_for_list(unframed(evidence.question)):
             chosen = whole_list(chosen, index)
         verdict = ""
@@ -637,6 +639,7 @@ NEGATED_RE = re.compile(
     r"\b(?:does|do|did|is|are|was|were|has|have)\s+not\b|\b(?:doesn't|don't|isn't|aren't)\b|\bnot (?:that|because)\b"
 )
 COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
+REFERRING_RE = re.compile(r"(?:They|It|He|She|This|These|Those)\b")  # a sentence that leans on the one before
 
 
 def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
@@ -665,6 +668,25 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
             p, s = index.sentence(following)
             out.append(Candidate(p, s, following, c.cosine, c.lexical, c.score))
             numbers.add(following)
+    return out
+
+
+def continued(chosen: list[Candidate], index: Store) -> list[Candidate]:
+    """Each quote followed by the next sentence of its page when that one refers back to it ("… are
+    fundamentally analog." → "They cannot keep pace with algorithmic escalation."): a reason is often told in
+    two sentences, the second opening with a pronoun. For explanations (chosen on dev); one fetch for all."""
+    numbers = {c.number for c in chosen}
+    following = sorted(index.present([c.number + 1 for c in chosen if c.number + 1 not in numbers]))
+    rows = dict(zip(following, index.sentences(following), strict=True))
+    out: list[Candidate] = []
+    for c in chosen:
+        out.append(c)
+        n = c.number + 1
+        if n not in rows or n in numbers or not same_page(rows[n][0], c.passage) or not rows[n][1].citable:
+            continue
+        if REFERRING_RE.match(sentence_text(*rows[n])):
+            out.append(Candidate(*rows[n], n, c.cosine, c.lexical, c.score))
+            numbers.add(n)
     return out
 
 
