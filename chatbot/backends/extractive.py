@@ -227,7 +227,8 @@ class ExtractiveBackend:
         chosen = with_setting(q, chosen, index)
         if question_kind(evidence.question) in EXPLAINING:
             chosen = continued(chosen, index)
-        if not info.yes_no and asks_for_list(unframed(evidence.question)):
+        listed = any(c.sentence.item for c in chosen[:2])  # checked first: it spares the question's parse
+        if listed and not info.yes_no and asks_for_list(unframed(evidence.question)):
             chosen = whole_list(chosen, index)
         verdict = ""
         if info.yes_no:
