@@ -106,6 +106,9 @@ def test_a_list_or_table_row_is_citable_as_the_fact_it_lists(text: str, citable:
          [False, True, False, True, False]),
         ("Risks ahead: • For users: expect checks. • For teams: audit code.", [False, True, True]),
         ("Steps:\n1. Unplug it.\n2) Wait a minute.\n", [False, True, True]),
+        # A Word-made PDF's bullets come out as the Symbol font's private-use glyph, or as "●".
+        ("Measures:\n\uf0b7 Dredge the channel.\n\uf0b7 Publish the readings.\n", [False, True, True]),
+        ("Risks: ● Crews may quit. ● Ships may fail.", [False, True, True]),
         ("A paragraph with no list. Another sentence.", [False, False]),
     ],
 )  # fmt: skip

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from chatbot.backends.prompts import REFUSAL_PHRASE
 from chatbot.grounding.support import SupportChecker
 from chatbot.text.questions import yes_no_statement
+from chatbot.text.sentences import BULLETS
 from chatbot.text.sentences import split as split_sentences
 
 _MARK_RE = re.compile(
@@ -31,7 +32,7 @@ _MARK_RE = re.compile(
 # the marks are moved inside the sentence, and a mark before a capital closes its sentence.
 _MARKS_AFTER_END_RE = re.compile(r"([.!?])((?:[ \t]*[\[【][^\]】\n]*[\]】])+)")
 _MARK_THEN_START_RE = re.compile(r"([\]】])[ \t]*(?=[A-Z\"“‘(])")
-_BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_BULLET_RE = re.compile(rf"^\s*(?:[-*{BULLETS}]|\d+[.)])\s+")
 _REFUSAL_RE = re.compile(
     r"not in the sources|(?:data|sentences|sources|text|passages|context)\s+(?:does|do)\s*(?:not|n't)\s+"
     r"(?:answer|say|mention|contain|provide|state|specify|include)|\bno information\b|\bi (?:do not|don't) know\b|"
