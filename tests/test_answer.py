@@ -662,3 +662,21 @@ def _assert_list_quoted(answer: Answer, lead: str, starts: list[str], whole: boo
     else:
         assert -1 in found
     assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("How have relations between America and China on AI been described?", 0.0),  # America: the US
+        ("How have relations between Britain and China on AI been described?", 1 / 3),  # no British side
+    ],
+)
+def test_a_name_counts_as_found_under_another_name_for_the_same_actor(
+    pipeline: Pipeline, question: str, missing: float
+) -> None:
+    from chatbot.backends.decisions import QUESTION_FEATURES, Question, question_features
+
+    index = pipeline.index
+    best = candidate(index, "US-China AI relations over the past three years")
+    features = question_features(Question.read(question, index), [best], [0.9], index)
+    assert features[QUESTION_FEATURES.index("names_missing_top")] == pytest.approx(missing)

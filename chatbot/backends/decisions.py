@@ -26,7 +26,7 @@ from chatbot.grounding.claims import stem
 from chatbot.grounding.support import features as support_features
 from chatbot.ingest.passages import Passage, Sentence, same_page, sentence_text
 from chatbot.text.answers import SpanCandidate, typed_spans
-from chatbot.text.lexicon import QUESTION_WORDS, STOPWORDS
+from chatbot.text.lexicon import ALIASES, QUESTION_WORDS, STOPWORDS
 from chatbot.text.nlp import Annotation, numbers, parse
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import QuestionInfo, analyse, name_words, named, speaker_by_role
@@ -264,7 +264,15 @@ def _typed(q: Question, c: Candidate, index: Store) -> bool:
 
 
 def _named(name: list[str], found: set[str]) -> bool:
-    return all(t in found or stem(t) in found for t in name)
+    return all(_holds(t, found) for t in name)
+
+
+def _holds(term: str, found: set[str]) -> bool:
+    """The text holds the name's term, as written, stemmed, or as another name for the same actor ("America"
+    for "US", "Beijing" for "China": lexicon.ALIASES)."""
+    if term in found or stem(term) in found:
+        return True
+    return any(term in group and any(a in found or stem(a) in found for a in group) for group in ALIASES)
 
 
 def source_references(info: QuestionInfo, index: Store) -> dict[str, str]:
@@ -345,7 +353,7 @@ def _name_coverage(names: list[list[str]], found: set[str]) -> float:
     if not names:
         return 0.0
     stems = {t for n in names for t in n}
-    return sum(1 for t in stems if stem(t) in found or t in found) / len(stems)
+    return sum(1 for t in stems if _holds(t, found)) / len(stems)
 
 
 def _share(wanted: set[str], found: set[str]) -> float:
