@@ -227,9 +227,10 @@ class ExtractiveBackend:
         chosen = with_setting(q, chosen, index)
         if question_kind(evidence.question) in EXPLAINING:
             chosen = continued(chosen, index)
-        listed = any(c.sentence.item for c in chosen[:2])  # checked first: it spares the question's parse
+        best = chosen[: self.settings.max_sentences]
+        listed = any(c.sentence.item for c in best)  # checked first: it spares most questions a parse
         if listed and not info.yes_no and asks_for_list(unframed(evidence.question)):
-            chosen = whole_list(chosen, index)
+            chosen = whole_list(chosen, index, len(best))
         verdict = ""
         if info.yes_no:
             role = self.role(q, decision.ranked)
@@ -719,12 +720,12 @@ def table_header(c: Candidate, index: Store) -> Candidate | None:
 MAX_LIST_ITEMS = 8  # the most items of one list an answer quotes, nearest the one chosen first
 
 
-def whole_list(chosen: list[Candidate], index: Store) -> list[Candidate]:
-    """A list quoted in part is quoted whole: when one of the two best quotes opens a list item ("Abandon
+def whole_list(chosen: list[Candidate], index: Store, within: int = 3) -> list[Candidate]:
+    """A list quoted in part is quoted whole: when one of the ``within`` best quotes opens a list item ("Abandon
     Grand Détentes: Stop pursuing …" for "What changes does Kelly propose?"), the other items of its list (each
     item's first sentence) are quoted with it, in list order, after the sentence that introduces the list when
     that ends with a colon. The list is read from the index in one fetch around the item."""
-    member = next((c for c in chosen[:2] if c.sentence.item), None)
+    member = next((c for c in chosen[:within] if c.sentence.item), None)
     if member is None:
         return chosen
     span = range(member.number - 3 * MAX_LIST_ITEMS, member.number + 3 * MAX_LIST_ITEMS + 1)
