@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from chatbot.answer import Answer
-from chatbot.backends.decisions import Candidate, annotations_of
-from chatbot.backends.extractive import REFUSAL, continued
+from chatbot.backends.decisions import (
+    QUESTION_FEATURES,
+    Candidate,
+    Question,
+    annotations_of,
+    question_features,
+)
+from chatbot.backends.extractive import REFUSAL, ExtractiveBackend, completed, continued, with_setting
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
@@ -293,20 +299,14 @@ def test_a_question_naming_two_sources_quotes_both(any_pipeline: Pipeline) -> No
 
 
 def test_a_negated_sentence_is_quoted_with_the_sentence_that_completes_it(any_pipeline: Pipeline) -> None:
-    from chatbot.backends.extractive import Candidate, completed
-
     index = any_pipeline.index
-    numbers = [n for name in index.documents for n in index.document_sentences(name)]
-    number = next(n for n in numbers if index.sentence_text(n).startswith("The United States does not want"))
-    passage, sentence = index.sentence(number)
-    out = completed([Candidate(passage, sentence, number, 0.5, 0.5, 0.5)], index)
-    assert len(out) == 2
-    assert out[0].text.startswith("The United States does not want") and out[1].text.startswith(
-        "It wants them because"
-    )
-    plain = next(n for n in numbers if index.sentence_text(n).startswith("The Chinese wanted to talk"))
-    p2, s2 = index.sentence(plain)
-    assert len(completed([Candidate(p2, s2, plain, 0.5, 0.5, 0.5)], index)) == 1  # no negation: nothing added
+    out = completed([candidate(index, "The United States does not want")], index)
+    assert [c.text.split(" because")[0] for c in out] == [
+        "The United States does not want AI crisis-control talks",
+        "It wants them",
+    ]
+    plain = candidate(index, "The Chinese wanted to talk")
+    assert completed([plain], index) == [plain]  # no negation: nothing added
 
 
 def fixture_pipeline(name: str, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
@@ -455,8 +455,6 @@ def test_a_sentence_about_another_time_does_not_answer(
 def test_a_typed_question_quotes_the_setting_stated_just_before(
     talks: Pipeline, question: str, first: str
 ) -> None:
-    from chatbot.backends.decisions import Candidate, Question
-    from chatbot.backends.extractive import with_setting
 
     index = talks.index
     numbers = [n for name in index.documents for n in index.document_sentences(name)]
@@ -559,8 +557,6 @@ def test_a_speaker_who_denies_the_words_is_answered_no(hearing: Pipeline, questi
 def test_the_speakers_denial_outweighs_a_report_of_the_words_whatever_their_order(hearing: Pipeline) -> None:
     """The chair credits Ms. Okafor with words she then denies: even when the chair's sentence ranks first,
     "Did she say it?" is answered "No" from her denial, so the misattribution is not repeated."""
-    from chatbot.backends.decisions import Question
-    from chatbot.backends.extractive import ExtractiveBackend
 
     index = hearing.index
     report, denial = candidate(index, "As Ms. Okafor said earlier"), candidate(index, "I did not say")
@@ -583,11 +579,9 @@ def candidate(index: Store, words: str) -> Candidate:
 @pytest.mark.parametrize(
     ("quoted", "then"),
     [
-        (
-            "are fundamentally analog.",
-            "They cannot keep pace with algorithmic escalation.",
-        ),  # "They": the same thing
-        ("Furthermore, verification is a technical impossibility.", None),  # "Unlike …" starts something new
+        # "They" goes on about the same thing; "Unlike …" starts something new.
+        ("are fundamentally analog.", "They cannot keep pace with algorithmic escalation."),
+        ("Furthermore, verification is a technical impossibility.", None),
     ],
 )
 def test_a_quote_takes_the_next_sentence_when_that_one_refers_back_to_it(
@@ -674,8 +668,6 @@ def _assert_list_quoted(answer: Answer, lead: str, starts: list[str], whole: boo
 def test_a_name_counts_as_found_under_another_name_for_the_same_actor(
     pipeline: Pipeline, question: str, missing: float
 ) -> None:
-    from chatbot.backends.decisions import QUESTION_FEATURES, Question, question_features
-
     index = pipeline.index
     best = candidate(index, "US-China AI relations over the past three years")
     features = question_features(Question.read(question, index), [best], [0.9], index)

@@ -736,8 +736,7 @@ def whole_list(chosen: list[Candidate], index: Store, within: int = 3) -> list[C
     if len(items) < 2:
         return chosen
     near = sorted(items, key=lambda n: abs(n - member.number))[:MAX_LIST_ITEMS]
-    listed = [n for n in items if n in near]
-    listed = [n for n in listed if rows[n][1].citable]  # an item that reads as a heading is no fact
+    listed = [n for n in items if n in near and rows[n][1].citable]  # an item read as a heading is no fact
     lead = listed[0] - 1  # "It recommends five measures:", quoted though it reads as a heading
     if lead in rows and not rows[lead][1].item and sentence_text(*rows[lead]).rstrip().endswith(":"):
         listed.insert(0, lead)

@@ -44,9 +44,7 @@ class Sentence:
     start: int
     end: int
     citable: bool = True  # headings and questions give context but are never quoted as evidence
-    item: bool = (
-        False  # it opens a list item (after a bullet or a number): a list quoted in part is quoted whole
-    )
+    item: bool = False  # it opens a list item (after a bullet or a number): lists are quoted whole
 
     def row(self) -> list[int | bool]:
         """As stored beside the index (``Sentence(*row)`` reads it back)."""
@@ -117,9 +115,8 @@ def _block_sentences(text: str, start: int, end: int, title: str) -> list[Senten
         if _in_leader_row(text, m.start()):
             continue
         cuts.append((m.end(), m.end()))
-    cuts += [
-        (m.start(), m.start()) for m in _BULLET_RE.finditer(text, start, end)
-    ]  # _finish takes the bullet
+    # An inline bullet ends a sentence; _finish takes it off the next one and marks that one a list item.
+    cuts += [(m.start(), m.start()) for m in _BULLET_RE.finditer(text, start, end)]
     cuts.sort()
 
     pos = start
