@@ -672,3 +672,19 @@ def test_a_name_counts_as_found_under_another_name_for_the_same_actor(
     best = candidate(index, "US-China AI relations over the past three years")
     features = question_features(Question.read(question, index), [best], [0.9], index)
     assert features[QUESTION_FEATURES.index("names_missing_top")] == pytest.approx(missing)
+
+
+@pytest.mark.parametrize(
+    ("question", "bio"),
+    [
+        ("What reforms does Kenji Kelly recommend for the AI dialogue?", False),  # his argument, not his bio
+        ("What is Kenji Kelly known for?", True),  # a question about the person himself
+    ],
+)
+def test_an_author_cited_as_the_source_is_quoted_for_the_work_not_the_biography(
+    pipeline: Pipeline, question: str, bio: bool
+) -> None:
+    answer = pipeline.ask(question)
+    assert answer.answerable
+    assert any("has built a reputation" in c.quote for c in answer.citations) is bio
+    assert_verbatim(answer)

@@ -215,12 +215,11 @@ class ExtractiveBackend:
                 index,
             )
 
-        odds = [
-            p / max(1e-9, 1 - p) for p in decision.probs
-        ]  # a ratio of odds separates near-certain candidates
+        ranked, probs = about_the_work(q, decision.ranked, decision.probs, index)
+        odds = [p / max(1e-9, 1 - p) for p in probs]  # a ratio of odds separates near-certain candidates
         limit, keep = self._breadth(evidence.question)
-        chosen = self.select(decision.ranked, index, limit, keep * odds[0], odds)
-        chosen = completed(_cover_sources(chosen, decision.ranked, set(q.sources.values())), index)
+        chosen = self.select(ranked, index, limit, keep * odds[0], odds)
+        chosen = completed(_cover_sources(chosen, ranked, set(q.sources.values())), index)
         picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
@@ -800,6 +799,33 @@ def with_setting(q: Question, chosen: list[Candidate], index: Store) -> list[Can
     ):
         return chosen
     return [setting, *chosen]
+
+
+def about_the_work(
+    q: Question, ranked: list[Candidate], probs: list[float], index: Store
+) -> tuple[list[Candidate], list[float]]:
+    """The candidates to quote when the question cites an author as its source ("according to Kenji Kelly",
+    "What does Kelly propose …?"): not the author's own document's sentences that name the author, which are
+    its byline and biography ("Kenji Kelly has built a reputation for …"), not what the author argues. Kept
+    when the question is about the person (it says little besides the name: "Who is Kenji Kelly?", "What is
+    Kelly known for?"), and when nothing else is left."""
+    documents = index.documents
+    named = {
+        doc: set(name_words(name))
+        for name, doc in q.sources.items()
+        if doc in documents and set(name_words(name)) <= set(name_words(documents[doc].author))
+    }
+    if not named or q.info.role_of or len(q.content) <= 1:
+        return ranked, probs
+
+    def about_author(c: Candidate) -> bool:
+        words = named.get(c.passage.source, set())
+        return bool(words) and words <= set(tokens(c.plain)) and not index.attributions_in(c.number)
+
+    kept = [(c, p) for c, p in zip(ranked, probs, strict=True) if not about_author(c)]
+    if not kept:
+        return ranked, probs
+    return [c for c, _ in kept], [p for _, p in kept]
 
 
 def _cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set[str]) -> list[Candidate]:
