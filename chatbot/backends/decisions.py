@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -152,10 +152,17 @@ SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
 ), strict=True))  # fmt: skip
 
 
+def held(index: Store, numbers: Iterable[int]) -> dict[int, tuple[Passage, Sentence]]:
+    """The sentences the index holds among ``numbers``, fetched in one go (a database's round trips)."""
+    wanted = list(numbers)
+    present = index.present(wanted)
+    found = [n for n in wanted if n in present]
+    return dict(zip(found, index.sentences(found), strict=True))
+
+
 def pool_features(q: Question, pool: Sequence[Candidate], index: Store) -> list[list[float]]:
-    """Each candidate's features, the sentences before them fetched in one go (a database's round trips)."""
-    present = sorted(index.present([c.number - 1 for c in pool]))
-    before = dict(zip(present, index.sentences(present), strict=True))
+    """Each candidate's features, the sentences before them fetched in one go."""
+    before = held(index, (c.number - 1 for c in pool))
     return [sentence_features(q, c, before.get(c.number - 1)) for c in pool]
 
 

@@ -25,6 +25,7 @@ from chatbot.backends.decisions import (
     Models,
     Question,
     annotations_of,
+    held,
     load_models,
     pool_features,
     question_features,
@@ -61,6 +62,7 @@ from chatbot.text.questions import (
     EXPLAINING,
     DocumentFact,
     QuestionInfo,
+    QuestionKind,
     analyse,
     another_edition,
     document_fact,
@@ -217,14 +219,15 @@ class ExtractiveBackend:
 
         ranked, probs = about_the_work(q, decision.ranked, decision.probs, index)
         odds = [p / max(1e-9, 1 - p) for p in probs]  # a ratio of odds separates near-certain candidates
-        limit, keep = self._breadth(evidence.question)
+        kind = question_kind(evidence.question)
+        limit, keep = self._breadth(kind)
         chosen = self.select(ranked, index, limit, keep * odds[0], odds)
         chosen = completed(_cover_sources(chosen, ranked, set(q.sources.values())), index)
         picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
         chosen = with_setting(q, chosen, index)
-        if question_kind(evidence.question) in EXPLAINING:
+        if kind in EXPLAINING:
             chosen = continued(chosen, index)
         best = chosen[: self.settings.max_sentences]
         listed = any(c.sentence.item for c in best)  # checked first: it spares most questions a parse
@@ -251,10 +254,10 @@ class ExtractiveBackend:
         lines = [f"{unwrap(c.quote)} [{c.n}]" for c in citations]
         return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
 
-    def _breadth(self, question: str) -> tuple[int, float]:
-        """How many sentences an answer may quote, and how close to the best each must be."""
+    def _breadth(self, kind: QuestionKind) -> tuple[int, float]:
+        """How many sentences an answer of this kind may quote, and how close to the best each must be."""
         s = self.settings
-        if question_kind(question) in EXPLAINING:
+        if kind in EXPLAINING:
             return s.explain_sentences, s.explain_keep_ratio
         return s.max_sentences, s.keep_ratio
 
@@ -652,6 +655,7 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
     """
     out: list[Candidate] = []
     numbers = {c.number for c in chosen}
+    after = held(index, (c.number + 1 for c in chosen if NEGATED_RE.search(c.text)))
     for c in chosen:
         header = table_header(c, index)
         if header is not None and header.number not in numbers:
@@ -659,15 +663,8 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
             numbers.add(header.number)
         out.append(c)
         following = c.number + 1
-        if (
-            NEGATED_RE.search(c.text)
-            and following not in numbers
-            and index.has_sentence(following)
-            and same_page(index.sentence(following)[0], c.passage)
-            and COMPLETION_RE.match(index.sentence_text(following))
-        ):
-            p, s = index.sentence(following)
-            out.append(Candidate(p, s, following, c.cosine, c.lexical, c.score))
+        if following in after and following not in numbers and _goes_on(c, after[following], COMPLETION_RE):
+            out.append(Candidate(*after[following], following, c.cosine, c.lexical, c.score))
             numbers.add(following)
     return out
 
@@ -677,18 +674,20 @@ def continued(chosen: list[Candidate], index: Store) -> list[Candidate]:
     fundamentally analog." → "They cannot keep pace with algorithmic escalation."): a reason is often told in
     two sentences, the second opening with a pronoun. For explanations (chosen on dev); one fetch for all."""
     numbers = {c.number for c in chosen}
-    following = sorted(index.present([c.number + 1 for c in chosen if c.number + 1 not in numbers]))
-    rows = dict(zip(following, index.sentences(following), strict=True))
+    after = held(index, (c.number + 1 for c in chosen if c.number + 1 not in numbers))
     out: list[Candidate] = []
     for c in chosen:
         out.append(c)
         n = c.number + 1
-        if n not in rows or n in numbers or not same_page(rows[n][0], c.passage) or not rows[n][1].citable:
-            continue
-        if REFERRING_RE.match(sentence_text(*rows[n])):
-            out.append(Candidate(*rows[n], n, c.cosine, c.lexical, c.score))
+        if n in after and n not in numbers and after[n][1].citable and _goes_on(c, after[n], REFERRING_RE):
+            out.append(Candidate(*after[n], n, c.cosine, c.lexical, c.score))
             numbers.add(n)
     return out
+
+
+def _goes_on(c: Candidate, following: tuple[Passage, Sentence], opening: re.Pattern[str]) -> bool:
+    """Does the sentence after ``c``, on its page, open as one that carries it on?"""
+    return same_page(following[0], c.passage) and bool(opening.match(sentence_text(*following)))
 
 
 MAX_TABLE_ROWS = 60  # how far up a table's header row is looked for (one fetch for the lot)
@@ -701,11 +700,9 @@ def table_header(c: Candidate, index: Store) -> Candidate | None:
     if not table_line(c.text) or table_rule(c.text):
         return None
     above = range(c.number - 1, max(-1, c.number - 1 - MAX_TABLE_ROWS), -1)
-    present = index.present(list(above))
-    numbers = list(itertools.takewhile(lambda n: n in present, above))  # up to a gap in the index
-    rows = [
-        (n, p, s, sentence_text(p, s)) for n, (p, s) in zip(numbers, index.sentences(numbers), strict=True)
-    ]
+    found = held(index, above)
+    numbers = itertools.takewhile(lambda n: n in found, above)  # up to a gap in the index
+    rows = [(n, *found[n], sentence_text(*found[n])) for n in numbers]
     for (_, p, _, text), (n, hp, hs, head) in itertools.pairwise(rows):
         if not same_page(p, c.passage) or not table_line(text):
             return None
@@ -727,10 +724,7 @@ def whole_list(chosen: list[Candidate], index: Store, within: int = 3) -> list[C
     member = next((c for c in chosen[:within] if c.sentence.item), None)
     if member is None:
         return chosen
-    span = range(member.number - 3 * MAX_LIST_ITEMS, member.number + 3 * MAX_LIST_ITEMS + 1)
-    present = index.present(list(span))
-    numbers = [n for n in span if n in present]
-    rows = {n: (p, s) for n, (p, s) in zip(numbers, index.sentences(numbers), strict=True)}
+    rows = held(index, range(member.number - 3 * MAX_LIST_ITEMS, member.number + 3 * MAX_LIST_ITEMS + 1))
     items = _list_items(member, rows)
     if len(items) < 2:
         return chosen
