@@ -25,6 +25,7 @@ from chatbot.store.prepare import Progress
 from chatbot.store.protocol import Store
 from chatbot.store.stores import open_store
 from chatbot.text.followup import condense
+from chatbot.text.lexicon import UPPER
 from chatbot.text.questions import split_compound
 
 MAX_QUESTION_CHARS = 2000
@@ -33,7 +34,7 @@ MAX_QUESTION_CHARS = 2000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _MARKER_RE = re.compile(r"\[\d+\]")
-_PERSON_RE = re.compile(r"[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+)+")
+_PERSON_RE = re.compile(rf"{UPPER}[\w’'.-]+(?: {UPPER}[\w’'.-]+)+")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from chatbot.backends.decisions import source_references
+from chatbot.store.protocol import DocumentInfo, credits
 from chatbot.text.answers import find_answer
 from chatbot.text.nlp import (
     annotate,
@@ -127,6 +129,9 @@ def test_speaker_and_role_questions(question: str, speaker: str | None, role_of:
         # A capitalised condition word and the pronoun "I" open a clause, not a name.
         ("If I stop using the GPL, when does my licence end?", ["GPL"]),
         ("Once Elena Ruiz resigned, who chaired the board?", ["Elena Ruiz"]),
+        # Names of any alphabet, not only those that open with A to Z.
+        ("What did Rúnar Ásgeirsson tell Łukasz Nowak?", ["Rúnar Ásgeirsson", "Łukasz Nowak"]),
+        ("Does Østergaard quote Ὅμηρος?", ["Østergaard", "Ὅμηρος"]),
     ],
 )
 def test_question_names(question: str, names: list[str]) -> None:
@@ -677,3 +682,42 @@ def test_a_question_for_several_things_is_told_from_one_for_a_single_thing(
     question: str, listed: bool
 ) -> None:
     assert asks_for_list(question) is listed
+
+
+_DOCUMENTS = [
+    DocumentInfo("ledger.pdf", "", "", "The Harbour Ledger (fictional)", "Rúnar Ásgeirsson", "", "", 1),
+    DocumentInfo(
+        "review.pdf", "", "", "The Aurecht Review of Arts & Heritage", "Mireille Østergaard", "", "", 1
+    ),
+    DocumentInfo(
+        "spec.pdf", "", "", "X Desktop Group / freedesktop.org (Debian package 2.2-1)", "", "", "", 1
+    ),
+    DocumentInfo(
+        "gpl.txt", "", "", "", "Fabio Fiorina, Simon Josefsson and Nikos Mavrogiannopoulos", "", "", 1
+    ),
+]
+
+
+class _Credits:
+    def credits(self) -> list[tuple[str, frozenset[str]]]:
+        return credits(_DOCUMENTS)
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("According to the Harbour Ledger, when did the ferry stop?", "ledger.pdf"),
+        ("According to Ásgeirsson, when did the ferry stop?", "ledger.pdf"),
+        ("What does Mireille Østergaard say about the helmet?", "review.pdf"),
+        ("What did the Aurecht Review say about the helmet?", "review.pdf"),
+        ("What does the X Desktop Group require?", "spec.pdf"),
+        ("Does Josefsson document the parser?", "gpl.txt"),
+        # One word of a longer outlet is a place, not the outlet; a version number names nothing.
+        ("Who is the director of the Civic Museum of Aurecht?", None),
+        ("Which ship is shown in Figure 1?", None),
+        ("What does the Harbour say?", None),
+    ],
+)
+def test_a_question_names_a_source_by_outlet_or_author(question: str, source: str | None) -> None:
+    found = set(source_references(analyse(question), _Credits()).values())  # type: ignore[arg-type]
+    assert found == ({source} if source else set())

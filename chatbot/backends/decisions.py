@@ -286,9 +286,9 @@ def source_references(info: QuestionInfo, index: Store) -> dict[str, str]:
     """Names in the question that name a source ("according to TrendKia", "in Kelly's view"): name → document."""
     refs = {}
     for name in info.names:
-        terms = {t for w in name_words(name) for t in tokens(w)}
-        for doc, credit in index.credits():
-            if terms and terms <= credit:
+        said = " ".join(t for w in name_words(name) for t in tokens(w))
+        for doc, ways in index.credits():
+            if said in ways:
                 refs[name] = doc
     return refs
 

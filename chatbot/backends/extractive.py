@@ -217,7 +217,7 @@ class ExtractiveBackend:
                 index,
             )
 
-        ranked, probs = about_the_work(q, decision.ranked, decision.probs, index)
+        ranked, probs = about_the_work(q, *from_named_sources(q, decision.ranked, decision.probs), index)
         odds = [p / max(1e-9, 1 - p) for p in probs]  # a ratio of odds separates near-certain candidates
         kind = question_kind(evidence.question)
         limit, keep = self._breadth(kind)
@@ -817,6 +817,19 @@ def about_the_work(
         return bool(words) and words <= set(tokens(c.plain)) and not index.attributions_in(c.number)
 
     kept = [(c, p) for c, p in zip(ranked, probs, strict=True) if not about_author(c)]
+    if not kept:
+        return ranked, probs
+    return [c for c, _ in kept], [p for _, p in kept]
+
+
+def from_named_sources(
+    q: Question, ranked: list[Candidate], probs: list[float]
+) -> tuple[list[Candidate], list[float]]:
+    """Only the named sources' candidates, when the question names its sources ("According to Kelly, …",
+    "How do TrendKia and Kelly differ …?") and they have any: another outlet's sentence, however close, does not
+    say what these sources say."""
+    sources = set(q.sources.values())
+    kept = [(c, p) for c, p in zip(ranked, probs, strict=True) if c.passage.source in sources]
     if not kept:
         return ranked, probs
     return [c for c, _ in kept], [p for _, p in kept]

@@ -35,6 +35,7 @@ _DEICTIC_RE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"\b\d{4}\b")
+_WORD_RE = re.compile(r"[\w-]+")  # a title's words keep their hyphens ("op-ed", "MIME-info")
 # A date the line says is the document's own: "Published 14 October 2025", "last updated: 2 October 2018".
 _PUBLISHED_RE = re.compile(rf"\b(?:{_VERBS}|updated|revised)(?: on)?[\s:,]*$", re.IGNORECASE)
 _DAY_BEFORE_RE = re.compile(rf"\b\d{{1,2}}{ORDINAL_SUFFIX}?\s+$")
@@ -53,15 +54,19 @@ class FrontFact:
 
 def named_document(question: str, sources: Sequence[str], index: Store) -> str | None:
     """The one document the question is about: the source it names by outlet or author ("the TechFastForward
-    article"), the one whose title it quotes two words or more of ("the Shared MIME-info Database
-    specification"), or, when it says "this analysis" or ends on "the analysis", the corpus's only document or
+    article"), the one whose title holds every word of a name of two words or more it gives ("the Shared
+    MIME-info Database specification", "the GNU Libtasn1 manual" for "Libtasn1: … for the GNU system"), or, when it says "this analysis" or ends on "the analysis", the corpus's only document or
     its only one whose title or file name says "analysis"."""
     named = set(sources)
     if named:
         return named.pop() if len(named) == 1 else None
     documents = index.documents
-    names = [fold(n) for n in question_names(question) if len(n.split()) >= 2]
-    titled = {doc for doc, info in documents.items() if any(n in fold(info.title) for n in names)}
+    names = [set(_WORD_RE.findall(fold(n))) for n in question_names(question) if len(n.split()) >= 2]
+    titled = {
+        doc
+        for doc, info in documents.items()
+        if any(n <= set(_WORD_RE.findall(fold(info.title))) for n in names)
+    }
     if len(titled) == 1:
         return titled.pop()
     deictic = _DEICTIC_RE.search(question)
@@ -73,8 +78,8 @@ def named_document(question: str, sources: Sequence[str], index: Store) -> str |
     called = [
         name
         for name, info in documents.items()
-        if noun in re.findall(r"[\w-]+", fold(info.title)) or noun in re.findall(r"[^\W_]+", fold(name))
-    ]  # a title keeps its hyphenated words ("op-ed"); a file name's hyphens separate words
+        if noun in _WORD_RE.findall(fold(info.title)) or noun in re.findall(r"[^\W_]+", fold(name))
+    ]  # a file name's hyphens separate words
     return called[0] if len(called) == 1 else None
 
 

@@ -13,6 +13,7 @@ so no step of a question scans every passage or sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,29 @@ class DocumentInfo:
 
 
 def credits(documents: Sequence[DocumentInfo]) -> list[tuple[str, frozenset[str]]]:
-    """Each crediting document's outlet and author as search terms: computed once per store view, so a question
-    naming a source ("according to TrendKia") is matched against a handful of documents, not all of them."""
-    found = [(d.name, frozenset(tokens(f"{d.outlet} {d.author}"))) for d in documents]
-    return [(name, terms) for name, terms in found if terms]
+    """The ways a question may name each crediting document as its source, as space-joined search terms:
+    computed once per store view, so "according to TrendKia" is matched against a handful of documents. An
+    outlet counts in full or by its head before "of", "&" or a comma ("the Aurecht Review" for "The Aurecht
+    Review of Arts & Heritage"), each of the outlets a slash separates; an author in full or by surname
+    ("Kelly"). One word of a longer name is not enough ("Aurecht" is also the town), nor is a version number in
+    a PDF's producer line ("Figure 1" against "Debian package shared-mime-info 2.2-1")."""
+    found = [(d.name, frozenset(_ways(d.outlet, d.author))) for d in documents]
+    return [(name, ways) for name, ways in found if ways]
+
+
+_PARENTHESES_RE = re.compile(r"\([^)]*\)")
+_OUTLET_HEAD_RE = re.compile(r",|\s(?:of|for|on|&)\s")
+_AUTHORS_RE = re.compile(r",|&|\band\b")
+
+
+def _ways(outlet: str, author: str) -> set[str]:
+    ways = set()
+    for name in _PARENTHESES_RE.sub(" ", outlet).split("/"):
+        ways |= {" ".join(tokens(name)), " ".join(tokens(_OUTLET_HEAD_RE.split(name)[0]))}
+    for name in _AUTHORS_RE.split(author):
+        terms = tokens(name)
+        ways |= {" ".join(terms), terms[-1]} if terms else set()
+    return ways - {""}
 
 
 @dataclass

@@ -14,12 +14,12 @@ import re
 from collections.abc import Collection
 
 from chatbot.answer import History
-from chatbot.text.lexicon import PUBLICATIONS, alternation
+from chatbot.text.lexicon import PUBLICATIONS, UPPER, alternation
 from chatbot.text.questions import analyse, document_fact
 
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
 _POSSESSIVE = {"his", "her", "hers"}
-_NAME = re.compile(r"\b[A-Z][\w’'.-]*[a-z](?:\s+[A-Z][\w’'.-]*[a-z])*")
+_NAME = re.compile(rf"\b{UPPER}[\w’'.-]*[a-z](?:\s+{UPPER}[\w’'.-]*[a-z])*")
 _IT = re.compile(r"\bit\b", re.IGNORECASE)
 # A document a question names: "the TechFastForward article", "Kelly's piece", "this report".
 _DOCUMENT = re.compile(

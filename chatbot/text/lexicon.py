@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import re
 
+# Capital letters of every alphabet, as a regex class: "[A-Z]" would lose Ásgeirsson, Østergaard and Łukasz.
+UPPER = "[" + "".join(ch for ch in map(chr, range(0x2000)) if ch.isupper()) + "]"
+# A capitalised word, and a name: capitalised words in a row ("Rúnar Ásgeirsson", "O'Neill", "St. Louis").
+CAPITALISED = rf"{UPPER}[\w’'.-]*"
+NAME = rf"{CAPITALISED}(?:\s+{CAPITALISED})*"
+
 
 def _list(words: str) -> list[str]:
     return words.split()

@@ -23,6 +23,7 @@ from chatbot.text.lexicon import (
     LATEST_EDITION,
     MEASURE_ADJECTIVES,
     MONEY_WORDS,
+    NAME,
     PERSON_NOUNS,
     PHRASE_STOPS,
     PREPOSITIONS,
@@ -87,7 +88,7 @@ _NAME_Q = re.compile(
     r"what (company|organi[sz]ation|firm|publication|study) )\b"
 )
 _SPEAKER_Q = re.compile(
-    rf"\b(?i:what|how|why|when)(?: [a-z]+)? (?i:did|does|do|has|have) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*) "
+    rf"\b(?i:what|how|why|when)(?: [a-z]+)? (?i:did|does|do|has|have) (?P<name>{NAME}) "
     rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
 )
 
@@ -166,8 +167,8 @@ def _target(question: str) -> str:
 
 
 _ROLE_Q = re.compile(
-    r"^(?i:who is|who's|who was) (?P<a>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??$"
-    r"|^(?i:what (?:is|was)) (?P<b>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*?)[’']s? (?:role|job|position|title|affiliation)\b"
+    rf"^(?i:who is|who's|who was) (?P<a>{NAME})\s*\??$"
+    rf"|^(?i:what (?:is|was)) (?P<b>{NAME}?)[’']s? (?:role|job|position|title|affiliation)\b"
 )
 
 
@@ -209,7 +210,7 @@ def answer_type(question: str) -> AnswerType | None:
 def question_names(question: str) -> list[str]:
     """Names, numbers and quoted phrases a question relies on; its first word counts only inside a name."""
     names = [m.group(1) for m in re.finditer(r"[“\"]([^”\"]{3,80})[”\"]", question)]
-    for m in re.finditer(r"\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|\b\d[\d,.]*\b", question):
+    for m in re.finditer(rf"\b{NAME}|\b\d[\d,.]*\b", question):
         words = m.group(0).split()
         if m.start() == 0 and len(words) == 1:
             continue  # "Besides ...": capitalised because it starts the sentence
@@ -227,7 +228,7 @@ def _speaker(question: str) -> str | None:
     m = _SPEAKER_Q.search(question)
     if m:
         return m.group("name")
-    m = re.search(r"\b(?i:according to) (?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)", question)
+    m = re.search(rf"\b(?i:according to) (?P<name>{NAME})", question)
     return m.group("name") if m else None
 
 
