@@ -16,7 +16,14 @@ from chatbot.backends.decisions import (
     annotations_of,
     question_features,
 )
-from chatbot.backends.extractive import REFUSAL, ExtractiveBackend, completed, continued, with_setting
+from chatbot.backends.extractive import (
+    REFUSAL,
+    ExtractiveBackend,
+    completed,
+    continued,
+    reasoned,
+    with_setting,
+)
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
@@ -590,6 +597,25 @@ def test_a_quote_takes_the_next_sentence_when_that_one_refers_back_to_it(
     first = candidate(pipeline.index, quoted)
     quotes = [c.text for c in continued([first], pipeline.index)]
     assert quotes == [first.text] + ([then] if then else [])
+
+
+@pytest.mark.parametrize(
+    ("question", "then"),
+    [
+        # The reason follows the sentence that says what is asked about, not the one naming the dialogue.
+        ("Why does Kelly consider the UN's Global Dialogue structurally irrelevant?", "A committee of 193"),
+        # The best quote already holds the rarest word: it is followed anyway, nothing moves.
+        ("Why did the United Nations appoint co-chairs?", None),
+    ],
+)
+def test_a_why_question_quotes_what_follows_the_sentence_that_states_what_it_asks(
+    pipeline: Pipeline, question: str, then: str | None
+) -> None:
+    index = pipeline.index
+    q = Question.read(question, index)
+    lead, claim = candidate(index, "appointing co-chairs"), candidate(index, "structurally irrelevant")
+    quotes = [c.text for c in reasoned(q, [lead, claim], index, 1)]
+    assert quotes == [lead.text, claim.text] + ([candidate(index, then).text] if then else [])
 
 
 @pytest.mark.parametrize(

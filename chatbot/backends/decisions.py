@@ -344,6 +344,13 @@ def _word_distance(plain: str, span: SpanCandidate, asked: set[str]) -> int:
     return min(found) if found else len(plain.split())
 
 
+def rarest_holder(q: Question, texts: Sequence[str]) -> int | None:
+    """Which text holds the rarest question word that any of them holds (the first, on a tie)."""
+    found = [_terms(t) for t in texts]
+    held = [(w, -i) for i, terms in enumerate(found) for t, w in q.content.items() if t in terms]
+    return -max(held)[1] if held else None
+
+
 def _terms(text: str) -> set[str]:
     return {stem(t) for t in tokens(text)}
 

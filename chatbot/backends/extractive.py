@@ -29,6 +29,7 @@ from chatbot.backends.decisions import (
     load_models,
     pool_features,
     question_features,
+    rarest_holder,
     span_features,
 )
 from chatbot.backends.front_matter import front_fact, front_sentences, named_document
@@ -227,6 +228,8 @@ class ExtractiveBackend:
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
         chosen = with_setting(q, chosen, index)
+        if kind == "explanation" and self.settings.quote_following:
+            chosen = reasoned(q, chosen, index, self.settings.quote_following)
         if kind in EXPLAINING:
             chosen = continued(chosen, index)
         best = chosen[: self.settings.max_sentences]
@@ -667,6 +670,24 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
             out.append(Candidate(*after[following], following, c.cosine, c.lexical, c.score))
             numbers.add(following)
     return out
+
+
+def reasoned(q: Question, chosen: list[Candidate], index: Store, n: int) -> list[Candidate]:
+    """A why-question's reason comes after the sentence that states what it asks about: "Why does Kelly consider
+    the UN's dialogue structurally irrelevant?" is answered by the sentence after "This multilateral approach is
+    structurally irrelevant to the immediate danger." That sentence, the quote holding the rarest of the
+    question's words that any quote holds (what is asked about is rarer than who or what it is said of), is
+    followed by the next ``n`` of its page, as the best quote is."""
+    at = rarest_holder(q, [c.plain for c in chosen])
+    if at is None or at == 0:
+        return chosen  # the best quote is already followed
+    head = with_following(chosen[at : at + 1], n, index)
+    taken = {c.number for c in head}
+    return [
+        *(c for c in chosen[:at] if c.number not in taken),
+        *head,
+        *(c for c in chosen[at + 1 :] if c.number not in taken),
+    ]
 
 
 def continued(chosen: list[Candidate], index: Store) -> list[Candidate]:
