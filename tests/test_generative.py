@@ -581,3 +581,23 @@ def test_a_written_yes_no_answer_must_agree_with_the_evidence_checks(
     assert (final.answer != quoted.answer) is kept
     assert kept or "does not open with the evidence checks' Yes" in (final.verified or "")
     assert_verbatim(final)
+
+
+@pytest.mark.parametrize(
+    ("script", "kept"),
+    [
+        # The question names Kelly as a source: his article's sentence backs "Kelly argues …".
+        ("Kenji Kelly argues that the dialogue is fundamentally broken {fundamentally broken}.", True),
+        # The same sentence does not back what it makes TrendKia say.
+        ("TrendKia argues that the dialogue is fundamentally broken {fundamentally broken}.", False),
+    ],
+)
+def test_a_named_source_is_credited_with_its_own_documents_sentences(
+    pipeline: Pipeline, script: str, kept: bool
+) -> None:
+    ev = evidence(
+        pipeline, "How do TrendKia and Kenji Kelly differ on whether US-China AI cooperation is realistic?"
+    )
+    final = scripted(pipeline, ev, script).compose(ev)
+    assert final.verified and ("1 of 1 claims verified" in final.verified) is kept
+    assert_verbatim(final)

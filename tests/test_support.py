@@ -171,6 +171,9 @@ def test_a_drifted_claim_is_vetoed_with_a_reason(
         ("libtasn1 does not support C-style comments.", []),  # a name with digits, not a number
         ("The H200 chip is banned.", []),
         ("The 19th-century hall held 300 people.", ["number 300"]),
+        # "The two" refers to a pair the text has named; "two" alone is a count the passage must state.
+        ("The ban and the hall are the two concerns.", []),
+        ("The hall held two banned chips.", ["number two"]),
     ],
 )
 def test_only_numbers_of_their_own_are_checked_against_the_passage(

@@ -223,7 +223,7 @@ class ExtractiveBackend:
         kind = question_kind(evidence.question)
         limit, keep = self._breadth(kind)
         chosen = self.select(ranked, index, limit, keep * odds[0], odds)
-        chosen = completed(_cover_sources(chosen, ranked, set(q.sources.values())), index)
+        chosen = completed(cover_sources(chosen, ranked, set(q.sources.values())), index)
         picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
@@ -856,7 +856,7 @@ def from_named_sources(
     return [c for c, _ in kept], [p for _, p in kept]
 
 
-def _cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set[str]) -> list[Candidate]:
+def cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set[str]) -> list[Candidate]:
     """A question that names two sources ("How do TechFastForward and Kelly differ?") quotes each of them."""
     if len(sources) < 2:
         return chosen

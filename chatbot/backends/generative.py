@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
 from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
-from chatbot.backends.extractive import ExtractiveBackend, completed, lead_followed, verdict_of
+from chatbot.backends.extractive import ExtractiveBackend, completed, cover_sources, lead_followed, verdict_of
 from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
 from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
 from chatbot.grounding.verify import (
@@ -165,6 +165,7 @@ class GenerativeBackend:
         s, index = self.settings, evidence.index
         sources = set(source_references(analyse(evidence.question), index).values())
         ranked = self.extractive.candidates(evidence, sources)
+        ranked = [c for c in ranked if c.passage.source in sources] or ranked  # as the quotes keep to them
         chosen = seeds(quoted.citations if quoted and quoted.answerable else [], ranked, index)
         about_text = asks_about_text(evidence.question)
         budget = s.llm_evidence_chars
@@ -175,7 +176,7 @@ class GenerativeBackend:
                 break  # prefill is the cost: the budget holds for the quoted answer's sentences too
             lead.append(c)
             budget -= size
-        chosen = lead
+        chosen = cover_sources(lead, ranked, sources)  # each source a comparison names speaks
         if not ranked:
             return completed(chosen, index)
         floor = s.llm_keep_ratio * ranked[0].score
@@ -209,7 +210,7 @@ class GenerativeBackend:
         instructions = frozenset(
             n for n, c in enumerate(units, start=1) if is_instruction(c.text) and not about_text
         )
-        texts = [c.text for c in units]
+        texts = credited(question, units, index)
         result = verify_claims(
             claims, declined, texts, self.checker, len(shown), neighbours, instructions, question
         )
@@ -284,6 +285,16 @@ class GenerativeBackend:
         if not line or len(line) > 3 * len(question) + 80 or "?" not in line and "?" in question:
             return question
         return line
+
+
+def credited(question: str, units: list[Candidate], index: Store) -> list[str]:
+    """The sentences as the checker reads them: those of a source the question names ("How do TrendKia and Kenji
+    Kelly differ …?") credited to it by that name ("Kenji Kelly writes: …"), so that "Kelly argues that …" is
+    checked against what Kelly's article says, and "TrendKia argues …" over Kelly's sentence is still refused."""
+    named = {doc: name for name, doc in source_references(analyse(question), index).items()}
+    return [
+        f"{named[c.passage.source]} writes: {c.text}" if c.passage.source in named else c.text for c in units
+    ]
 
 
 def read_claims(raw: str) -> tuple[list[Claim], bool]:

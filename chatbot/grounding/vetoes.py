@@ -62,6 +62,8 @@ _CONTRAST_RE = re.compile(r"\brather than\b|\binstead of\b|\bnot\b[^,;.]{1,60}\b
 # A negative prefix, inside a hyphenated compound too ("case-insensitively"): group 1 is the compound's head.
 _NEG_PREFIX_RE = re.compile(r"\b((?:[a-z]+-)*)(?:un|in|im|il|ir|dis|non-?)([a-z]{4,})\b", re.I)
 _MONTH_DAY_RE = re.compile(rf"\b(?:{alternation(MONTHS)})\s+(\d+{ORDINAL_SUFFIX}?)", re.I)
+# "The two countries", "these two uses": a pair the text has named, referred to; not a count it must state.
+_THE_TWO_RE = re.compile(r"\b(?:the|these|those) two\b", re.I)
 _AT_ALL_RE = re.compile(r"\bat (all|every)\b", re.I)
 _REFERS_BACK_RE = re.compile(r"\W*(?:he|she|they|it|his|her|their|its|this|these|that|those)\b", re.I)
 
@@ -93,6 +95,7 @@ def number_vetoes(claim: str, passage: str) -> list[str]:
     ]
     for e in stated:
         claim = claim[: e.start] + " " * (e.end - e.start) + claim[e.end :]
+    claim = _THE_TWO_RE.sub(" ", claim)
     for key, raw in numbers(claim).items():
         if key.isdigit() and any(p.first <= int(key) <= p.last for p in spans if p.first != p.last):
             continue  # a year within a decade or century the passage gives
