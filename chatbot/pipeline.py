@@ -24,7 +24,7 @@ from chatbot.store.embeddings import Embedder
 from chatbot.store.prepare import Progress
 from chatbot.store.protocol import Store
 from chatbot.store.stores import open_store
-from chatbot.text.followup import condense
+from chatbot.text.followup import condense, within_question
 from chatbot.text.lexicon import UPPER
 from chatbot.text.questions import split_compound
 
@@ -129,12 +129,14 @@ class Pipeline:
 
     def _parts(self, parts: list[str], chain: Runnable[str, Answer], index: Store) -> list[Answer]:
         """The parts of a compound question answered one by one; a pronoun in a later part ("..., and what did
-        he emphasize?") is resolved from the parts before it, by the same rule as a follow-up's."""
+        he emphasize?") is resolved from the parts before it, by the same rule as a follow-up's, and "it" is what
+        the part before asks about."""
         answers: list[Answer] = []
         people = self.people(index)
-        for part in parts:
+        for i, part in enumerate(parts):
             history = [(a.question, a.answer) for a in answers]
-            answer = chain.invoke(condense(part, history, people))
+            asked = condense(part, history, people)
+            answer = chain.invoke(within_question(asked, parts[i - 1]) if i else asked)
             answer.question = part
             answers.append(answer)
         return answers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.pipeline import Pipeline
-from chatbot.text.followup import condense
+from chatbot.text.followup import condense, within_question
 
 PEOPLE = {"Stephen Casper", "Lin Yun", "Guo Jiakun"}
 CASPER = ("Who said AI doesn't need a Chernobyl moment?", "Stephen Casper [1] [3].")
@@ -58,3 +58,30 @@ def test_pipeline_answers_a_follow_up_about_the_document_just_named(pipeline: Pi
     assert follow.standalone == "When was the TechFastForward article published?"
     assert follow.answerable and "May 8, 2026" in follow.answer.splitlines()[0]
     assert {c.source for c in follow.citations} == {"corpus/tff-most-important-ai-meeting-of-2026.txt"}
+
+
+@pytest.mark.parametrize(
+    ("before", "part", "standalone"),
+    [
+        ("What is a tidal lagoon?", "How does it make power?", "How does a tidal lagoon make power?"),
+        (
+            "On what date did the Arden flood that closed the school happen?",
+            "How many homes did it reach?",
+            "How many homes did the Arden flood reach?",
+        ),
+        # The wh-phrase and a person are not what "it" stands for; a part without "it" is left alone.
+        ("Which engineer designed the Orla bridge?", "When did it open?", "When did the Orla bridge open?"),
+        ("Who founded Kestrel Labs?", "Where did Maria Lind study?", "Where did Maria Lind study?"),
+    ],
+)
+def test_it_in_a_later_part_of_a_question_is_what_the_part_before_asks_about(
+    before: str, part: str, standalone: str
+) -> None:
+    assert within_question(part, before) == standalone
+
+
+def test_pipeline_answers_both_parts_of_a_question_whose_second_part_says_it(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("What is the AI hotline some diplomats have proposed, and how does it work?")
+    assert answer.answerable and "1963 Moscow-Washington" in answer.answer
+    # Read alone, "How does it work?" is answered by a sentence about Lin Yun's work.
+    assert "Lin Yun" not in answer.answer

@@ -5,7 +5,8 @@ rule: a personal pronoun refers to the person the previous question asked about,
 that, the first known person the previous answer names. "Known" means a speaker in the index's
 attribution records, so "China" or "Beijing" never stand in for "he". "It" in a question about a
 document's date or author ("When was it published?") is the document a previous question named
-("the TechFastForward article").
+("the TechFastForward article"). Within one compound question, "it" in a later part is what the part before
+asks about ("What is a labyrinth spillway, and how does it let more water through?").
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import re
 from collections.abc import Collection
 
 from chatbot.answer import History
-from chatbot.text.lexicon import PUBLICATIONS, UPPER, alternation
+from chatbot.text.lexicon import INTERROGATIVES, PUBLICATIONS, UPPER, alternation
+from chatbot.text.nlp import parse
 from chatbot.text.questions import analyse, document_fact
 
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -23,7 +25,7 @@ _NAME = re.compile(rf"\b{UPPER}[\w’'.-]*[a-z](?:\s+{UPPER}[\w’'.-]*[a-z])*")
 _IT = re.compile(r"\bit\b", re.IGNORECASE)
 # A document a question names: "the TechFastForward article", "Kelly's piece", "this report".
 _DOCUMENT = re.compile(
-    rf"\b(?:the|this|that|[A-Z][\w.&-]*['’]s)\s+(?:[A-Z][\w.&’'-]*\s+)*(?i:{alternation(PUBLICATIONS)})\b"
+    rf"\b(?:the|this|that|{UPPER}[\w.&-]*['’]s)\s+(?:{UPPER}[\w.&’'-]*\s+)*(?i:{alternation(PUBLICATIONS)})\b"
 )
 
 
@@ -62,6 +64,30 @@ def _document_named(question: str, history: History) -> str:
         if m := _DOCUMENT.search(earlier):
             return _IT.sub(lambda _: m.group(0), question)
     return question
+
+
+def within_question(part: str, before: str) -> str:
+    """A later part of one compound question with "it" read as what the part before asks about: one speaker
+    asks both in one breath, so the thing is far surer than across the turns of a conversation."""
+    if not _IT.search(part) or (thing := topic(before)) is None:
+        return part
+    return _IT.sub(thing, part)
+
+
+def topic(question: str) -> str | None:
+    """What a question asks about: its first noun phrase that is not the wh-phrase, a pronoun or a person
+    ("a labyrinth spillway" in "What is a labyrinth spillway?", "the Skell flood" in "On what date did the
+    Skell flood that led to the scheme happen?")."""
+    for chunk in parse(question).noun_chunks:
+        root = chunk.root
+        if (
+            root.pos_ == "PRON"
+            or root.ent_type_ == "PERSON"
+            or any(t.lower_ in INTERROGATIVES for t in chunk)
+        ):
+            continue
+        return chunk.text
+    return None
 
 
 def _known(name: str, people: Collection[str]) -> str | None:
