@@ -72,6 +72,13 @@ def test_pipeline_answers_a_follow_up_about_the_document_just_named(pipeline: Pi
         # The wh-phrase and a person are not what "it" stands for; a part without "it" is left alone.
         ("Which engineer designed the Orla bridge?", "When did it open?", "When did the Orla bridge open?"),
         ("Who founded Kestrel Labs?", "Where did Maria Lind study?", "Where did Maria Lind study?"),
+        # An empty "it", standing for the clause that follows, stays.
+        (
+            "What is a tidal lagoon?",
+            "Why does it matter that it is cheap?",
+            "Why does it matter that it is cheap?",
+        ),
+        ("What is a tidal lagoon?", "How long did it take to fill?", "How long did it take to fill?"),
     ],
 )
 def test_it_in_a_later_part_of_a_question_is_what_the_part_before_asks_about(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection
 
 from chatbot.answer import History
-from chatbot.text.lexicon import INTERROGATIVES, PUBLICATIONS, UPPER, alternation
+from chatbot.text.lexicon import EXPLETIVE_HEADS, INTERROGATIVES, PUBLICATIONS, UPPER, alternation
 from chatbot.text.nlp import parse
 from chatbot.text.questions import analyse, document_fact
 
@@ -23,6 +23,7 @@ _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
 _POSSESSIVE = {"his", "her", "hers"}
 _NAME = re.compile(rf"\b{UPPER}[\w’'.-]*[a-z](?:\s+{UPPER}[\w’'.-]*[a-z])*")
 _IT = re.compile(r"\bit\b", re.IGNORECASE)
+_GOES_ON = frozenset({"that", "to", "whether", "if"})
 # A document a question names: "the TechFastForward article", "Kelly's piece", "this report".
 _DOCUMENT = re.compile(
     rf"\b(?:the|this|that|{UPPER}[\w.&-]*['’]s)\s+(?:{UPPER}[\w.&’'-]*\s+)*(?i:{alternation(PUBLICATIONS)})\b"
@@ -69,9 +70,23 @@ def _document_named(question: str, history: History) -> str:
 def within_question(part: str, before: str) -> str:
     """A later part of one compound question with "it" read as what the part before asks about: one speaker
     asks both in one breath, so the thing is far surer than across the turns of a conversation."""
-    if not _IT.search(part) or (thing := topic(before)) is None:
-        return part
-    return _IT.sub(thing, part)
+    return _it_as(part, topic(before))
+
+
+def _it_as(question: str, thing: str | None) -> str:
+    """ "It" replaced by ``thing``, unless it is the empty subject of a clause that goes on ("Why does it matter
+    that …?", "How long did it take to …?")."""
+    if thing is None or not _IT.search(question):
+        return question
+    doc = parse(question)
+    for t in doc:
+        if (
+            t.lower_ == "it"
+            and t.head.lemma_ in EXPLETIVE_HEADS
+            and any(w.lower_ in _GOES_ON for w in doc[t.i :])
+        ):
+            return question
+    return _IT.sub(thing, question)
 
 
 def topic(question: str) -> str | None:

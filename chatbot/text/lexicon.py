@@ -504,6 +504,9 @@ NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "a
 
 # --- questions ---------------------------------------------------------------------------------------
 # Words that open or frame a question: never part of a name it relies on.
+# Verbs (as lemmas) whose subject "it" may be empty, standing for a clause that follows: "it matters that …",
+# "is it true that …", "it took years to …".
+EXPLETIVE_HEADS = _set("be matter seem appear take remain")
 # The words a wh-question opens with; the adverbial ones ask when, where, why or how, not for an argument.
 INTERROGATIVES = _set("who whom whose what when where which why how")
 ADVERBIAL_INTERROGATIVES = _set("when where why how")
