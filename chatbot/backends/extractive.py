@@ -860,11 +860,9 @@ def cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set
     """A question that names two sources ("How do TechFastForward and Kelly differ?") quotes each of them."""
     if len(sources) < 2:
         return chosen
-    for source in sorted(sources - {c.passage.source for c in chosen}):
-        best = next((c for c in ranked if c.passage.source == source), None)
-        if best is not None:
-            chosen.append(best)
-    return chosen
+    missing = sorted(sources - {c.passage.source for c in chosen})
+    best = (next((c for c in ranked if c.passage.source == source), None) for source in missing)
+    return chosen + [c for c in best if c is not None]
 
 
 _SPEECH_TOKENS = frozenset(tokens(" ".join(SPEECH_VERBS)))

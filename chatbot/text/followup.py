@@ -69,24 +69,20 @@ def _document_named(question: str, history: History) -> str:
 
 def within_question(part: str, before: str) -> str:
     """A later part of one compound question with "it" read as what the part before asks about: one speaker
-    asks both in one breath, so the thing is far surer than across the turns of a conversation."""
-    return _it_as(part, topic(before))
-
-
-def _it_as(question: str, thing: str | None) -> str:
-    """ "It" replaced by ``thing``, unless it is the empty subject of a clause that goes on ("Why does it matter
-    that …?", "How long did it take to …?")."""
-    if thing is None or not _IT.search(question):
-        return question
-    doc = parse(question)
+    asks both in one breath, so the thing is far surer than across the turns of a conversation. An empty "it",
+    the subject of a clause that goes on ("Why does it matter that …?", "How long did it take to …?"), stays."""
+    thing = topic(before) if _IT.search(part) else None
+    if thing is None:
+        return part
+    doc = parse(part)
     for t in doc:
         if (
             t.lower_ == "it"
             and t.head.lemma_ in EXPLETIVE_HEADS
             and any(w.lower_ in _GOES_ON for w in doc[t.i :])
         ):
-            return question
-    return _IT.sub(thing, question)
+            return part
+    return _IT.sub(thing, part)
 
 
 def topic(question: str) -> str | None:
