@@ -586,17 +586,23 @@ def candidate(index: Store, words: str) -> Candidate:
 @pytest.mark.parametrize(
     ("quoted", "then"),
     [
-        # "They" goes on about the same thing; "Unlike …" starts something new.
+        # "They" goes on about the same thing.
         ("are fundamentally analog.", "They cannot keep pace with algorithmic escalation."),
-        ("Furthermore, verification is a technical impossibility.", None),
+        # A short claim is argued by the next sentence, whatever it opens with.
+        (
+            "Furthermore, verification is a technical impossibility.",
+            "Unlike nuclear non-proliferation treaties",
+        ),
+        # A long sentence carries its own matter: the next one, not referring back, starts something new.
+        ("The nightmare scenario inside the Pentagon", None),
     ],
 )
-def test_a_quote_takes_the_next_sentence_when_that_one_refers_back_to_it(
+def test_a_quote_takes_the_next_sentence_when_that_one_refers_back_or_argues_it(
     pipeline: Pipeline, quoted: str, then: str | None
 ) -> None:
     first = candidate(pipeline.index, quoted)
     quotes = [c.text for c in continued([first], pipeline.index)]
-    assert quotes == [first.text] + ([then] if then else [])
+    assert quotes == [first.text] + ([candidate(pipeline.index, then).text] if then else [])
 
 
 @pytest.mark.parametrize(
