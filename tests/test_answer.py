@@ -624,6 +624,16 @@ def test_a_why_question_quotes_what_follows_the_sentence_that_states_what_it_ask
     assert quotes == [lead.text, claim.text] + ([candidate(index, then).text] if then else [])
 
 
+def test_a_why_question_quotes_the_reason_before_a_conclusion_that_closes_its_passage(
+    pipeline: Pipeline,
+) -> None:
+    index = pipeline.index
+    q = Question.read("Why is the US strategic logic shifting toward risk management?", index)
+    conclusion = candidate(index, "the strategic logic shifts from pure competition")
+    quotes = [c.text for c in reasoned(q, [conclusion], index, 2)]
+    assert quotes == [candidate(index, "may be compressing to 6-9 months").text, conclusion.text]
+
+
 @pytest.mark.parametrize(
     ("question", "broader"),
     [

@@ -673,21 +673,34 @@ def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
 
 
 def reasoned(q: Question, chosen: list[Candidate], index: Store, n: int) -> list[Candidate]:
-    """A why-question's reason comes after the sentence that states what it asks about: "Why does Kelly consider
-    the UN's dialogue structurally irrelevant?" is answered by the sentence after "This multilateral approach is
-    structurally irrelevant to the immediate danger." That sentence, the quote holding the rarest of the
-    question's words that any quote holds (what is asked about is rarer than who or what it is said of), is
-    followed by the next ``n`` of its page, as the best quote is."""
+    """A why-question's reason comes next to the sentence that states what it asks about: after it ("Why does
+    Kelly consider the UN's dialogue structurally irrelevant?" → the sentence after "This multilateral approach
+    is structurally irrelevant …"), or before it when that sentence closes its passage as a conclusion ("When the
+    primary containment strategy is eroding faster than expected, the strategic logic shifts …" after the
+    sentence on export controls). That sentence is the quote holding the rarest of the question's words that any
+    quote holds (what is asked about is rarer than who or what it is said of)."""
     at = rarest_holder(q, [c.plain for c in chosen])
-    if at is None or at == 0:
-        return chosen  # the best quote is already followed
+    if at is None:
+        return chosen
     head = with_following(chosen[at : at + 1], n, index)
+    if len(head) == 1:  # nothing follows on its page: the reason went before
+        head = [*preceding(head[0], index), *head]
+    elif at == 0:
+        return chosen  # the best quote is already followed
     taken = {c.number for c in head}
     return [
         *(c for c in chosen[:at] if c.number not in taken),
         *head,
         *(c for c in chosen[at + 1 :] if c.number not in taken),
     ]
+
+
+def preceding(c: Candidate, index: Store) -> list[Candidate]:
+    """The citable sentence before ``c`` on its page, if any."""
+    before = held(index, [c.number - 1]).get(c.number - 1)
+    if before is None or not before[1].citable or not same_page(before[0], c.passage):
+        return []
+    return [Candidate(*before, c.number - 1, c.cosine, c.lexical, c.score)]
 
 
 def continued(chosen: list[Candidate], index: Store) -> list[Candidate]:
