@@ -730,3 +730,26 @@ def test_an_author_cited_as_the_source_is_quoted_for_the_work_not_the_biography(
     assert answer.answerable
     assert any("has built a reputation" in c.quote for c in answer.citations) is bio
     assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # By author, and by what the question calls the one document that is an analysis.
+        (
+            "Why does AI safety keep leading back to chips, according to Kelly?",
+            "kelly-inside-the-us-china-ai-crisis.txt",
+        ),
+        (
+            "Why does AI safety keep leading back to chips, per the analysis?",
+            "analysis-beijing-summit-competitive-coexistence.txt",
+        ),
+    ],
+)
+def test_a_question_that_names_its_source_is_quoted_from_it(
+    pipeline: Pipeline, question: str, source: str
+) -> None:
+    answer = pipeline.ask(question)
+    assert answer.answerable and answer.citations
+    assert {Path(c.source).name for c in answer.citations} == {source}
+    assert_verbatim(answer)

@@ -218,7 +218,8 @@ class ExtractiveBackend:
                 index,
             )
 
-        ranked, probs = about_the_work(q, *from_named_sources(q, decision.ranked, decision.probs), index)
+        named = named_sources(evidence.question, set(q.sources.values()), index)
+        ranked, probs = about_the_work(q, *from_named_sources(named, decision.ranked, decision.probs), index)
         odds = [p / max(1e-9, 1 - p) for p in probs]  # a ratio of odds separates near-certain candidates
         kind = question_kind(evidence.question)
         limit, keep = self._breadth(kind)
@@ -874,13 +875,21 @@ def about_the_work(
     return [c for c, _ in kept], [p for _, p in kept]
 
 
+def named_sources(question: str, sources: set[str], index: Store) -> set[str]:
+    """The documents a question names: by outlet or author (``sources``), else the one it names by title or
+    calls "the analysis", "this report" (``front_matter.named_document``)."""
+    if sources:
+        return sources
+    document = named_document(question, [], index)
+    return {document} if document else set()
+
+
 def from_named_sources(
-    q: Question, ranked: list[Candidate], probs: list[float]
+    sources: set[str], ranked: list[Candidate], probs: list[float]
 ) -> tuple[list[Candidate], list[float]]:
-    """Only the named sources' candidates, when the question names its sources ("According to Kelly, …",
-    "How do TrendKia and Kelly differ …?") and they have any: another outlet's sentence, however close, does not
-    say what these sources say."""
-    sources = set(q.sources.values())
+    """Only the candidates of the documents the question names, when it names any ("According to Kelly, …",
+    "How do TrendKia and Kelly differ …?", "… per the analysis?") and they have any: another document's
+    sentence, however close, does not say what these sources say."""
     kept = [(c, p) for c, p in zip(ranked, probs, strict=True) if c.passage.source in sources]
     if not kept:
         return ranked, probs

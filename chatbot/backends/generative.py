@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING
 from chatbot.answer import CORPUS_NOTE, Answer, AnswerBackend, Citation, Evidence, History, cite
 from chatbot.backends.chat import ChatModel, LangChainChat, LlamaChat, StructuredUnsupported
 from chatbot.backends.decisions import Candidate, source_references
-from chatbot.backends.extractive import ExtractiveBackend, completed, cover_sources, lead_followed, verdict_of
+from chatbot.backends.extractive import (
+    ExtractiveBackend,
+    completed,
+    cover_sources,
+    lead_followed,
+    named_sources,
+    verdict_of,
+)
 from chatbot.backends.prompts import answer_messages, condense_messages, structured_messages
 from chatbot.backends.structured import AnswerFormat, looks_structured, read_reply, visible_text
 from chatbot.grounding.verify import (
@@ -163,7 +170,8 @@ class GenerativeBackend:
         most ``llm_per_passage`` from one passage, within the character budget); a negated sentence brings the
         one that completes it."""
         s, index = self.settings, evidence.index
-        sources = set(source_references(analyse(evidence.question), index).values())
+        named = set(source_references(analyse(evidence.question), index).values())
+        sources = named_sources(evidence.question, named, index)
         ranked = self.extractive.candidates(evidence, sources)
         ranked = [c for c in ranked if c.passage.source in sources] or ranked  # as the quotes keep to them
         chosen = seeds(quoted.citations if quoted and quoted.answerable else [], ranked, index)
