@@ -55,7 +55,8 @@ class FrontFact:
 def named_document(question: str, sources: Sequence[str], index: Store) -> str | None:
     """The one document the question is about: the source it names by outlet or author ("the TechFastForward
     article"), the one whose title holds every word of a name of two words or more it gives ("the Shared
-    MIME-info Database specification", "the GNU Libtasn1 manual" for "Libtasn1: … for the GNU system"), or, when it says "this analysis" or ends on "the analysis", the corpus's only document or
+    MIME-info Database specification", "the GNU Libtasn1 manual" for "Libtasn1: … for the GNU system"), or,
+    when it says "this analysis" or ends on "the analysis", the corpus's only document or
     its only one whose title or file name says "analysis"."""
     named = set(sources)
     if named:
