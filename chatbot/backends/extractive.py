@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -224,7 +224,7 @@ class ExtractiveBackend:
         kind = question_kind(evidence.question)
         limit, keep = self._breadth(kind)
         chosen = self.select(ranked, index, limit, keep * odds[0], odds)
-        chosen = completed(cover_sources(chosen, ranked, set(q.sources.values())), index)
+        chosen = completed(cover_sources(chosen, ranked, named), index)
         picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
@@ -715,11 +715,13 @@ def continued(chosen: list[Candidate], index: Store) -> list[Candidate]:
     for c in chosen:
         out.append(c)
         n = c.number + 1
+        short = len(c.plain.split()) <= ARGUED_WORDS  # argued by the next sentence, whatever it opens with
         if (
             n in after
             and n not in numbers
             and after[n][1].citable
-            and (_goes_on(c, after[n], REFERRING_RE) or _argued_next(c, after[n]))
+            and same_page(after[n][0], c.passage)
+            and (short or REFERRING_RE.match(sentence_text(*after[n])))
         ):
             out.append(Candidate(*after[n], n, c.cosine, c.lexical, c.score))
             numbers.add(n)
@@ -731,11 +733,6 @@ def continued(chosen: list[Candidate], index: Store) -> list[Candidate]:
 # dual-use; …"), while a long sentence usually carries its own reason. Chosen on dev, the smallest limit with
 # the most items right (8: 1 gained, 12: 2, 25: 3, 30: 4, none: 4 with longer answers); nothing lost.
 ARGUED_WORDS = 30
-
-
-def _argued_next(c: Candidate, following: tuple[Passage, Sentence]) -> bool:
-    """Is ``c`` short enough that the next sentence, on its page, goes on to argue it?"""
-    return len(c.plain.split()) <= ARGUED_WORDS and same_page(following[0], c.passage)
 
 
 def _goes_on(c: Candidate, following: tuple[Passage, Sentence], opening: re.Pattern[str]) -> bool:
@@ -869,10 +866,7 @@ def about_the_work(
         words = named.get(c.passage.source, set())
         return bool(words) and words <= set(tokens(c.plain)) and not index.attributions_in(c.number)
 
-    kept = [(c, p) for c, p in zip(ranked, probs, strict=True) if not about_author(c)]
-    if not kept:
-        return ranked, probs
-    return [c for c, _ in kept], [p for _, p in kept]
+    return _kept(ranked, probs, lambda c: not about_author(c))
 
 
 def named_sources(question: str, sources: set[str], index: Store) -> set[str]:
@@ -890,7 +884,14 @@ def from_named_sources(
     """Only the candidates of the documents the question names, when it names any ("According to Kelly, …",
     "How do TrendKia and Kelly differ …?", "… per the analysis?") and they have any: another document's
     sentence, however close, does not say what these sources say."""
-    kept = [(c, p) for c, p in zip(ranked, probs, strict=True) if c.passage.source in sources]
+    return _kept(ranked, probs, lambda c: c.passage.source in sources)
+
+
+def _kept(
+    ranked: list[Candidate], probs: list[float], keep: Callable[[Candidate], bool]
+) -> tuple[list[Candidate], list[float]]:
+    """The candidates ``keep`` holds to, with their probabilities; all of them when it holds to none."""
+    kept = [(c, p) for c, p in zip(ranked, probs, strict=True) if keep(c)]
     if not kept:
         return ranked, probs
     return [c for c, _ in kept], [p for _, p in kept]
