@@ -60,6 +60,9 @@ def test_one_line_article_splits_into_sentences_and_headings() -> None:
         ("Talks remain unfinalized as of May 8. No statement exists.", ["Talks remain unfinalized as of May 8.", "No statement exists."]),
         ('"AI is global," said Casper. He paused.', ['"AI is global," said Casper.', "He paused."]),
         ("Dr. Lin spoke first. Then Mr. Yun replied.", ["Dr. Lin spoke first.", "Then Mr. Yun replied."]),
+        # A sentence opening with a capital outside ASCII starts a sentence as "The" does.
+        ("The board met. Østergaard chaired it. Łukasz Nowak spoke. Élysée aides left.",
+         ["The board met.", "Østergaard chaired it.", "Łukasz Nowak spoke.", "Élysée aides left."]),
         # An abbreviation opening a paragraph (a transcript's "MR." label) ends no sentence either.
         ("Thank you.\n\nMR. YUN: We agree. So do they.", ["Thank you.", "MR. YUN: We agree.", "So do they."]),
         ("Risks ahead: • For users: expect checks. • For teams: audit code.",

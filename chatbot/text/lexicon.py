@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
-# Capital letters of every alphabet, as a regex class: "[A-Z]" would lose Ásgeirsson, Østergaard and Łukasz.
+# Capital and small letters of every alphabet, as regex classes: "[A-Z]" would lose Ásgeirsson, Østergaard
+# and Łukasz.
 UPPER = "[" + "".join(ch for ch in map(chr, range(0x2000)) if ch.isupper()) + "]"
+LOWER = "[" + "".join(ch for ch in map(chr, range(0x2000)) if ch.islower()) + "]"
 # A capitalised word, and a name: capitalised words in a row ("Rúnar Ásgeirsson", "O'Neill", "St. Louis").
 CAPITALISED = rf"{UPPER}[\w’'.-]*"
 NAME = rf"{CAPITALISED}(?:\s+{CAPITALISED})*"

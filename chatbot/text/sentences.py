@@ -12,18 +12,19 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS
+from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS, LOWER, UPPER
 
 _GLUE = "|".join(GLUE_STARTERS)
 _END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
 # Bullet glyphs as text extraction gives them: Unicode's, and the Symbol and Wingdings fonts' private-use
 # code points that Word-made PDFs carry (U+F0B7 "", U+F0A7 "").
 BULLETS = "•▪◦●○■□►▸‣⁃\uf0b7\uf0a7"
-_NEXT_START_RE = re.compile(rf"\s+[\"“‘(\[]?[A-Z0-9{BULLETS}]")
+# The next sentence opens with a capital of any alphabet ("Ørsted", "Łukasz", "Élysée"), a digit or a bullet.
+_NEXT_START_RE = re.compile(rf"\s+[\"“‘(\[]?(?:{UPPER}|[0-9{BULLETS}])")
 _BULLET_RE = re.compile(rf"\s+[{BULLETS}]\s+")
 _ENUMERATOR_RE = re.compile(r"\d{1,2}\.")
 _MARKER_RE = re.compile(rf"\s*(?:[{BULLETS}*\-–]|\d{{1,2}}[.)])\s+")
-_GLUED_HEADING_RE = re.compile(rf"([A-Z][^.!?:;,\"“”]{{2,70}}?[a-z’'])\s+(?=(?:{_GLUE})\s)")
+_GLUED_HEADING_RE = re.compile(rf"({UPPER}[^.!?:;,\"“”]{{2,70}}?(?:{LOWER}|[’']))\s+(?=(?:{_GLUE})\s)")
 _TERMINAL = tuple('.!?"”’)')
 MAX_SENTENCE_CHARS = 600
 WRAP_CHARS = 50  # a line this long that stops mid-sentence is wrapped, not ended
