@@ -264,6 +264,20 @@ def test_an_identifier_is_one_word(claim: str, hedged: bool) -> None:
     assert any(v.startswith("overclaim: passage hedges") for v in vetoes) == hedged, vetoes
 
 
+@pytest.mark.parametrize(
+    ("claim", "coverage"),
+    [
+        # A hyphenated name the passage writes another way is one word missing, not three ("v4-flash", "v4", "flash").
+        ("The V4-Flash breakthrough was achieved on Huawei chips.", 4 / 5),
+        # Its parts, written apart, still cover it.
+        ("US-China talks began on Huawei chips.", 1.0),
+    ],
+)
+def test_a_hyphenated_word_counts_once_in_coverage(claim: str, coverage: float) -> None:
+    passage = "This breakthrough was achieved on Huawei chips, as talks between the US and China began."
+    assert support_features(claim, passage).coverage == pytest.approx(coverage)
+
+
 def test_check_many_agrees_with_check(checker: SupportChecker) -> None:
     pairs = [("Apple reported quarterly revenue of $94 billion.", APPLE), ("Hale said it.", BUDGET)]
     many = checker.check_many(pairs)

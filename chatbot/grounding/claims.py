@@ -104,6 +104,25 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def term_units(claim_terms: Sequence[str]) -> list[tuple[str, ...]]:
+    """The terms grouped as the words a reader counts: a hyphenated word with the parts ``terms`` also gives
+    ("v4-flash", "v4", "flash"), so that one name the passage writes another way ("This breakthrough") is one
+    word missing, not three, and "US and China" still covers "US-China" through its parts."""
+    units: list[tuple[str, ...]] = []
+    taken: set[str] = set()
+    for t in claim_terms:
+        if t in taken:
+            continue
+        parts = (
+            [p for p in dict.fromkeys(tokens(t)) if p != t and p in claim_terms and p not in taken]
+            if "-" in t
+            else []
+        )
+        taken.update([t, *parts])
+        units.append((t, *parts))
+    return units
+
+
 @lru_cache(maxsize=65536)
 def stem(term: str) -> str:
     """A light suffix strip, enough to match "concerned"/"concerns" and "agreed"/"agree"."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chatbot.grounding.claims import best_sentence, contains, name_vocabulary, terms
+from chatbot.grounding.claims import best_sentence, contains, name_vocabulary, term_units, terms
 from chatbot.grounding.vetoes import (
     antonym_vetoes,
     binding_vetoes,
@@ -70,8 +70,12 @@ def features(claim: str, passage: str, cosine: float | None = None) -> Features:
     passage_terms = set(terms(passage))
     name_reasons, named = entity_vetoes(claim, passage)
     names = name_vocabulary(passage)
-    missing = tuple(t for t in claim_terms if not (contains(passage_terms, t) or t in names or t in named))
-    coverage = 1 - len(missing) / len(claim_terms) if claim_terms else 0.0
+    units = term_units(claim_terms)
+    found = {t for t in claim_terms if contains(passage_terms, t) or t in names or t in named}
+    missing = tuple(
+        unit[0] for unit in units if unit[0] not in found and not (len(unit) > 1 and found >= set(unit[1:]))
+    )
+    coverage = 1 - len(missing) / len(units) if units else 0.0
     aligned = best_sentence(claim_terms, passage)
     vetoes = [
         *number_vetoes(claim, passage),
