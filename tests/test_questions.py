@@ -112,6 +112,12 @@ def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
         ("What concerns did Ingrid Bjørnstad raise about the road?", "Ingrid Bjørnstad", None),
         ("What did Director Finch ask the board?", "Director Finch", None),
         ("What reason did the chair give?", None, None),
+        # Words asked for with a light verb, and a "which" question about what someone cited.
+        ("What remarks did Maria López make about the budget?", "Maria López", None),
+        ("What warning did Anna Berg give the council?", "Anna Berg", None),
+        ("Which specific study did Anna Berg cite on pensions?", "Anna Berg", None),
+        ("What decision did Anna Berg make?", None, None),
+        ("What year did Anna Berg visit Oslo?", None, None),
     ],
 )
 def test_speaker_and_role_questions(question: str, speaker: str | None, role_of: str | None) -> None:

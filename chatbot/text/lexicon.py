@@ -311,6 +311,16 @@ SPEECH_NOUN_LIKE = _set(
 # Verbs a question uses for what someone said ("What concerns did X raise?", "What did X ask?") that in
 # running text as often mean something else ("raised rates", "asked for a loan"): questions only.
 QUESTION_SPEECH_VERBS = _set("raise raises raised ask asks asked")
+# What someone said, as a question names it with a light verb ("What remarks did X make?", "What warning did X
+# give?", "What statement did X issue?"): the question asks for X's words as "What did X say?" does.
+SPEECH_NOUNS = _set(
+    """remark remarks comment comments statement statements speech speeches warning warnings argument arguments
+    claim claims point points promise promises pledge pledges assurance assurances message messages testimony
+    answer answers reply replies response responses objection objections prediction predictions"""
+)
+LIGHT_SPEECH_VERBS = _set(
+    "make made give gave given offer offered deliver delivered issue issued voice voiced"
+)
 # Speech verbs that attribute on their own in running text.
 ATTRIBUTING_VERBS = SPEECH_VERBS - SPEECH_NOUN_LIKE
 # Multi-word cues that attribute a statement (regular expressions).

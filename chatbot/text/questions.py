@@ -21,6 +21,7 @@ from chatbot.text.lexicon import (
     EDITION_QUALIFIERS,
     FIRST_EDITION,
     LATEST_EDITION,
+    LIGHT_SPEECH_VERBS,
     MEASURE_ADJECTIVES,
     MONEY_WORDS,
     NAME,
@@ -34,6 +35,7 @@ from chatbot.text.lexicon import (
     QUESTION_AUXILIARIES,
     QUESTION_SPEECH_VERBS,
     QUESTION_WORDS,
+    SPEECH_NOUNS,
     SPEECH_VERBS,
     SUM_VERBS,
     TIME_WORDS,
@@ -88,8 +90,10 @@ _NAME_Q = re.compile(
     r"what (company|organi[sz]ation|firm|publication|study) )\b"
 )
 _SPEAKER_Q = re.compile(
-    rf"\b(?i:what|how|why|when)(?: [a-z]+)? (?i:did|does|do|has|have) (?P<name>{NAME}) "
+    rf"\b(?i:what|which|how|why|when)(?: [a-z]+){{0,2}} (?i:did|does|do|has|have) (?P<name>{NAME}) "
     rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
+    rf"|\b(?i:what|which)(?: [a-z]+)? (?i:{alternation(SPEECH_NOUNS)}) (?i:did|does|do|has|have) (?P<maker>{NAME}) "
+    rf"(?i:{alternation(LIGHT_SPEECH_VERBS)})\b"
 )
 
 
@@ -227,7 +231,7 @@ def question_names(question: str) -> list[str]:
 def _speaker(question: str) -> str | None:
     m = _SPEAKER_Q.search(question)
     if m:
-        return m.group("name")
+        return m.group("name") or m.group("maker")
     m = re.search(rf"\b(?i:according to) (?P<name>{NAME})", question)
     return m.group("name") if m else None
 
