@@ -159,8 +159,16 @@ def test_what_someone_said_is_answered_from_their_own_statements(any_pipeline: P
     assert_verbatim(answer)
 
 
-def test_a_known_person_with_no_statements_is_not_quoted(any_pipeline: Pipeline) -> None:
-    answer = any_pipeline.ask("What did Whitfield Diffie say about cryptography and AI?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Whitfield Diffie say about cryptography and AI?",
+        "What remarks did Whitfield Diffie make about cryptography and AI?",  # a speech noun, a light verb
+        "Which study did Whitfield Diffie cite on cryptography?",
+    ],
+)
+def test_a_known_person_with_no_statements_is_not_quoted(any_pipeline: Pipeline, question: str) -> None:
+    answer = any_pipeline.ask(question)
     assert not answer.answerable
     assert "attributes no statement to Whitfield Diffie" in answer.answer
 
