@@ -41,6 +41,7 @@ from chatbot.backends.extractive import (
     ExtractiveBackend,
     completed,
     cover_sources,
+    from_named_sources,
     lead_followed,
     named_sources,
     verdict_of,
@@ -173,7 +174,8 @@ class GenerativeBackend:
         named = set(source_references(analyse(evidence.question), index).values())
         sources = named_sources(evidence.question, named, index)
         ranked = self.extractive.candidates(evidence, sources)
-        ranked = [c for c in ranked if c.passage.source in sources] or ranked  # as the quotes keep to them
+        # Keep to the named sources as the quotes do (one rule for both backends; scores ride along, unused).
+        ranked, _ = from_named_sources(sources, ranked, [c.score for c in ranked])
         chosen = seeds(quoted.citations if quoted and quoted.answerable else [], ranked, index)
         about_text = asks_about_text(evidence.question)
         budget = s.llm_evidence_chars
