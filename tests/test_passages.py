@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from chatbot.grounding.claims import terms
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
 from chatbot.ingest.passages import document_passages, split_sentences
@@ -189,3 +191,14 @@ def test_unwrap_joins_line_end_hyphens_for_matching_and_display(text: str, plain
 )
 def test_search_terms_keep_dotted_names_and_drop_footnote_marks(text: str, terms: list[str]) -> None:
     assert tokens(text) == terms
+
+
+@pytest.mark.parametrize("read", [tokens, terms])
+def test_a_caller_may_change_the_terms_it_was_given(read: Callable[[str], list[str]]) -> None:
+    """Terms are cached per text (the composer reads the same sentences for every question): what one caller
+    does to its list must not reach the next."""
+    first = read("Casper warned about a Chernobyl moment.")
+    assert {"casper", "warned", "chernobyl", "moment"} <= set(first)
+    kept = list(first)
+    first.clear()
+    assert read("Casper warned about a Chernobyl moment.") == kept

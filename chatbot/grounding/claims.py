@@ -94,6 +94,12 @@ def terms(text: str) -> list[str]:
     """Content terms (``chatbot.store.index.tokens``) cleaned of dots and apostrophes: "u.s" → "us". An
     identifier joined by underscores is one term: "asn1_der_decoding_startEnd" is another name than
     "asn1_der_decoding", not three of its words."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> tuple[str, ...]:
+    """``terms``, cached: every check of every candidate sentence asks for them again."""
     out = [m.group(0).lower() for m in _IDENTIFIER_RE.finditer(text)]
     for t in tokens(_IDENTIFIER_RE.sub(" ", text)):
         t = t.replace("'", "").replace("’", "")
@@ -101,7 +107,7 @@ def terms(text: str) -> list[str]:
             t = t.replace(".", "")
         if t and t not in STOPWORDS and t not in OPENERS and t not in CONTRACTION_STUBS:
             out.append(t)
-    return out
+    return tuple(out)
 
 
 def term_units(claim_terms: Sequence[str]) -> list[tuple[str, ...]]:
@@ -274,11 +280,13 @@ def entity_parts(name: str) -> list[str]:
     return [p.replace(".", "") if _DOTTED_RE.search(p) else p for p in parts]
 
 
-def name_vocabulary(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def name_vocabulary(text: str) -> frozenset[str]:
     """Every word of the text as a name key, plus acronyms of word runs and alias groups.
 
     "The United States" yields "us" and "unitedstates", "artificial intelligence" yields "ai",
     "graphics processing units" yields "gpu"; "Washington" brings in the rest of its alias group.
+    Cached and frozen: each candidate passage is checked against many claims.
     """
     vocab: set[str] = set()
     words = WORD_RE.findall(text)
@@ -299,7 +307,7 @@ def name_vocabulary(text: str) -> set[str]:
     for group in ALIASES:
         if vocab & group:
             vocab |= group
-    return vocab
+    return frozenset(vocab)
 
 
 def acronyms(text: str) -> set[str]:

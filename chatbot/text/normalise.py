@@ -32,9 +32,11 @@ _LINE_HYPHEN_RE = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})-[ \t]*\n[ \t]*(?=[^\W
 _KEPT_HYPHEN_RE = re.compile(r"-[ \t]*\n[ \t]*(?=[a-z])")
 
 
+@lru_cache(maxsize=16384)
 def unwrap(text: str) -> str:
     """Text as a reader sees it: words hyphenated across line ends joined, line breaks and runs of spaces
-    as single spaces. For matching, embedding and display; a citation still quotes the text verbatim."""
+    as single spaces. For matching, embedding and display; a citation still quotes the text verbatim.
+    Cached, as ``tokens`` is: the composer reads the same corpus sentences for every question."""
     return " ".join(_KEPT_HYPHEN_RE.sub("-", _LINE_HYPHEN_RE.sub(r"\1", text)).split())
 
 
@@ -106,15 +108,24 @@ def words(text: str) -> list[str]:
     return [fold_word(m.group()) for m in _WORD_RE.finditer(text)]
 
 
+_TERM_JOINER_RE = re.compile(r"[-'’]")
+
+
 def tokens(text: str) -> list[str]:
     """Search terms: lower-cased words and numbers, hyphenated words also split, light plural folding."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[str, ...]:
+    """``tokens``, cached: scoring one question reads each candidate sentence's terms a hundred times over."""
     out = []
     for word in _TERM_RE.findall(ascii_fold(_FOOTNOTE_MARK_RE.sub(r"\1 \2", unwrap(text))).lower()):
-        parts = [word, *re.split(r"[-'’]", word)] if re.search(r"[-'’]", word) else [word]
+        parts = [word, *_TERM_JOINER_RE.split(word)] if _TERM_JOINER_RE.search(word) else [word]
         for part in parts:
             if part in STOPWORDS or part in ("s", "t"):
                 continue
             if len(part) > 4 and part.endswith("s") and not part.endswith(("ss", "us", "is")):
                 part = part[:-1]
             out.append(part)
-    return out
+    return tuple(out)
