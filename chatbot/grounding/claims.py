@@ -97,7 +97,7 @@ def terms(text: str) -> list[str]:
     return list(_terms(text))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _terms(text: str) -> tuple[str, ...]:
     """``terms``, cached: every check of every candidate sentence asks for them again."""
     out = [m.group(0).lower() for m in _IDENTIFIER_RE.finditer(text)]
@@ -280,13 +280,14 @@ def entity_parts(name: str) -> list[str]:
     return [p.replace(".", "") if _DOTTED_RE.search(p) else p for p in parts]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def name_vocabulary(text: str) -> frozenset[str]:
     """Every word of the text as a name key, plus acronyms of word runs and alias groups.
 
     "The United States" yields "us" and "unitedstates", "artificial intelligence" yields "ai",
     "graphics processing units" yields "gpu"; "Washington" brings in the rest of its alias group.
-    Cached and frozen: each candidate passage is checked against many claims.
+    Cached and frozen: each candidate passage is checked against many claims. A passage's vocabulary is about
+    30 KB, so the cache holds 1024 (the working set of a few hundred questions), not more.
     """
     vocab: set[str] = set()
     words = WORD_RE.findall(text)

@@ -116,9 +116,10 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[str, ...]:
-    """``tokens``, cached: scoring one question reads each candidate sentence's terms a hundred times over."""
+    """``tokens``, cached: scoring one question reads each candidate sentence's terms a hundred times over.
+    About 6 KB for a passage of 750 characters, hence 4096 texts at most."""
     out = []
     for word in _TERM_RE.findall(ascii_fold(_FOOTNOTE_MARK_RE.sub(r"\1 \2", unwrap(text))).lower()):
         parts = [word, *_TERM_JOINER_RE.split(word)] if _TERM_JOINER_RE.search(word) else [word]
