@@ -217,6 +217,28 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "Hale signed the pact before the election.",
             "'before the election'",
         ),
+        # The same preposition with another place, the question's named nowhere in the sentence.
+        (
+            "Who drove the Vandals out of Gaul?",
+            "In 410 Count Ostra drove the Vandals out of Hispania.",
+            "'of Hispania', not 'of Gaul'",
+        ),
+        (
+            "Who drove the Vandals out of Hispania?",
+            "Count Ostra drove the Vandals out of southern Hispania.",
+            None,
+        ),
+        # The question's place made the verb's subject, with another place after the preposition.
+        (
+            "What was merged into the Nordwind group?",
+            "The Nordwind group was merged into Baltic Freight in 2004.",
+            "puts 'the Nordwind group' elsewhere",
+        ),
+        (
+            "What was merged into Baltic Freight?",
+            "The Nordwind group was merged into Baltic Freight in 2004.",
+            None,
+        ),
         # The same roles, or nothing to compare: no reason.
         ("When did Tomas Lind found the company?", "In 1998, Tomas Lind founded the company.", None),
         (

@@ -77,7 +77,7 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
         ):
             given = " / ".join(_shown(f) for f in fills)
             out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
-    return out + _turned_around(q, verb_at, same)
+    return out + _turned_around(q, verb_at, same) + _moved(q, verb_at, same, args, known)
 
 
 def _others(fills: list[list[Token]], wanted: set[str]) -> bool:
@@ -120,17 +120,58 @@ def _turned_around(q: Doc, verb_at: int, same: list[Token]) -> list[str]:
     return out
 
 
+def _moved(q: Doc, verb_at: int, same: list[Token], args: list[Arguments], known: set[str]) -> list[str]:
+    """The question's place after the verb, given by the sentence as another one with the same preposition:
+    another name where the question's is nowhere in the sentence ("Who drove the Byzantines out of Europe?"
+    against "… drove the Byzantines out of southern Italy"), or the question's own phrase made the verb's
+    subject or object ("What was absorbed into the Anglo-Norman language?" against "The Anglo-Norman language
+    was absorbed into the Anglo-Saxon language"). SQuAD 2.0's swapped place, and a misattributed one."""
+    out = []
+    for prep, phrase in _prepositional_phrases(q, verb_at):
+        wanted = _content(phrase)
+        named = any(t.pos_ == "PROPN" for t in phrase) and not wanted & known
+        held = [a for a in args if wanted and any(wanted <= _content(part) for part in a)]
+        if not wanted or not (named or held):
+            continue
+        for found in _objects_of(same, prep):
+            have = _content(found)
+            if named and _is_argument(found) and not have & wanted:
+                out.append(f"roles: the passage says '{prep} {_shown(found)}', not '{prep} {_shown(phrase)}'")
+            elif held and have and not wanted <= have:
+                out.append(
+                    f"roles: the passage puts '{_shown(phrase)}' elsewhere and says '{prep} {_shown(found)}'"
+                )
+    return out[:1]
+
+
+def _objects_of(verbs: list[Token], prep: str) -> list[list[Token]]:
+    """The noun phrases the verbs govern through ``prep``, directly or after another preposition ("drove
+    them *out of* Italy")."""
+    out = []
+    for v in verbs:
+        for c in v.children:
+            for p in (c, *(g for g in c.children if g.dep_ == "prep")) if c.dep_ == "prep" else ():
+                if p.lower_ == prep:
+                    out += [[w for w in g.subtree] for g in p.children if g.dep_ == "pobj"]
+    return out
+
+
 def _prepositional_phrases(q: Doc, verb_at: int) -> list[tuple[str, list[Token]]]:
     """Each preposition after the question's verb with the words of its noun phrase, by position."""
     out: list[tuple[str, list[Token]]] = []
     for t in q[verb_at + 1 :]:
         if t.pos_ == "ADP":
             out.append((t.lower_, []))
-        elif out and t.pos_ not in _NOT_IN_PHRASE:
+        elif out and (t.pos_ not in _NOT_IN_PHRASE or _joins_a_word(t)):
             out[-1][1].append(t)
         elif out:
             out.append(("", []))  # the phrase ends; words after it belong to no preposition
     return [(p, words) for p, words in out if p and words]
+
+
+def _joins_a_word(t: Token) -> bool:
+    """A hyphen inside a word the tokeniser split ("Anglo-Norman")."""
+    return t.text in ("-", "‐", "‑") and t.i > 0 and not t.doc[t.i - 1].whitespace_ and not t.whitespace_
 
 
 def _auxiliary(q: Doc, wh: str | None) -> int | None:
@@ -211,10 +252,10 @@ def _shown(words: list[Token]) -> str:
     """A phrase as the reason quotes it: up to its first comma or clause."""
     shown: list[str] = []
     for t in words:
-        if t.pos_ == "PUNCT" and shown:
+        if t.pos_ == "PUNCT" and shown and not _joins_a_word(t):
             break
-        shown.append(t.text)
-    return " ".join(shown)
+        shown.append(t.text_with_ws)
+    return "".join(shown).strip()
 
 
 def _content(words: list[Token]) -> set[str]:
