@@ -217,6 +217,28 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "Hale signed the pact before the election.",
             "'before the election'",
         ),
+        # The wh-phrase's noun is the subject asked about.
+        (
+            "What Dane led the Norman army?",
+            "A Norman named Oursel led an army of Danes into Syria.",
+            "the subject 'A Norman named Oursel'",
+        ),
+        (
+            "Which Norman led an army of Danes?",
+            "A Norman named Oursel led an army of Danes into Syria.",
+            None,
+        ),
+        # A small clause's subject is the verb's object; with a wh-object, the words after the verb are not.
+        (
+            "Who made Thomas Becket earl of Kent?",
+            "The king appointed Thomas Becket chancellor and made Odo the Younger earl of Kent.",
+            "the object 'Odo the Younger'",
+        ),
+        (
+            "Who did the king make earl of Kent?",
+            "The king appointed Thomas Becket chancellor and made Odo the Younger earl of Kent.",
+            None,
+        ),
         # The same preposition with another place, the question's named nowhere in the sentence.
         (
             "Who drove the Vandals out of Gaul?",

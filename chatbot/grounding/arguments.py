@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 _AUXILIARIES = frozenset(QUESTION_AUXILIARIES)
 _NOT_IN_PHRASE = frozenset({"ADP", "PUNCT", "SCONJ", "CCONJ", "VERB", "AUX", "PART"})
 _DATE_OR_NUMBER_LABELS = frozenset({"DATE", "TIME", "CARDINAL"})
+_OBJECT_WH = frozenset({"who", "whom", "what", "which"})
 
 
 def swapped_arguments(question: str, sentence: str) -> list[str]:
@@ -198,19 +199,30 @@ def _forms(t: Token) -> set[str]:
 
 
 def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Token], list[Token]]:
-    """(subject, object) words by position. A passive ("When was the helmet made?") names its object first."""
-    before = list(q[aux + 1 : verb_at]) if aux is not None else []
+    """(subject, object) words by position. A passive ("When was the helmet made?") names its object first. In a
+    question about the subject, the nouns of the wh-phrase are the subject ("Which *company* acquired …?",
+    "What *Frank* led …?")."""
+    if aux is not None:
+        before = list(q[aux + 1 : verb_at])
+        if aux == 1 and q[0].lower_ in _OBJECT_WH:  # "Who did William make *earl*?": the wh-word is the object
+            return ([], before) if _passive(q, verb_at, aux) else (before, [])
+    elif q[0].lower_ in INTERROGATIVES:
+        before = [t for t in q[1:verb_at] if t.pos_ in ("NOUN", "PROPN")]
+    else:
+        before = []
     after: list[Token] = []
     for t in q[verb_at + 1 :]:
         if t.pos_ in _NOT_IN_PHRASE or t.lower_ in INTERROGATIVES:
             break
         after.append(t)
+    return ([], before) if _passive(q, verb_at, aux) else (before, after)
+
+
+def _passive(q: Doc, verb_at: int, aux: int | None) -> bool:
     chain = {t.lower_ for t in q[max(0, verb_at - 2) : verb_at]}
     if aux is not None and q[aux].lower_ in PASSIVE_AUX:
         chain.add(q[aux].lower_)
-    if q[verb_at].tag_ in ("VBN", "VBD") and chain & PASSIVE_AUX:
-        return [], before
-    return before, after
+    return q[verb_at].tag_ in ("VBN", "VBD") and bool(chain & PASSIVE_AUX)
 
 
 def _arguments(verb: Token) -> Arguments:
@@ -222,6 +234,10 @@ def _arguments(verb: Token) -> Arguments:
             subject += c.subtree
         elif c.dep_ in ("nsubjpass", "dobj"):
             obj += c.subtree
+        elif c.dep_ in ("ccomp", "oprd") and c.pos_ in ("NOUN", "PROPN") and any(
+            g.dep_ == "nsubj" for g in c.children
+        ):  # "made *Ralph the Timid* earl of Hereford": the words before the small clause's noun
+            obj += [w for w in c.subtree if w.i < c.i]
         elif c.dep_ == "agent":
             subject += [w for g in c.children if g.dep_ == "pobj" for w in g.subtree]
     if not subject and verb.dep_ == "conj":  # "… and made Ralph earl": the first verb's subject
