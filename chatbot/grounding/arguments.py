@@ -204,7 +204,9 @@ def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Tok
     "What *Frank* led …?")."""
     if aux is not None:
         before = list(q[aux + 1 : verb_at])
-        if aux == 1 and q[0].lower_ in _OBJECT_WH:  # "Who did William make *earl*?": the wh-word is the object
+        if (
+            aux == 1 and q[0].lower_ in _OBJECT_WH
+        ):  # "Who did William make *earl*?": the wh-word is the object
             return ([], before) if _passive(q, verb_at, aux) else (before, [])
     elif q[0].lower_ in INTERROGATIVES:
         before = [t for t in q[1:verb_at] if t.pos_ in ("NOUN", "PROPN")]
@@ -234,8 +236,10 @@ def _arguments(verb: Token) -> Arguments:
             subject += c.subtree
         elif c.dep_ in ("nsubjpass", "dobj"):
             obj += c.subtree
-        elif c.dep_ in ("ccomp", "oprd") and c.pos_ in ("NOUN", "PROPN") and any(
-            g.dep_ == "nsubj" for g in c.children
+        elif (
+            c.dep_ in ("ccomp", "oprd")
+            and c.pos_ in ("NOUN", "PROPN")
+            and any(g.dep_ == "nsubj" for g in c.children)
         ):  # "made *Ralph the Timid* earl of Hereford": the words before the small clause's noun
             obj += [w for w in c.subtree if w.i < c.i]
         elif c.dep_ == "agent":
