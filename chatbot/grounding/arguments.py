@@ -149,11 +149,10 @@ def _objects_of(verbs: list[Token], prep: str) -> list[list[Token]]:
     """The noun phrases the verbs govern through ``prep``, directly or after another preposition ("drove
     them *out of* Italy")."""
     out = []
-    for v in verbs:
-        for c in v.children:
-            for p in (c, *(g for g in c.children if g.dep_ == "prep")) if c.dep_ == "prep" else ():
-                if p.lower_ == prep:
-                    out += [[w for w in g.subtree] for g in p.children if g.dep_ == "pobj"]
+    for c in (c for v in verbs for c in v.children if c.dep_ == "prep"):
+        for p in (c, *(g for g in c.children if g.dep_ == "prep")):
+            if p.lower_ == prep:
+                out += [list(g.subtree) for g in p.children if g.dep_ == "pobj"]
     return out
 
 
@@ -204,9 +203,8 @@ def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Tok
     "What *Frank* led …?")."""
     if aux is not None:
         before = list(q[aux + 1 : verb_at])
-        if (
-            aux == 1 and q[0].lower_ in _OBJECT_WH
-        ):  # "Who did William make *earl*?": the wh-word is the object
+        # "Who did William make *earl*?": the wh-word is the object, and what follows the verb is none.
+        if aux == 1 and q[0].lower_ in _OBJECT_WH:
             return ([], before) if _passive(q, verb_at, aux) else (before, [])
     elif q[0].lower_ in INTERROGATIVES:
         before = [t for t in q[1:verb_at] if t.pos_ in ("NOUN", "PROPN")]

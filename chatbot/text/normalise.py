@@ -32,7 +32,7 @@ _LINE_HYPHEN_RE = re.compile(r"(?<![^\W\d_])([^\W\d_]{2,})-[ \t]*\n[ \t]*(?=[^\W
 _KEPT_HYPHEN_RE = re.compile(r"-[ \t]*\n[ \t]*(?=[a-z])")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def unwrap(text: str) -> str:
     """Text as a reader sees it: words hyphenated across line ends joined, line breaks and runs of spaces
     as single spaces. For matching, embedding and display; a citation still quotes the text verbatim.
