@@ -239,6 +239,17 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "The king appointed Thomas Becket chancellor and made Odo the Younger earl of Kent.",
             None,
         ),
+        # A two-word preposition of time reads as the one it means.
+        (
+            "Where did Nordwind move its offices after the merger?",
+            "Prior to the merger, Nordwind moved its offices to Riga.",
+            "'before the merger', not 'after'",
+        ),
+        (
+            "Where did Nordwind move its offices before the merger?",
+            "Prior to the merger, Nordwind moved its offices to Riga.",
+            None,
+        ),
         # The same preposition with another place, the question's named nowhere in the sentence.
         (
             "Who drove the Vandals out of Gaul?",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from chatbot.grounding.claims import stem
 from chatbot.text.lexicon import (
     ADVERBIAL_INTERROGATIVES,
+    COMPOUND_PREPOSITIONS,
     INTERROGATIVES,
     OPPOSITE_PREPOSITIONS,
     PASSIVE_AUX,
@@ -112,13 +113,31 @@ def _turned_around(q: Doc, verb_at: int, same: list[Token]) -> list[str]:
         wanted = _content(phrase)
         opposite = OPPOSITE_PREPOSITIONS.get(prep, frozenset())
         for v in same:
-            for c in v.children:
-                if c.dep_ != "prep" or c.lower_ not in opposite:
+            for said, c in _prepositions(v):
+                if said not in opposite:
                     continue
                 found = [w for g in c.children if g.dep_ == "pobj" for w in g.subtree]
                 if len(wanted & _content(found)) * 2 >= len(wanted) > 0:
-                    out.append(f"roles: the passage says '{c.lower_} {_shown(found)}', not '{prep}'")
+                    out.append(f"roles: the passage says '{said} {_shown(found)}', not '{prep}'")
     return out
+
+
+def _prepositions(verb: Token) -> list[tuple[str, Token]]:
+    """The verb's prepositions, each as the word it means (``lexicon.COMPOUND_PREPOSITIONS``: "*Subsequent to*
+    the Conquest, the Marches came …" is "after"), with the token that governs its noun phrase."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "prep":
+            out.append((_preposition(c), c))
+        elif c.lower_ in COMPOUND_PREPOSITIONS:
+            out += [(_preposition(g), g) for g in c.children if g.dep_ == "prep"]
+    return out
+
+
+def _preposition(t: Token) -> str:
+    """ "to" after "prior" is "before"; any other preposition is itself."""
+    before = t.doc[t.i - 1].lower_ if t.i > 0 else ""
+    return COMPOUND_PREPOSITIONS.get(before, t.lower_) if t.lower_ == "to" else t.lower_
 
 
 def _moved(q: Doc, verb_at: int, same: list[Token], args: list[Arguments], known: set[str]) -> list[str]:
@@ -161,7 +180,7 @@ def _prepositional_phrases(q: Doc, verb_at: int) -> list[tuple[str, list[Token]]
     out: list[tuple[str, list[Token]]] = []
     for t in q[verb_at + 1 :]:
         if t.pos_ == "ADP":
-            out.append((t.lower_, []))
+            out.append((_preposition(t), []))
         elif out and (t.pos_ not in _NOT_IN_PHRASE or _joins_a_word(t)):
             out[-1][1].append(t)
         elif out:

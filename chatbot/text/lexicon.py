@@ -250,6 +250,8 @@ OPPOSITE_PREPOSITIONS = {
     for pair in _OPPOSITE_PREPOSITION_PAIRS
     for p in pair
 }
+# Two-word prepositions of time read as the one they mean: "subsequent to the Conquest" is "after" it.
+COMPOUND_PREPOSITIONS = {"prior": "before", "previous": "before", "subsequent": "after"}  # each before "to"
 PHRASE_STOPS = _set("that which who whom whose whether because while although though if when and but or")
 # Verbs whose object carries the meaning ("have talks", "make a deal", "take part"): not an act of their own.
 LIGHT_VERBS = _set("be have do get make take give")
