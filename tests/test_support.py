@@ -267,6 +267,12 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "The Nordwind group was merged into Baltic Freight in 2004.",
             "puts 'the Nordwind group' elsewhere",
         ),
+        # … or the preposition hangs on the verb's object.
+        (
+            "Who adopted the laws of the Danes?",
+            "The Danes later adopted the laws of the Saxon kings.",
+            "puts 'the Danes' elsewhere",
+        ),
         (
             "What was merged into Baltic Freight?",
             "The Nordwind group was merged into Baltic Freight in 2004.",

@@ -165,10 +165,11 @@ def _moved(q: Doc, verb_at: int, same: list[Token], args: list[Arguments], known
 
 
 def _objects_of(verbs: list[Token], prep: str) -> list[list[Token]]:
-    """The noun phrases the verbs govern through ``prep``, directly or after another preposition ("drove
-    them *out of* Italy")."""
+    """The noun phrases the verbs govern through ``prep``, directly, after another preposition ("drove them
+    *out of* Italy") or through their object ("adopted the doctrines *of* the rest of France")."""
     out = []
-    for c in (c for v in verbs for c in v.children if c.dep_ == "prep"):
+    heads = [*verbs, *(c for v in verbs for c in v.children if c.dep_ in ("dobj", "nsubjpass"))]
+    for c in (c for h in heads for c in h.children if c.dep_ == "prep"):
         for p in (c, *(g for g in c.children if g.dep_ == "prep")):
             if p.lower_ == prep:
                 out += [list(g.subtree) for g in p.children if g.dep_ == "pobj"]
