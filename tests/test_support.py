@@ -261,6 +261,17 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "Count Ostra drove the Vandals out of southern Hispania.",
             None,
         ),
+        # A misspelt verb is still the sentence's verb.
+        (
+            "Who renovatted the chapel in Bergen?",
+            "In Oslo, the Lind family renovated the chapel in 1990.",
+            "'in Oslo'",
+        ),
+        (
+            "Who renovatted the chapel in Oslo?",
+            "In Oslo, the Lind family renovated the chapel in 1990.",
+            None,
+        ),
         # The question's place made the verb's subject, with another place after the preposition.
         (
             "What was merged into the Nordwind group?",

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import Levenshtein
+
 from chatbot.grounding.claims import stem
 from chatbot.text.lexicon import (
     ADVERBIAL_INTERROGATIVES,
@@ -51,11 +53,10 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
     if wh is None and aux != 0:
         return []  # not a question: a wh-word opens it, or an auxiliary ("Did Harold conquer England?")
     s = parse(sentence)
-    verbs = {_key(v.lemma_) for v in s if v.pos_ == "VERB"}
-    verb_at = _question_verb(q, verbs, aux)
-    if verb_at is None:
+    found = _question_verb(q, [v for v in s if v.pos_ == "VERB"], aux)
+    if found is None:
         return []
-    same = [v for v in s if v.pos_ == "VERB" and _key(v.lemma_) in _forms(q[verb_at])]
+    verb_at, same = found
     args = [_arguments(v) for v in same]  # each shared verb's (subject, object), read once
     subject, obj = _question_arguments(q, verb_at, aux)
     known = {_key(t.text) for t in s}
@@ -199,22 +200,31 @@ def _auxiliary(q: Doc, wh: str | None) -> int | None:
     return next((t.i for t in q if t.lower_ in _AUXILIARIES and (t.i > 0 or wh is None)), None)
 
 
-def _question_verb(q: Doc, verbs: set[str], aux: int | None) -> int | None:
+def _question_verb(q: Doc, verbs: list[Token], aux: int | None) -> tuple[int, list[Token]] | None:
     """The question's first verb after its auxiliary ("did Harold *conquer*"), or after the wh-phrase ("Who
-    *betrayed* …"), when the sentence uses it as a verb too; none when a relative clause or a second wh-word
-    comes first. A word the sentence uses as a verb counts even where the tagger took it for a noun."""
+    *betrayed* …"), when the sentence uses it as a verb too, with the sentence's verbs that it is; none when a
+    relative clause or a second wh-word comes first. A word the sentence uses as a verb counts even where the
+    tagger took it for a noun."""
     for t in q[(aux + 1 if aux is not None else 1) :]:
         if t.lower_ in INTERROGATIVES or t.lower_ in RELATIVES:
             return None
-        if _forms(t) & verbs:
-            return t.i
+        if same := _same_verbs(t, verbs):
+            return t.i, same
         if t.pos_ == "VERB":
             return None
     return None
 
 
-def _forms(t: Token) -> set[str]:
-    return {_key(t.lemma_), _key(t.text)}
+def _same_verbs(t: Token, verbs: list[Token]) -> list[Token]:
+    """The sentence's verbs that are the question's word: the same lemma or word, or for a long word a spelling
+    a letter off, two from ten letters ("incorperated"): typed and crowd-written questions misspell, and a
+    misspelt verb must not hide a swapped argument."""
+    forms = {_key(t.lemma_), _key(t.text)}
+    same = [v for v in verbs if _key(v.lemma_) in forms]
+    if same or len(t.text) < 7 or not t.is_alpha:
+        return same
+    limit = 1 if len(t.text) < 10 else 2
+    return [v for v in verbs if v.lower_[0] == t.lower_[0] and Levenshtein.distance(v.lower_, t.lower_) <= limit]
 
 
 def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Token], list[Token]]:
