@@ -263,12 +263,12 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
         ),
         # A misspelt verb is still the sentence's verb.
         (
-            "Who renovatted the chapel in Bergen?",
+            "Who renavated the chapel in Bergen?",
             "In Oslo, the Lind family renovated the chapel in 1990.",
             "'in Oslo'",
         ),
         (
-            "Who renovatted the chapel in Oslo?",
+            "Who renavated the chapel in Oslo?",
             "In Oslo, the Lind family renovated the chapel in 1990.",
             None,
         ),
