@@ -261,6 +261,12 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "Count Ostra drove the Vandals out of southern Hispania.",
             None,
         ),
+        # A phrasal verb's particle is no end of its object: the question is transitive, not told transitively.
+        (
+            "Where did Tomas Lind set up an office?",
+            "Long before Anna Berg set up a Lind office in Riga, the firm traded.",
+            "the subject 'Anna Berg'",
+        ),
         # A misspelt verb is still the sentence's verb.
         (
             "Who renavated the chapel in Bergen?",

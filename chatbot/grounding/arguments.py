@@ -242,6 +242,8 @@ def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Tok
         before = []
     after: list[Token] = []
     for t in q[verb_at + 1 :]:
+        if t.dep_ == "prt" and not after:
+            continue  # a phrasal verb's particle: "carve *out* a principality"
         if t.pos_ in _NOT_IN_PHRASE or t.lower_ in INTERROGATIVES:
             break
         after.append(t)
