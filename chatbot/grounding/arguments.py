@@ -172,7 +172,7 @@ def _objects_of(verbs: list[Token], prep: str) -> list[list[Token]]:
     heads = [*verbs, *(c for v in verbs for c in v.children if c.dep_ in ("dobj", "nsubjpass"))]
     for c in (c for h in heads for c in h.children if c.dep_ == "prep"):
         for p in (c, *(g for g in c.children if g.dep_ == "prep")):
-            if p.lower_ == prep:
+            if _preposition(p) == prep:
                 out += [list(g.subtree) for g in p.children if g.dep_ == "pobj"]
     return out
 
