@@ -80,7 +80,8 @@ def swapped_arguments(question: str, sentence: str) -> list[str]:
         ):
             given = " / ".join(_shown(f) for f in fills)
             out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
-    return out + _turned_around(q, verb_at, same) + _moved(q, verb_at, same, args, known)
+    phrases = _prepositional_phrases(q, verb_at)
+    return out + _turned_around(phrases, same) + _moved(phrases, same, args, known)
 
 
 def _others(fills: list[list[Token]], wanted: set[str]) -> bool:
@@ -106,11 +107,11 @@ def _crossed(args: list[Arguments], wanted: set[str], mine: int, other: int) -> 
     ]
 
 
-def _turned_around(q: Doc, verb_at: int, same: list[Token]) -> list[str]:
+def _turned_around(phrases: list[tuple[str, list[Token]]], same: list[Token]) -> list[str]:
     """The question's place or time after the verb, given by the sentence with the opposite preposition
     ("Who fled from southern Italy?" against "monks fled to southern Italy")."""
     out = []
-    for prep, phrase in _prepositional_phrases(q, verb_at):
+    for prep, phrase in phrases:
         wanted = _content(phrase)
         opposite = OPPOSITE_PREPOSITIONS.get(prep, frozenset())
         for v in same:
@@ -141,17 +142,19 @@ def _preposition(t: Token) -> str:
     return COMPOUND_PREPOSITIONS.get(before, t.lower_) if t.lower_ == "to" else t.lower_
 
 
-def _moved(q: Doc, verb_at: int, same: list[Token], args: list[Arguments], known: set[str]) -> list[str]:
+def _moved(
+    phrases: list[tuple[str, list[Token]]], same: list[Token], args: list[Arguments], known: set[str]
+) -> list[str]:
     """The question's place after the verb, given by the sentence as another one with the same preposition:
     another name where the question's is nowhere in the sentence ("Who drove the Byzantines out of Europe?"
     against "… drove the Byzantines out of southern Italy"), or the question's own phrase made the verb's
     subject or object ("What was absorbed into the Anglo-Norman language?" against "The Anglo-Norman language
     was absorbed into the Anglo-Saxon language"). SQuAD 2.0's swapped place, and a misattributed one."""
     out = []
-    for prep, phrase in _prepositional_phrases(q, verb_at):
+    for prep, phrase in phrases:
         wanted = _content(phrase)
         named = any(t.pos_ == "PROPN" for t in phrase) and not wanted & known
-        held = [a for a in args if wanted and any(wanted <= _content(part) for part in a)]
+        held = bool(wanted) and any(wanted <= _content(part) for a in args for part in a)
         if not wanted or not (named or held):
             continue
         for found in _objects_of(same, prep):
@@ -224,7 +227,9 @@ def _same_verbs(t: Token, verbs: list[Token]) -> list[Token]:
     if same or len(t.text) < 7 or not t.is_alpha:
         return same
     limit = 1 if len(t.text) < 10 else 2
-    return [v for v in verbs if v.lower_[0] == t.lower_[0] and Levenshtein.distance(v.lower_, t.lower_) <= limit]
+    return [
+        v for v in verbs if v.lower_[0] == t.lower_[0] and Levenshtein.distance(v.lower_, t.lower_) <= limit
+    ]
 
 
 def _question_arguments(q: Doc, verb_at: int, aux: int | None) -> tuple[list[Token], list[Token]]:
