@@ -215,6 +215,36 @@ def assert_front_matter(answer: Answer, lead: str | None) -> None:
         assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("Summarise the TrendKia article.", "corpus/trendkia-inside-beijings-ai-summit.txt"),
+        (
+            "What is the main point of the Kenji Kelly piece?",
+            "corpus/kelly-inside-the-us-china-ai-crisis.txt",
+        ),
+        (
+            "Give me an overview of the analysis.",
+            "corpus/analysis-beijing-summit-competitive-coexistence.txt",
+        ),
+    ],
+)
+def test_a_summary_of_a_named_document_quotes_its_central_sentences_in_order(
+    any_pipeline: Pipeline, question: str, document: str
+) -> None:
+    answer = any_pipeline.ask(question)
+    assert answer.answerable and len(answer.citations) >= 3
+    assert {c.source for c in answer.citations} == {document}
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts)  # read as the document runs
+    assert_verbatim(answer)
+
+
+def test_a_summary_of_what_a_document_says_on_a_topic_quotes_the_topic(any_pipeline: Pipeline) -> None:
+    answer = any_pipeline.ask("Summarise what Kenji Kelly says about the Geneva talks.")
+    assert "Geneva" in answer.citations[0].quote
+
+
 MINUTES = """Harbour Board minutes
 
 Thursday, 14 March 2024
@@ -241,6 +271,12 @@ def test_a_one_document_corpus_answers_this_document(
     assert_front_matter(pipe.ask(question), first_line)
     # "The report on the dredging" is a report the minutes tell of, not the minutes themselves.
     assert "does not say" not in pipe.ask("Who wrote the report on the dredging?").answer
+    summary = pipe.ask("Summarise this document.")  # its body, whole and in order: it is that short
+    assert summary.citations[0].quote == "The board met at noon to discuss the dredging of the channel."
+    assert (
+        " ".join(summary.citations[-1].quote.split())
+        == "Members voted to commission a new survey before the summer."
+    )
 
 
 SPEC = """Shared Widget Registry

@@ -33,6 +33,7 @@ from chatbot.backends.decisions import (
     span_features,
 )
 from chatbot.backends.front_matter import front_fact, front_sentences, named_document
+from chatbot.backends.overview import about_the_whole, overview
 from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.attribution import Attribution, fullest, speaker_words, speakers_match
 from chatbot.grounding.claims import claim_speaker, same_word, scopes
@@ -174,6 +175,8 @@ class ExtractiveBackend:
         q, candidates = self.prepare(evidence)
         info, speaker = q.info, q.info.speaker
         if (kind := document_fact(evidence.question)) and (found := self._front_fact(evidence, q, kind)):
+            return found
+        if found := self._overview(evidence, q):
             return found
         if info.role_of and (role := self._role(evidence, info.role_of)):
             return role
@@ -592,6 +595,25 @@ class ExtractiveBackend:
         quotes = [f"{unwrap(c.quote)} [{c.n}]" for c in citations if unwrap(c.quote) != fact.value]
         lines = [f"{fact.value} {marks}" + ("." if quotes else ""), *quotes]
         return self._answer(evidence.question, "\n".join(lines), citations)
+
+    def _overview(self, evidence: Evidence, q: Question) -> Answer | None:
+        """ "Summarise the TrendKia article": the named document's central sentences, quoted in its order
+        (``overview``); None (the ordinary way) unless a summary question names one document and asks of it
+        nothing narrower ("Summarise what Kelly says about Geneva" is answered by the sentences about Geneva)."""
+        index = evidence.index
+        if question_kind(evidence.question) != "summary":
+            return None
+        named = named_sources(evidence.question, set(q.sources.values()), index)
+        if len(named) != 1 or not about_the_whole(evidence.question, (document := next(iter(named))), index):
+            return None
+        s = self.settings
+        numbers = overview(document, index, evidence.query_vector, s.explain_sentences, s.duplicate_cosine)
+        citations = [cite(i, p, t, index) for i, (p, t) in enumerate(index.sentences(numbers), start=1)]
+        if not citations:
+            return None
+        return self._answer(
+            evidence.question, "\n".join(f"{unwrap(c.quote)} [{c.n}]" for c in citations), citations
+        )
 
     def _speaker_lead(
         self, info: QuestionInfo, index: Store, first: Candidate, citations: list[Citation]

@@ -26,12 +26,12 @@ from chatbot.text.questions import DocumentFact, question_names
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
 _NOUNS = alternation(PUBLICATIONS)
 _VERBS = alternation(PUBLICATION_VERBS)
-# "this report", or "the (quarterly) report" closing the question ("When was the report written?"): the one
-# document of the corpus, or the one whose title or file name calls it a report. "The report on the dam", "the
-# engineer's report" or "the 1987 report" may be one the document tells of.
+# "this report", or "the (quarterly) report" closing the question ("When was the report written?", "Summarise the
+# report."): the one document of the corpus, or the one whose title or file name calls it a report. "The report
+# on the dam", "the engineer's report" or "the 1987 report" may be one the document tells of.
 _MODIFIERS = r"(?:[a-z-]+ ){0,2}?"
 _DEICTIC_RE = re.compile(
-    rf"\bthis {_MODIFIERS}({_NOUNS})\b|\bthe {_MODIFIERS}({_NOUNS})(?: (?:{_VERBS}))?\s*\?*\s*$",
+    rf"\bthis {_MODIFIERS}({_NOUNS})\b|\bthe {_MODIFIERS}({_NOUNS})(?: (?:{_VERBS}))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"\b\d{4}\b")

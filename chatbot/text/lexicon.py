@@ -530,6 +530,13 @@ QUESTION_WORDS = INTERROGATIVES | _set(
     in on at for from by to of as with under after before during since between among
     if once whenever unless while"""
 )
+# Words that ask what a whole piece says rather than what it says of a topic: "Summarise the article", "What
+# is the main point of the Kelly piece?", "Give me an overview of the report".
+GIST_WORDS = _set(
+    """summarise summarize summary summaries overview outline gist main key overall central point points
+    argument arguments message idea ideas takeaway takeaways thesis conclusion conclusions say says said
+    tell give me us about describe"""
+)
 # Plural nouns for groups of people: a description of people answers "who attended?".
 PEOPLE_NOUNS = _list(
     """diplomats researchers analysts officials scientists strategists experts engineers policymakers
