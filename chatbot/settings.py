@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     # The llm_following sentences after each of the best two go in first: a reason or a result usually follows
     # the sentence that names the matter ("... a 'chips for safety' deal." → "This bargain is an illusion.").
     llm_sentences: int = Field(default=5, ge=1)
+    # At most llm_quoted_sentences of the quoted answer's lead the prompt; the rest of the budget goes to
+    # sentences the quotes leave out (the answer shows the quotes beside what the model writes anyway).
+    llm_quoted_sentences: int = Field(default=2, ge=1)
     llm_following: int = Field(default=2, ge=0)
     llm_keep_ratio: float = ratio(0.6)
     llm_per_passage: int = Field(default=2, ge=1)

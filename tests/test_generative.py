@@ -199,6 +199,21 @@ def test_the_evidence_shown_keeps_to_the_character_budget(injection: Pipeline, b
     assert len(shown) > 1 or budget < 200  # a larger budget shows more than the best sentence
 
 
+def test_the_prompt_gives_the_model_what_the_quotes_leave_out(pipeline: Pipeline) -> None:
+    """The answer shows the quotes beside what the model writes, so past the quoted answer's first
+    ``llm_quoted_sentences`` the prompt's room goes to sentences the quotes do not give."""
+    settings = pipeline.settings.model_copy(update={"llm_quoted_sentences": 1, "llm_evidence_chars": 2000})
+    backend = GenerativeBackend("fake", settings, NoModel())
+    ev = evidence(pipeline, "Why does Kenji Kelly think the Geneva talks went wrong?")
+    quoted = backend.extractive.compose(ev)
+    shown = backend.select(ev, quoted)
+    spans = {(c.document, c.start) for c in quoted.citations}
+    assert len(quoted.citations) > 1 and len(shown) > 1
+    assert [(c.passage.source, c.sentence.start) in spans for c in shown] == [True] + [False] * (
+        len(shown) - 1
+    )
+
+
 def test_injected_instructions_are_not_shown_unless_asked_about(injection: Pipeline) -> None:
     backend = GenerativeBackend("fake", injection.settings, NoModel())
     plain = backend.select(evidence(injection, "Was the Karrow Point lighthouse demolished?"))

@@ -166,10 +166,12 @@ class GenerativeBackend:
         )
 
     def select(self, evidence: Evidence, quoted: Answer | None = None) -> list[Candidate]:
-        """The evidence sentences for the prompt: the quoted answer's own sentences first (the best two with the
-        ``llm_following`` sentences after each), then the best candidates that earn their place (score within ``llm_keep_ratio`` of the best, no near-duplicate, at
+        """The evidence sentences for the prompt: the quoted answer's own first (the best two with the
+        ``llm_following`` sentences after each, ``llm_quoted_sentences`` in all), then the best candidates the
+        quotes leave out that earn their place (score within ``llm_keep_ratio`` of the best, no near-duplicate, at
         most ``llm_per_passage`` from one passage, within the character budget); a negated sentence brings the
-        one that completes it."""
+        one that completes it. The written answer is shown with the quotes, so the model's room goes to what
+        they do not already say (chosen on dev: citation precision 0.954 → 0.966, correctness unchanged)."""
         s, index = self.settings, evidence.index
         named = set(source_references(analyse(evidence.question), index).values())
         sources = named_sources(evidence.question, named, index)
@@ -180,12 +182,14 @@ class GenerativeBackend:
         about_text = asks_about_text(evidence.question)
         budget = s.llm_evidence_chars
         lead: list[Candidate] = []
+        most = min(s.llm_sentences, s.llm_quoted_sentences) if chosen else s.llm_sentences
         for c in lead_followed(chosen or ranked[:2], 2, s.llm_following, index, about_text):
             size = min(len(c.text), s.llm_sentence_chars)
-            if lead and (len(lead) >= s.llm_sentences or size > budget):
+            if lead and (len(lead) >= most or size > budget):
                 break  # prefill is the cost: the budget holds for the quoted answer's sentences too
             lead.append(c)
             budget -= size
+        quoted_numbers = {c.number for c in chosen}  # shown beside the written answer anyway
         chosen = cover_sources(lead, ranked, sources)  # each source a comparison names speaks
         if not ranked:
             return completed(chosen, index)
@@ -202,6 +206,7 @@ class GenerativeBackend:
                 or size > budget
                 or per_passage[c.passage.id] >= s.llm_per_passage
                 or any(c.number == o.number for o in chosen)
+                or c.number in quoted_numbers
                 or any(float(vectors[c.number] @ vectors[o.number]) >= s.duplicate_cosine for o in chosen)
             ):
                 continue
