@@ -199,6 +199,20 @@ def test_the_evidence_shown_keeps_to_the_character_budget(injection: Pipeline, b
     assert len(shown) > 1 or budget < 200  # a larger budget shows more than the best sentence
 
 
+def test_a_comparison_shows_each_source_within_the_budget(pipeline: Pipeline) -> None:
+    """The sentence that gives the second source a voice counts against the budget too: the lead's later
+    sentences make room for it (a negated sentence's completion may still go past: no quote reads as its
+    opposite)."""
+    backend = GenerativeBackend("fake", pipeline.settings, NoModel())
+    ev = evidence(
+        pipeline, "What do TechFastForward and Kenji Kelly say about how China is closing the AI gap?"
+    )
+    shown = backend.select(ev, backend.extractive.compose(ev))
+    assert len({c.passage.source for c in shown}) == 2
+    cut = pipeline.settings.llm_sentence_chars
+    assert sum(min(len(c.text), cut) for c in shown) <= pipeline.settings.llm_evidence_chars
+
+
 def test_the_prompt_gives_the_model_what_the_quotes_leave_out(pipeline: Pipeline) -> None:
     """The answer shows the quotes beside what the model writes, so past the quoted answer's first
     ``llm_quoted_sentences`` the prompt's room goes to sentences the quotes do not give."""

@@ -190,7 +190,11 @@ class GenerativeBackend:
             lead.append(c)
             budget -= size
         quoted_numbers = {c.number for c in chosen}  # shown beside the written answer anyway
-        chosen = cover_sources(lead, ranked, sources)  # each source a comparison names speaks
+        # Each source a comparison names speaks, within the budget too: the lead's later sentences make room.
+        chosen = within_budget(
+            cover_sources(lead, ranked, sources), s.llm_evidence_chars, s.llm_sentence_chars
+        )
+        budget = s.llm_evidence_chars - sum(min(len(c.text), s.llm_sentence_chars) for c in chosen)
         if not ranked:
             return completed(chosen, index)
         floor = s.llm_keep_ratio * ranked[0].score
@@ -324,6 +328,19 @@ def read_claims(raw: str) -> tuple[list[Claim], bool]:
         if re.search(r"\w\w", part)
     ]
     return with_stances(claims), reply.refuse is True
+
+
+def within_budget(chosen: list[Candidate], budget: int, cut: int) -> list[Candidate]:
+    """``chosen`` within ``budget`` characters (each sentence counted up to ``cut``), the last sentences of a
+    source that has others dropped first: the best sentence and each source's only one stay."""
+    out = list(chosen)
+    while sum(min(len(c.text), cut) for c in out) > budget:
+        shown = Counter(c.passage.source for c in out)
+        drop = next((c for c in reversed(out[1:]) if shown[c.passage.source] > 1), None)
+        if drop is None:
+            break
+        out.remove(drop)
+    return out
 
 
 def seeds(citations: list[Citation], ranked: list[Candidate], index: Store) -> list[Candidate]:

@@ -1,6 +1,6 @@
 """Every prompt the generative backends send, in one place.
 
-The answer prompt is kept short on purpose: on a 2-core CPU prefill runs at about 63 tokens/s, so
+The answer prompt is kept short on purpose: on a 2-core CPU prefill runs at 35–65 tokens/s, so
 each sentence of evidence costs time to first token. The system prompt comes first and never
 changes, so llama.cpp reuses its evaluated tokens between questions. Evidence is numbered
 sentence by sentence and fenced in ``<data>`` tags as untrusted text: the model is told to quote
