@@ -21,7 +21,7 @@ from chatbot.answer import CORPUS_NOTE, Answer, Evidence
 from chatbot.backends import llm
 from chatbot.backends.chat import LangChainChat
 from chatbot.backends.extractive import ExtractiveBackend
-from chatbot.backends.generative import GenerativeBackend, openai_ready
+from chatbot.backends.generative import GenerativeBackend, openai_ready, shown_chars
 from chatbot.backends.prompts import REFUSAL_PHRASE, Messages, answer_messages
 from chatbot.grounding.support import SupportChecker
 from chatbot.grounding.verify import is_instruction, parse, render, verify
@@ -209,8 +209,7 @@ def test_a_comparison_shows_each_source_within_the_budget(pipeline: Pipeline) ->
     )
     shown = backend.select(ev, backend.extractive.compose(ev))
     assert len({c.passage.source for c in shown}) == 2
-    cut = pipeline.settings.llm_sentence_chars
-    assert sum(min(len(c.text), cut) for c in shown) <= pipeline.settings.llm_evidence_chars
+    assert shown_chars(shown, pipeline.settings.llm_sentence_chars) <= pipeline.settings.llm_evidence_chars
 
 
 def test_the_prompt_gives_the_model_what_the_quotes_leave_out(pipeline: Pipeline) -> None:

@@ -194,7 +194,7 @@ class GenerativeBackend:
         chosen = within_budget(
             cover_sources(lead, ranked, sources), s.llm_evidence_chars, s.llm_sentence_chars
         )
-        budget = s.llm_evidence_chars - sum(min(len(c.text), s.llm_sentence_chars) for c in chosen)
+        budget = s.llm_evidence_chars - shown_chars(chosen, s.llm_sentence_chars)
         if not ranked:
             return completed(chosen, index)
         floor = s.llm_keep_ratio * ranked[0].score
@@ -334,13 +334,18 @@ def within_budget(chosen: list[Candidate], budget: int, cut: int) -> list[Candid
     """``chosen`` within ``budget`` characters (each sentence counted up to ``cut``), the last sentences of a
     source that has others dropped first: the best sentence and each source's only one stay."""
     out = list(chosen)
-    while sum(min(len(c.text), cut) for c in out) > budget:
+    while shown_chars(out, cut) > budget:
         shown = Counter(c.passage.source for c in out)
         drop = next((c for c in reversed(out[1:]) if shown[c.passage.source] > 1), None)
         if drop is None:
             break
         out.remove(drop)
     return out
+
+
+def shown_chars(chosen: list[Candidate], cut: int) -> int:
+    """What the sentences cost the prompt, each cut to ``cut`` characters as the prompt cuts it."""
+    return sum(min(len(c.text), cut) for c in chosen)
 
 
 def seeds(citations: list[Citation], ranked: list[Candidate], index: Store) -> list[Candidate]:
