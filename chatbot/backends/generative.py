@@ -189,7 +189,8 @@ class GenerativeBackend:
                 break  # prefill is the cost: the budget holds for the quoted answer's sentences too
             lead.append(c)
             budget -= size
-        quoted_numbers = {c.number for c in chosen}  # shown beside the written answer anyway
+        given = chosen  # the quotes, shown beside the written answer anyway: the room goes to others first
+        quoted_numbers = {c.number for c in given}
         # Each source a comparison names speaks, within the budget too: the lead's later sentences make room.
         chosen = within_budget(
             cover_sources(lead, ranked, sources), s.llm_evidence_chars, s.llm_sentence_chars
@@ -199,18 +200,20 @@ class GenerativeBackend:
             return completed(chosen, index)
         floor = s.llm_keep_ratio * ranked[0].score
         per_passage = Counter(c.passage.id for c in chosen)
-        numbers = list(dict.fromkeys([c.number for c in chosen] + [c.number for c in ranked]))
+        numbers = list(dict.fromkeys(c.number for c in [*chosen, *given, *ranked]))
         vectors = dict(zip(numbers, index.sentence_vectors_of(numbers), strict=True))
-        for c in ranked:
+        # The quotes the lead left out come last, when nothing else earns the room (a small corpus).
+        for c in [*(c for c in ranked if c.number not in quoted_numbers), *given]:
             if len(chosen) >= s.llm_sentences:
                 break
             size = min(len(c.text), s.llm_sentence_chars)
+            earned = c.number in quoted_numbers or (
+                c.score >= floor and per_passage[c.passage.id] < s.llm_per_passage
+            )
             if chosen and (
-                c.score < floor
+                not earned
                 or size > budget
-                or per_passage[c.passage.id] >= s.llm_per_passage
                 or any(c.number == o.number for o in chosen)
-                or c.number in quoted_numbers
                 or any(float(vectors[c.number] @ vectors[o.number]) >= s.duplicate_cosine for o in chosen)
             ):
                 continue
