@@ -169,9 +169,10 @@ class GenerativeBackend:
         """The evidence sentences for the prompt: the quoted answer's own first (the best two with the
         ``llm_following`` sentences after each, ``llm_quoted_sentences`` in all), then the best candidates the
         quotes leave out that earn their place (score within ``llm_keep_ratio`` of the best, no near-duplicate, at
-        most ``llm_per_passage`` from one passage, within the character budget); a negated sentence brings the
-        one that completes it. The written answer is shown with the quotes, so the model's room goes to what
-        they do not already say (chosen on dev: citation precision 0.954 → 0.966, correctness unchanged)."""
+        most ``llm_per_passage`` from one passage, within the character budget), the quotes the lead left out
+        last; a negated sentence brings the one that completes it. The written answer is shown with the quotes,
+        so the model's room goes to what they do not already say (chosen on dev: citation precision 0.954 →
+        0.966, correctness unchanged)."""
         s, index = self.settings, evidence.index
         named = set(source_references(analyse(evidence.question), index).values())
         sources = named_sources(evidence.question, named, index)
