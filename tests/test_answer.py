@@ -395,6 +395,29 @@ def test_a_corpus_without_metadata_answers_from_its_own_text(
     assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def turbines(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """Two spec notes alike but for the model code, its designer and its year."""
+    return fixture_pipeline("turbines", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "fact"),
+    [
+        ("Who designed the KX4410 turbine?", "kx4410.txt", "Ilse Marten"),  # was answered from kx4420.txt
+        ("Who designed the KX4420 turbine?", "kx4420.txt", "Jonas Brekke"),
+        ("When was the KX4410 turbine designed?", "kx4410.txt", "2001"),
+    ],
+)
+def test_a_question_naming_one_of_two_alike_things_is_answered_about_that_one(
+    turbines: Pipeline, question: str, source: str, fact: str
+) -> None:
+    answer = turbines.ask(question)
+    assert answer.answerable and fact in answer.answer.splitlines()[0], answer.answer
+    assert {c.document for c in answer.citations} == {source}
+    assert_verbatim(answer)
+
+
 def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
     answer = grid.ask("How many customers are in the South region?")
     assert answer.answerable, answer.answer

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from chatbot.grounding.arguments import swapped_arguments
-from chatbot.grounding.claims import stem
+from chatbot.grounding.claims import claim_speaker, stem
 from chatbot.grounding.support import features as support_features
 from chatbot.ingest.passages import Passage, Sentence, same_page, sentence_text
 from chatbot.text.answers import SpanCandidate, typed_spans
@@ -198,6 +198,50 @@ def sentence_features(q: Question, c: Candidate, before: tuple[Passage, Sentence
     ]
 
 
+def decision_pool(q: Question, candidates: Sequence[Candidate], index: Store, size: int) -> list[Candidate]:
+    """The candidates the decisions weigh, in training as in answering: the best ``size`` of those that keep
+    to the question's subject, when any does."""
+    subject = on_subject(q, candidates, index)
+    kept = [c for c, on in zip(candidates, subject, strict=True) if on] if any(subject) else list(candidates)
+    return kept[:size]
+
+
+def on_subject(q: Question, pool: Sequence[Candidate], index: Store) -> list[bool]:
+    """Whether each candidate's document names one of the things the question names.
+
+    A question about the KX4410 turbine is not answered by the spec note of the KX4420, however alike the two
+    read: the embedding barely tells two codes apart. Only names the corpus uses count (a name it never uses is
+    the refusal's business), and not whose words a claim gives ("Did Haugland say …?" is answered, "No", from
+    whoever did say it). The document, not the sentence or its passage, is the unit: a licence names itself
+    once and says "this License" after, an article names its subject and then says "he"."""
+    said_by = {t for w in claim_speaker(q.claim) for t in tokens(w)}
+    names = [
+        n for n in q.names if all(t in q.known for t in n if t not in STOPWORDS) and not set(n) <= said_by
+    ]
+    if not names:
+        return [True] * len(pool)
+    named_in = {
+        source: any(_named(n, document_terms(index, source)) for n in names)
+        for source in {c.passage.source for c in pool}
+    }
+    return [named_in[c.passage.source] for c in pool]
+
+
+_DOCUMENT_TERMS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def document_terms(index: Store, name: str) -> frozenset[str]:
+    """Every search term of one document, its title's included; read once per index generation."""
+    key = (index.generation, name)
+    if key not in _DOCUMENT_TERMS:
+        if len(_DOCUMENT_TERMS) > 1024:
+            _DOCUMENT_TERMS.clear()
+        info = index.documents.get(name)
+        pages = (index.page_texts(name) or {}).values()
+        _DOCUMENT_TERMS[key] = frozenset().union(_terms(info.title) if info else set(), *map(_terms, pages))
+    return _DOCUMENT_TERMS[key]
+
+
 def _previous_terms(c: Candidate, before: tuple[Passage, Sentence] | None) -> set[str]:
     """The terms of the sentence before, on the same page: a sentence that answers often leans on the one
     before for its topic ("It was commissioned by Odo" after the sentence naming the tapestry)."""
@@ -270,11 +314,11 @@ def _typed(q: Question, c: Candidate, index: Store) -> bool:
     )
 
 
-def _named(name: list[str], found: set[str]) -> bool:
+def _named(name: list[str], found: Set[str]) -> bool:
     return all(_holds(t, found) for t in name)
 
 
-def _holds(term: str, found: set[str]) -> bool:
+def _holds(term: str, found: Set[str]) -> bool:
     """The text holds the name's term, as written, stemmed, or as another name for the same actor ("America"
     for "US", "Beijing" for "China": lexicon.ALIASES)."""
     if term in found or stem(term) in found:

@@ -25,6 +25,7 @@ from chatbot.backends.decisions import (
     Models,
     Question,
     annotations_of,
+    decision_pool,
     held,
     load_models,
     pool_features,
@@ -286,7 +287,7 @@ class ExtractiveBackend:
     def decide(self, q: Question, candidates: list[Candidate], index: Store) -> Decision:
         """Rank the best candidates by the sentence model and judge answerability; without trained models,
         the hand-weighted order stands and nothing is refused on a model's word."""
-        pool = candidates[: self.settings.decision_pool]
+        pool = decision_pool(q, candidates, index, self.settings.decision_pool)
         models = self.models
         if models is None:
             top = pool[0].score or 1.0
