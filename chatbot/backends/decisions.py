@@ -199,8 +199,9 @@ def sentence_features(q: Question, c: Candidate, before: tuple[Passage, Sentence
 
 
 def decision_pool(q: Question, candidates: Sequence[Candidate], index: Store, size: int) -> list[Candidate]:
-    """The candidates the decisions weigh, in training as in answering: the best ``size`` of those that keep
-    to the question's subject, when any does."""
+    """The candidates the decisions weigh: the best ``size`` of those that keep to the question's subject, when
+    any does. Training sees every candidate: the off-subject ones are negatives too (trained on the kept pool
+    only, the dev refusal recall on the Normans fell from 0.571 to 0.554)."""
     subject = on_subject(q, candidates, index)
     kept = [c for c, on in zip(candidates, subject, strict=True) if on] if any(subject) else list(candidates)
     return kept[:size]

@@ -38,7 +38,6 @@ from chatbot.backends.decisions import (
     Model,
     Models,
     Question,
-    decision_pool,
     pool_features,
     question_features,
     span_features,
@@ -105,7 +104,7 @@ def collect(
         for item in items:
             evidence = pipeline.evidence(item.question)
             q, candidates = backend.prepare(evidence)
-            pool = decision_pool(q, candidates, evidence.index, settings.decision_pool)
+            pool = candidates[: settings.decision_pool]  # every candidate: off-subject ones are negatives too
             rows = pool_features(q, pool, evidence.index)
             labels = [holds_answer(c, item) for c in pool]
             examples.append(
