@@ -294,6 +294,26 @@ def test_the_library_misses_a_number_with_its_unit_glued_on_and_the_hand_rule_ca
     assert {text[s.start : s.end] for s in a.ents if s.label == "QUANTITY"} == {"700K", "4GB"}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speakers"),
+    [
+        ("Kelly said the talks failed.", ["Kelly"]),
+        ('"No," Kelly responded.', ["Kelly"]),
+        ("Casper pointed out that attackers would win.", ["Casper"]),
+        ('"We will win," the minister added.', ["the minister"]),
+        ("The minister added that talks would continue.", ["The minister"]),
+        # a verb of speech in another sense: no one speaks (the telescope answered "Who founded …?")
+        ("Its brass telescope still points at the northern sky every clear night.", []),
+        ("The engineer added a sensor to the turbine.", []),
+        ("The company responded to the crisis by cutting prices.", []),
+    ],
+)
+def test_a_speaker_is_the_subject_of_a_verb_that_reports_speech(sentence: str, speakers: list[str]) -> None:
+    (a,) = annotate([sentence])
+    assert [sentence[s.start : s.end] for s in a.speakers] == speakers
+    assert reports_speech(sentence) == bool(speakers)
+
+
 def test_the_library_tags_a_name_with_a_number_as_a_date_and_the_hand_rule_drops_it() -> None:
     """spaCy's small English model reads "Fable 5" (a model's name) as a DATE, so a sentence without any date
     answered "On what date …?". This test fails if either side changes."""

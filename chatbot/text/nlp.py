@@ -29,6 +29,7 @@ from chatbot.text.lexicon import (
     MONTH_ABBREVIATIONS,
     MONTHS,
     ORDINAL_SUFFIX,
+    SPEECH_NOUN_LIKE,
     SPEECH_VERBS,
     TIME_UNITS,
     UNIT_SYMBOLS,
@@ -220,13 +221,27 @@ def speaker_spans(doc: Doc) -> list[Span]:
     at …; Casper warned that …), as its noun phrase without appositions or relative clauses."""
     out = []
     for token in doc:
-        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in SPEECH_LEMMAS:
+        lemma = token.lemma_.lower()
+        if token.pos_ not in ("VERB", "AUX") or lemma not in SPEECH_LEMMAS:
             continue
+        if lemma in SPEECH_NOUN_LIKE and not _reports(token):
+            continue  # "the telescope points at the sky", "the engineer added a sensor": no one speaks
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ in ("PROPN", "NOUN"):
                 words = _phrase(child)
                 out.append(Span(min(t.idx for t in words), max(t.idx + len(t) for t in words), "SPEAKER"))
     return out
+
+
+_REPORTED = frozenset({"ccomp", "prt", "xcomp", "parataxis"})
+
+
+def _reports(verb: Any) -> bool:
+    """A verb as often of another sense ("point", "add", "respond") reports speech when it says what was said:
+    a clause ("added that …"), a quotation ('"…," he added'), or "out" ("pointed out")."""
+    return verb.dep_ == "parataxis" or any(
+        c.dep_ in _REPORTED or c.is_quote for c in verb.children
+    )
 
 
 def denied_clause(text: str) -> str:
@@ -340,6 +355,8 @@ def reports_speech(text: str) -> bool:
     imperative with the name hanging off it: any noun before the verb counts.)"""
     root = next((t for t in parse(text) if t.dep_ == "ROOT"), None)
     if root is None or root.lemma_.lower() not in SPEECH_LEMMAS:
+        return False
+    if root.lemma_.lower() in SPEECH_NOUN_LIKE and not _reports(root):
         return False
     before = [c for c in root.children if c.i < root.i]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in before)
