@@ -232,15 +232,18 @@ _DOCUMENT_TERMS: dict[tuple[str, str], frozenset[str]] = {}
 
 
 def document_terms(index: Store, name: str) -> frozenset[str]:
-    """Every search term of one document, its title's included; read once per index generation."""
+    """Every search term of one document's passages and title, from the index (no file is read again); once
+    per index generation."""
     key = (index.generation, name)
-    if key not in _DOCUMENT_TERMS:
+    terms = _DOCUMENT_TERMS.get(key)  # one lookup: a server's other threads may clear the cache meanwhile
+    if terms is None:
         if len(_DOCUMENT_TERMS) > 1024:
             _DOCUMENT_TERMS.clear()
         info = index.documents.get(name)
-        pages = (index.page_texts(name) or {}).values()
-        _DOCUMENT_TERMS[key] = frozenset().union(_terms(info.title) if info else set(), *map(_terms, pages))
-    return _DOCUMENT_TERMS[key]
+        passages = {p.id: p.text for p, _ in index.sentences(index.document_sentences(name))}
+        terms = frozenset().union(_terms(info.title) if info else set(), *map(_terms, passages.values()))
+        _DOCUMENT_TERMS[key] = terms
+    return terms
 
 
 def _previous_terms(c: Candidate, before: tuple[Passage, Sentence] | None) -> set[str]:

@@ -239,9 +239,7 @@ _REPORTED = frozenset({"ccomp", "prt", "xcomp", "parataxis"})
 def _reports(verb: Any) -> bool:
     """A verb as often of another sense ("point", "add", "respond") reports speech when it says what was said:
     a clause ("added that …"), a quotation ('"…," he added'), or "out" ("pointed out")."""
-    return verb.dep_ == "parataxis" or any(
-        c.dep_ in _REPORTED or c.is_quote for c in verb.children
-    )
+    return verb.dep_ == "parataxis" or any(c.dep_ in _REPORTED or c.is_quote for c in verb.children)
 
 
 def denied_clause(text: str) -> str:
