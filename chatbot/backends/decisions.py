@@ -215,6 +215,8 @@ def on_subject(q: Question, pool: Sequence[Candidate], index: Store) -> list[boo
     the refusal's business), and not whose words a claim gives ("Did Haugland say …?" is answered, "No", from
     whoever did say it). The document, not the sentence or its passage, is the unit: a licence names itself
     once and says "this License" after, an article names its subject and then says "he"."""
+    if not q.names:
+        return [True] * len(pool)
     said_by = {t for w in claim_speaker(q.claim) for t in tokens(w)}
     names = [
         n for n in q.names if all(t in q.known for t in n if t not in STOPWORDS) and not set(n) <= said_by

@@ -221,11 +221,8 @@ def speaker_spans(doc: Doc) -> list[Span]:
     at …; Casper warned that …), as its noun phrase without appositions or relative clauses."""
     out = []
     for token in doc:
-        lemma = token.lemma_.lower()
-        if token.pos_ not in ("VERB", "AUX") or lemma not in SPEECH_LEMMAS:
+        if token.pos_ not in ("VERB", "AUX") or not _speech_verb(token):
             continue
-        if lemma in SPEECH_NOUN_LIKE and not _reports(token):
-            continue  # "the telescope points at the sky", "the engineer added a sensor": no one speaks
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ in ("PROPN", "NOUN"):
                 words = _phrase(child)
@@ -236,10 +233,16 @@ def speaker_spans(doc: Doc) -> list[Span]:
 _REPORTED = frozenset({"ccomp", "prt", "xcomp", "parataxis"})
 
 
-def _reports(verb: Any) -> bool:
-    """A verb as often of another sense ("point", "add", "respond") reports speech when it says what was said:
-    a clause ("added that …"), a quotation ('"…," he added'), or "out" ("pointed out")."""
-    return verb.dep_ == "parataxis" or any(c.dep_ in _REPORTED or c.is_quote for c in verb.children)
+def _speech_verb(verb: Any) -> bool:
+    """A verb of speech used as one. Those as often of another sense ("the telescope points at the sky", "the
+    engineer added a sensor") report speech only when they say what was said: a clause ("added that …"), a
+    quotation ('"…," he added'), or "out" ("pointed out")."""
+    lemma = verb.lemma_.lower()
+    if lemma not in SPEECH_LEMMAS:
+        return False
+    return lemma not in SPEECH_NOUN_LIKE or (
+        verb.dep_ == "parataxis" or any(c.dep_ in _REPORTED or c.is_quote for c in verb.children)
+    )
 
 
 def denied_clause(text: str) -> str:
@@ -352,9 +355,7 @@ def reports_speech(text: str) -> bool:
     (A question turned statement leaves the verb bare, "Dr. Nguyễn warn that …", which spaCy parses as an
     imperative with the name hanging off it: any noun before the verb counts.)"""
     root = next((t for t in parse(text) if t.dep_ == "ROOT"), None)
-    if root is None or root.lemma_.lower() not in SPEECH_LEMMAS:
-        return False
-    if root.lemma_.lower() in SPEECH_NOUN_LIKE and not _reports(root):
+    if root is None or not _speech_verb(root):
         return False
     before = [c for c in root.children if c.i < root.i]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in before)
