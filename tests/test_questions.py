@@ -522,6 +522,11 @@ def test_a_sentence_denies_what_its_main_verb_says(sentence: str, denied: bool) 
         ("a Chinese company claimed to have built the model", "claim"),
         ("Liao Min was China's primary counterpart", ""),  # a copula: the content is in the nouns
         ("the council had talks with the port", ""),  # a light verb: the content is its object
+        # A permission or ability frames the act asked about: the text says "you may charge", not "allowed".
+        ("I allowed to charge money for copies of the software", "charge"),
+        ("the licence let me incorporate the program into other programs", "incorporate"),
+        ("people still be able to launch boats at the reservoir", "launch"),
+        ("the licensee permitted to sublicense the work", "sublicense"),
     ],
 )
 def test_a_claim_asserts_the_act_of_its_main_verb(claim: str, act: str) -> None:

