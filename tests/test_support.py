@@ -12,6 +12,7 @@ from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.support import Support, SupportChecker
 from chatbot.grounding.support import features as support_features
 from chatbot.store.embeddings import Embedder
+from chatbot.text.nlp import annotate
 
 PAIRS = Path(__file__).resolve().parent.parent / "evals" / "support_pairs.jsonl"
 
@@ -324,6 +325,20 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
 def test_a_role_given_to_someone_else_is_told(question: str, sentence: str, reason: str | None) -> None:
     reasons = swapped_arguments(question, sentence)
     assert [reason in r for r in reasons] == ([True] if reason else [])
+    # The index's annotation of the sentence (its verbs) spares a parse, never changes the reading.
+    assert swapped_arguments(question, sentence, annotate([sentence])[0]) == reasons
+
+
+def test_a_sentence_sharing_no_verb_with_the_question_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import chatbot.grounding.arguments as arguments
+
+    sentence = "The chapel in Bergen has stood on the hill since 1990."
+    note = annotate([sentence])[0]
+    parsed: list[str] = []
+    real = arguments.parse
+    monkeypatch.setattr(arguments, "parse", lambda text: parsed.append(text) or real(text))
+    assert swapped_arguments("Who renovated the chapel in Bergen?", sentence, note) == []
+    assert parsed == ["Who renovated the chapel in Bergen?"]
 
 
 @pytest.mark.parametrize(

@@ -303,7 +303,7 @@ def question_features(
         float(any(v.startswith(("number", "date")) for v in claim.vetoes)) if claim else 0.0,
         claim.coverage if claim else 0.0,
         float(q.info.yes_no),
-        float(bool(best and swapped_arguments(q.info.text, best.plain))),
+        float(bool(best and swapped_arguments(q.info.text, best.plain, best.annotation))),
     ]
 
 

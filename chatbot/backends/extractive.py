@@ -381,7 +381,11 @@ class ExtractiveBackend:
             backed = backed or (
                 f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index)
             )
-            if backed and states_the_act(act, credited) and not swapped_arguments(q.info.text, c.plain):
+            if (
+                backed
+                and states_the_act(act, credited)
+                and not swapped_arguments(q.info.text, c.plain, c.annotation)
+            ):
                 return "Yes", [c, *intro]  # the act, and done by whom the question says, to whom it says
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", [c, *intro]

@@ -16,6 +16,7 @@ Italy"). Precision first: any doubt (a pronoun, no shared verb, a head noun the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
@@ -36,7 +37,13 @@ from chatbot.text.normalise import fold
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+    from chatbot.text.nlp import Annotation
+
     Arguments = tuple[list[Token], list[Token]]  # a verb's (logical subject, logical object) words
+
+VerbForm = tuple[
+    str, str
+]  # a sentence's verb as (lemma, lower-case word): parsed now, or stored in the index
 
 _AUXILIARIES = frozenset(QUESTION_AUXILIARIES)
 _NOT_IN_PHRASE = frozenset({"ADP", "PUNCT", "SCONJ", "CCONJ", "VERB", "AUX", "PART"})
@@ -44,19 +51,27 @@ _DATE_OR_NUMBER_LABELS = frozenset({"DATE", "TIME", "CARDINAL"})
 _OBJECT_WH = frozenset({"who", "whom", "what", "which"})
 
 
-def swapped_arguments(question: str, sentence: str) -> list[str]:
+def swapped_arguments(question: str, sentence: str, annotation: Annotation | None = None) -> list[str]:
     """Why ``sentence`` gives the question's verb another subject or object than the question does, or turns
-    its place or time around; empty when it does not, or when that cannot be told."""
+    its place or time around; empty when it does not, or when that cannot be told. The sentence's
+    ``annotation`` from the index, when given, spares parsing a sentence that shares no verb with the question
+    (most of them: a parse is a fifth of answering)."""
     q = parse(question)
     wh = next((t.lower_ for t in q[:2] if t.lower_ in INTERROGATIVES), None)
     aux = _auxiliary(q, wh)
     if wh is None and aux != 0:
         return []  # not a question: a wh-word opens it, or an auxiliary ("Did Harold conquer England?")
+    if annotation is not None and annotation.verbs is not None:
+        stored = [(v.label, v.text(sentence).lower()) for v in annotation.verbs]
+        if _question_verb(q, stored, aux) is None:
+            return []
     s = parse(sentence)
-    found = _question_verb(q, [v for v in s if v.pos_ == "VERB"], aux)
+    verbs = [v for v in s if v.pos_ == "VERB"]
+    found = _question_verb(q, [(v.lemma_, v.lower_) for v in verbs], aux)
     if found is None:
         return []
-    verb_at, same = found
+    verb_at, positions = found
+    same = [verbs[i] for i in positions]
     args = [_arguments(v) for v in same]  # each shared verb's (subject, object), read once
     subject, obj = _question_arguments(q, verb_at, aux)
     known = {_key(t.text) for t in s}
@@ -203,11 +218,11 @@ def _auxiliary(q: Doc, wh: str | None) -> int | None:
     return next((t.i for t in q if t.lower_ in _AUXILIARIES and (t.i > 0 or wh is None)), None)
 
 
-def _question_verb(q: Doc, verbs: list[Token], aux: int | None) -> tuple[int, list[Token]] | None:
+def _question_verb(q: Doc, verbs: Sequence[VerbForm], aux: int | None) -> tuple[int, list[int]] | None:
     """The question's first verb after its auxiliary ("did Harold *conquer*"), or after the wh-phrase ("Who
-    *betrayed* …"), when the sentence uses it as a verb too, with the sentence's verbs that it is; none when a
-    relative clause or a second wh-word comes first. A word the sentence uses as a verb counts even where the
-    tagger took it for a noun."""
+    *betrayed* …"), when the sentence uses it as a verb too, with the positions of the sentence's verbs that it
+    is; none when a relative clause or a second wh-word comes first. A word the sentence uses as a verb counts
+    even where the tagger took it for a noun."""
     for t in q[(aux + 1 if aux is not None else 1) :]:
         if t.lower_ in INTERROGATIVES or t.lower_ in RELATIVES:
             return None
@@ -218,17 +233,19 @@ def _question_verb(q: Doc, verbs: list[Token], aux: int | None) -> tuple[int, li
     return None
 
 
-def _same_verbs(t: Token, verbs: list[Token]) -> list[Token]:
-    """The sentence's verbs that are the question's word: the same lemma or word, or for a long word a spelling
-    a letter off, two from ten letters ("incorperated"): typed and crowd-written questions misspell, and a
-    misspelt verb must not hide a swapped argument."""
+def _same_verbs(t: Token, verbs: Sequence[VerbForm]) -> list[int]:
+    """The positions of the sentence's verbs that are the question's word: the same lemma or word, or for a
+    long word a spelling a letter off, two from ten letters ("incorperated"): typed and crowd-written questions
+    misspell, and a misspelt verb must not hide a swapped argument."""
     forms = {_key(t.lemma_), _key(t.text)}
-    same = [v for v in verbs if _key(v.lemma_) in forms]
+    same = [i for i, (lemma, _) in enumerate(verbs) if _key(lemma) in forms]
     if same or len(t.text) < 7 or not t.is_alpha:
         return same
     limit = 1 if len(t.text) < 10 else 2
     return [
-        v for v in verbs if v.lower_[0] == t.lower_[0] and Levenshtein.distance(v.lower_, t.lower_) <= limit
+        i
+        for i, (_, lower) in enumerate(verbs)
+        if lower[:1] == t.lower_[:1] and Levenshtein.distance(lower, t.lower_) <= limit
     ]
 
 

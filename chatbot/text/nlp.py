@@ -159,22 +159,30 @@ class Annotation:
     chunks: list[Span] = field(default_factory=list)  # noun phrases (label "NP")
     speakers: list[Span] = field(default_factory=list)  # subjects of speech verbs (label "SPEAKER")
     negated: bool = False
+    # The words parsed as verbs, each labelled with its lemma; None where the record predates them. They tell,
+    # without parsing the sentence again, that it shares no verb with a question (``grounding.arguments``).
+    verbs: list[Span] | None = None
 
     def record(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "e": [[s.start, s.end, s.label] for s in self.ents],
             "c": [[s.start, s.end] for s in self.chunks],
             "s": [[s.start, s.end] for s in self.speakers],
             "n": int(self.negated),
         }
+        if self.verbs is not None:
+            out["v"] = [[s.start, s.end, s.label] for s in self.verbs]
+        return out
 
     @staticmethod
     def from_record(record: dict[str, Any]) -> Annotation:
+        verbs = record.get("v")
         return Annotation(
             [Span(a, b, label) for a, b, label in record.get("e", [])],
             [Span(a, b, "NP") for a, b in record.get("c", [])],
             [Span(a, b, "SPEAKER") for a, b in record.get("s", [])],
             bool(record.get("n", 0)),
+            None if verbs is None else [Span(a, b, lemma) for a, b, lemma in verbs],
         )
 
     def of(self, labels: frozenset[str]) -> list[Span]:
@@ -214,7 +222,8 @@ def annotation(doc: Doc) -> Annotation:
     ents = [e for e in ents if e.label not in DATE_LABELS or is_date(e.text(text))]
     ents = _with_rule_dates(text, ents)
     chunks = [Span(c.start_char, c.end_char, "NP") for c in doc.noun_chunks]
-    return Annotation(ents, chunks, speaker_spans(doc), any(t.dep_ == "neg" for t in doc))
+    verbs = [Span(t.idx, t.idx + len(t), t.lemma_) for t in doc if t.pos_ == "VERB"]
+    return Annotation(ents, chunks, speaker_spans(doc), any(t.dep_ == "neg" for t in doc), verbs)
 
 
 def speaker_spans(doc: Doc) -> list[Span]:
