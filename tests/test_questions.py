@@ -19,6 +19,7 @@ from chatbot.text.nlp import (
     is_date,
     main_verb,
     numbers,
+    person_roles,
     reports_speech,
 )
 from chatbot.text.questions import (
@@ -79,6 +80,65 @@ def test_a_question_about_cost_asks_for_money_first(question: str, money: bool) 
     info = analyse(question)
     assert info.answer_type == "number" and (info.target == "money") is money
     assert ("QUANTITY" not in set().union(*tiers(info))) is money  # "140 kilometres" is no cost
+
+
+@pytest.mark.parametrize(
+    ("sentence", "written"),
+    [
+        # spaCy tags these bare CARDINAL or QUANTITY: written with their currency, they are sums of money.
+        ("The project will cost 2.3 million euros over five years.", "2.3 million euros"),
+        ("The deal was valued at NOK 12 million.", "NOK 12 million"),
+        ("The council paid 48 million kroner for the land.", "48 million kroner"),
+        ("The fine was 5,000 zloty.", "5,000 zloty"),
+        ("Tickets cost £12 each.", "£12"),  # spaCy's MONEY leaves the symbol out
+        ("The port approved a €48 million expansion of its terminal.", "€48 million"),
+    ],
+)
+def test_a_number_written_with_its_currency_is_a_sum_of_money(sentence: str, written: str) -> None:
+    from chatbot.text.answers import typed_spans
+
+    found = typed_spans(analyse("How much will it cost?"), sentence, annotate([sentence])[0])
+    assert [(s.text, s.label, s.tier) for s in found][:1] == [(written, "MONEY", 0)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Last year the terminal handled 870,000 cruise passengers, down from 1.1 million in 2019.",
+        "The team of 5 won gold.",
+        "A flood is one with a 1 per cent chance of being exceeded.",  # spaCy tags "1 per cent" MONEY
+    ],
+)
+def test_a_bare_count_answers_a_cost_only_after_a_sum_of_money(sentence: str) -> None:
+    """ "How much did the expansion cost?" over "870,000 passengers" and "€48 million": the count is no cost."""
+    from chatbot.text.answers import typed_spans
+
+    found = typed_spans(analyse("How much will it cost?"), sentence, annotate([sentence])[0])
+    assert found and all(s.tier > 0 and s.label in ("CARDINAL", "PERCENT") for s in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "label"),
+    [
+        # spaCy's small model reads these names as a place and a body; the title beside each says a person.
+        (
+            "Tiit Riisalo, head of the Estonian Travel and Tourism Association, said so.",
+            "Tiit Riisalo",
+            "PERSON",
+        ),
+        ("Mari-Liis Tamm, a spokeswoman for the ministry, declined to comment.", "Mari-Liis Tamm", "PERSON"),
+        ("Beijing, the capital of China, hosted the talks.", "Beijing", "GPE"),  # one word: a place
+        (
+            "Tourism Association, the owner of the site, said so.",
+            "Tourism Association",
+            "ORG",
+        ),  # a body's word
+    ],
+)
+def test_a_name_with_a_persons_title_beside_it_is_a_person(sentence: str, name: str, label: str) -> None:
+    found = {e.text(sentence): e.label for e in annotate([sentence])[0].ents}
+    assert found[name] == label
+    assert bool(person_roles(sentence)) is (label == "PERSON")
 
 
 @pytest.mark.parametrize(

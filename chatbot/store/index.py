@@ -54,7 +54,7 @@ __all__ = [
     "current_build", "load", "load_all", "open_index", "read_manifest", "staleness", "write_build",
 ]  # fmt: skip
 
-FORMAT = 26  # bump when splitting, records or scoring inputs change: it forces a rebuild
+FORMAT = 27  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
 ANNOTATIONS = "annotations.jsonl"  # one JSON record per sentence: entities, noun phrases, speakers, negation
 SENTENCE_FAISS = "sentences.faiss"  # written only above the exact-search limit (below it: built at load)

@@ -12,7 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chatbot.text.lexicon import PEOPLE_NOUNS, PERSON_NOUNS, QUESTION_WORDS, STOPWORDS, alternation
+from chatbot.text.lexicon import (
+    CURRENCY_CODES,
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    PEOPLE_NOUNS,
+    PERSON_NOUNS,
+    QUESTION_WORDS,
+    STOPWORDS,
+    alternation,
+)
 from chatbot.text.nlp import (
     DATE_LABELS,
     NAME_LABELS,
@@ -49,11 +58,11 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
     if kind == "date":
         return [DATE_LABELS]
     if kind == "number":
-        # A cost is a sum of money; spaCy often tags "2.3 million euros" as a bare CARDINAL, so that counts too,
-        # while a share ("12 percent" for "how much did the price rise?") answers less directly. A measure
+        # A cost is a sum of money (a bare number written with its currency is one: ``_as_money``); a bare
+        # number or a share ("12 percent" for "how much did the price rise?") answers less directly. A measure
         # ("140 kilometres") is never a sum of money.
         if target == "money":
-            return [frozenset({"MONEY", "CARDINAL"}), frozenset({"PERCENT"})]
+            return [frozenset({"MONEY"}), frozenset({"CARDINAL", "PERCENT"})]
         return [NUMBER_LABELS]
     if kind == "people":
         return [frozenset({"PEOPLE"}), PERSON_LABELS | _ORGS]
@@ -77,6 +86,8 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
         spans = [
             _as_quantity(s) if s.label in DATE_LABELS and is_duration(s.text(text)) else s for s in spans
         ]
+    if info.target == "money":
+        spans = [_as_money(s, text) for s in spans]
     if info.answer_type == "people":
         spans += [_people(m) for m in _PEOPLE_RE.finditer(text)]
     counted = set(tokens(info.counts))
@@ -165,6 +176,30 @@ def _counts_other(c: SpanCandidate, text: str, annotation: Annotation, counted: 
 
 def _as_quantity(s: Span) -> Span:
     return Span(s.start, s.end, "QUANTITY")
+
+
+_CODE_BEFORE = re.compile(rf"(?:\b(?:{alternation(CURRENCY_CODES)})|[{CURRENCY_SYMBOLS}]) ?$")
+_PER_CENT = re.compile(r"\bper ?cent$", re.IGNORECASE)
+_WORD_AFTER = re.compile(rf"^ ?(?:{alternation(CURRENCY_WORDS)})\b", re.IGNORECASE)
+
+
+def _as_money(s: Span, text: str) -> Span:
+    """A number spaCy left bare that is written with its currency ("2.3 million euros", "NOK 12 million",
+    "48 million kroner"), as the sum of money it is, the currency included; any other span as it is."""
+    if s.label not in ("CARDINAL", "QUANTITY", "MONEY"):
+        return s
+    start, end = s.start, s.end
+    if _PER_CENT.search(text[start:end]):
+        return Span(start, end, "PERCENT")  # spaCy tags "a 1 per cent chance" MONEY
+    if before := _CODE_BEFORE.search(text[max(0, start - 4) : start]):
+        start -= len(before.group())  # spaCy's MONEY often leaves the symbol out too ("£" in "£12")
+    elif after := _WORD_AFTER.match(text[end:]):
+        end += len(after.group())
+    elif s.label == "CARDINAL" or (
+        s.label == "QUANTITY" and not _WORD_AFTER.search(" " + text[start:end].split()[-1])
+    ):
+        return s
+    return Span(start, end, "MONEY")
 
 
 def _people(m: re.Match[str]) -> Span:

@@ -135,6 +135,20 @@ MONEY_WORDS = _set(
     funded funding budget salary salaries earn earned owe owed loan raise raised invest invested investment
     sell sold buy bought revenue turnover valuation"""
 )
+# Currencies, for a number spaCy tags a bare CARDINAL or QUANTITY ("2.3 million euros", "NOK 12 million",
+# "48 million kroner"): written beside one of these, it is a sum of money.
+CURRENCY_WORDS = _set(
+    """dollar dollars euro euros pound pounds sterling yen yuan renminbi rupee rupees rouble roubles ruble
+    rubles franc francs krone kroner krona kronor zloty zlotys zlote forint forints koruna korunas lira lire
+    peso pesos reais rand shekel shekels dinar dinars dirham dirhams riyal riyals rial rials baht
+    ringgit rupiah naira cedi cedis shilling shillings lei leu lev leva hryvnia hryvnias tenge lari
+    cents pence penny"""  # not "cent": "1 per cent" is a share
+)
+CURRENCY_CODES = _set(
+    """USD EUR GBP JPY CNY RMB CHF CAD AUD NZD HKD SGD SEK NOK DKK ISK PLN CZK HUF RON BGN RUB UAH TRY ILS INR
+    PKR BDT LKR IDR MYR THB VND PHP KRW TWD BRL MXN ARS CLP COP PEN ZAR NGN KES EGP MAD AED SAR QAR KWD"""
+)
+CURRENCY_SYMBOLS = "$€£¥₹₽₩₪₺₦₫฿₴₸₱"
 # "What did the repairs cost?", "What did Dr. Nguyễn say the buttress would cost?": a what-question that ends
 # on one of these verbs has "what" for its object, a sum of money.
 SUM_VERBS = _set(
