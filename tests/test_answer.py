@@ -418,6 +418,41 @@ def test_a_question_naming_one_of_two_alike_things_is_answered_about_that_one(
     assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A short port news story: a cost, counts, Estonian names, quotes that run over two sentences."""
+    return fixture_pipeline("harbour", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "quoted"),
+    [
+        # A cost is the sum of money, not the count of passengers in the sentence the embedding prefers.
+        ("How much will the cruise terminal expansion cost?", None, "€48 million expansion"),
+        # The quote goes on after the sentence that names the speaker; the speaker's "expect" is what "would"
+        # reports.
+        (
+            "Did Valdo Kalm say passenger numbers would pass one million by 2028?",
+            "Yes [1].",
+            "pass one million by 2028",
+        ),
+        # spaCy reads "Tiit Riisalo" as a place; his title makes him a person, and the port's chief executive
+        # is someone else.
+        ("Is Tiit Riisalo the port's chief executive?", "No [1].", "Tiit Riisalo, head of"),
+        ("Who is Tiit Riisalo?", None, "head of the Estonian Travel and Tourism Association"),
+    ],
+)
+def test_a_story_the_project_never_saw_is_answered_as_written(
+    harbour: Pipeline, question: str, lead: str | None, quoted: str
+) -> None:
+    answer = harbour.ask(question)
+    assert answer.answerable, answer.answer
+    if lead:
+        assert answer.answer.splitlines()[0] == lead
+    assert quoted in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
 def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
     answer = grid.ask("How many customers are in the South region?")
     assert answer.answerable, answer.answer

@@ -541,6 +541,13 @@ def test_a_count_is_not_a_year() -> None:
         ("Was Casper a professor at Shanghai Jiao Tong University?", "Stephen Casper", "professor", True),
         ("Was Tomás Ferreira a marine biologist?", "Tomás Ferreira", "biologist", False),
         (
+            "Is Tiit Riisalo the port's chief executive?",
+            "Tiit Riisalo",
+            "executive",
+            True,
+        ),  # one definite body
+        ("Was Tomás Ferreira the head of the committee?", "Tomás Ferreira", "head", True),
+        (
             "According to the report, is Ingrid Solberg the mayor of Vesturvík?",
             "Ingrid Solberg",
             "mayor",
@@ -554,7 +561,9 @@ def test_a_count_is_not_a_year() -> None:
 def test_a_role_question_names_a_known_person_and_the_role_asked(
     question: str, person: str | None, head: str | None, of_a_body: bool | None
 ) -> None:
-    claim = role_claim(question, ["Liao Min", "Stephen Casper", "Tomás Ferreira", "Ingrid Solberg"])
+    claim = role_claim(
+        question, ["Liao Min", "Stephen Casper", "Tomás Ferreira", "Ingrid Solberg", "Tiit Riisalo"]
+    )
     found = (claim.person, claim.head, claim.of_a_body) if claim else (None, None, None)
     assert found == (person, head, of_a_body)
 

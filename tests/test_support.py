@@ -342,6 +342,23 @@ def test_a_sentence_sharing_no_verb_with_the_question_is_not_parsed(monkeypatch:
 
 
 @pytest.mark.parametrize(
+    ("claim", "passage", "hedged"),
+    [
+        # "would" is a hypothetical or a reported future, as hedged as "expect": either side may say it.
+        ("Washington eased its embargoes on chips.", "Washington would ease its embargoes on chips.", True),
+        (
+            "Kalm said passenger numbers would pass one million by 2028.",
+            "We expect passenger numbers to pass one million by 2028, Kalm said.",
+            False,
+        ),
+    ],
+)
+def test_would_hedges_what_it_governs(claim: str, passage: str, hedged: bool) -> None:
+    vetoes = support_features(claim, passage, 0.8).vetoes
+    assert any(v.startswith("overclaim: passage hedges") for v in vetoes) == hedged, vetoes
+
+
+@pytest.mark.parametrize(
     ("claim", "hedged"),
     [
         # A function's name is one word: its parts, in another name inside a condition, are not the claim's words.

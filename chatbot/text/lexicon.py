@@ -234,7 +234,7 @@ HEDGE_CUES = _set(
     "considering consider considers evaluating evaluate weighing weigh exploring explore proposed "
     "propose proposes proposal suggest suggests suggested suggesting hypothetical hypothetically if "
     "whether concept expect expects expected plan plans planned aim aims hope hopes seek seeks seeking "
-    "intend intends intending"
+    "intend intends intending would"
 )
 # Words asserting an outcome as settled: a claim may use them only if the passage does too.
 CERTAINTY_WORDS = _set(

@@ -429,10 +429,13 @@ class RoleClaim:
     @property
     def of_a_body(self) -> bool:
         """A role of one named place or body ("a professor at Shanghai Jiao Tong University", "China's Foreign
-        Ministry spokesperson"), not a trade ("a computer scientist")."""
-        return any(w[:1].isupper() and fold_word(w) != self.head for w in re.findall(r"[\w’'-]+", self.role))
+        Ministry spokesperson") or of one the question makes definite ("the port's chief executive", "the head
+        of the committee"), not a trade ("a computer scientist")."""
+        named = any(w[:1].isupper() and fold_word(w) != self.head for w in re.findall(r"[\w’'-]+", self.role))
+        return named or bool(_DEFINITE_BODY_RE.match(self.role))
 
 
+_DEFINITE_BODY_RE = re.compile(r"the\s+\w+['’]s\s|the\s.*\bof\s+the\s", re.IGNORECASE)
 _ROLE_CLAIM_RE = re.compile(r"^(?:is|was)\s+(?P<rest>.+?)[\s?]*$", re.IGNORECASE)
 
 
