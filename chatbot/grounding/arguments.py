@@ -41,9 +41,8 @@ if TYPE_CHECKING:
 
     Arguments = tuple[list[Token], list[Token]]  # a verb's (logical subject, logical object) words
 
-VerbForm = tuple[
-    str, str
-]  # a sentence's verb as (lemma, lower-case word): parsed now, or stored in the index
+# A sentence's verb as (lemma, lower-case word): parsed now, or stored in the index.
+VerbForm = tuple[str, str]
 
 _AUXILIARIES = frozenset(QUESTION_AUXILIARIES)
 _NOT_IN_PHRASE = frozenset({"ADP", "PUNCT", "SCONJ", "CCONJ", "VERB", "AUX", "PART"})

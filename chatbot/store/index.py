@@ -56,7 +56,8 @@ __all__ = [
 
 FORMAT = 27  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
-ANNOTATIONS = "annotations.jsonl"  # one JSON record per sentence: entities, noun phrases, speakers, negation
+# One JSON record per sentence: entities, noun phrases, speakers, negation, verbs.
+ANNOTATIONS = "annotations.jsonl"
 SENTENCE_FAISS = "sentences.faiss"  # written only above the exact-search limit (below it: built at load)
 
 
