@@ -196,9 +196,9 @@ def _as_money(s: Span, text: str) -> Span:
     elif after := _WORD_AFTER.match(text[end:]):
         end += len(after.group())
     elif s.label == "CARDINAL" or (
-        s.label == "QUANTITY" and not _WORD_AFTER.search(" " + text[start:end].split()[-1])
+        s.label == "QUANTITY" and text[start:end].split()[-1].lower() not in CURRENCY_WORDS
     ):
-        return s
+        return s  # a QUANTITY holds its currency word at its end ("48 million kroner")
     return Span(start, end, "MONEY")
 
 

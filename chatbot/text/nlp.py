@@ -407,15 +407,16 @@ def entity_label(ent: Any) -> str:
     gives a title: the small model reads names from other languages as places ("Tiit Riisalo, head of the
     Estonian Travel and Tourism Association" comes out GPE, "Mari-Liis Tamm, a spokeswoman for …" ORG). A name
     of two to four capitalised words with a person's title beside it is a person's."""
-    if ent.label_ in PERSON_LABELS or ent.label_ not in _MISTAKEN_FOR_NAMES:
-        return str(ent.label_)
-    words = ent.text.split()
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words):
-        return str(ent.label_)
-    if any(w.lower() in ORG_WORDS for w in words):
-        return str(ent.label_)  # "Tourism Association, the owner of …" is a body
+    label, words = str(ent.label_), ent.text.split()
+    if (
+        label not in _MISTAKEN_FOR_NAMES
+        or not 2 <= len(words) <= 4
+        or not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
+        or any(w.lower() in ORG_WORDS for w in words)  # "Tourism Association, the owner of …" is a body
+    ):
+        return label
     titled = any(c.dep_ == "appos" and c.lemma_.lower() in TITLES for c in ent.root.children)
-    return "PERSON" if titled else str(ent.label_)
+    return "PERSON" if titled else label
 
 
 _MISTAKEN_FOR_NAMES = frozenset({"GPE", "ORG", "NORP", "LOC", "FAC", "PRODUCT"})
