@@ -453,6 +453,40 @@ def test_a_story_the_project_never_saw_is_answered_as_written(
     assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def ruling(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A court story: Dutch names with particles and an apostrophe, a byline, a spokeswoman, a dateline."""
+    return fixture_pipeline("ruling", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "quoted"),
+    [
+        # spaCy finds no person in "By Ines de la Cruz | 12 February 2027": the byline's name is read by its shape.
+        ("Who wrote the article?", "Ines de la Cruz [1].", "By Ines de la Cruz"),
+        ("Who is Maarten van der Berg?", "Maarten van der Berg: Judge [1].", "Judge Maarten van der Berg"),
+        # "She" is Sanne O'Neill (her name's apostrophe once made her an organisation, and "she" the judge).
+        ("Did Sanne O'Neill say how much the delay would cost?", "No [1].", "She did not say how much"),
+        # Deciding whether to appeal is saying neither; her name and "said" do not make up for "appeal".
+        ("Did Sanne O'Neill say the authority would appeal?", "The corpus does not say.", None),
+        # A spokeswoman for the authority speaks for it: no "No" for another speaker.
+        ("Did the port authority say it would appeal?", "The corpus does not say.", None),
+        # "Was … welcomed": the passive's act is "welcome", which the council's warning does not state.
+        ("Was the ruling welcomed by the Dutch Shipping Council?", "The corpus does not say.", None),
+        ("Were the fishermen represented by Pieter Hoekstra?", "Yes [1].", "represented by Pieter Hoekstra"),
+        ("Did Hoekstra say the ruling was a victory against the port?", "No [1].", "not a victory against"),
+    ],
+)
+def test_who_said_what_holds_for_names_of_other_languages(
+    ruling: Pipeline, question: str, lead: str, quoted: str | None
+) -> None:
+    answer = ruling.ask(question)
+    assert answer.answer.splitlines()[0].startswith(lead), answer.answer
+    if quoted:
+        assert quoted in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
 def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
     answer = grid.ask("How many customers are in the South region?")
     assert answer.answerable, answer.answer

@@ -195,6 +195,33 @@ CASES = [
         {("Beijing", "institutional", "the talks would resume")},
         id="a-heading-above-is-no-first-name",
     ),
+    pytest.param(  # particles between the capitalised words: the name whole, not "Berg" with "Judge Maarten van der"
+        "Judge Maarten van der Berg said the survey data were eleven years old.",
+        {("Maarten van der Berg", "paraphrase", "the survey data were eleven years old")},
+        id="a-name-with-particles",
+    ),
+    pytest.param(  # "O'Neill" is a name's word: "she" is O'Neill, not the judge quoted before her
+        "Judge Maarten van der Berg ordered a new study. “We respect the decision,” said Sanne O'Neill, a "
+        "spokeswoman for the port. She said the authority would decide within a month whether to appeal.",
+        {
+            ("Maarten van der Berg", "paraphrase", "a new study"),
+            ("Sanne O'Neill", "direct_quote", "We respect the decision"),
+            ("Sanne O'Neill", "paraphrase", "the authority would decide within a month whether to appeal"),
+        },
+        id="she-after-a-name-with-an-apostrophe",
+    ),
+    pytest.param(  # "who" hangs on the operators, not on the sentence's subject (or its dateline)
+        "ROTTERDAM — A district court on Tuesday suspended the plan, siding with 212 fishing operators who "
+        "argued that the port had ignored the damage.",
+        set(),
+        id="who-hangs-on-the-noun-before-it",
+    ),
+    pytest.param(
+        "The court sided with Pieter Hoekstra, a lawyer for the fishermen, who argued that the study was "
+        "outdated.",
+        {("Pieter Hoekstra", "paraphrase", "the study was outdated")},
+        id="who-after-an-apposition-is-the-name",
+    ),
 ]
 
 

@@ -359,6 +359,21 @@ def test_would_hedges_what_it_governs(claim: str, passage: str, hedged: bool) ->
 
 
 @pytest.mark.parametrize(
+    ("claim", "undecided"),
+    [
+        # Deciding whether to appeal states neither an appeal nor its absence; asking whether is no claim.
+        ("The authority said it would appeal.", True),
+        ("The authority would decide whether to appeal.", False),
+        ("The authority would decide within a month.", False),
+    ],
+)
+def test_what_a_passage_leaves_open_is_not_stated(claim: str, undecided: bool) -> None:
+    passage = "She said the authority would decide within a month whether to appeal."
+    vetoes = support_features(claim, passage, 0.8).vetoes
+    assert any(v.startswith("overclaim: passage leaves open") for v in vetoes) == undecided, vetoes
+
+
+@pytest.mark.parametrize(
     ("claim", "hedged"),
     [
         # A function's name is one word: its parts, in another name inside a condition, are not the claim's words.

@@ -48,7 +48,7 @@ from chatbot.ingest.passages import Passage, same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
-from chatbot.text.lexicon import FIRST_PERSON, SPEECH_VERBS
+from chatbot.text.lexicon import FIRST_PERSON, SPEECH_VERBS, SPOKES_ROLES
 from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
@@ -58,6 +58,7 @@ from chatbot.text.nlp import (
     disowned,
     main_verb,
     numbers,
+    reported_content,
     reports_speech,
 )
 from chatbot.text.normalise import fold, tokens, unwrap, without_article, words
@@ -355,6 +356,7 @@ class ExtractiveBackend:
         reported = reports_speech(claim)  # "Did X say …?", its words negated or not ("hours, not weeks")
         speech = plain_claim and reported
         speaker = " ".join(claim_speaker(claim)) if speech else ""
+        said = reported_content(claim) if speaker else ""
         if speaker:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
             near = [*chosen, *ranked[: self.settings.max_sentences]]  # closest sentences
             denier = next((c for c in near if self._disowns(claim, speaker, c, index)), None)
@@ -377,6 +379,8 @@ class ExtractiveBackend:
                 for v in f.vetoes
                 if v.startswith(CONTRADICTIONS) or (v.startswith(DIFFERENT_VALUES) and numbers(c.plain))
             ]
+            if said and support_features(said, credited, c.cosine).coverage < self.settings.no_coverage:
+                continue  # the speaker's name and "said" do not make up for what was said
             backed = not f.vetoes and f.coverage >= self.settings.yes_coverage
             backed = backed or (
                 f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index)
@@ -398,8 +402,14 @@ class ExtractiveBackend:
         said = _narrowest_first(index, c.number)
         if not said or all(w in fold(c.plain) for w in speaker_words(said[0].speaker)):
             return c.plain, []
-        intro = self._introduction(index, said[0].speaker, c)
-        return f"{said[0].speaker} said: {c.plain}", [intro] if intro else []
+        speaker = said[0].speaker
+        intro = self._introduction(index, speaker, c)
+        role = spokes_role(
+            index, speaker
+        )  # a spokeswoman's words are her institution's: "Did the port say …?"
+        return f"{speaker}, {role}, said: {c.plain}" if role else f"{speaker} said: {c.plain}", (
+            [intro] if intro else []
+        )
 
     def _denies_act(self, claim: str, act: str, c: Candidate, index: Store) -> bool:
         """Does the sentence negate the claim's own act, about what the claim is about? The denial's subject
@@ -934,6 +944,13 @@ def cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set
 
 
 _SPEECH_TOKENS = frozenset(tokens(" ".join(SPEECH_VERBS)))
+
+
+def spokes_role(index: Store, speaker: str) -> str:
+    """The role the corpus gives ``speaker`` when it is one of speaking for an institution ("a spokeswoman for
+    the Port of Rotterdam Authority"); "" otherwise."""
+    roles = (index.attribution(i).role for i in index.attributions_of(speaker))
+    return next((r for r in roles if any(s in r.lower() for s in SPOKES_ROLES)), "")
 
 
 def _narrowest_first(index: Store, number: int) -> list[Attribution]:

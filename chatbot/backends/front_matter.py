@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chatbot.backends.decisions import annotations_of
+from chatbot.grounding.attribution import personal_name
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.store.protocol import Store
 from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS, alternation
@@ -160,10 +161,23 @@ def _authors(sentences: _Read, credited: str) -> FrontFact | None:
     if names:
         return FrontFact(_listed(names), where)
     for p, s, text, note in sentences[:FRONT_SENTENCES]:
-        people = [text[e.start : e.end] for e in note.ents if e.label == "PERSON"]
-        if people and fold(text).startswith("by "):
-            return FrontFact(people[0], [(p, s)])
+        if not fold(text).startswith("by "):
+            continue
+        people = [text[e.start : e.end] for e in note.ents if e.label == "PERSON"] or _byline_names(text)
+        if people:
+            return FrontFact(_listed(people), [(p, s)])
     return None
+
+
+def _byline_names(line: str) -> list[str]:
+    """The people a "By …" line names, read by the shape of a name where spaCy finds none in it: "By Ines de
+    la Cruz | 12 February 2027" (the names before the first separator, a date or a role)."""
+    names = _BYLINE_END_RE.split(line[3:], maxsplit=1)[0]
+    found = [personal_name(n) for n in re.split(r"\s+(?:and|&)\s+", names.strip())]
+    return [n for n in found if n] if all(found) else []
+
+
+_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d]")
 
 
 def _listed(names: list[str]) -> str:

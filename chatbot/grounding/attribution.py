@@ -37,6 +37,7 @@ from chatbot.ingest.passages import split_sentences
 from chatbot.text.lexicon import (
     HONORIFICS,
     INSTITUTION_NOUNS,
+    NAME_PARTICLES,
     NP_PREPOSITIONS,
     ORG_PRONOUNS,
     ORG_WORDS,
@@ -47,6 +48,7 @@ from chatbot.text.lexicon import (
     SPOKES_ROLES,
     STOPWORDS,
     TITLES,
+    UPPER,
 )
 from chatbot.text.normalise import fold, without_article, words
 from chatbot.text.sentences import Sentence
@@ -119,7 +121,7 @@ def _credited_quote(page: Page, line: Sentence, quote: Sentence | None, page_ind
     if quote is None:
         return None
     m = _CREDIT_RE.fullmatch(page.text, quote.end, line.end)  # the dash may be taken for a list's bullet
-    name = _personal_name(m["name"]) if m else None
+    name = personal_name(m["name"]) if m else None
     if m is None or name is None:
         return None
     speaker = RawSpeaker(name, m.start("name"), "name", m["role"] or "")
@@ -196,12 +198,21 @@ class _Entity:
 
 
 def _is_person_name(name: str) -> bool:
+    """Two to four capitalised words ("Sanne O'Neill", "Jean-Pierre Roux"), with particles between them
+    ("Maarten van der Berg"), and no word of an organisation's name."""
     parts = name.split()
+    named = [p for p in parts if p not in NAME_PARTICLES]
     return (
-        2 <= len(parts) <= 4
-        and all(p[0].isupper() and p.isalpha() and not p.isupper() for p in parts)
+        2 <= len(named) <= 4
+        and len(parts) - len(named) <= 3
+        and parts[0] in named
+        and parts[-1] in named
+        and all(_NAME_WORD_RE.fullmatch(p) and not p.isupper() for p in named)
         and not any(p.lower() in ORG_WORDS for p in parts)
     )
+
+
+_NAME_WORD_RE = re.compile(rf"{UPPER}\w*(?:['’-]\w+)*")
 
 
 def _person_role(role: str) -> bool:
@@ -252,20 +263,23 @@ def _introduced_persons(pages: Sequence[Page]) -> set[str]:
             _capitalised(text[text.rfind("\n", 0, m.start()) + 1 : m.start()].split()[::-1])[::-1]
             for m in _WHO_RE.finditer(text)
         ]  # on the honorific's or the comma's own line: a list of names or a heading runs on otherwise
-        out |= {name for run in runs if (name := _personal_name(" ".join(run)))}
+        out |= {name for run in runs if (name := personal_name(" ".join(run)))}
     return out
 
 
-def _capitalised(words: list[str], most: int = 4) -> list[str]:
-    """The leading run of capitalised words, punctuation trimmed, up to the first that ends a phrase."""
+def _capitalised(words: list[str], most: int = 6) -> list[str]:
+    """The leading run of capitalised words (particles between them: "van der"), punctuation trimmed, up to
+    the first that ends a phrase."""
     run = []
     for w in words[:most]:
         core = w.strip(',.;:()[]"“”‘’')
-        if not core[:1].isupper():
+        if not core[:1].isupper() and core not in NAME_PARTICLES:
             break
         run.append(core)
         if w[-1] in ',;:)]"”' or (w.endswith(".") and len(core) > 1):
             break  # "Vogel," or "Vogel." ends the name; an initial ("J.") does not
+    while run and run[-1] in NAME_PARTICLES:
+        run.pop()
     return run
 
 
@@ -286,7 +300,7 @@ def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
         for pattern in patterns
         for page in pages
         for m in re.finditer(pattern, page.text)
-        if (found := _personal_name(m.group(0)))
+        if (found := personal_name(m.group(0)))
     }
     return full.pop() if len(full) == 1 else None
 
@@ -295,7 +309,7 @@ _WORD = r"[^\W\d_][\w’'-]*"
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 
 
-def _personal_name(text: str) -> str | None:
+def personal_name(text: str) -> str | None:
     """A run of capitalised words as a person's full name, titles and sentence openers taken off the front
     ("Professor Zoë Kowalczyk" → "Zoë Kowalczyk"; "Then Kowalczyk" → none)."""
     parts = text.split()
@@ -339,7 +353,7 @@ def _mentions(pages: Sequence[Page], entities: Sequence[_Entity]) -> list[tuple[
     for entity in entities:
         forms = {entity.name}
         if entity.kind == "person":
-            forms |= {p for p in entity.name.split() if len(p) >= 3}
+            forms |= {p for p in entity.name.split() if len(p) >= 3 and p not in NAME_PARTICLES}
         flags = re.IGNORECASE if entity.kind == "group" else 0
         pattern = re.compile(
             r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])",

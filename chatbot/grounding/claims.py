@@ -23,6 +23,7 @@ from chatbot.text.lexicon import (
     NEGATION_CUES,
     NEGATION_PHRASES,
     NUMBER_WORDS,
+    OPEN_CUES,
     OPENERS,
     ORDINAL_SUFFIX,
     PASSAGE_ONLY_NUMBERS,
@@ -329,6 +330,8 @@ class Scopes:
     plain: frozenset[str]
     has_hedge: bool
     has_negation: bool
+    undecided: frozenset[str] = frozenset()  # hedged by an open question ("whether"): stated neither way
+    has_open: bool = False
 
     @property
     def positive(self) -> frozenset[str]:
@@ -344,26 +347,43 @@ def scopes(text: str) -> Scopes:
     negated: set[str] = set()
     hedged: set[str] = set()
     plain: set[str] = set()
-    has_hedge = has_negation = False
+    undecided: set[str] = set()
+    has_hedge = has_negation = has_open = False
     may_is_month = "may" in months(text)
     text = _PREVENT_FROM_RE.sub(r"\1\2 not ", text)
     text = text.replace("n’t", " not").replace("n't", " not").replace("cannot", "can not")
     text = _NEGATION_PHRASE_RE.sub(" not ", text)
     text = _LITTLE_RE.sub(" not ", text)
     for clause in _BOUNDARY_RE.split(text):
-        neg_left = hedge_left = 0
+        neg_left = hedge_left = open_left = 0
         for raw in WORD_RE.findall(clause):
             w = raw.rstrip(".").lower()
             if w in NEGATION_CUES:
                 neg_left, has_negation = _SCOPE_WINDOW, True
                 continue
+            if w in OPEN_CUES:
+                open_left, has_open = _SCOPE_WINDOW, True
             if w in HEDGE_CUES and not (raw == "May" and may_is_month):
                 hedge_left, has_hedge = _SCOPE_WINDOW, True
                 continue
             target = negated if neg_left else hedged if hedge_left else plain
             target.update(terms(raw))
-            neg_left, hedge_left = max(0, neg_left - 1), max(0, hedge_left - 1)
-    return Scopes(frozenset(negated), frozenset(hedged), frozenset(plain), has_hedge, has_negation)
+            if open_left:
+                undecided.update(terms(raw))
+            neg_left, hedge_left, open_left = (
+                max(0, neg_left - 1),
+                max(0, hedge_left - 1),
+                max(0, open_left - 1),
+            )
+    return Scopes(
+        frozenset(negated),
+        frozenset(hedged),
+        frozenset(plain),
+        has_hedge,
+        has_negation,
+        frozenset(undecided),
+        has_open,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

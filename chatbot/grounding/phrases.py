@@ -181,11 +181,15 @@ def _name_run(toks: Sequence[Token]) -> int:
     """Index where the trailing run of capitalised words (a name) starts; len(toks) if there is none."""
     i = len(toks)
     while i > 0:
-        t = toks[i - 1]
-        if t.is_cap or (t.low in NAME_LINKS and i < len(toks) and i >= 2 and toks[i - 2].is_cap):
+        if toks[i - 1].is_cap:
             i -= 1
-        else:
+            continue
+        j = i  # links between two capitalised words: "Bank of England", "Maarten van der Berg"
+        while j > 0 and toks[j - 1].low in NAME_LINKS:
+            j -= 1
+        if j == i or i == len(toks) or j == 0 or not toks[j - 1].is_cap:
             break
+        i = j
     while i < len(toks) and toks[i].low in NAME_LINKS:
         i += 1
     return i

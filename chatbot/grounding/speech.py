@@ -37,6 +37,7 @@ from chatbot.text.lexicon import (
     TITLES,
     WH_WORDS,
 )
+from chatbot.text.nlp import parse
 
 _ACCORDING_RE = re.compile(r"(?<![\w-])according\s+to\s+", re.IGNORECASE)
 # "The stated goal is ...": a position announced by the entity the passage is about.
@@ -195,14 +196,39 @@ def _inherited(
 def _relative_subject(
     sent: TokenSentence, cue: str, frames: list[Frame], b: int, prev: Token, frame_start: int, after: int
 ) -> Frame | None:
-    """ "campaigns that highlight ...", "a scientist who said ...": the clause's subject speaks."""
-    speaker = frames[-1].speaker if frames else clause_subject(sent, 0, b)
+    """ "campaigns that highlight ...", "a scientist who said ...": the clause's subject speaks, or for "who"
+    the noun it hangs on ("a court ... sided with 212 fishing operators who argued that ...")."""
+    role = _copular_role(sent, b) if prev.low == "who" else ""
+    if frames:
+        speaker: RawSpeaker | None = frames[-1].speaker
+    elif prev.low == "who" and not role and (antecedent := _antecedent(sent, b)) is not None:
+        speaker = speaker_np(sent.text, sent.toks[antecedent[0] : antecedent[1]])
+    else:
+        speaker = clause_subject(sent, 0, b)
     if speaker is None or (speaker.form == "pronoun" and prev.low != "who"):
         return None
-    role = _copular_role(sent, b) if prev.low == "who" else ""
     if role and not speaker.role:
         speaker = replace(speaker, role=role)
     return Frame(speaker, cue, frame_start, after)
+
+
+def _antecedent(sent: TokenSentence, who: int) -> tuple[int, int] | None:
+    """Token range of the noun phrase a relative "who" hangs on, from the dependency parse (the relative
+    clause's head noun and the words before it; a name's apposition gives the name); None when the parse
+    does not read "who" as opening a relative clause."""
+    base = sent.start
+    doc = parse(sent.text[base : sent.end])
+    at = sent.toks[who].start - base
+    token = next((t for t in doc if t.idx == at), None)
+    if token is None or token.head.dep_ != "relcl":
+        return None
+    noun = token.head.head
+    if noun.dep_ == "appos":
+        noun = noun.head
+    first = next(t for t in doc[noun.left_edge.i : noun.i + 1] if t.pos_ not in {"ADV", "CCONJ", "PUNCT"})
+    lo = sent.index_at(base + first.idx)  # "especially the people who …": the people
+    hi = sent.index_at(base + noun.idx + len(noun))
+    return (lo, hi) if lo < hi <= who else None
 
 
 def _copular_role(sent: TokenSentence, who: int) -> str:

@@ -273,6 +273,10 @@ def overclaim_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
         lost = sorted(t for t in c.plain if contains(p.hedged, t) and not contains(p.plain, t))
         if len(lost) >= 1:
             out.append("overclaim: passage hedges " + ", ".join(lost[:4]))
+    if not c.has_open:  # "would appeal" is not stated by "would decide whether to appeal"
+        undecided = sorted(t for t in c.positive if contains(p.undecided, t) and not contains(p.plain, t))
+        if undecided:
+            out.append("overclaim: passage leaves open " + ", ".join(undecided[:4]))
     return out
 
 

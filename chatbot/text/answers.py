@@ -106,7 +106,7 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
             if s.label in labels and _new(candidate.text, asked) and candidate not in out:
                 out.append(
                     _widened(candidate, text, annotation, asked)
-                    if info.answer_type == "number"
+                    if info.answer_type == "number" and info.target != "money"  # "€48 million", not "… plan"
                     else candidate
                 )
     if not tiers(info):

@@ -13,9 +13,6 @@ import re
 # and Łukasz.
 UPPER = "[" + "".join(ch for ch in map(chr, range(0x2000)) if ch.isupper()) + "]"
 LOWER = "[" + "".join(ch for ch in map(chr, range(0x2000)) if ch.islower()) + "]"
-# A capitalised word, and a name: capitalised words in a row ("Rúnar Ásgeirsson", "O'Neill", "St. Louis").
-CAPITALISED = rf"{UPPER}[\w’'.-]*"
-NAME = rf"{CAPITALISED}(?:\s+{CAPITALISED})*"
 
 
 def _list(words: str) -> list[str]:
@@ -24,6 +21,15 @@ def _list(words: str) -> list[str]:
 
 def _set(words: str) -> frozenset[str]:
     return frozenset(_list(words))
+
+
+# Lower-case particles inside personal names ("Maarten van der Berg", "Ines de la Cruz", "Ahmed bin Saleh"):
+# part of the name between capitalised words, never a name on their own.
+NAME_PARTICLES = _set("de van von der den ter ten du des del della da di dos das la le al bin ibn zu")
+# A capitalised word, and a name: capitalised words in a row ("Rúnar Ásgeirsson", "O'Neill", "St. Louis"),
+# particles between them.
+CAPITALISED = rf"{UPPER}[\w’'.-]*"
+NAME = rf"{CAPITALISED}(?:\s+(?:(?:{'|'.join(sorted(NAME_PARTICLES))})\s+)*{CAPITALISED})*"
 
 
 # Function words that open sentences; never names, and not content for coverage.
@@ -236,6 +242,9 @@ HEDGE_CUES = _set(
     "whether concept expect expects expected plan plans planned aim aims hope hopes seek seeks seeking "
     "intend intends intending would"
 )
+# Words that leave what follows undecided ("decide within a month whether to appeal"): it is asserted neither
+# way. Each is a hedge cue too.
+OPEN_CUES = _set("whether")
 # Words asserting an outcome as settled: a claim may use them only if the passage does too.
 CERTAINTY_WORDS = _set(
     "will agreed agree agrees signed confirmed confirm confirms proven proved prove proves certainly "
@@ -530,7 +539,7 @@ PERSON_NOUNS = TITLES | _set(
     passenger passengers visitor visitors customer customers patient patients victim victims donor donors
     citizen citizens inhabitant inhabitants delegate delegates attendee attendees man men woman women"""
 )
-NAME_LINKS = {"of", "for", "and", "de", "van", "von", "&", "del", "da", "la", "al"}
+NAME_LINKS = {"of", "for", "and", "&"} | NAME_PARTICLES
 
 
 # --- questions ---------------------------------------------------------------------------------------

@@ -341,7 +341,11 @@ def main_verb(text: str) -> str:
 
 def _framed_act(verb: Token) -> Token:
     """The act a permission or ability frames ("allowed to *charge*", "let me *incorporate*", "be able to
-    *launch*"); the verb itself when it frames none."""
+    *launch*"), or a passive's participle left without its "was" ("the ruling *welcomed* by the council",
+    which spaCy parses as a noun with a clause); the verb itself when it frames none."""
+    if verb.pos_ in ("NOUN", "PROPN"):
+        participle = next((t for t in verb.children if t.dep_ == "acl" and t.tag_ == "VBN"), None)
+        return participle if participle is not None else verb
     frames = [verb, *(t for t in verb.children if t.dep_ == "acomp")]
     for frame in frames:
         if frame.lemma_.lower() in PERMISSION_FRAMES:
@@ -386,6 +390,17 @@ def reports_speech(text: str) -> bool:
     before = [c for c in root.children if c.i < root.i]
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in before)
     return not passive and any(c.pos_ in ("PROPN", "NOUN", "PRON") for c in before)
+
+
+def reported_content(text: str) -> str:
+    """What a statement of speech says was said: the words from the speech verb's complement on ("Sanne
+    O'Neill say the authority would appeal" → "the authority would appeal"); "" when it has none."""
+    doc = parse(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or not _speech_verb(root):
+        return ""
+    said = [c for c in root.children if c.i > root.i and c.dep_ in ("ccomp", "xcomp", "dobj", "obj")]
+    return doc[said[0].left_edge.i :].text if said else ""
 
 
 # Clauses that keep their own polarity under a denied main verb: relative clauses and a second, coordinated

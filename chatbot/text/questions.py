@@ -200,6 +200,8 @@ def unframed(question: str) -> str:
 
 def answer_type(question: str) -> AnswerType | None:
     q = _FRAMING_RE.sub("", question.strip()).lower()
+    if _YES_NO_RE.match(q):
+        return None  # "Did she say how much it would cost?" is answered yes or no, not with a sum
     if _DATE_Q.match(q):
         return "date"
     if _NUMBER_Q.search(q) or _QUANTITY_Q.match(q) or _SUM_Q.match(q):
