@@ -216,6 +216,24 @@ CASES = [
         set(),
         id="who-hangs-on-the-noun-before-it",
     ),
+    pytest.param(  # two given names: the surname alone is the one person introduced in full
+        "The research was led by José María Olazábal of the University of Córdoba. “Farmers have adapted, "
+        "but not enough,” Olazábal said. He added that irrigation had helped.",
+        {
+            ("José María Olazábal", "direct_quote", "Farmers have adapted, but not enough"),
+            ("José María Olazábal", "paraphrase", "irrigation had helped"),
+        },
+        id="a-surname-after-two-given-names",
+    ),
+    pytest.param(  # the name in apposition speaks, particles and all; a title before a name is its role
+        "The union welcomed the findings. Its spokesman, Antonio de la Vega, said small farms could not pay. "
+        "Co-author Wang Lei, an agronomist, said the team had expected smaller losses.",
+        {
+            ("Antonio de la Vega", "institutional", "small farms could not pay"),
+            ("Wang Lei", "paraphrase", "the team had expected smaller losses"),
+        },
+        id="a-name-in-apposition-after-a-role",
+    ),
     pytest.param(
         "The court sided with Pieter Hoekstra, a lawyer for the fishermen, who argued that the study was "
         "outdated.",

@@ -125,6 +125,12 @@ def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, pass
         pytest.param(
             "The Fed cut interest rates.", "The Fed raised interest rates.", "antonym", id="opposite"
         ),
+        pytest.param(  # an adjective against its opposite's superlative
+            "Irrigation softened the losses on small farms.",
+            "Irrigation softened the losses only on the largest farms.",
+            "antonym",
+            id="opposite-superlative",
+        ),
         pytest.param(
             "Salerno was a centre of ivorywork in the 1100s.",
             "Salerno was a centre of ivorywork in the 11th century.",

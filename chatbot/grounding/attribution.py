@@ -295,14 +295,17 @@ def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
         *(rf"(?<![\w-])(?:{_WORD}{_GAP}){{{n}}}{name}(?![\w-])" for n in (1, 2)),
         rf"(?<![\w-]){name}(?:{_GAP}{_WORD}){{1,2}}(?=\s*(?:,|\(|of\b|who\b))",
     ]
-    full = {
-        found
+    found = {
+        (name, "\n" in m.group(0))
         for pattern in patterns
         for page in pages
         for m in re.finditer(pattern, page.text)
-        if (found := personal_name(m.group(0)))
+        if (name := personal_name(m.group(0)))
     }
-    return full.pop() if len(full) == 1 else None
+    one_line = {name for name, wrapped in found if not wrapped}  # "Harbour Master / Amara Okafor": a table
+    full = one_line or {name for name, _ in found}
+    longest = max(full, key=len, default=None)  # "José María Olazábal", of which "María Olazábal" is part
+    return longest if longest and all(longest.endswith(f) or longest.startswith(f) for f in full) else None
 
 
 _WORD = r"[^\W\d_][\w’'-]*"

@@ -28,6 +28,7 @@ from chatbot.grounding.phrases import (
 from chatbot.text.lexicon import (
     AUXILIARIES,
     CONNECTORS,
+    NAME_PARTICLES,
     NP_DETERMINERS,
     NP_PREPOSITIONS,
     PASSIVE,
@@ -257,11 +258,16 @@ def _apposed(sent: TokenSentence, cue: str, comma: int, after: int) -> Frame | N
     role = span_text(sent.text, appos) if appos[0].low in {"a", "an", "the", "who", "whose"} | TITLES else ""
     raw = speaker_np(sent.text, toks[lo:hi], role)
     named = speaker_np(sent.text, appos, span_text(sent.text, strip_determiner(toks[lo:hi])))
-    if named is not None and named.form == "name" and all(t.is_cap for t in appos):
+    if named is not None and named.form == "name" and _all_name_words(appos):
         raw = named  # "The mayor, Jane Porter, said": the name speaks, the phrase before is her role
     if raw is None:
         return None
     return Frame(raw, cue, toks[lo].start, after)
+
+
+def _all_name_words(toks: Sequence[Token]) -> bool:
+    """Capitalised words, with particles between them ("Antonio de la Vega")."""
+    return toks[0].is_cap and toks[-1].is_cap and all(t.is_cap or t.low in NAME_PARTICLES for t in toks)
 
 
 def _is_apposition(toks: Sequence[Token]) -> bool:

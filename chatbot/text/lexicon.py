@@ -289,6 +289,7 @@ ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
     for pair in _list("""high/low higher/lower increase/decrease increase/cut increase/reduce raise/cut
     raise/lower rise/fall rise/decline rose/fell rose/declined rose/dropped grew/shrank gain/loss
     win/lose won/lost strong/weak stronger/weaker large/small larger/smaller largest/smallest
+    small/largest large/smallest big/small bigger/smaller biggest/smallest small/biggest
     easy/difficult easier/harder possible/impossible success/failure succeeded/failed accept/reject
     approve/reject approve/veto support/oppose allow/ban allow/prohibit legal/illegal before/after
     early/late earlier/later ahead/behind agree/disagree positive/negative optimistic/pessimistic
@@ -521,6 +522,7 @@ TITLES = {
     "executive", "commander", "marshal", "superintendent", "dean", "rector", "provost", "sheriff", "detective",
     "constable", "pastor", "rabbi", "imam", "cardinal", "archbishop", "king", "queen", "prince", "princess",
     "duke", "duchess", "emperor", "empress", "pope", "chairperson", "president-elect", "secretary-general",
+    "author", "co-author", "coauthor",
 }  # fmt: skip
 # Honorifics: part of how a transcript label names a speaker, never their role.
 HONORIFICS = _set("mr mrs ms mx dr prof sir dame hon rev")
