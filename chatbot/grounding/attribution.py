@@ -296,14 +296,14 @@ def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
         rf"(?<![\w-]){name}(?:{_GAP}{_WORD}){{1,2}}(?=\s*(?:,|\(|of\b|who\b))",
     ]
     found = {
-        (name, "\n" in m.group(0))
+        (person, "\n" in m.group(0))
         for pattern in patterns
         for page in pages
         for m in re.finditer(pattern, page.text)
-        if (name := personal_name(m.group(0)))
+        if (person := personal_name(m.group(0)))
     }
-    one_line = {name for name, wrapped in found if not wrapped}  # "Harbour Master / Amara Okafor": a table
-    full = one_line or {name for name, _ in found}
+    one_line = {person for person, wrapped in found if not wrapped}  # "Harbour Master / Amara Okafor": a table
+    full = one_line or {person for person, _ in found}
     longest = max(full, key=len, default=None)  # "José María Olazábal", of which "María Olazábal" is part
     return longest if longest and all(longest.endswith(f) or longest.startswith(f) for f in full) else None
 
