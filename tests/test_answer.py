@@ -487,6 +487,27 @@ def test_who_said_what_holds_for_names_of_other_languages(
     assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def interview(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A mayor's interview in questions and answers, with irregular verbs ("went bankrupt", "took longer")."""
+    return fixture_pipeline("interview", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # "go" and "went" share no stem: the sentence's parse gives "went" the lemma of the question's act.
+        ("Did the contractor go bankrupt?", "Yes [1]."),
+        ("Did the tunnel take longer than planned?", "Yes [1]."),
+        ("When was the interview published?", "9 April 2027 [1]."),
+    ],
+)
+def test_an_irregular_verb_states_the_act_it_inflects(interview: Pipeline, question: str, lead: str) -> None:
+    answer = interview.ask(question)
+    assert answer.answer.splitlines()[0] == lead, answer.answer
+    assert_verbatim(answer)
+
+
 def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
     answer = grid.ask("How many customers are in the South region?")
     assert answer.answerable, answer.answer

@@ -146,6 +146,18 @@ def states_the_act(act: str, sentence: str) -> bool:
     return any(same_word(act, w) for w in said)
 
 
+def as_written(claim: str, act: str, c: Candidate) -> str:
+    """The claim with its act in the form the sentence uses, where the sentence's parse gives that verb the
+    same lemma ("the contractor go bankrupt" against "the contractor went bankrupt"): an irregular form shares
+    no stem with its lemma, so the claim would seem to lack its own act."""
+    forms = (
+        [c.plain[v.start : v.end] for v in c.annotation.verbs or () if v.label.lower() == act] if act else []
+    )
+    if not forms or any(same_word(act, form.lower()) for form in forms):
+        return claim  # a regular form ("demanding") already matches, and keeps the claim's grammar
+    return re.sub(rf"(?i)\b{re.escape(act)}\b", forms[0], claim, count=1)
+
+
 class ExtractiveBackend:
     name = "extractive"
 
@@ -364,7 +376,8 @@ class ExtractiveBackend:
                 return "No", [denier]
         for c in chosen:
             credited, intro = self._credited(c, index) if reported else (c.plain, [])
-            f = support_features(claim, credited, c.cosine)
+            worded = as_written(claim, act, c)
+            f = support_features(worded, credited, c.cosine)
             if not speech and self._denies_act(claim, denied_act_of, c, index):
                 return "No", [c]
             denied = denied_clause(c.plain) if plain_claim else ""
@@ -383,11 +396,11 @@ class ExtractiveBackend:
                 continue  # the speaker's name and "said" do not make up for what was said
             backed = not f.vetoes and f.coverage >= self.settings.yes_coverage
             backed = backed or (
-                f.coverage >= self.settings.no_coverage and self._set_around(claim, c, f, index)
+                f.coverage >= self.settings.no_coverage and self._set_around(worded, c, f, index)
             )
             if (
                 backed
-                and states_the_act(act, credited)
+                and (worded != claim or states_the_act(act, credited))  # its parse has the act's lemma
                 and not swapped_arguments(q.info.text, c.plain, c.annotation)
             ):
                 return "Yes", [c, *intro]  # the act, and done by whom the question says, to whom it says
