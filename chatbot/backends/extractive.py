@@ -417,12 +417,10 @@ class ExtractiveBackend:
             return c.plain, []
         speaker = said[0].speaker
         intro = self._introduction(index, speaker, c)
-        role = spokes_role(
-            index, speaker
-        )  # a spokeswoman's words are her institution's: "Did the port say …?"
-        return f"{speaker}, {role}, said: {c.plain}" if role else f"{speaker} said: {c.plain}", (
-            [intro] if intro else []
-        )
+        # A spokeswoman's words are her institution's: "Did the port authority say …?"
+        role = spokes_role(index, speaker)
+        lead = f"{speaker}, {role}," if role else speaker
+        return f"{lead} said: {c.plain}", [intro] if intro else []
 
     def _denies_act(self, claim: str, act: str, c: Candidate, index: Store) -> bool:
         """Does the sentence negate the claim's own act, about what the claim is about? The denial's subject

@@ -302,10 +302,8 @@ def _introduced(surname: str, pages: Sequence[Page]) -> str | None:
         for m in re.finditer(pattern, page.text)
         if (person := personal_name(m.group(0)))
     }
-    one_line = {
-        person for person, wrapped in found if not wrapped
-    }  # "Harbour Master / Amara Okafor": a table
-    full = one_line or {person for person, _ in found}
+    # Names written on one line outrank one wrapped across lines ("Harbour Master / Amara Okafor": a table).
+    full = {person for person, wrapped in found if not wrapped} or {person for person, _ in found}
     longest = max(full, key=len, default=None)  # "José María Olazábal", of which "María Olazábal" is part
     return longest if longest and all(longest.endswith(f) or longest.startswith(f) for f in full) else None
 
