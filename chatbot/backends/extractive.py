@@ -36,7 +36,7 @@ from chatbot.backends.decisions import (
 from chatbot.backends.front_matter import front_fact, front_sentences, named_document
 from chatbot.backends.overview import about_the_whole, overview
 from chatbot.grounding.arguments import swapped_arguments
-from chatbot.grounding.attribution import Attribution, fullest, speaker_words, speakers_match
+from chatbot.grounding.attribution import Attribution, fullest, is_spokes_role, speaker_words, speakers_match
 from chatbot.grounding.claims import claim_speaker, same_word, scopes
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
@@ -48,7 +48,7 @@ from chatbot.ingest.passages import Passage, same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
-from chatbot.text.lexicon import FIRST_PERSON, SPEECH_VERBS, SPOKES_ROLES
+from chatbot.text.lexicon import FIRST_PERSON, SPEECH_VERBS
 from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
@@ -961,7 +961,7 @@ def spokes_role(index: Store, speaker: str) -> str:
     """The role the corpus gives ``speaker`` when it is one of speaking for an institution ("a spokeswoman for
     the Port of Rotterdam Authority"); "" otherwise."""
     roles = (index.attribution(i).role for i in index.attributions_of(speaker))
-    return next((r for r in roles if any(s in r.lower() for s in SPOKES_ROLES)), "")
+    return next((r for r in roles if is_spokes_role(r)), "")
 
 
 def _narrowest_first(index: Store, number: int) -> list[Attribution]:

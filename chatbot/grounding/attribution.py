@@ -405,9 +405,15 @@ def _resolve(
 def _kind(hint: str, entity: _Entity, role: str) -> Kind:
     if hint:
         return cast(Kind, hint)  # a frame's hint is always one of KINDS
-    if entity.kind == "org" or any(r in role.lower() for r in SPOKES_ROLES):
+    if entity.kind == "org" or is_spokes_role(role):
         return "institutional"
     return "paraphrase"
+
+
+def is_spokes_role(role: str) -> bool:
+    """A role of speaking for an institution ("a spokeswoman for the port authority"): such a person's words
+    are the institution's."""
+    return any(r in role.lower() for r in SPOKES_ROLES)
 
 
 def extract(doc: Document) -> list[Attribution]:
