@@ -508,6 +508,39 @@ def test_an_irregular_verb_states_the_act_it_inflects(interview: Pipeline, quest
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # "A:" names no one; the introduction names the mayor, and the reporter who asks
+        ("Who said the tram will carry 40,000 people a day?", "Aino Virtanen"),
+        ("Did Marcus Oyelaran say the council approved a budget of 310 million euros?", "No"),
+        ("Did Virtanen say the latest estimate is 365 million?", "Yes"),
+    ],
+)
+def test_an_interviews_answers_are_credited_to_the_interviewee(
+    interview: Pipeline, question: str, lead: str
+) -> None:
+    answer = interview.ask(question)
+    assert answer.answer.startswith(lead), answer.answer
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        # the answer leans on the question asked just before it ("… Why is it late?" / "Two things." / …)
+        ("Why is the tram extension late?", "The tunnel under the river took eleven months longer"),
+        ("How much longer did the tunnel take than planned?", "eleven months longer than planned"),
+    ],
+)
+def test_an_interviews_answer_follows_the_question_asked(
+    interview: Pipeline, question: str, quoted: str
+) -> None:
+    answer = interview.ask(question)
+    assert answer.answerable and any(quoted in c.quote for c in answer.citations), answer.answer
+    assert_verbatim(answer)
+
+
 def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
     answer = grid.ask("How many customers are in the South region?")
     assert answer.answerable, answer.answer

@@ -240,6 +240,11 @@ CASES = [
         {("Pieter Hoekstra", "paraphrase", "the study was outdated")},
         id="who-after-an-apposition-is-the-name",
     ),
+    pytest.param(  # the words before "said" are the relative clause's; the subject before "who" speaks
+        "Officials who spoke to reporters said the repairs would cost about €3 million.",
+        {("officials", "institutional", "the repairs would cost about €3 million")},
+        id="a-relative-clause-between-the-subject-and-the-verb",
+    ),
 ]
 
 
@@ -352,6 +357,53 @@ def test_a_transcript_turn_is_its_labelled_speakers_words() -> None:
 )
 def test_no_turns_where_the_text_is_not_a_transcript(text: str) -> None:
     assert page_turns(text) == []
+
+
+INTERVIEW = ROOT / "tests" / "fixtures" / "interview" / "interview.txt"
+
+
+def test_an_interviews_answers_are_the_interviewees_words() -> None:
+    """ "Q:" and "A:" name no one: the introduction does ("The city's mayor, Aino Virtanen, spoke to our reporter
+    Marcus Oyelaran"). The answers are the mayor's, the questions the reporter's, and the story told after the
+    last answer is no one's turn."""
+    text = INTERVIEW.read_text(encoding="utf-8")
+    turns = page_turns(text)
+    said = {(t.speaker, t.label, text[t.start : t.end]) for t in turns}
+    assert ("Aino Virtanen", "A", "Test runs start in September. If they go well, the first passengers will "
+            "travel in March 2028.") in said  # fmt: skip
+    assert ("Marcus Oyelaran", "Q", "What will it cost in the end?") in said
+    assert {(t.speaker, t.role) for t in turns} == {
+        ("Aino Virtanen", "The city's mayor"),
+        ("Marcus Oyelaran", "our reporter"),
+    }
+    assert not any("congestion charge" in t for _, _, t in said)
+    quotes = {(a.speaker, a.text) for a in extract(news(text)) if a.kind == "direct_quote"}
+    assert ("Aino Virtanen", "I understand that view, but buses are stuck in the same traffic as cars. The tram "
+            "will carry 40,000 people a day.") in quotes  # fmt: skip
+
+
+QA = "Q: Why is it late?\n\nA: The tunnel took longer.\n\nQ: And the cost?\n\nA: It is 365 million.\n"
+
+
+@pytest.mark.parametrize(
+    ("intro", "speakers"),
+    [
+        pytest.param("Aino Virtanen talked to us about the tram.", {"Aino Virtanen"}, id="no-reporter-named"),
+        pytest.param(
+            "By Lena Hartmann\n\nAino Virtanen talked about the tram.", {"Aino Virtanen"}, id="a-byline"
+        ),
+        pytest.param(
+            "Aino Virtanen and Pekka Lindqvist disagree about the tram.", set(), id="two-guests-credit-no-one"
+        ),
+        pytest.param("The mayor talked to us about the tram.", set(), id="no-one-named"),
+    ],
+)
+def test_an_interview_credits_only_the_one_guest_its_introduction_names(
+    intro: str, speakers: set[str]
+) -> None:
+    """A guess at who answers would be a misattribution: two people in the introduction, or none, credit no one.
+    With no reporter named the questions are no one's."""
+    assert {t.speaker for t in page_turns(f"{intro}\n\n{QA}")} == speakers
 
 
 def test_a_transcript_page_without_labels_has_no_turns() -> None:

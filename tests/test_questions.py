@@ -128,6 +128,12 @@ def test_a_bare_count_answers_a_cost_only_after_a_sum_of_money(sentence: str) ->
             "PERSON",
         ),
         ("Mari-Liis Tamm, a spokeswoman for the ministry, declined to comment.", "Mari-Liis Tamm", "PERSON"),
+        (
+            "Aoife Ní Bhriain, a lecturer in law, said so.",
+            "Aoife Ní Bhriain",
+            "PERSON",
+        ),  # a particle, a trade
+        ("Priit Pärn, an engineer at the port, said so.", "Priit Pärn", "PERSON"),
         ("Beijing, the capital of China, hosted the talks.", "Beijing", "GPE"),  # one word: a place
         (
             "Tourism Association, the owner of the site, said so.",
@@ -280,6 +286,11 @@ def test_name_words(name: str, words: list[str]) -> None:
             "380 years",
         ),
         ("How long did the king rule?", "He ruled for thirty years, until 1320.", "thirty years"),
+        (
+            "How much longer did the tunnel take than planned?",
+            "The tunnel took eleven months longer than planned.",
+            "eleven months",
+        ),
         (
             "After how many days is the licence reinstated?",
             "It is reinstated if you stop within 60 days of the notice.",

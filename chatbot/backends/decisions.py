@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -160,20 +160,47 @@ def held(index: Store, numbers: Iterable[int]) -> dict[int, tuple[Passage, Sente
     return dict(zip(found, index.sentences(found), strict=True))
 
 
+LEAD_IN = 3  # at most this many sentences before a candidate are what it leans on
+
+
 def pool_features(q: Question, pool: Sequence[Candidate], index: Store) -> list[list[float]]:
     """Each candidate's features, the sentences before them fetched in one go."""
-    before = held(index, (c.number - 1 for c in pool))
-    return [sentence_features(q, c, before.get(c.number - 1)) for c in pool]
+    before = held(index, {c.number - k for c in pool for k in range(1, LEAD_IN + 1)})
+    return [sentence_features(q, c, _lead_in(c, before)) for c in pool]
 
 
-def sentence_features(q: Question, c: Candidate, before: tuple[Passage, Sentence] | None) -> list[float]:
+def _lead_in(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> list[tuple[Passage, Sentence]]:
+    """The sentences a candidate leans on for its topic, on its page: the one before it, and a question asked
+    just before that (only lines that state nothing, "Two things.", between them) with what sets the question
+    up. An answer in an interview, a hearing or a list of questions and answers leans on the question asked
+    ("The extension was due to open in 2025. Why is it late?" / "Two things." / "The tunnel …")."""
+    window = []
+    for k in range(1, LEAD_IN + 1):
+        found = before.get(c.number - k)
+        if found is None or not same_page(found[0], c.passage):
+            break
+        window.append(found)
+        passage, sentence = found
+        if sentence.citable or not sentence_text(passage, sentence).rstrip(_CLOSERS).endswith(_ENDS):
+            break  # a statement, or a heading: what stands above it is another topic
+    asked = next(
+        (i for i, (p, s) in enumerate(window) if sentence_text(p, s).rstrip(_CLOSERS).endswith("?")), None
+    )
+    return window[: 1 if asked is None else asked + 2]
+
+
+_CLOSERS = "\"”’')"
+_ENDS = (".", "?", "!")
+
+
+def sentence_features(q: Question, c: Candidate, lead_in: Sequence[tuple[Passage, Sentence]]) -> list[float]:
     plain, annotation = c.plain, c.annotation
     found = _terms(plain)
     coverage, rare = _coverage(q.content, found)
     in_passage = _terms(c.passage.text)
     spans = typed_spans(q.info, plain, annotation) if q.info.answer_type else []
     speaker = q.info.speaker and name_words(q.info.speaker)
-    before_terms = _previous_terms(c, before)
+    before_terms = set().union(*(_terms(sentence_text(p, s)) for p, s in lead_in))
     return [
         c.cosine,
         c.lexical,
@@ -246,17 +273,6 @@ def document_terms(index: Store, name: str) -> frozenset[str]:
         terms = frozenset().union(_terms(info.title) if info else set(), *map(_terms, passages.values()))
         _DOCUMENT_TERMS[key] = terms
     return terms
-
-
-def _previous_terms(c: Candidate, before: tuple[Passage, Sentence] | None) -> set[str]:
-    """The terms of the sentence before, on the same page: a sentence that answers often leans on the one
-    before for its topic ("It was commissioned by Odo" after the sentence naming the tapestry)."""
-    if before is None:
-        return set()
-    passage, sentence = before
-    if not same_page(passage, c.passage):
-        return set()
-    return _terms(sentence_text(passage, sentence))
 
 
 def question_features(

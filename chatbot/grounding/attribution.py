@@ -48,7 +48,7 @@ from chatbot.text.lexicon import (
     SPOKES_ROLES,
     STOPWORDS,
     TITLES,
-    UPPER,
+    is_person_name,
 )
 from chatbot.text.normalise import fold, without_article, words
 from chatbot.text.sentences import Sentence
@@ -197,24 +197,6 @@ class _Entity:
     kind: str  # "person" | "org" | "group"
 
 
-def _is_person_name(name: str) -> bool:
-    """Two to four capitalised words ("Sanne O'Neill", "Jean-Pierre Roux"), with particles between them
-    ("Maarten van der Berg"), and no word of an organisation's name."""
-    parts = name.split()
-    named = [p for p in parts if p not in NAME_PARTICLES]
-    return (
-        2 <= len(named) <= 4
-        and len(parts) - len(named) <= 3
-        and parts[0] in named
-        and parts[-1] in named
-        and all(_NAME_WORD_RE.fullmatch(p) and not p.isupper() for p in named)
-        and not any(p.lower() in ORG_WORDS for p in parts)
-    )
-
-
-_NAME_WORD_RE = re.compile(rf"{UPPER}\w*(?:['’-]\w+)*")
-
-
 def _person_role(role: str) -> bool:
     """ "who chairs ...", "an epidemiologist at ...", "Senator": the role of a person, not an institution."""
     words = role.lower().split()
@@ -226,7 +208,7 @@ def _entities(found: Sequence[_Found], pages: Sequence[Page]) -> list[_Entity]:
         f.speaker.text
         for f in found
         if f.speaker.form == "name"
-        and (_is_person_name(f.speaker.text) or (" " not in f.speaker.text and _person_role(f.speaker.role)))
+        and (is_person_name(f.speaker.text) or (" " not in f.speaker.text and _person_role(f.speaker.role)))
     }
     named |= {
         full
@@ -321,7 +303,7 @@ def personal_name(text: str) -> str | None:
     while parts and parts[-1].lower().rstrip(".") in NOT_FIRST_NAMES:
         parts.pop()  # "Ngata The …": the next sentence's first word
     name = " ".join(parts)
-    return name if len(parts) >= 2 and _is_person_name(name) else None
+    return name if len(parts) >= 2 and is_person_name(name) else None
 
 
 def _person_for(name: str, persons: Iterable[str]) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from chatbot.grounding.phrases import (
     CUE_RE,
@@ -138,7 +139,7 @@ def _frames_for_cue(sent: TokenSentence, m: re.Match[str], frames: list[Frame]) 
         return _relative_subject(sent, cue, frames, b, prev, frame_start, after)
     if prev.text == ",":
         return _apposed(sent, cue, b, after)
-    lo, hi = _backward_np(sent, b + 1)
+    lo, hi = _relative_subject_head(sent, cue_i, b) or _backward_np(sent, b + 1)
     if lo == hi:
         return None
     np_toks = toks[lo:hi]
@@ -226,10 +227,36 @@ def _antecedent(sent: TokenSentence, who: int) -> tuple[int, int] | None:
     noun = token.head.head
     if noun.dep_ == "appos":
         noun = noun.head
-    first = next(t for t in doc[noun.left_edge.i : noun.i + 1] if t.pos_ not in {"ADV", "CCONJ", "PUNCT"})
-    lo = sent.index_at(base + first.idx)  # "especially the people who …": the people
-    hi = sent.index_at(base + noun.idx + len(noun))
+    lo, hi = _noun_range(sent, noun)
     return (lo, hi) if lo < hi <= who else None
+
+
+def _relative_subject_head(sent: TokenSentence, cue_i: int, b: int) -> tuple[int, int] | None:
+    """Token range of the speaker when a relative clause stands between the subject and the cue: in
+    "Officials who spoke to reporters said …" the words before "said" are the clause's ("reporters"); the
+    parse gives the cue's subject, "Officials", whose relative clause ends just before the cue."""
+    if not any(t.low in RELATIVES for t in sent.toks[:b]):
+        return None
+    base = sent.start
+    doc = parse(sent.text[base : sent.end])
+    at = sent.toks[cue_i].start - base
+    cue = next((t for t in doc if t.idx == at), None)
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None) if cue is not None else None
+    if subject is None or not any(c.dep_ == "relcl" for c in subject.children):
+        return None
+    if sent.index_at(base + subject.right_edge.idx) != b:
+        return None  # the subject does not run up to the cue
+    lo, hi = _noun_range(sent, subject)
+    return (lo, hi) if lo < hi <= b else None
+
+
+def _noun_range(sent: TokenSentence, noun: Any) -> tuple[int, int]:
+    """Token range of a parsed noun and the words before it in its phrase ("especially the people": the
+    people)."""
+    first = next(
+        t for t in noun.doc[noun.left_edge.i : noun.i + 1] if t.pos_ not in {"ADV", "CCONJ", "PUNCT"}
+    )
+    return sent.index_at(sent.start + first.idx), sent.index_at(sent.start + noun.idx + len(noun))
 
 
 def _copular_role(sent: TokenSentence, who: int) -> str:

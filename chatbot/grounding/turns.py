@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chatbot.text.lexicon import FIELD_LABELS, HONORIFICS, TITLES
+from chatbot.text.lexicon import FIELD_LABELS, HONORIFICS, INTERVIEWER_ROLES, TITLES, is_person_name
+from chatbot.text.nlp import PERSON_LABELS, entity_label, parse, person_roles
 
 # A label opens a line: up to six words without digits, colons or brackets, an optional "(role)", a colon.
 _LABEL_RE = re.compile(
@@ -23,6 +24,8 @@ _LABEL_RE = re.compile(
 )
 _PARAGRAPH_RE = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n)[ \t]*\S(?:.*\S)?)*")  # lines up to a blank line
 _STAGE_RE = re.compile(r"^[\[(][^\])]*[\])]$")  # "[laughter]", "(Recess)"
+# An interview's "Q:" and "A:" (or "Question:", "Answer:") at the start of a line.
+_QA_RE = re.compile(r"^(?P<label>Q|A|Question|Answer)[ \t]*[:.][ \t]+(?=\S)", re.MULTILINE)
 MIN_LABELS = 3  # a document with fewer labelled turns is not read as a transcript
 # ... nor one where fewer than two speakers are marked as people by an honorific, a title or a role in brackets
 # (a reporter's convention; other labels of the record then count too, "SMITH:" beside "MR. JONES:").
@@ -72,7 +75,7 @@ def document_turns(pages: list[str]) -> list[list[Turn]]:
     speakers = {" ".join(full.get(" ".join(label.name), label.name)) for label in every}
     marked = {" ".join(full.get(" ".join(label.name), label.name)) for label in every if label.marked}
     if len(every) < MIN_LABELS or len(speakers) < 2 or len(marked) < 2:
-        return [[] for _ in pages]  # a manual's "INTEGER:" and "BOOLEAN:" are field names, not people
+        return _interview_turns(pages, whole)  # a manual's "INTEGER:" and "BOOLEAN:" are field names
     roles = _roles(every, full)
     return [_turns(text, _labels(text) if len(pages) > 1 else every, whole, full, roles) for text in pages]
 
@@ -170,3 +173,53 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
             break
         out.append((m.start(), m.end()))
     return out
+
+
+def _interview_turns(pages: list[str], whole: str) -> list[list[Turn]]:
+    """The turns of an interview set as "Q:" and "A:": the answers are the interviewee's words, the questions
+    the interviewer's. Neither label names anyone, so the names come from the introduction before the first
+    question, where an interview says who spoke to whom ("The city's mayor, Aino Virtanen, spoke to our
+    reporter Marcus Oyelaran"): the one person named there in no reporter's role answers; the one in such a
+    role asks. With no such person, or more than one, no one is credited: a guess is a misattribution."""
+    labels = list(_QA_RE.finditer(whole))
+    answers = sum(m.group("label")[0] == "A" for m in labels)
+    if answers < 2 or len(labels) - answers < 2:
+        return [[] for _ in pages]
+    guests, hosts = _interview_people(whole[: labels[0].start()])
+    if len(guests) != 1:
+        return [[] for _ in pages]
+    speakers = {"A": guests[0], "Q": hosts[0] if len(hosts) == 1 else None}
+    out = []
+    for text in pages:
+        found = list(_QA_RE.finditer(text))
+        turns = []
+        for i, m in enumerate(found):
+            who = speakers[m.group("label")[0]]
+            if who is None:
+                continue
+            last = i + 1 == len(found)
+            paragraphs = _paragraphs(text, m.end(), found[i + 1].start() if not last else len(text))
+            for start, stop in paragraphs[:1] if last else paragraphs:  # the story goes on after the last
+                turns.append(Turn(who[0], who[1], start, stop, m.group("label")))
+        out.append(turns)
+    return out
+
+
+def _interview_people(intro: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The people an interview's introduction names in full, with their roles: those in none of a reporter's
+    roles (who answers), and those in one (who asks). A byline's name is the writer's, not the guest's."""
+    roles: dict[str, str] = {}
+    for r in person_roles(intro):
+        roles.setdefault(r.person, r.role)
+    guests: list[tuple[str, str]] = []
+    hosts: list[tuple[str, str]] = []
+    for ent in parse(intro).ents:
+        name = ent.text
+        if entity_label(ent) not in PERSON_LABELS or not is_person_name(name):
+            continue
+        role = roles.get(name, "")
+        if name in {n for n, _ in guests + hosts} or re.search(rf"^By\s+{re.escape(name)}", intro, re.M):
+            continue
+        asks = any(w.strip(".,").lower() in INTERVIEWER_ROLES for w in role.split())
+        (hosts if asks else guests).append((name, role))
+    return guests, hosts

@@ -29,7 +29,6 @@ from chatbot.text.lexicon import (
     MONTH_ABBREVIATIONS,
     MONTHS,
     ORDINAL_SUFFIX,
-    ORG_WORDS,
     PERMISSION_FRAMES,
     SPEECH_NOUN_LIKE,
     SPEECH_VERBS,
@@ -38,6 +37,7 @@ from chatbot.text.lexicon import (
     UNIT_SYMBOLS,
     WEEKDAYS,
     alternation,
+    is_person_name,
 )
 
 if TYPE_CHECKING:
@@ -422,13 +422,8 @@ def entity_label(ent: Any) -> str:
     gives a title: the small model reads names from other languages as places ("Tiit Riisalo, head of the
     Estonian Travel and Tourism Association" comes out GPE, "Mari-Liis Tamm, a spokeswoman for …" ORG). A name
     of two to four capitalised words with a person's title beside it is a person's."""
-    label, words = str(ent.label_), ent.text.split()
-    if (
-        label not in _MISTAKEN_FOR_NAMES
-        or not 2 <= len(words) <= 4
-        or not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
-        or any(w.lower() in ORG_WORDS for w in words)  # "Tourism Association, the owner of …" is a body
-    ):
+    label = str(ent.label_)
+    if label not in _MISTAKEN_FOR_NAMES or not is_person_name(ent.text):  # "Tourism Association" is a body
         return label
     titled = any(c.dep_ == "appos" and c.lemma_.lower() in TITLES for c in ent.root.children)
     return "PERSON" if titled else label

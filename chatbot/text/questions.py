@@ -56,9 +56,13 @@ _DATE_Q = re.compile(
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
 # "How many Huawei Ascend chips were …?": the words between "how many" and the auxiliary name what is counted.
 _COUNTED_RE = re.compile(rf"(?i)\bhow many ((?:[\w’'-]+ ){{1,6}}?)(?:{'|'.join(QUESTION_AUXILIARIES)})\b")
-# "How long did they rule?", "After how many days …?": a stretch of time ("for the following 380 years"), which
-# spaCy tags as a date.
-_DURATION_Q = re.compile(rf"(?i)\bhow (?:long\b|many (?:more |fewer )?(?:{alternation(DURATION_UNITS)})s?\b)")
+# "How long did they rule?", "After how many days …?", "How much longer did it take?": a stretch of time ("for
+# the following 380 years", "eleven months longer"), which spaCy tags as a date. A length ("How much longer is
+# the pier?") is no date, so reading its question so changes nothing.
+_DURATION_Q = re.compile(
+    rf"(?i)\bhow (?:long\b|much (?:longer|later|earlier|sooner|more time)\b"
+    rf"|many (?:more |fewer )?(?:{alternation(DURATION_UNITS)})s?\b)"
+)
 # "What is Project Maven's annual budget?": a what-question whose head noun is a quantity, within a few words of
 # "what" and before any verb of its own ("What did the report say about the budget?" asks for something else).
 _QUANTITY_Q = re.compile(
