@@ -367,7 +367,11 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from chatbot.store.embeddings import Embedder
 
     # Single questions only: a conversation's turns mean something only with their history.
-    sets = [s for s in (load_set(path, name=name) for name, path in suite()) if s.kind != "conversations"]
+    sets = [
+        s
+        for s in (load_set(path, name=name) for name, path in suite(training=True))
+        if s.kind != "conversations"
+    ]
     root = args.index or Path(".cache/eval-index")
     with progress_bars() as stage:
         examples = collect(settings, sets, root, Embedder.for_settings(settings), stage)

@@ -198,9 +198,18 @@ def test_a_malformed_set_names_the_line(tmp_path: Path, line: str, says: str) ->
         load_items(bad, CORPUS)
 
 
+def test_a_set_marked_train_false_is_evaluated_but_never_fitted_on(tmp_path: Path) -> None:
+    toml = tmp_path / "suite.toml"
+    toml.write_text('[sets.a]\npath = "a"\n\n[sets.held]\npath = "held"\ntrain = false\n')
+    assert [name for name, _ in suite(toml)] == ["a", "held"]
+    assert [name for name, _ in suite(toml, training=True)] == ["a"]
+    shipped = dict(suite(ROOT / "evals" / "suite.toml", training=True))
+    assert "qa" not in shipped and "shipped" in shipped
+
+
 def test_the_generality_suite_loads_with_verbatim_gold_on_pdf_pages() -> None:
     names = dict(suite(ROOT / "evals" / "suite.toml"))
-    assert set(names) >= {"shipped", "normans", "pdfs", "transcript", "report"}
+    assert set(names) >= {"shipped", "normans", "pdfs", "transcript", "report", "qa"}
     pdfs = load_set(ROOT / names["pdfs"], name="pdfs")
     assert len(pdfs.items) >= 40 and sum(not i.answerable for i in pdfs.items) >= 10
     paged = [g for i in pdfs.items for g in i.gold if g.page]

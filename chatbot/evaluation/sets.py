@@ -143,10 +143,13 @@ def read_json(path: Path) -> Any:
         raise EvalSetError(f"{path} is not UTF-8 text") from None
 
 
-def suite(path: Path = SUITE) -> list[tuple[str, Path]]:
-    """The sets ``chatbot eval`` runs by default: name → path, in the order ``evals/suite.toml`` lists them."""
+def suite(path: Path = SUITE, training: bool = False) -> list[tuple[str, Path]]:
+    """The sets ``chatbot eval`` runs by default: name → path, in the order ``evals/suite.toml`` lists them.
+    With ``training``, those ``chatbot train`` fits on: a set marked ``train = false`` is held out whole, both
+    halves unseen by the learned decisions, as the outside sets are."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [(name, Path(spec["path"])) for name, spec in data.get("sets", {}).items()]
+    sets = data.get("sets", {}).items()
+    return [(name, Path(spec["path"])) for name, spec in sets if not training or spec.get("train", True)]
 
 
 def load_items(path: Path, corpus_dir: Path) -> list[Item]:

@@ -265,6 +265,8 @@ RELATION_VERBS = _set(
     "acquire acquires acquired invade invades invaded fund funds funded hire hires hired"
 )
 PREPOSITIONS = _set("of from on in at for with by to about over under into between among across")
+# Prepositions that put a thing somewhere: a proper noun after one is a place ("in the Old Market Hall").
+PLACE_PREPOSITIONS = _set("in at on near inside outside beside behind opposite along across around within")
 # Prepositions that turn a place or time around: "fled from Italy" is not "fled to Italy", "after the conquest"
 # not "before the conquest".
 _OPPOSITE_PREPOSITION_PAIRS = (("from", "to"), ("from", "into"), ("before", "after"), ("above", "below"))

@@ -30,6 +30,7 @@ from chatbot.text.lexicon import (
     MONTHS,
     ORDINAL_SUFFIX,
     PERMISSION_FRAMES,
+    PLACE_PREPOSITIONS,
     SPEECH_NOUN_LIKE,
     SPEECH_VERBS,
     TIME_UNITS,
@@ -223,6 +224,7 @@ def annotation(doc: Doc) -> Annotation:
     ents = [Span(e.start_char, e.end_char, entity_label(e)) for e in doc.ents]
     ents = [e for e in ents if e.label not in DATE_LABELS or is_date(e.text(text))]
     ents = _with_rule_dates(text, ents)
+    ents = _with_named_places(doc, ents)
     chunks = [Span(c.start_char, c.end_char, "NP") for c in doc.noun_chunks]
     verbs = [Span(t.idx, t.idx + len(t), t.lemma_) for t in doc if t.pos_ == "VERB"]
     return Annotation(ents, chunks, speaker_spans(doc), any(t.dep_ == "neg" for t in doc), verbs)
@@ -491,6 +493,23 @@ def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
         x for i, x in enumerate(extra) if not any(_covers(y, x) for y in extra[:i] + extra[i + 1 :])
     ]
     return sorted(merged, key=lambda s: (s.start, -s.end))
+
+
+def _with_named_places(doc: Doc, ents: list[Span]) -> list[Span]:
+    """spaCy's entities, with the named places it misses: a proper noun after a preposition of place ("open in
+    the Old Market Hall on Kingsway", where the small model finds no entity) is a facility. Read from the
+    parse, so "in the Old Market Hall" is taken whole; a span that overlaps an entity is left to spaCy."""
+    extra = []
+    for token in doc:
+        if token.dep_ != "pobj" or token.pos_ != "PROPN" or token.head.lower_ not in PLACE_PREPOSITIONS:
+            continue
+        words = [t for t in token.subtree if t.i <= token.i and t.dep_ != "det"]
+        if not words or not all(t.text[:1].isupper() for t in words) or words[0].lower_ in _DATE_WORDS:
+            continue
+        span = Span(words[0].idx, token.idx + len(token), "FAC")
+        if not any(e.start < span.end and span.start < e.end for e in ents):
+            extra.append(span)
+    return sorted(ents + extra, key=lambda s: (s.start, -s.end)) if extra else ents
 
 
 # A number with its unit symbol glued on ("700K", "4GB"): spaCy's small model tags none of them.

@@ -70,7 +70,11 @@ _QUANTITY_Q = re.compile(
     rf"(?P<noun>number of|{alternation(QUANTITY_NOUNS)})\b"
 )
 _MONEY_Q = re.compile(rf"\b(?:{alternation(MONEY_WORDS)})\b")
-_SUM_Q = re.compile(rf"^what\b.*\b(?:{alternation(SUM_VERBS)})\W*$")
+_SUM_Q = re.compile(
+    rf"^what\b.*\b(?:{alternation(SUM_VERBS)})"
+    rf"(?:\s+(?:per \w+|each|apiece|overall|altogether|in (?:total|all|the end)"
+    rf"|(?:a|an|every) (?:{alternation(DURATION_UNITS)})))?\W*$"  # "… cost per passenger?", "… a year?"
+)
 
 
 def _asks_money(question: str) -> bool:
