@@ -541,6 +541,30 @@ def test_an_interviews_answer_follows_the_question_asked(
     assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def faq(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A library's page of frequently asked questions, each answered in the lines below it."""
+    return fixture_pipeline("faq", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "quoted"),
+    [
+        # spaCy tags no entity in "in the Old Market Hall on Kingsway": the place rule gives "where" its answer
+        ("Where can I borrow books while the library is closed?", "", "in the Old Market Hall on Kingsway"),
+        # "nobody will lose their job" denies the act with no "not"
+        ("Will any library staff lose their jobs?", "No [1].", "nobody will lose their job"),
+    ],
+)
+def test_an_faq_answers_from_the_lines_below_its_questions(
+    faq: Pipeline, question: str, lead: str, quoted: str
+) -> None:
+    answer = faq.ask(question)
+    assert answer.answerable and answer.answer.startswith(lead), answer.answer
+    assert any(quoted in c.quote for c in answer.citations), answer.answer
+    assert_verbatim(answer)
+
+
 def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
     answer = grid.ask("How many customers are in the South region?")
     assert answer.answerable, answer.answer

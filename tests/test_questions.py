@@ -665,6 +665,15 @@ def test_what_a_claim_of_speech_says_was_said(claim: str, said: str) -> None:
         # A speaker denying the words denies any verb of speech the claim uses.
         ("I didn't say the water would be unsafe.", "warn", "I did n't say the water would be unsafe ."),
         ("I didn't say the water would be unsafe.", "build", ""),
+        # A negative subject denies its verb with no "not" (spaCy parses it as an ordinary subject).
+        (
+            "All 14 staff will move to the new branch, and nobody will lose their job.",
+            "lose",
+            "nobody will lose their job .",
+        ),
+        ("No passengers were hurt in the collision.", "hurt", "No passengers were hurt in the collision ."),
+        ("None of the guests left early.", "leave", "None of the guests left early ."),
+        ("Somebody will lose their job.", "lose", ""),
     ],
 )
 def test_a_sentence_denies_the_claims_act(sentence: str, act: str, denial: str) -> None:

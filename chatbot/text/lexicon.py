@@ -221,6 +221,8 @@ ALIASES: tuple[frozenset[str], ...] = tuple(
 )
 
 
+# A subject that denies its verb by itself: "nobody will lose their job", "none of them left".
+NEGATIVE_SUBJECTS = _set("nobody nothing none neither noone")
 NEGATION_CUES = _set(
     "not no never neither nor none without cannot nothing nobody nowhere lack lacks lacked lacking "
     "deny denies denied refuse refused refuses impossible impossibility unable unlikely stop stopped "

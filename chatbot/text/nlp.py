@@ -28,6 +28,7 @@ from chatbot.text.lexicon import (
     LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    NEGATIVE_SUBJECTS,
     ORDINAL_SUFFIX,
     PERMISSION_FRAMES,
     PLACE_PREPOSITIONS,
@@ -314,12 +315,22 @@ def _asserted(verb: Any) -> bool:
 
 
 def _negated(doc: Doc) -> list[Any]:
-    """The verbs a negation attaches to, except "not only" / "not just"."""
-    return [
+    """The verbs a negation attaches to, except "not only" / "not just"; and the verbs whose subject is a
+    negative quantifier ("nobody will lose their job", "no staff were hurt", "none of them left"), which spaCy
+    parses as an ordinary subject."""
+    verbs = [
         t.head
         for t in doc
         if t.dep_ == "neg" and (t.i + 1 == len(doc) or t.nbor(1).lower_ not in ("only", "just"))
     ]
+    verbs += [
+        t.head
+        for t in doc
+        if t.dep_ in ("nsubj", "nsubjpass")
+        and (t.lower_ in NEGATIVE_SUBJECTS or any(c.dep_ == "det" and c.lower_ == "no" for c in t.children))
+        and t.head not in verbs
+    ]
+    return verbs
 
 
 def _clause(verb: Any) -> str:
