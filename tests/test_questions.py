@@ -181,6 +181,8 @@ def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
         ("What did the analysts expect?", None, None),
         ("What concerns did Ingrid Bjørnstad raise about the road?", "Ingrid Bjørnstad", None),
         ("What did Director Finch ask the board?", "Director Finch", None),
+        ("What did sous-chef Dariusz Wróbel say about the menu?", "Dariusz Wróbel", None),  # a small title
+        ("What did critics of Anna Berg say?", None, None),  # critics speak, not Anna Berg
         ("What reason did the chair give?", None, None),
         # Words asked for with a light verb, and a "which" question about what someone cited.
         ("What remarks did Maria López make about the budget?", "Maria López", None),

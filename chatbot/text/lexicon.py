@@ -529,6 +529,7 @@ TITLES = {
     "author", "co-author", "coauthor", "master", "harbourmaster", "harbormaster", "headmaster", "headmistress",
     "postmaster", "engineer", "historian", "physician", "surgeon", "lecturer", "consultant", "strategist",
     "diplomat", "official", "prosecutor", "negotiator", "lawmaker", "legislator", "activist", "campaigner",
+    "chef",
 }  # fmt: skip
 
 

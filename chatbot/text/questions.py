@@ -39,6 +39,7 @@ from chatbot.text.lexicon import (
     SPEECH_VERBS,
     SUM_VERBS,
     TIME_WORDS,
+    TITLES,
     alternation,
 )
 from chatbot.text.normalise import fold, fold_word, tokens, words
@@ -97,8 +98,10 @@ _NAME_Q = re.compile(
     r"(in|at|from) which (city|country|town|place|region)|where|what is the name|"
     r"what (company|organi[sz]ation|firm|publication|study) )\b"
 )
+# A title in small letters before the name is no part of it: "What did sous-chef Dariusz Wróbel say …?"
+_SMALL_TITLES = rf"(?:(?:[a-z]+-)?(?:{alternation(TITLES)}) ){{0,2}}"
 _SPEAKER_Q = re.compile(
-    rf"\b(?i:what|which|how|why|when)(?: [a-z]+){{0,2}} (?i:did|does|do|has|have) (?P<name>{NAME}) "
+    rf"\b(?i:what|which|how|why|when)(?: [a-z]+){{0,2}} (?i:did|does|do|has|have) {_SMALL_TITLES}(?P<name>{NAME}) "
     rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
     rf"|\b(?i:what|which)(?: [a-z]+)? (?i:{alternation(SPEECH_NOUNS)}) (?i:did|does|do|has|have) (?P<maker>{NAME}) "
     rf"(?i:{alternation(LIGHT_SPEECH_VERBS)})\b"
