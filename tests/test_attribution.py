@@ -520,6 +520,10 @@ def test_gold_precision_and_recall_do_not_regress() -> None:
             [("Tomás Ferreira", "The council's planning officer")],
         ),
         ("Ingrid Solberg presented the plan on Monday.", []),
+        (  # the phrase the name stands in goes on after it; the role stops at the name
+            "She sat down with our food correspondent, Tobias Lindqvist, in the dining room.",
+            [("Tobias Lindqvist", "our food correspondent")],
+        ),
     ],
 )
 def test_the_roles_a_sentence_gives_the_people_it_names(sentence: str, roles: list[tuple[str, str]]) -> None:

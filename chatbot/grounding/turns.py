@@ -208,12 +208,13 @@ def _interview_turns(pages: list[str], whole: str) -> list[list[Turn]]:
 def _interview_people(intro: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The people an interview's introduction names in full, with their roles: those in none of a reporter's
     roles (who answers), and those in one (who asks). A byline's name is the writer's, not the guest's."""
+    paragraphs = [m.group() for m in _PARAGRAPH_RE.finditer(intro)]  # a headline is parsed on its own
     roles: dict[str, str] = {}
-    for r in person_roles(intro):
+    for r in (r for paragraph in paragraphs for r in person_roles(paragraph)):
         roles.setdefault(r.person, r.role)
     guests: list[tuple[str, str]] = []
     hosts: list[tuple[str, str]] = []
-    for ent in parse(intro).ents:
+    for ent in (e for paragraph in paragraphs for e in parse(paragraph).ents):
         name = ent.text
         if entity_label(ent) not in PERSON_LABELS or not is_person_name(name):
             continue
