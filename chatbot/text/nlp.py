@@ -471,7 +471,9 @@ def person_roles(text: str) -> list[Role]:
             else:
                 continue
             start, end = min(t.idx for t in found), max(t.idx + len(t) for t in found)
-            if start < ent.start_char < end:  # "our food correspondent, Tobias Lindqvist, in the …": up to him
+            if (
+                start < ent.start_char < end
+            ):  # "our food correspondent, Tobias Lindqvist, in the …": up to him
                 end = ent.start_char
             out.append(Role(ent.text, text[start:end].rstrip(" ,"), word.text.lower()))
     return out
