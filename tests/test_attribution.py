@@ -385,6 +385,16 @@ def test_an_interviews_answers_are_the_interviewees_words() -> None:
 QA = "Q: Why is it late?\n\nA: The tunnel took longer.\n\nQ: And the cost?\n\nA: It is 365 million.\n"
 
 
+def test_an_interview_on_two_pages_ends_only_after_its_last_answer() -> None:
+    """A page's last answer runs to the page's end; only the document's last answer stops at its paragraph."""
+    intro = "Aino Virtanen talked to us about the tram.\n\n"
+    first = intro + QA + "\nThe tunnel flooded twice.\n"
+    second = "Q: Anything else?\n\nA: No.\n\nThe mayor left for a council meeting.\n"
+    turns = document_turns([first, second])
+    assert [first[t.start : t.end] for t in turns[0]][-1] == "The tunnel flooded twice."
+    assert [second[t.start : t.end] for t in turns[1]] == ["No."]
+
+
 @pytest.mark.parametrize(
     ("intro", "speakers"),
     [

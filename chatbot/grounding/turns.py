@@ -190,16 +190,16 @@ def _interview_turns(pages: list[str], whole: str) -> list[list[Turn]]:
         return [[] for _ in pages]
     speakers = {"A": guests[0], "Q": hosts[0] if len(hosts) == 1 else None}
     out = []
-    for text in pages:
+    for number, text in enumerate(pages, start=1):
         found = list(_QA_RE.finditer(text))
         turns = []
         for i, m in enumerate(found):
             who = speakers[m.group("label")[0]]
             if who is None:
                 continue
-            last = i + 1 == len(found)
-            paragraphs = _paragraphs(text, m.end(), found[i + 1].start() if not last else len(text))
-            for start, stop in paragraphs[:1] if last else paragraphs:  # the story goes on after the last
+            closing = i + 1 == len(found) and number == len(pages)  # the story goes on after the last answer
+            paragraphs = _paragraphs(text, m.end(), found[i + 1].start() if i + 1 < len(found) else len(text))
+            for start, stop in paragraphs[:1] if closing else paragraphs:
                 turns.append(Turn(who[0], who[1], start, stop, m.group("label")))
         out.append(turns)
     return out
