@@ -166,12 +166,7 @@ LEAD_IN = 3  # at most this many sentences before a candidate are what it leans 
 def pool_features(q: Question, pool: Sequence[Candidate], index: Store) -> list[list[float]]:
     """Each candidate's features, the sentences before them fetched in one go."""
     before = held(index, {c.number - k for c in pool for k in range(1, LEAD_IN + 1)})
-    documents = index.documents
-    titles = {
-        source: _terms(documents[source].title) if source in documents else set()
-        for source in {c.passage.source for c in pool}
-    }
-    return [sentence_features(q, c, _lead_in(c, before), titles[c.passage.source]) for c in pool]
+    return [sentence_features(q, c, _lead_in(c, before)) for c in pool]
 
 
 def _lead_in(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> list[tuple[Passage, Sentence]]:
@@ -198,12 +193,8 @@ _CLOSERS = "\"”’')"
 _ENDS = (".", "?", "!")
 
 
-def sentence_features(
-    q: Question, c: Candidate, lead_in: Sequence[tuple[Passage, Sentence]], title: Set[str]
-) -> list[float]:
-    """What one candidate sentence says about the question. Its context is what it leans on and its document's
-    title: an interview names the restaurant in its headline and then says "it started in the extractor
-    duct", so the sentence that only names the restaurant should not outscore the answer for the name."""
+def sentence_features(q: Question, c: Candidate, lead_in: Sequence[tuple[Passage, Sentence]]) -> list[float]:
+    """What one candidate sentence says about the question; its context is what it leans on (``_lead_in``)."""
     plain, annotation = c.plain, c.annotation
     found = _terms(plain)
     coverage, rare = _coverage(q.content, found)
