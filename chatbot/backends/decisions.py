@@ -30,6 +30,7 @@ from chatbot.text.lexicon import ALIASES, QUESTION_WORDS, STOPWORDS
 from chatbot.text.nlp import Annotation, numbers, parse
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import QuestionInfo, analyse, name_words, named, speaker_by_role
+from chatbot.text.sentences import ends_a_sentence, is_question
 
 if TYPE_CHECKING:
     from chatbot.store.protocol import Store
@@ -174,23 +175,19 @@ def _lead_in(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> li
     just before that (only lines that state nothing, "Two things.", between them) with what sets the question
     up. An answer in an interview, a hearing or a list of questions and answers leans on the question asked
     ("The extension was due to open in 2025. Why is it late?" / "Two things." / "The tunnel …")."""
-    window = []
+    window, asked = [], None
     for k in range(1, LEAD_IN + 1):
         found = before.get(c.number - k)
         if found is None or not same_page(found[0], c.passage):
             break
         window.append(found)
         passage, sentence = found
-        if sentence.citable or not sentence_text(passage, sentence).rstrip(_CLOSERS).endswith(_ENDS):
+        text = sentence_text(passage, sentence)
+        if asked is None and is_question(text):
+            asked = len(window) - 1
+        if sentence.citable or not ends_a_sentence(text):
             break  # a statement, or a heading: what stands above it is another topic
-    asked = next(
-        (i for i, (p, s) in enumerate(window) if sentence_text(p, s).rstrip(_CLOSERS).endswith("?")), None
-    )
     return window[: 1 if asked is None else asked + 2]
-
-
-_CLOSERS = "\"”’')"
-_ENDS = (".", "?", "!")
 
 
 def sentence_features(q: Question, c: Candidate, lead_in: Sequence[tuple[Passage, Sentence]]) -> list[float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chatbot.ingest.documents import Document, Page
-from chatbot.text.sentences import Sentence, split_segments
+from chatbot.text.sentences import Sentence, is_question, split_segments
 
 
 @dataclass
@@ -72,7 +72,7 @@ def document_passages(doc: Document, max_chars: int) -> list[Passage]:
 
 
 def _is_heading(text: str, s: Sentence) -> bool:
-    return not text[s.start : s.end].rstrip("\"”’')").endswith("?")
+    return not is_question(text[s.start : s.end])
 
 
 def _segment(segments: list[tuple[int, int]], offset: int) -> int:

@@ -26,6 +26,7 @@ _ENUMERATOR_RE = re.compile(r"\d{1,2}\.")
 _MARKER_RE = re.compile(rf"\s*(?:[{BULLETS}*\-–]|\d{{1,2}}[.)])\s+")
 _GLUED_HEADING_RE = re.compile(rf"({UPPER}[^.!?:;,\"“”]{{2,70}}?(?:{LOWER}|[’']))\s+(?=(?:{_GLUE})\s)")
 _TERMINAL = tuple('.!?"”’)')
+_CLOSERS = "\"”’')"  # what may close a sentence after its last stop
 MAX_SENTENCE_CHARS = 600
 WRAP_CHARS = 50  # a line this long that stops mid-sentence is wrapped, not ended
 _LINE_END_RE = re.compile(r"[.!?…][\"”’')\]]*$|^[^\w]*$")  # a line that ends a sentence (or holds no word)
@@ -186,13 +187,23 @@ def _cap(text: str, start: int, end: int) -> list[Sentence]:
     return out
 
 
+def is_question(text: str) -> bool:
+    """A sentence that asks: its last stop, before any closing quote or bracket, is a question mark."""
+    return text.rstrip(_CLOSERS).endswith("?")
+
+
+def ends_a_sentence(text: str) -> bool:
+    """Whether a line ends as a sentence does (a full stop, a question or an exclamation), unlike a heading."""
+    return text.rstrip(_CLOSERS).endswith((".", "?", "!"))
+
+
 def _sentence(text: str, start: int, end: int) -> Sentence:
     body = text[start:end]
     words = len(body.split())
     long_words = [w for w in re.findall(r"[^\W\d_]+", body) if len(w) > 3]
     title_case = len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
     heading = words <= 14 and (not body.endswith(_TERMINAL) or title_case)
-    question = body.rstrip("\"”’')").endswith("?")
+    question = is_question(body)
     row = "\n" not in body and bool(_LEADER_ROW_RE.search(body))  # a fact set as a list row: who is what
     citable = row or table_row(text, start, end) or (not heading and not question and words >= 4)
     return Sentence(start, end, citable=citable)
