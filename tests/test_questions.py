@@ -58,10 +58,24 @@ from chatbot.text.questions import (
         ("What did the repairs cost?", "number"),  # "what" is the object of a verb of paying: a sum
         ("What costs did the council cut?", None),
         ("What did she earn a reputation for?", None),  # what she earned it for is no sum
+        ("What time did the schools start after the change?", "date"),
+        ("At what time does the polling station close?", "date"),
     ],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
     assert analyse(question).answer_type == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("Where does Ingrid Halvorsen work?", "institution"),  # an employer, before a place
+        ("Where did she study law?", "institution"),
+        ("Where did Oursel lead the Franks?", "where"),
+    ],
+)
+def test_where_about_a_workplace_asks_for_an_institution(question: str, target: str) -> None:
+    assert analyse(question).target == target
 
 
 @pytest.mark.parametrize(
@@ -454,10 +468,52 @@ def test_a_date_has_a_year_an_ordinal_a_bare_number_or_a_word_of_time(phrase: st
         ("thirteen million dollars", {"13000000"}),
         ("forty-two boats", {"42"}),
         ("2,000 people", {"2000"}),
+        ("savings of £18m a year", {"18000000"}),
+        ("a $2.5bn deal", {"2500000000"}),
+        ("2.5bn people", {"2500000000"}),
+        ("a dividend of 6.1p", {"6.1"}),
     ],
 )
 def test_numbers_written_as_words_or_digits(text: str, found: set[str]) -> None:
     assert numbers(text) >= found
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("a dividend of 6.1p per share", {"6.1"}),  # not "6": a number is read whole or not at all
+        ("the 31m mast and the H200", set()),  # with no currency symbol, "31m" may be metres or a code
+    ],
+)
+def test_a_number_glued_to_letters_is_read_whole_or_not_at_all(text: str, stated: set[str]) -> None:
+    assert numbers(text) == stated
+
+
+def test_the_library_misses_a_time_of_day_with_a_dot_and_the_hand_rule_catches_it() -> None:
+    """spaCy's small English model tags "9.30am" (the British style) a CARDINAL, so "What time did the schools
+    start?" had no time of day to answer with. This test fails if either side changes."""
+    import spacy
+
+    from chatbot.text.nlp import MODEL
+
+    text = "Schools moved their start time from 8.15am to 9.30am."
+    assert ("9.30am", "TIME") not in {(e.text, e.label_) for e in spacy.load(MODEL)(text).ents}
+    (a,) = annotate([text])
+    assert {text[s.start : s.end] for s in a.ents if s.label == "TIME"} == {"8.15am", "9.30am"}
+
+
+def test_the_library_misses_short_sums_and_the_hand_rule_catches_them() -> None:
+    """spaCy's small English model cuts "£18m" to "18" and tags "290p" an organisation, so "What target price did
+    the analyst set?" found no sum of money to answer with. This test fails if either side changes."""
+    import spacy
+
+    from chatbot.text.nlp import MODEL
+
+    text = "She cut her target price to 290p, and savings will reach £18m a year."
+    ents = {(e.text, e.label_) for e in spacy.load(MODEL)(text).ents}
+    assert ("290p", "MONEY") not in ents and ("£18m", "MONEY") not in ents
+    (a,) = annotate([text])
+    assert {text[s.start : s.end] for s in a.ents if s.label == "MONEY"} == {"290p", "£18m"}
 
 
 @pytest.mark.parametrize(

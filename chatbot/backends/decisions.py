@@ -86,6 +86,16 @@ class Question:
         misspelt name gets a refusal whose reason says what to put right ("the corpus never mentions …")."""
         return bool(self.names) and not any(t in self.known for n in self.names for t in n)
 
+    def absent_names(self) -> list[str]:
+        """The names the question relies on that hold a word the corpus never uses, as the question writes them:
+        what a refusal names for the reader to check or put right."""
+        out = []
+        for name in self.info.names:
+            terms = [t for w in name_words(name) for t in tokens(w)]
+            if terms in self.names and not all(t in self.known for t in terms if t not in STOPWORDS):
+                out.append(name)
+        return out
+
     @property
     def claim(self) -> str:
         """The question as a statement for the support checker: what it says, the question words aside."""

@@ -48,7 +48,7 @@ from chatbot.ingest.passages import Passage, same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
-from chatbot.text.lexicon import FIRST_PERSON, SPEECH_VERBS
+from chatbot.text.lexicon import FIRST_PERSON_SUBJECTS, SPEECH_VERBS
 from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
@@ -110,7 +110,8 @@ class Decision:
         f = dict(zip(QUESTION_FEATURES, self.features, strict=True))
         info = self.question.info
         if f["names_missing_corpus"] > 0:
-            return "the corpus never mentions all of " + ", ".join(f"“{n}”" for n in info.names)
+            absent = self.question.absent_names() or info.names
+            return "the corpus never mentions " + " or ".join(f"“{n}”" for n in absent)
         if f["speaker_unquoted"]:
             return f"the corpus attributes no statement to {info.speaker}"
         if f["type_missing_near"]:
@@ -647,10 +648,12 @@ class ExtractiveBackend:
         """For "who" questions: the canonical speaker of the first quote, cited where the text names them in full.
         Words reported inside another's words belong to whom they are reported of: in the chair's turn "As Ms.
         Okafor said earlier, …", the narrowest attribution, Ms. Okafor's, is the speaker. The speaker answers
-        only what the words say of the speaker: a question about speech ("Who warned …?"), or words in the first
-        person ("I move that …" for "Who moved the motion?"); of "It was signed by Mr. Vogel", spoken by a
-        director, the director is not who signed."""
-        if not info.asks_person or not (info.asks_speaker or FIRST_PERSON.intersection(words(first.plain))):
+        only what the words say of the speaker: a question about speech ("Who warned …?"), or words with the
+        speaker as their subject ("I move that …" for "Who moved the motion?"). Of "It was signed by Mr. Vogel",
+        spoken by a director, the director is not who signed, nor of "my deputy, Jonas Berglund, who renegotiated
+        the contract" who renegotiated it."""
+        subject = FIRST_PERSON_SUBJECTS.intersection(words(first.plain))
+        if not info.asks_person or not (info.asks_speaker or subject):
             return ""
         said = _narrowest_first(index, first.number)
         asked = set(name_words(info.text))  # a speaker the question names is not the answer

@@ -55,8 +55,8 @@ class SpanCandidate:
 def tiers(info: QuestionInfo) -> list[frozenset[str]]:
     """Entity labels that answer the question, most direct first."""
     kind, target = info.answer_type, info.target
-    if kind == "date":
-        return [DATE_LABELS]
+    if kind == "date":  # "What time …?" asks for a time of day ("9.30am") before a day
+        return [frozenset({"TIME"}), frozenset({"DATE"})] if target == "time" else [DATE_LABELS]
     if kind == "number":
         # A cost is a sum of money (a bare number written with its currency is one: ``_as_money``); a bare
         # number or a share ("12 percent" for "how much did the price rise?") answers less directly. A measure

@@ -367,7 +367,8 @@ SPEECH_PHRASES = [
 
 # --- noun phrases and clauses (the attribution grammar) -------------------------------------------
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-FIRST_PERSON = _set("i me my we us our")
+# a speaker is the actor of their words only as the subject: "I moved", not "my deputy moved"
+FIRST_PERSON_SUBJECTS = _set("i we")
 ORG_PRONOUNS = {"it", "its"}
 GROUP_PRONOUNS = {"they", "their", "them"}
 SPEAKER_PRONOUNS = PERSON_PRONOUNS | ORG_PRONOUNS | GROUP_PRONOUNS
@@ -566,6 +567,12 @@ FIELD_LABELS = _set(
 )
 SOURCE_NOUNS = GROUP_NOUNS | INSTITUTION_NOUNS | TITLES
 # Nouns for a person by role or kind: "Which expert says …?" and "Which board director …?" ask for a name.
+# "Where does she work?": a where-question about one of these acts asks for an institution ("at the University of
+# Bergen") before a place.
+WORKPLACE_VERBS = _set(
+    """work works worked working study studies studied studying teach teaches taught teaching lecture lectures
+    lectured employed research researches researched"""
+)
 PERSON_NOUNS = TITLES | _set(
     """person expert experts analysts researchers scientists scholar scholars economists observer observers
     critic critics official officials speaker speakers diplomat diplomats lawmaker lawmakers engineer engineers

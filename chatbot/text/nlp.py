@@ -23,6 +23,7 @@ from text_to_num import alpha2digit
 
 from chatbot.text.lexicon import (
     COUNT_WORDS,
+    CURRENCY_SYMBOLS,
     DATE_CUES,
     DURATION_UNITS,
     LIGHT_VERBS,
@@ -496,11 +497,15 @@ def _phrase(head: Any, keep: tuple[str, ...] = ()) -> list[Any]:
 
 
 def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
-    """spaCy's entities, with the era-marked dates and the unit-glued quantities ("700K") it misses replacing
-    the fragments it made of them."""
+    """spaCy's entities, with the era-marked dates, the unit-glued quantities ("700K"), the short sums ("£18m",
+    "290p") and the times of day ("9.30am") it misses replacing the fragments it made of them."""
     extra = [Span(m.start(), m.end(), "DATE") for m in _ERA_DATE_RE.finditer(text)]
     extra += [Span(m.start(1), m.end(1), "DATE") for m in _YEAR_CONTEXT_RE.finditer(text)]
     extra += [Span(m.start(), m.end(), "QUANTITY") for m in _GLUED_UNIT_RE.finditer(text)]
+    extra += [Span(m.start(), m.end(), "TIME") for m in _CLOCK_RE.finditer(text)]
+    extra += [
+        Span(m.start(), m.end(), "MONEY" if m[1] or m[4] else "CARDINAL") for m in _SHORT_RE.finditer(text)
+    ]
     if not extra:
         return ents
     kept = [e for e in ents if not any(e.start < x.end and x.start < e.end for x in extra)]
@@ -527,6 +532,9 @@ def _with_named_places(doc: Doc, ents: list[Span]) -> list[Span]:
     return sorted(ents + extra, key=lambda s: (s.start, -s.end)) if extra else ents
 
 
+# A time of day with its minutes after a dot ("9.30am", the British style) or a colon: spaCy's small model tags
+# "9.30am" a CARDINAL (it does tag "4pm" and "10:15 a.m.").
+_CLOCK_RE = re.compile(r"(?<![\w.])\d{1,2}[.:]\d{2} ?(?:am|pm|a\.m\.|p\.m\.)(?!\w)", re.IGNORECASE)
 # A number with its unit symbol glued on ("700K", "4GB"): spaCy's small model tags none of them.
 _GLUED_UNIT_RE = re.compile(rf"(?<![\w.])\d+(?:\.\d+)?(?:{alternation(UNIT_SYMBOLS)})\b")
 _DATE_WORDS = MONTHS | MONTH_ABBREVIATIONS | WEEKDAYS | DATE_CUES | frozenset(TIME_UNITS)
@@ -564,13 +572,30 @@ def _covers(a: Span, b: Span) -> bool:
 # "3.8 million" and "2.75 billion": digits times a scale word, which text2num leaves apart.
 _SCALED_RE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(thousand|million|billion|trillion)\b", re.IGNORECASE)
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_DIGITS_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?!\w)")  # "31m" or "H200" is a code, not a number
+_DIGITS_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?!\w|[.,]\d)")  # "31m" or "H200" is a code, not a number
+# Sums and counts written short, which spaCy cuts or misses ("£18m" is tagged "18", "290p" an organisation): a
+# scale glued on after a currency symbol ("£18m", "$2.5bn", "€900k"), "bn" or "tn" with none ("2.5bn"), or pence
+# ("290p"). With no currency symbol, "18m" may be metres and "31m" a code: those stay as they are.
+_SHORT_SCALES = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
+_SHORT_RE = re.compile(
+    rf"(?<![\w.])(?:([{CURRENCY_SYMBOLS}]) ?(\d+(?:\.\d+)?) ?(bn|tn|m|k)|(?:(\d{{1,3}}(?:\.\d+)?)p(?!\.\w))"
+    r"|(\d+(?:\.\d+)?) ?(bn|tn))(?!\w)"
+)
+
+
+def _short_value(m: re.Match[str]) -> str:
+    """ "£18m" → "£18000000", "2.5bn" → "2500000000", "290p" → "290": the number as digits, for ``numbers``."""
+    if m[4]:
+        return m[4]
+    digits, scale = (m[2], m[3]) if m[1] else (m[5], m[6])
+    return (m[1] or "") + str(round(float(digits) * _SHORT_SCALES[scale]))
 
 
 def numbers(text: str) -> set[str]:
-    """The numbers a text states, as digits, whether written as digits or words ("thirteen million" →
-    "13000000", "forty-two" → "42", "2,000" → "2000")."""
+    """The numbers a text states, as digits, whether written as digits, words or short ("thirteen million" →
+    "13000000", "forty-two" → "42", "2,000" → "2000", "£18m" → "18000000")."""
     text = _SCALED_RE.sub(lambda m: str(round(float(m[1].replace(",", "")) * _SCALES[m[2].lower()])), text)
+    text = _SHORT_RE.sub(_short_value, text)
     converted = alpha2digit(text.replace("-", " ") if re.search(r"[a-z]-[a-z]", text) else text, "en")
     out = set()
     for m in _DIGITS_RE.finditer(converted):

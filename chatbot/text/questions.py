@@ -40,6 +40,7 @@ from chatbot.text.lexicon import (
     SUM_VERBS,
     TIME_WORDS,
     TITLES,
+    WORKPLACE_VERBS,
     alternation,
 )
 from chatbot.text.normalise import fold, fold_word, tokens, words
@@ -52,7 +53,8 @@ AnswerType = Literal["date", "number", "name", "people"]
 SPEECH = rf"(?:{alternation(SPEECH_VERBS | QUESTION_SPEECH_VERBS)})"
 
 _DATE_Q = re.compile(
-    r"(when|(on|in|by) what (date|day|year|month)s?|what (date|day|year|month)s?|which (year|month)s?|by when)\b"
+    r"(when|(on|in|by|at) what (date|day|year|month|time)s?|what (date|day|year|month|time)s?|which (year|month)s?"
+    r"|by when)\b"
 )
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
 # "How many Huawei Ascend chips were …?": the words between "how many" and the auxiliary name what is counted.
@@ -178,7 +180,10 @@ def _target(question: str) -> str:
     head = (m.group("head") or "").lower()
     if head in PERSON_NOUNS:
         return head  # "Which board director …": the person noun after its modifier
-    return (m.group("wh") or m.group("noun") or "").lower()
+    target = (m.group("wh") or m.group("noun") or "").lower()
+    if target == "where" and WORKPLACE_VERBS.intersection(words(question)):
+        return "institution"  # "Where does she work?"
+    return target
 
 
 _ROLE_Q = re.compile(
