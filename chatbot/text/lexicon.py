@@ -566,13 +566,13 @@ FIELD_LABELS = _set(
     sources title update editor editors correction disclaimer tip example step q a question answer"""
 )
 SOURCE_NOUNS = GROUP_NOUNS | INSTITUTION_NOUNS | TITLES
-# Nouns for a person by role or kind: "Which expert says …?" and "Which board director …?" ask for a name.
 # "Where does she work?": a where-question about one of these acts asks for an institution ("at the University of
 # Bergen") before a place.
 WORKPLACE_VERBS = _set(
     """work works worked working study studies studied studying teach teaches taught teaching lecture lectures
     lectured employed research researches researched"""
 )
+# Nouns for a person by role or kind: "Which expert says …?" and "Which board director …?" ask for a name.
 PERSON_NOUNS = TITLES | _set(
     """person expert experts analysts researchers scientists scholar scholars economists observer observers
     critic critics official officials speaker speakers diplomat diplomats lawmaker lawmakers engineer engineers
