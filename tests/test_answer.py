@@ -574,6 +574,16 @@ def test_a_short_sum_or_an_institution_answers_its_question(
     assert_verbatim(answer)
 
 
+def test_a_byline_that_says_where_it_was_written_names_its_writer(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """spaCy reads "Siobhán Doyle" in "By Siobhán Doyle at Carrow Park" as an organisation: the byline's name is
+    read by its shape, up to the place it was written at."""
+    answer = fixture_pipeline("match", tmp_path_factory).ask("Who wrote the match report?")
+    assert answer.answer.splitlines()[0] == "Siobhán Doyle [1].", answer.answer
+    assert_verbatim(answer)
+
+
 @pytest.fixture(scope="module")
 def faq(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A library's page of frequently asked questions, each answered in the lines below it."""

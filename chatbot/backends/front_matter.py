@@ -171,13 +171,14 @@ def _authors(sentences: _Read, credited: str) -> FrontFact | None:
 
 def _byline_names(line: str) -> list[str]:
     """The people a "By …" line names, read by the shape of a name where spaCy finds none in it: "By Ines de
-    la Cruz | 12 February 2027" (the names before the first separator, a date or a role)."""
+    la Cruz | 12 February 2027", "By Siobhán Doyle at Carrow Park" (the names before the first separator, a
+    date, a role or the place of writing)."""
     names = _BYLINE_END_RE.split(line[3:], maxsplit=1)[0]
     found = [personal_name(n) for n in re.split(r"\s+(?:and|&)\s+", names.strip())]
     return [n for n in found if n] if all(found) else []
 
 
-_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d]")
+_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d]|\s+(?:in|at|for)\s+(?=[A-Z])")  # "By X at Carrow Park"
 
 
 def _listed(names: list[str]) -> str:
