@@ -86,15 +86,14 @@ class Question:
         misspelt name gets a refusal whose reason says what to put right ("the corpus never mentions …")."""
         return bool(self.names) and not any(t in self.known for n in self.names for t in n)
 
+    def uses(self, name: list[str]) -> bool:
+        """The corpus uses every word of the name (one of ``names``), its stopwords aside."""
+        return all(t in self.known for t in name if t not in STOPWORDS)
+
     def absent_names(self) -> list[str]:
         """The names the question relies on that hold a word the corpus never uses, as the question writes them:
         what a refusal names for the reader to check or put right."""
-        out = []
-        for name in self.info.names:
-            terms = [t for w in name_words(name) for t in tokens(w)]
-            if terms in self.names and not all(t in self.known for t in terms if t not in STOPWORDS):
-                out.append(name)
-        return out
+        return [n for n in self.info.names if (terms := name_terms(n)) in self.names and not self.uses(terms)]
 
     @property
     def claim(self) -> str:
@@ -113,16 +112,14 @@ class Question:
             info = replace(analyse(named(question, role, speaker)), speaker=speaker)
         # Whose words and which document say where to look, not what the answer says: a sentence that only
         # introduces Lin Yun must not outscore his quote on "According to Lin Yun, what is the key …?"
-        pointers = {t for n in [*sources, info.speaker or ""] for w in name_words(n) for t in tokens(w)}
+        pointers = {t for n in [*sources, info.speaker or ""] for t in name_terms(n)}
         pointers |= set(tokens(role))
         if info.speaker in sources:  # "according to Kelly": where to look, not whose words
             info = replace(info, speaker=None)
         terms = [t for t in tokens(question) if t not in QUESTION_WORDS and t not in pointers]
         df, n = index.sentence_frequencies(terms), max(1, index.sentence_count())
         content = {stem(t): math.log((n + 1) / (1 + df.get(t, 0))) + 1.0 for t in terms}
-        names = [
-            [t for w in name_words(name) for t in tokens(w)] for name in info.names if name not in sources
-        ]
+        names = [name_terms(name) for name in info.names if name not in sources]
         negated = any(t.dep_ == "neg" for t in parse(question))
         names = [n for n in names if n and not set(n) <= pointers]  # the speaker's name points, as above
         known = frozenset(index.known_words([t for n in names for t in n]))
@@ -161,6 +158,11 @@ QUESTION_SIGNS = dict(zip(QUESTION_FEATURES, (
 SPAN_SIGNS = dict(zip(SPAN_FEATURES, (
     +1, 0, 0, 0, 0, 0, 0, 0, 0, 0, +1, -1, -1, -1, 0, +1, 0, 0,
 ), strict=True))  # fmt: skip
+
+
+def name_terms(name: str) -> list[str]:
+    """A name as folded search terms: "Kenji Kelly's" → ["kenji", "kelly"]."""
+    return [t for w in name_words(name) for t in tokens(w)]
 
 
 def held(index: Store, numbers: Iterable[int]) -> dict[int, tuple[Passage, Sentence]]:
@@ -253,9 +255,7 @@ def on_subject(q: Question, pool: Sequence[Candidate], index: Store) -> list[boo
     if not q.names:
         return [True] * len(pool)
     said_by = {t for w in claim_speaker(q.claim) for t in tokens(w)}
-    names = [
-        n for n in q.names if all(t in q.known for t in n if t not in STOPWORDS) and not set(n) <= said_by
-    ]
+    names = [n for n in q.names if q.uses(n) and not set(n) <= said_by]
     if not names:
         return [True] * len(pool)
     named_in = {
@@ -302,7 +302,7 @@ def question_features(
     evidence = set().union(_terms(titles), *(_terms(c.plain) for c in top))
     best_terms = _terms(best.plain) if best else set()
     around = _terms(best.passage.text) | best_terms if best else set()
-    absent = [n for n in q.names if not all(t in q.known for t in n if t not in STOPWORDS)]
+    absent = [n for n in q.names if not q.uses(n)]
     unseen = [n for n in q.names if not _named(n, evidence)]
     unseen_top = [n for n in q.names if not _named(n, best_terms)]
     found_numbers = set().union(numbers(titles), *(numbers(c.plain) for c in top))
@@ -360,7 +360,7 @@ def source_references(info: QuestionInfo, index: Store) -> dict[str, str]:
     """Names in the question that name a source ("according to TrendKia", "in Kelly's view"): name → document."""
     refs = {}
     for name in info.names:
-        said = " ".join(t for w in name_words(name) for t in tokens(w))
+        said = " ".join(name_terms(name))
         for doc, ways in index.credits():
             if said in ways:
                 refs[name] = doc

@@ -652,8 +652,9 @@ class ExtractiveBackend:
         speaker as their subject ("I move that …" for "Who moved the motion?"). Of "It was signed by Mr. Vogel",
         spoken by a director, the director is not who signed, nor of "my deputy, Jonas Berglund, who renegotiated
         the contract" who renegotiated it."""
-        subject = FIRST_PERSON_SUBJECTS.intersection(words(first.plain))
-        if not info.asks_person or not (info.asks_speaker or subject):
+        if not info.asks_person:
+            return ""
+        if not (info.asks_speaker or FIRST_PERSON_SUBJECTS.intersection(words(first.plain))):
             return ""
         said = _narrowest_first(index, first.number)
         asked = set(name_words(info.text))  # a speaker the question names is not the answer
