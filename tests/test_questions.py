@@ -19,6 +19,8 @@ from chatbot.text.nlp import (
     is_date,
     main_verb,
     numbers,
+    parse,
+    parse_ahead,
     person_roles,
     reported_content,
     reports_speech,
@@ -35,6 +37,15 @@ from chatbot.text.questions import (
     speaker_by_role,
     yes_no_statement,
 )
+
+
+def test_a_question_parsed_ahead_is_parsed_once() -> None:
+    """The chain starts the question's parse while it searches; the composer then reads that same parse."""
+    question = "Who opened the second deep-water berth at Kestrel Bay?"
+    parse_ahead(question)
+    doc = parse(question)
+    assert doc.text == question and parse(question) is doc
+    assert [t.lemma_ for t in doc if t.dep_ == "ROOT"] == ["open"]
 
 
 @pytest.mark.parametrize(

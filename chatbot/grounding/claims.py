@@ -47,6 +47,7 @@ _CAP_RE = re.compile(r"(?<![\w'’.\-])((?=[^\W\d_])[^\W_]+(?:[.'’\-&][^\W_]+)
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*" + ORDINAL_SUFFIX + "?")
 _THOUSANDS_RE = re.compile(r",(?=\d{3}\b)")
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
+_DIGIT_RE = re.compile(r"\d")
 _ACRONYM_RE = re.compile(r"^(?:[a-z]\.){2,}[a-z]?\.?$")
 _NAME_GAP_RE = re.compile(r"\s+(?:of\s+)?")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
@@ -150,7 +151,7 @@ def same_word(a: str, b: str) -> bool:
     sa, sb = stem(a), stem(b)
     if sa == sb:
         return True
-    if any(c.isdigit() for c in a + b):
+    if _DIGIT_RE.search(a) or _DIGIT_RE.search(b):
         return False
     n = min(len(sa), len(sb))
     return n >= 5 and len(_common_prefix(sa, sb)) >= 0.8 * n
