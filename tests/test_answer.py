@@ -608,12 +608,36 @@ def test_an_faq_answers_from_the_lines_below_its_questions(
     assert_verbatim(answer)
 
 
-def test_a_table_row_is_quoted_under_its_header(grid: Pipeline) -> None:
-    answer = grid.ask("How many customers are in the South region?")
+@pytest.mark.parametrize(
+    ("question", "row", "lead"),
+    [
+        ("How many customers are in the South region?", "South", "South, Customers: 455,000 [2]."),
+        ("How many customers does the North have?", "North", "North, Customers: 310,000 [2]."),
+    ],
+)
+def test_a_table_row_is_quoted_under_its_header(grid: Pipeline, question: str, row: str, lead: str) -> None:
+    answer = grid.ask(question)
     assert answer.answerable, answer.answer
     quotes = [c.quote for c in answer.citations]
     assert quotes[0].startswith("| Region | Customers")  # what the cells are
-    assert any("South" in q and "455,000" in q for q in quotes[1:])
+    assert quotes[1].startswith(f"| {row} ")
+    assert not any(q.startswith("| ") for q in quotes[2:])  # the next row is another record, not quoted
+    assert answer.answer.splitlines()[0] == lead  # the cell its row and column name
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # The sentence names only the year it compares with; the report's title says which year it is about.
+        ("What were Nordvale's fuel costs in 2025?", True),
+        ("What were Nordvale's fuel costs in 2021?", False),
+    ],
+)
+def test_a_reports_title_dates_its_sentences(grid: Pipeline, question: str, answered: bool) -> None:
+    answer = grid.ask(question)
+    assert answer.answerable is answered, answer.answer
+    assert "€118 million" in answer.citations[0].quote
     assert_verbatim(answer)
 
 

@@ -48,7 +48,7 @@ from chatbot.ingest.passages import Passage, same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
-from chatbot.text.lexicon import FIRST_PERSON_SUBJECTS, SPEECH_VERBS
+from chatbot.text.lexicon import FIRST_PERSON_SUBJECTS, SPEECH_VERBS, STOPWORDS
 from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
@@ -77,7 +77,7 @@ from chatbot.text.questions import (
     unframed,
     yes_no_statement,
 )
-from chatbot.text.sentences import Sentence, table_line, table_rule
+from chatbot.text.sentences import Sentence, table_cells, table_line, table_rule
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
@@ -223,12 +223,14 @@ class ExtractiveBackend:
         closest = decision.ranked[: self.settings.closest]
         if decision.answerable < self.threshold or q.unknown_names:
             return self.refusal(evidence.question, decision.reason(), closest, index)
-        when = "" if info.yes_no else another_time(info.text, decision.ranked[0].plain)
+        top = decision.ranked[0]
+        title = index.documents[top.passage.source].title if top.passage.source in index.documents else ""
+        when = "" if info.yes_no else another_time(info.text, top.plain, title)
         if when:  # the best sentence is about the same kind of event at another time
             return self.refusal(
                 evidence.question, f"the closest passage is about another time, not {when}", closest, index
             )
-        if info.answer_type == "date" and another_edition(info.text, decision.ranked[0].plain):
+        if info.answer_type == "date" and another_edition(info.text, top.plain):
             return self.refusal(
                 evidence.question,
                 "the closest passage dates the latest edition, not the first",
@@ -270,8 +272,10 @@ class ExtractiveBackend:
             lead = verdict_lead(verdict)
         else:
             where = {c.number: i for i, c in enumerate(chosen, start=1)}
-            lead = self._speaker_lead(info, index, chosen[0], citations) or self.short_answer(
-                q, decision, picked, where
+            lead = (
+                self._speaker_lead(info, index, chosen[0], citations)
+                or table_lead(q, picked[: self.settings.max_sentences], index, where)
+                or self.short_answer(q, decision, picked, where)
             )
         lines = [f"{unwrap(c.quote)} [{c.n}]" for c in citations]
         return self._answer(evidence.question, "\n".join(([lead] if lead else []) + lines), citations)
@@ -815,6 +819,33 @@ def table_header(c: Candidate, index: Store) -> Candidate | None:
     return None
 
 
+def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: dict[int, int]) -> str:
+    """The cell a question names by its row and its column, cited to its row: "How much dry bulk did the port
+    handle in 2024?" over "| Dry bulk (grain, aggregates) | 3.9 | 4.0 |" under "| Cargo type | 2024 (million
+    tonnes) | 2025 (million tonnes) |" → "Dry bulk (grain, aggregates), 2024 (million tonnes): 3.9". Only when
+    the question shares a word with the row's first cell and with exactly one other column's head more than with
+    any other: a cell is read by both, and a guess between columns would state a figure the table does not."""
+    asked = tokens(q.info.text)
+    for c in chosen:
+        header = table_header(c, index)
+        if header is None or c.number not in cited:
+            continue
+        cells, heads = table_cells(c.text), table_cells(header.text)
+        if len(cells) != len(heads) or len(cells) < 2 or not _shares(asked, cells[0]):
+            continue
+        scores = [_shares(asked, head) for head in heads[1:]]
+        top = max(scores)
+        if top and scores.count(top) == 1 and cells[(col := 1 + scores.index(top))]:
+            return f"{cells[0]}, {heads[col]}: {cells[col]} [{cited[c.number]}]."
+    return ""
+
+
+def _shares(asked: list[str], cell: str) -> int:
+    """How many of the question's words the cell holds (stems and years alike)."""
+    held = tokens(cell)
+    return sum(1 for t in set(asked) if t not in STOPWORDS and any(same_word(t, h) for h in held))
+
+
 MAX_LIST_ITEMS = 8  # the most items of one list an answer quotes, nearest the one chosen first
 
 
@@ -986,11 +1017,15 @@ def with_following(
     chosen: list[Candidate], n: int, index: Store, instructions: bool = False
 ) -> list[Candidate]:
     """Each sentence followed by the next ``n`` citable sentences of its page, none twice; planted instructions
-    only with ``instructions`` (the question asks about the text itself)."""
+    only with ``instructions`` (the question asks about the text itself). A table row goes on to no other: the
+    next row is another record ("| Containers | 4.1 |" says nothing about coal), and a header row (quoted
+    above the row it heads) is followed by that row alone."""
     out: list[Candidate] = []
     taken = {c.number for c in chosen}
     for c in chosen:
         out.append(c)
+        if table_line(c.text):
+            continue
         number = c.number
         for _ in range(n):
             number += 1

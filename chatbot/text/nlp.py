@@ -135,16 +135,17 @@ def eras(text: str, plain_years: bool = True) -> list[Era]:
     return kept
 
 
-def another_time(question: str, sentence: str) -> str:
+def another_time(question: str, sentence: str, title: str = "") -> str:
     """The one time a question asks about ("in 2024", "in the 1100s"), when the sentence dates what it says to
     other times only ("welcomed 310,000 visitors in 2023", "in the 11th century"): such a sentence is about
     another event, however close its words; "" when the question names no single time, the sentence names
-    none, or one of them overlaps it."""
+    none, or one of them overlaps it. The document's ``title`` dates the sentence too: an "Annual Review 2025"
+    writes "Revenue rose to £63.4 million (2024: £58.9 million)", naming only the year it compares with."""
     asked = eras(question)
     if len(asked) != 1:
         return ""
     own = eras(sentence)
-    if not own or any(asked[0].overlaps(e) for e in own):
+    if not own or any(asked[0].overlaps(e) for e in [*own, *eras(title)]):
         return ""
     return question[asked[0].start : asked[0].end]
 

@@ -222,6 +222,11 @@ def table_line(line: str) -> bool:
     return bool(_TABLE_ROW_RE.fullmatch(line.strip()))
 
 
+def table_cells(line: str) -> list[str]:
+    """A table row's cells, stripped: "| Coal | 1.6 | −25% |" → ["Coal", "1.6", "−25%"]."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
 def table_rule(line: str) -> bool:
     """The line under a table's header row: "|---|:--:|"."""
     line = line.strip()
