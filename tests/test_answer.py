@@ -613,6 +613,8 @@ def test_an_faq_answers_from_the_lines_below_its_questions(
     [
         ("How many customers are in the South region?", "South", "South, Customers: 455,000 [2]."),
         ("How many customers does the North have?", "North", "North, Customers: 310,000 [2]."),
+        # The row's words are few; its column heads ("Change") are what it leans on for the question's words.
+        ("What was the change in the South region?", "South", "South, Change: -1% [2]."),
     ],
 )
 def test_a_table_row_is_quoted_under_its_header(grid: Pipeline, question: str, row: str, lead: str) -> None:

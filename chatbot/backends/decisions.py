@@ -11,6 +11,7 @@ module): feature names, standardisation, coefficients and the threshold chosen o
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence, Set
@@ -30,7 +31,7 @@ from chatbot.text.lexicon import ALIASES, QUESTION_WORDS, STOPWORDS
 from chatbot.text.nlp import Annotation, numbers, parse
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import QuestionInfo, analyse, name_words, named, speaker_by_role
-from chatbot.text.sentences import ends_a_sentence, is_question
+from chatbot.text.sentences import ends_a_sentence, is_question, table_line, table_rule
 
 if TYPE_CHECKING:
     from chatbot.store.protocol import Store
@@ -174,12 +175,39 @@ def held(index: Store, numbers: Iterable[int]) -> dict[int, tuple[Passage, Sente
 
 
 LEAD_IN = 3  # at most this many sentences before a candidate are what it leans on
+MAX_TABLE_ROWS = 60  # how far up a table's header row is looked for (one fetch for the lot)
 
 
 def pool_features(q: Question, pool: Sequence[Candidate], index: Store) -> list[list[float]]:
-    """Each candidate's features, the sentences before them fetched in one go."""
-    before = held(index, {c.number - k for c in pool for k in range(1, LEAD_IN + 1)})
+    """Each candidate's features, the sentences before them (a table row's, up to its header) fetched in one go."""
+    wanted = {c.number - k for c in pool for k in range(1, LEAD_IN + 1)}
+    before = held(index, wanted.union(*(rows_above(c) for c in pool if is_table_row(c))))
     return [sentence_features(q, c, _lead_in(c, before)) for c in pool]
+
+
+def is_table_row(c: Candidate) -> bool:
+    return table_line(c.text) and not table_rule(c.text)
+
+
+def rows_above(c: Candidate) -> range:
+    """Where a table row's header may stand: the ``MAX_TABLE_ROWS`` sentences above it, nearest first."""
+    return range(c.number - 1, max(-1, c.number - 1 - MAX_TABLE_ROWS), -1)
+
+
+def header_row(c: Candidate, rows: Mapping[int, tuple[Passage, Sentence]]) -> int | None:
+    """The number of the header row of the table the row ``c`` belongs to, among ``rows`` (the sentences above
+    it): a row's cells are numbers and names whose meaning the column heads give. None for a sentence that is
+    no table row, or a table without a header (or one beyond ``rows`` or another page)."""
+    if not is_table_row(c):
+        return None
+    numbers = itertools.takewhile(lambda n: n in rows, rows_above(c))  # up to a gap in the index
+    above = [(n, *rows[n], sentence_text(*rows[n])) for n in numbers]
+    for (_, p, _, text), (n, hp, _, head) in itertools.pairwise(above):
+        if not same_page(p, c.passage) or not table_line(text):
+            return None
+        if table_rule(text):
+            return n if same_page(hp, c.passage) and table_line(head) and not table_rule(head) else None
+    return None
 
 
 def _lead_in(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> list[tuple[Passage, Sentence]]:
@@ -187,6 +215,9 @@ def _lead_in(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> li
     just before that (only lines that state nothing, "Two things.", between them) with what sets the question
     up. An answer in an interview, a hearing or a list of questions and answers leans on the question asked
     ("The extension was due to open in 2025. Why is it late?" / "Two things." / "The tunnel …")."""
+    header = header_row(c, before)
+    if header is not None:
+        return [before[header]]  # a table row leans on its column heads, not on the row above it
     window, asked = [], None
     for k in range(1, LEAD_IN + 1):
         found = before.get(c.number - k)

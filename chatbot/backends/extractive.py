@@ -11,7 +11,6 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
@@ -26,11 +25,14 @@ from chatbot.backends.decisions import (
     Question,
     annotations_of,
     decision_pool,
+    header_row,
     held,
+    is_table_row,
     load_models,
     pool_features,
     question_features,
     rarest_holder,
+    rows_above,
     span_features,
 )
 from chatbot.backends.front_matter import front_fact, front_sentences, named_document
@@ -77,7 +79,7 @@ from chatbot.text.questions import (
     unframed,
     yes_no_statement,
 )
-from chatbot.text.sentences import Sentence, table_cells, table_line, table_rule
+from chatbot.text.sentences import Sentence, table_cells, table_line
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
@@ -796,27 +798,13 @@ def _goes_on(c: Candidate, following: tuple[Passage, Sentence], opening: re.Patt
     return same_page(following[0], c.passage) and bool(opening.match(sentence_text(*following)))
 
 
-MAX_TABLE_ROWS = 60  # how far up a table's header row is looked for (one fetch for the lot)
-
-
 def table_header(c: Candidate, index: Store) -> Candidate | None:
-    """The header row of the table a quoted row belongs to: a row's cells are numbers and names whose meaning
-    the column heads give. None for a sentence that is no table row, or a table without a header (or with one
-    more than ``MAX_TABLE_ROWS`` rows up)."""
-    if not table_line(c.text) or table_rule(c.text):
+    """The header row of the table a quoted row belongs to, as a candidate (``decisions.header_row``)."""
+    if not is_table_row(c):
         return None
-    above = range(c.number - 1, max(-1, c.number - 1 - MAX_TABLE_ROWS), -1)
-    found = held(index, above)
-    numbers = itertools.takewhile(lambda n: n in found, above)  # up to a gap in the index
-    rows = [(n, *found[n], sentence_text(*found[n])) for n in numbers]
-    for (_, p, _, text), (n, hp, hs, head) in itertools.pairwise(rows):
-        if not same_page(p, c.passage) or not table_line(text):
-            return None
-        if table_rule(text):
-            if same_page(hp, c.passage) and table_line(head) and not table_rule(head):
-                return Candidate(hp, hs, n, c.cosine, c.lexical, c.score)
-            return None
-    return None
+    rows = held(index, rows_above(c))
+    n = header_row(c, rows)
+    return None if n is None else Candidate(*rows[n], n, c.cosine, c.lexical, c.score)
 
 
 def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: dict[int, int]) -> str:
