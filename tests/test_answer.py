@@ -574,6 +574,24 @@ def test_a_short_sum_or_an_institution_answers_its_question(
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # Two files with no source metadata, each titled by its file name: the words before "article" or
+        # "story" name the one whose file name holds them all.
+        ("Who wrote the sleep study article?", "Oskar Lindahl [1]."),
+        ("When was the Brightwater results story published?", "12 November 2026 [1]."),
+        ("Who wrote the Brightwater story?", "Helena Marsh [1]."),
+    ],
+)
+def test_a_document_is_named_by_the_words_of_its_file_name(
+    newsdesk: Pipeline, question: str, lead: str
+) -> None:
+    answer = newsdesk.ask(question)
+    assert answer.answer.splitlines()[0] == lead, answer.answer
+    assert_verbatim(answer)
+
+
 def test_a_byline_that_says_where_it_was_written_names_its_writer(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

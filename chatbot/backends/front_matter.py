@@ -19,7 +19,7 @@ from chatbot.backends.decisions import annotations_of
 from chatbot.grounding.attribution import personal_name
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.store.protocol import Store
-from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS, alternation
+from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS, STOPWORDS, alternation
 from chatbot.text.nlp import Annotation
 from chatbot.text.normalise import fold, unwrap
 from chatbot.text.questions import DocumentFact, question_names
@@ -28,9 +28,9 @@ FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copy
 _NOUNS = alternation(PUBLICATIONS)
 _VERBS = alternation(PUBLICATION_VERBS)
 # "this report", or "the (quarterly) report" closing the question ("When was the report written?", "Summarise the
-# report."): the one document of the corpus, or the one whose title or file name calls it a report. "The report
-# on the dam", "the engineer's report" or "the 1987 report" may be one the document tells of.
-_MODIFIERS = r"(?:[a-z-]+ ){0,2}?"
+# report."): the one document of the corpus, or the one whose title or file name calls it a report, or holds
+# the words before it. "The report on the dam" or "the 1987 report" may be one the document tells of.
+_MODIFIERS = r"((?:[\w'’-]+ ){0,3}?)"
 _DEICTIC_RE = re.compile(
     rf"\bthis {_MODIFIERS}({_NOUNS})\b|\bthe {_MODIFIERS}({_NOUNS})(?: (?:{_VERBS}))?\s*[?.!]*\s*$",
     re.IGNORECASE,
@@ -76,13 +76,21 @@ def named_document(question: str, sources: Sequence[str], index: Store) -> str |
         return None
     if len(documents) == 1:
         return next(iter(documents))
-    noun = fold(deictic.group(1) or deictic.group(2))
-    called = [
-        name
-        for name, info in documents.items()
-        if noun in _WORD_RE.findall(fold(info.title)) or noun in re.findall(r"[^\W_]+", fold(name))
-    ]  # a file name's hyphens separate words
+    modifiers, noun = (deictic.group(1), deictic.group(2)) if deictic.group(2) else deictic.group(3, 4)
+    # "the cup final article", "the port authority's annual review": the words before the genre name the
+    # document when they are all words of one title or file name (a corpus of files with no metadata); words no
+    # title holds ("the engineer's report", "the 1987 report") describe a report the documents tell of.
+    described = {w for w in re.findall(r"[^\W_]+", fold(modifiers)) if len(w) > 1 and w not in STOPWORDS}
+    wanted = described or {fold(noun)}
+    called = [name for name, info in documents.items() if wanted <= _naming_words(name, info.title)]
     return called[0] if len(called) == 1 else None
+
+
+def _naming_words(name: str, title: str) -> set[str]:
+    """The words a document goes by: its title's (hyphenated ones also whole: "op-ed", "MIME-info") and its file
+    name's, whose hyphens separate words."""
+    words = _WORD_RE.findall(fold(title))
+    return {*words, *(part for w in words for part in w.split("-")), *re.findall(r"[^\W_]+", fold(name))}
 
 
 def front_fact(kind: DocumentFact, document: str, index: Store) -> FrontFact | None:
