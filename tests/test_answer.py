@@ -592,6 +592,16 @@ def test_a_document_is_named_by_the_words_of_its_file_name(
     assert_verbatim(answer)
 
 
+def test_what_a_document_is_about_is_its_overview(newsdesk: Pipeline) -> None:
+    """ "What is the X story about?" names one document by the words of its file name: its central sentences,
+    in its order, from it alone."""
+    answer = newsdesk.ask("What is the Brightwater story about?")
+    assert {c.document for c in answer.citations} == {"brightwater-results.txt"}, answer.answer
+    assert "lowered its full-year profit forecast" in answer.citations[0].quote
+    assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
+    assert_verbatim(answer)
+
+
 def test_a_byline_that_says_where_it_was_written_names_its_writer(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

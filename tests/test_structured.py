@@ -165,6 +165,9 @@ def test_the_model_is_held_to_a_stance_for_yes_no_questions(injection: Pipeline)
         ("How do the ferry and the lighthouse stories differ?", "comparison"),
         ("Summarise the history of the lighthouse.", "summary"),
         ("What happened to the Karrow Point lighthouse?", "summary"),
+        ("What is the Karrow Point survey report about?", "summary"),  # a document named by its words
+        ("What's the lighthouse article about?", "summary"),
+        ("What is the dispute about?", "other"),  # no document: the question has a topic
         ("What did the staff do with the note?", "other"),
     ],
 )

@@ -343,7 +343,7 @@ _COMPARISON_RE = re.compile(
 _SUMMARY_RE = re.compile(
     r"\b(?:summari[sz]e\w*|summary|overview|outline|gist|main (?:points?|argument|message|idea|takeaways?)|"
     r"key (?:points?|takeaways?|arguments?)|takeaways?|overall)\b|^(?:describe|tell me about)\b|"
-    r"^what (?:happened|is (?:the|this) (?:article|report|story|document) about)\b",
+    rf"^what(?: happened|(?: is| was|'s|’s) (?:the|this) (?:[\w'’-]+ ){{0,3}}?(?:{alternation(PUBLICATIONS)}) about)\b",
     re.IGNORECASE,
 )
 _EXPLANATION_START_RE = re.compile(
