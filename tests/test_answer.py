@@ -592,6 +592,29 @@ def test_a_document_is_named_by_the_words_of_its_file_name(
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # "no measurable effect on reading" denies every change to reading, whatever the verb asked with
+        ("Did the later start improve reading?", "No [1]."),
+        ("Did the later start raise reading scores?", "No [1]."),
+        # … and nothing about mathematics, which its passage also names
+        ("Did the later start improve mathematics scores?", None),
+    ],
+)
+def test_no_effect_on_a_thing_denies_any_change_to_it(
+    newsdesk: Pipeline, question: str, lead: str | None
+) -> None:
+    answer = newsdesk.ask(question)
+    first = answer.answer.splitlines()[0]
+    if lead is None:
+        assert not first.startswith("No"), answer.answer
+        return
+    assert first == lead, answer.answer
+    assert "no measurable effect on reading" in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
 def test_what_a_document_is_about_is_its_overview(newsdesk: Pipeline) -> None:
     """ "What is the X story about?" names one document by the words of its file name: its central sentences,
     in its order, from it alone."""

@@ -14,6 +14,7 @@ from chatbot.text.nlp import (
     asks_for_list,
     denied_act,
     denied_clause,
+    denied_effect,
     disowned,
     eras,
     is_date,
@@ -37,6 +38,20 @@ from chatbot.text.questions import (
     speaker_by_role,
     yes_no_statement,
 )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "act", "unchanged"),
+    [
+        ("There was no measurable effect on reading.", "improve", "reading"),
+        ("The new timetable did not have any effect on attendance.", "raise", "attendance"),
+        ("The ban had no impact on sales in the north.", "reduce", "sales in the north"),
+        ("The scheme had a large effect on reading.", "improve", ""),  # an effect, not none
+        ("There was no measurable effect on reading.", "say", ""),  # no verb of change asked
+    ],
+)
+def test_no_effect_on_a_thing_denies_any_change_to_it(sentence: str, act: str, unchanged: str) -> None:
+    assert denied_effect(sentence, act) == unchanged
 
 
 def test_a_question_parsed_ahead_is_parsed_once() -> None:

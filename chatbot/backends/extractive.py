@@ -39,7 +39,7 @@ from chatbot.backends.front_matter import front_fact, front_sentences, named_doc
 from chatbot.backends.overview import about_the_whole, overview
 from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.attribution import Attribution, fullest, is_spokes_role, speaker_words, speakers_match
-from chatbot.grounding.claims import claim_speaker, same_word, scopes
+from chatbot.grounding.claims import claim_speaker, same_word, scopes, terms
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
@@ -57,6 +57,7 @@ from chatbot.text.nlp import (
     asks_for_list,
     denied_act,
     denied_clause,
+    denied_effect,
     disowned,
     main_verb,
     numbers,
@@ -432,7 +433,14 @@ class ExtractiveBackend:
     def _denies_act(self, claim: str, act: str, c: Candidate, index: Store) -> bool:
         """Does the sentence negate the claim's own act, about what the claim is about? The denial's subject
         ("the grant", "I") stands for what the text around it names in full."""
-        denial = denied_act(spoken_part(c.plain), act) if act else ""
+        said = spoken_part(c.plain)
+        denial = denied_act(said, act) if act else ""
+        unchanged = denied_effect(said, act) if act and not denial else ""
+        if unchanged:  # "no measurable effect on reading": only about what the claim says was changed
+            claimed = terms(claim)
+            if not all(any(same_word(t, w) for w in claimed) for t in terms(unchanged)):
+                return False
+            denial = c.plain
         if not denial:
             return False
         covered = support_features(claim, f"{self._around(c, index)} {denial}", c.cosine).coverage

@@ -223,6 +223,13 @@ ALIASES: tuple[frozenset[str], ...] = tuple(
 
 # A subject that denies its verb by itself: "nobody will lose their job", "none of them left".
 NEGATIVE_SUBJECTS = _set("nobody nothing none neither noone")
+# "There was no measurable effect on reading" denies that anything changed reading, whatever the verb a
+# question asks with: the verbs of change and the nouns that name a change.
+CHANGE_VERBS = _set(
+    "affect alter boost change cut decrease harm help hurt improve increase influence lift lower raise reduce "
+    "worsen benefit"
+)
+EFFECT_NOUNS = _set("effect impact difference change improvement influence benefit")
 NEGATION_CUES = _set(
     "not no never neither nor none without cannot nothing nobody nowhere lack lacks lacked lacking "
     "deny denies denied refuse refused refuses impossible impossibility unable unlikely stop stopped "

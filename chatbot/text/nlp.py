@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING, Any
 from text_to_num import alpha2digit
 
 from chatbot.text.lexicon import (
+    CHANGE_VERBS,
     COUNT_WORDS,
     CURRENCY_SYMBOLS,
     DATE_CUES,
     DURATION_UNITS,
+    EFFECT_NOUNS,
     LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
@@ -320,6 +322,29 @@ def denied_act(text: str, act: str) -> str:
         subject = [w.text for c in verb.head.children if c.dep_.startswith("nsubj") for w in c.subtree]
         clause = " ".join([*subject, clause])
     return clause
+
+
+def denied_effect(text: str, act: str) -> str:
+    """What a sentence says nothing changed, when ``act`` is a verb of change: "There was no measurable effect
+    on reading" or "The change did not have any effect on reading" → "reading", for "improve", "affect",
+    "raise" …; "" otherwise. A change denied outright is denied in every direction."""
+    if act not in CHANGE_VERBS:
+        return ""
+    doc = parse(text)
+    negated = _negated(doc)
+    for noun in doc:
+        if noun.lemma_.lower() not in EFFECT_NOUNS:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children) and not (
+            noun.dep_ == "dobj" and noun.head in negated
+        ):
+            continue
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("on", "in", "to", "for"):
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects:
+                    return " ".join(w.text for w in objects[0].subtree)
+    return ""
 
 
 def disowned(text: str) -> str:
