@@ -838,8 +838,8 @@ def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: di
 
 def _shares(asked: list[str], cell: str) -> int:
     """How many of the question's words the cell holds (stems and years alike)."""
-    held = tokens(cell)
-    return sum(1 for t in set(asked) if t not in STOPWORDS and any(same_word(t, h) for h in held))
+    found = tokens(cell)
+    return sum(1 for t in set(asked) if t not in STOPWORDS and any(same_word(t, f) for f in found))
 
 
 MAX_LIST_ITEMS = 8  # the most items of one list an answer quotes, nearest the one chosen first

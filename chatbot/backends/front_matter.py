@@ -28,8 +28,9 @@ FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copy
 _NOUNS = alternation(PUBLICATIONS)
 _VERBS = alternation(PUBLICATION_VERBS)
 # "this report", or "the (quarterly) report" closing the question ("When was the report written?", "Summarise the
-# report.", "What is the report about?"): the one document of the corpus, or the one whose title or file name calls it a report, or holds
-# the words before it. "The report on the dam" or "the 1987 report" may be one the document tells of.
+# report.", "What is the report about?"): the one document of the corpus, or the one whose title or file name
+# calls it a report, or holds the words before it. "The report on the dam" or "the 1987 report" may be one the
+# document tells of.
 _MODIFIERS = r"((?:[\w'’-]+ ){0,3}?)"
 _DEICTIC_RE = re.compile(
     rf"\bthis {_MODIFIERS}({_NOUNS})\b|\bthe {_MODIFIERS}({_NOUNS})(?: (?:{_VERBS}|about))?\s*[?.!]*\s*$",

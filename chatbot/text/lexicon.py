@@ -230,6 +230,7 @@ CHANGE_VERBS = _set(
     "worsen benefit"
 )
 EFFECT_NOUNS = _set("effect impact difference change improvement influence benefit")
+EFFECT_PREPOSITIONS = _set("on in to for")  # what the change would be to: "no effect on reading"
 NEGATION_CUES = _set(
     "not no never neither nor none without cannot nothing nobody nowhere lack lacks lacked lacking "
     "deny denies denied refuse refused refuses impossible impossibility unable unlikely stop stopped "

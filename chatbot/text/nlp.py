@@ -31,6 +31,7 @@ from chatbot.text.lexicon import (
     DATE_CUES,
     DURATION_UNITS,
     EFFECT_NOUNS,
+    EFFECT_PREPOSITIONS,
     LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
@@ -340,7 +341,7 @@ def denied_effect(text: str, act: str) -> str:
         ):
             continue
         for prep in noun.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("on", "in", "to", "for"):
+            if prep.dep_ == "prep" and prep.lower_ in EFFECT_PREPOSITIONS:
                 objects = [c for c in prep.children if c.dep_ == "pobj"]
                 if objects:
                     return " ".join(w.text for w in objects[0].subtree)
