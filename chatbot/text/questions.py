@@ -17,6 +17,7 @@ from typing import Literal
 from chatbot.text.lexicon import (
     AUTHORSHIP_WORDS,
     CONNECTORS,
+    DETERMINERS,
     DURATION_UNITS,
     EDITION_QUALIFIERS,
     FIRST_EDITION,
@@ -131,8 +132,8 @@ class QuestionInfo:
             return ""
         phrase = []
         for word in m.group(1).lower().split():
-            if word in PREPOSITIONS or word in QUESTION_AUXILIARIES:
-                break
+            if word in PREPOSITIONS or word in QUESTION_AUXILIARIES or word in DETERMINERS:
+                break  # a determiner opens another phrase: "how many crossings a day", "… this winter"
             phrase.append(word)
         return phrase[-1] if phrase else ""
 
