@@ -375,7 +375,10 @@ def test_find_answer_cuts_the_span_that_answers(question: str, text: str, answer
     [
         ("How many Huawei Ascend chips were used to train the model?", "chips"),
         ("On what date did the river flood, and how many homes in Lowther Bridge were flooded?", "homes"),
-        ("How many crossings a day are there in winter?", "crossings"),  # "a day" is a rate, not what is counted
+        (
+            "How many crossings a day are there in winter?",
+            "crossings",
+        ),  # "a day" is a rate, not what is counted
         ("How many crossings this winter are planned?", "crossings"),
         ("How many people died?", ""),  # no auxiliary: the verb is not told from the noun
         ("How much did it cost?", ""),
