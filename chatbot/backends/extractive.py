@@ -39,7 +39,7 @@ from chatbot.backends.front_matter import front_fact, front_sentences, named_doc
 from chatbot.backends.overview import about_the_whole, overview
 from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.attribution import Attribution, fullest, is_spokes_role, speaker_words, speakers_match
-from chatbot.grounding.claims import claim_speaker, same_word, scopes, terms
+from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, terms
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
@@ -438,7 +438,7 @@ class ExtractiveBackend:
         unchanged = denied_effect(said, act) if act and not denial else ""
         if unchanged:  # "no measurable effect on reading": only about what the claim says was changed
             claimed = terms(claim)
-            if not all(any(same_word(t, w) for w in claimed) for t in terms(unchanged)):
+            if not all(contains(claimed, t) for t in terms(unchanged)):
                 return False
             denial = c.plain
         if not denial:
@@ -839,7 +839,7 @@ def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: di
 def _shares(asked: list[str], cell: str) -> int:
     """How many of the question's words the cell holds (stems and years alike)."""
     found = tokens(cell)
-    return sum(1 for t in set(asked) if t not in STOPWORDS and any(same_word(t, f) for f in found))
+    return sum(1 for t in set(asked) if t not in STOPWORDS and contains(found, t))
 
 
 MAX_LIST_ITEMS = 8  # the most items of one list an answer quotes, nearest the one chosen first

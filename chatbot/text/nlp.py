@@ -336,9 +336,7 @@ def denied_effect(text: str, act: str) -> str:
     for noun in doc:
         if noun.lemma_.lower() not in EFFECT_NOUNS:
             continue
-        if not any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children) and not (
-            noun.dep_ == "dobj" and noun.head in negated
-        ):
+        if not _with_no(noun) and not (noun.dep_ == "dobj" and noun.head in negated):
             continue
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ in EFFECT_PREPOSITIONS:
@@ -390,10 +388,15 @@ def _negated(doc: Doc) -> list[Any]:
         t.head
         for t in doc
         if t.dep_ in ("nsubj", "nsubjpass")
-        and (t.lower_ in NEGATIVE_SUBJECTS or any(c.dep_ == "det" and c.lower_ == "no" for c in t.children))
+        and (t.lower_ in NEGATIVE_SUBJECTS or _with_no(t))
         and t.head not in verbs
     ]
     return verbs
+
+
+def _with_no(noun: Any) -> bool:
+    """ "no staff", "no measurable effect": the noun's determiner is "no"."""
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
 
 
 def _clause(verb: Any) -> str:
