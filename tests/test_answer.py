@@ -648,6 +648,12 @@ def faq(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         ("Where can I borrow books while the library is closed?", "", "in the Old Market Hall on Kingsway"),
         # "nobody will lose their job" denies the act with no "not"
         ("Will any library staff lose their jobs?", "No [1].", "nobody will lose their job"),
+        # the page's own "No." to the same question: its answer alone never mentions bringing a dog in
+        (
+            "Can I bring my dog to the temporary branch?",
+            "No [1].",
+            "Only assistance dogs are allowed inside.",
+        ),
     ],
 )
 def test_an_faq_answers_from_the_lines_below_its_questions(
@@ -657,6 +663,59 @@ def test_an_faq_answers_from_the_lines_below_its_questions(
     assert answer.answerable and answer.answer.startswith(lead), answer.answer
     assert any(quoted in c.quote for c in answer.citations), answer.answer
     assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
+def replies(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A Markdown page of questions ("**Q: …?**" / "A: Yes. …") and a committee's public questions, each answered
+    by the harbour master's labelled turn."""
+    return fixture_pipeline("replies", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "quoted"),
+    [
+        (
+            "Can visiting yachts stay overnight on the pontoon?",
+            "Yes [1].",
+            "Visitors may stay for up to three",
+        ),
+        ("Is there fuel at the marina?", "No [1].", "The nearest fuel berth is at Portmore"),
+        (
+            "Will the slipway close while the dredging is done?",
+            "No [1].",
+            "The slipway stays open throughout",
+        ),
+        # "them" is the charges only in the question the answer replies to
+        ("Has the committee approved the new mooring charges?", "Yes [1].", "The committee approved them"),
+        ("Has the committee approved the new parking charges?", None, ""),  # asked of mooring, not parking
+        # "Yes, but …" answers its own question, quoted with its condition, and nothing more
+        ("Are dogs allowed on the pontoons?", "Yes [1].", "Yes, but they must be kept on a lead"),
+        ("Are dogs allowed on the pontoons without a lead?", None, ""),
+    ],
+)
+def test_a_labelled_reply_answers_its_own_question(
+    replies: Pipeline, question: str, lead: str | None, quoted: str
+) -> None:
+    answer = replies.ask(question)
+    if lead is None:
+        assert not answer.answer.startswith(("Yes", "No")), answer.answer
+        return
+    assert answer.answer.splitlines()[0] == lead, answer.answer
+    assert quoted in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can I park at the temporary branch in the morning?",  # "Yes, but only after 5pm" is no plain yes
+        "Can I bring my cat into the temporary branch?",  # the page's question is about a dog
+    ],
+)
+def test_an_faqs_reply_answers_only_its_own_question(faq: Pipeline, question: str) -> None:
+    answer = faq.ask(question)
+    assert not answer.answer.startswith(("Yes", "No")), answer.answer
 
 
 @pytest.mark.parametrize(
@@ -1087,3 +1146,49 @@ def test_a_question_that_names_its_source_is_quoted_from_it(
     assert answer.answerable and answer.citations
     assert {Path(c.source).name for c in answer.citations} == {source}
     assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
+def rivals(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """Two ports compared: one sentence names both, then a paragraph on each."""
+    return fixture_pipeline("rivals", tmp_path_factory)
+
+
+def test_a_comparison_quotes_what_is_said_of_each_side(rivals: Pipeline) -> None:
+    """The sentence naming both sides only sets the contrast up, and the closest quotes are all about
+    Rotterdam: Hamburg's own sentence is quoted too."""
+    answer = rivals.ask("How do Rotterdam's and Hamburg's worries about hydrogen differ?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Rotterdam's port authority worries most about supply" in quotes, answer.answer
+    assert "Hamburg is chiefly concerned about cost" in quotes, answer.answer
+    assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
+def press(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A rail company's press release: an order, its maker, a chief executive's quote and a passengers' group's."""
+    return fixture_pipeline("press", tmp_path_factory)
+
+
+def test_a_speaker_answers_who_only_for_what_they_say_they_do(press: Pipeline) -> None:
+    """ "What we need is a train every half hour" has a first-person subject, but not of making trains: its
+    speaker is no answer to "Who makes the new trains?"."""
+    answer = press.ask("Who makes the new trains?")
+    assert "Hegge" not in answer.answer.splitlines()[0], answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("Who is the chief financial officer of Halden Rail?", False),  # no one is called a financial officer
+        ("Who is the mayor of Drammen?", False),
+        ("Who is the chief executive of Halden Rail?", True),
+    ],
+)
+def test_a_role_the_corpus_never_mentions_has_no_holder(
+    press: Pipeline, question: str, answered: bool
+) -> None:
+    answer = press.ask(question)
+    assert answer.answerable is answered, answer.answer
+    if not answered:
+        assert "never mentions" in answer.answer

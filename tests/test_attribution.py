@@ -245,6 +245,12 @@ CASES = [
         {("officials", "institutional", "the repairs would cost about €3 million")},
         id="a-relative-clause-between-the-subject-and-the-verb",
     ),
+    pytest.param(  # after the verb, a role and then the name in apposition: the name speaks
+        "\"This is the largest investment in the line's history,\" said Halden Rail's chief executive, "
+        "Kari-Anne Solberg.",
+        {("Kari-Anne Solberg", "direct_quote", "This is the largest investment in the line's history")},
+        id="a-role-after-the-verb-then-the-name",
+    ),
 ]
 
 

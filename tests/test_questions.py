@@ -29,6 +29,7 @@ from chatbot.text.nlp import (
 from chatbot.text.questions import (
     analyse,
     another_edition,
+    asked_role,
     document_fact,
     holder_by_role,
     name_words,
@@ -143,6 +144,48 @@ def test_a_number_written_with_its_currency_is_a_sum_of_money(sentence: str, wri
 
     found = typed_spans(analyse("How much will it cost?"), sentence, annotate([sentence])[0])
     assert [(s.text, s.label, s.tier) for s in found][:1] == [(written, "MONEY", 0)]
+
+
+_ORDER = "It signed a contract worth NOK 2.1 billion for 24 battery-electric trains."
+_MODEL = "It has a 284-billion parameter architecture that activates only 13 billion parameters per token."
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "counts"),
+    [
+        # spaCy tags "2.1 billion" a bare CARDINAL: after its currency code it is a sum, which counts no trains
+        ("How many trains did the company order?", _ORDER, ["24 battery-electric trains"]),
+        ("How many kroner is the contract worth?", _ORDER, ["2.1 billion"]),
+        # spaCy tags both of these MONEY; with no currency written, they count parameters
+        (
+            "How many parameters does the model have?",
+            _MODEL,
+            ["284-billion parameter architecture", "only 13 billion parameters"],
+        ),
+    ],
+)
+def test_a_sum_of_money_counts_nothing_but_money(question: str, sentence: str, counts: list[str]) -> None:
+    from chatbot.text.answers import typed_spans
+
+    found = typed_spans(analyse(question), sentence, annotate([sentence])[0])
+    assert [s.text for s in found] == counts
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who is the mayor of Vesturvík?", ("mayor", "mayor")),
+        ("Who is the chief financial officer of Halden Rail?", ("chief financial officer", "officer")),
+        ("Who is the museum's curator of antiquities?", ("curator", "curator")),
+        ("Who is the CEO of Halden Rail?", None),  # an abbreviation may be spelt out in the text
+        ("Who won the race?", None),
+        ("Who is Stephen Casper?", None),
+    ],
+)
+def test_a_question_for_the_holder_of_a_role_names_the_role(
+    question: str, role: tuple[str, str] | None
+) -> None:
+    assert asked_role(question) == role
 
 
 @pytest.mark.parametrize(
@@ -565,6 +608,11 @@ def test_the_library_misses_short_sums_and_the_hand_rule_catches_them() -> None:
             "that count as conveying it If people only use my program over a network and never get a copy",
         ),
         ("When the vote fails, does the mayor decide?", True, "the mayor decide When the vote fails"),
+        (  # what follows the question says how to answer it
+            "Did the ferry run on time? Answer from both reports.",
+            True,
+            "the ferry run on time",
+        ),
         ("When was the mill built, and did it survive the flood?", False, None),  # "when" asks here
         ("Who is Guo Jiakun?", False, None),
         ("Do you know who won?", False, None),

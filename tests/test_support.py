@@ -326,6 +326,19 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "He married Maria Lind in 1990.",
             None,
         ),  # the question's subject is not named
+        # The question's subject named only through a relative or an aide: the sentence is about someone else.
+        (
+            "Who did Halvard lead against Tromsø in 1107?",
+            "In 1107 Eirik, Halvard's son, led the fleet against Tromsø.",
+            "Halvard's son",
+        ),
+        ("Who did Ingrid marry?", "The bishop married Ingrid's sister Sigrid in 1150.", "Ingrid's sister"),
+        ("Who was Halvard's son?", "Eirik, Halvard's son, led the fleet.", None),  # the relation is asked
+        (
+            "Who succeeded Halvard Berg?",
+            "Halvard Berg's eldest son Eirik succeeded him.",
+            None,
+        ),  # the question's object: its relative may be the answer
     ],
 )
 def test_a_role_given_to_someone_else_is_told(question: str, sentence: str, reason: str | None) -> None:

@@ -379,6 +379,11 @@ def _named(name: list[str], found: Set[str]) -> bool:
     return all(_holds(t, found) for t in name)
 
 
+def mentions(name: list[str], text: str) -> bool:
+    """The text names the actor (one of ``Question.names``), under that name or another for it ("America")."""
+    return _named(name, _terms(text))
+
+
 def _holds(term: str, found: Set[str]) -> bool:
     """The text holds the name's term, as written, stemmed, or as another name for the same actor ("America"
     for "US", "Beijing" for "China": lexicon.ALIASES)."""

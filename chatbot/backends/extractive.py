@@ -12,7 +12,7 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,17 +25,19 @@ from chatbot.backends.decisions import (
     Question,
     annotations_of,
     decision_pool,
+    document_terms,
     header_row,
     held,
     is_table_row,
     load_models,
+    mentions,
     pool_features,
     question_features,
     rarest_holder,
     rows_above,
     span_features,
 )
-from chatbot.backends.front_matter import front_fact, front_sentences, named_document
+from chatbot.backends.front_matter import front_fact, front_sentences, named_document, naming_words
 from chatbot.backends.overview import about_the_whole, overview
 from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.attribution import Attribution, fullest, is_spokes_role, speaker_words, speakers_match
@@ -45,12 +47,12 @@ from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import spoken_part
 from chatbot.grounding.verify import asks_about_text, is_instruction
-from chatbot.grounding.vetoes import ABSENT_NAME
+from chatbot.grounding.vetoes import ABSENT_NAME, absent_name
 from chatbot.ingest.passages import Passage, same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
 from chatbot.text.answers import typed_spans
-from chatbot.text.lexicon import FIRST_PERSON_SUBJECTS, SPEECH_VERBS, STOPWORDS
+from chatbot.text.lexicon import COMMITMENT_VERBS, FIRST_PERSON_SUBJECTS, SPEECH_VERBS, STOPWORDS
 from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
@@ -59,8 +61,11 @@ from chatbot.text.nlp import (
     denied_clause,
     denied_effect,
     disowned,
+    first_person_acts,
     main_verb,
     numbers,
+    object_nouns,
+    parse,
     reported_content,
     reports_speech,
 )
@@ -72,6 +77,7 @@ from chatbot.text.questions import (
     QuestionKind,
     analyse,
     another_edition,
+    asked_role,
     document_fact,
     holder_by_role,
     name_words,
@@ -80,11 +86,19 @@ from chatbot.text.questions import (
     unframed,
     yes_no_statement,
 )
-from chatbot.text.sentences import Sentence, table_cells, table_line
+from chatbot.text.sentences import Sentence, is_question, table_cells, table_line
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
 NOT_SAID_REASON = "no passage states it, or states the opposite"
+# A reply word opening an answer, after the answerer's label if any ("A: Yes.", "HARBOUR MASTER OLSEN: No."):
+# standing alone, or glued to the answer ("No. The slipway stays open …": "No." may abbreviate "number").
+_REPLY_LABEL = r"(?:[*_]*[A-Z][^:?!\n]{0,60}:[*_]*\s*)?"
+_REPLY_RE = re.compile(rf"{_REPLY_LABEL}((?i:yes|no))[.!]?[*_]*")
+_REPLY_OPENING_RE = re.compile(rf"{_REPLY_LABEL}((?i:yes|no))[.!]\s+[A-Z]")
+_REPLY_QUALIFIED_RE = re.compile(rf"{_REPLY_LABEL}((?i:yes|no)),\s+\w")  # "Yes, but on full plots only"
+# A reply may stand this far after a close sentence, past the question it sets up ("… six years." / "Have you …?").
+REPLY_REACH = 2
 # A sentence whose main clause denies part of a yes/no claim gives no "Yes" when that part holds at least this
 # share of the claim's terms the sentence covers ("The MIME database does NOT store user preferences (such as
 # which application the user prefers …)" for "Is the database supposed to record which application a user
@@ -162,6 +176,17 @@ def as_written(claim: str, act: str, c: Candidate) -> str:
     return re.sub(rf"(?i)\b{re.escape(act)}\b", forms[0], claim, count=1)
 
 
+@dataclass(frozen=True)
+class Reply:
+    """A document's own answer to a yes/no question it asks: the reply word, the question (with the statement
+    that sets it up), the sentence to quote, and whether a condition follows the word ("Yes, but …")."""
+
+    word: str
+    asked: str
+    answer: Candidate
+    qualified: bool
+
+
 class ExtractiveBackend:
     name = "extractive"
 
@@ -202,6 +227,11 @@ class ExtractiveBackend:
             role := self._role(evidence, *held)
         ):
             return role
+        if (asked := asked_role(evidence.question)) and not index.known_words(tokens(asked[1])):
+            # "Who is the mayor of Vesturvík?" where no one is called a mayor: whoever the closest sentences name
+            # holds some other role
+            reason = f"the corpus never mentions a “{asked[0]}”"
+            return self.refusal(evidence.question, reason, candidates[: self.settings.closest], index)
         if speaker and candidates:
             own = [c for c in candidates if c.spoken]
             corrected = self._misattribution(evidence, speaker, candidates, own)
@@ -247,7 +277,10 @@ class ExtractiveBackend:
         kind = question_kind(evidence.question)
         limit, keep = self._breadth(kind)
         chosen = self.select(ranked, index, limit, keep * odds[0], odds)
-        chosen = completed(cover_sources(chosen, ranked, named), index)
+        chosen = cover_sources(chosen, ranked, named)
+        if kind == "comparison":
+            chosen = cover_sides(q.names, chosen, ranked)
+        chosen = completed(chosen, index)
         picked = chosen  # the sentences the model chose: the short answer is cut from these, as in training
         if self.settings.quote_following:
             chosen = self.followed(evidence, chosen)
@@ -269,7 +302,8 @@ class ExtractiveBackend:
                 return self.refusal(evidence.question, NOT_SAID_REASON, closest, index, NOT_SAID)
             if first and first[0] is not chosen[0] and self.settings.quote_following:
                 first = self.followed(evidence, first)  # the verdict's sentence with what it goes on to say
-            verdict, chosen = word, [*first, *(c for c in chosen if c not in first)]
+            quoted = {c.number for c in first}  # the verdict's sentence and what follows it, quoted once
+            verdict, chosen = word, [*first, *(c for c in chosen if c.number not in quoted)]
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         if verdict:
             lead = verdict_lead(verdict)
@@ -382,6 +416,10 @@ class ExtractiveBackend:
             denier = next((c for c in near if self._disowns(claim, speaker, c, index)), None)
             if denier:
                 return "No", [denier]
+        if plain_claim and not reported:  # the corpus's own "Yes." or "No." to the same question comes first
+            replied = self._replied(q, claim, [*chosen, *ranked[: self.settings.max_sentences]], index)
+            if replied:
+                return replied
         for c in chosen:
             credited, intro = self._credited(c, index) if reported else (c.plain, [])
             worded = as_written(claim, act, c)
@@ -415,6 +453,67 @@ class ExtractiveBackend:
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", [c, *intro]
         return None
+
+    def _replied(
+        self, q: Question, claim: str, near: Sequence[Candidate], index: Store
+    ) -> tuple[str, list[Candidate]] | None:
+        """The corpus's own "Yes." or "No." to the question the claim asks: in an FAQ, an interview or a
+        briefing, a question, then an answer opening with the reply word, alone or not ("Can I share a plot with
+        a friend?" / "Yes." / "A plot can be registered to two named people …" for "Can two people share one
+        allotment plot?"), found around the closest sentences. The question (with the statement that sets it
+        up, "Your waiting list is now close to six years.") and the answer must cover the claim with no veto but
+        a name their document gives elsewhere (the interviewee, whom the interviewer calls "you"). A qualified
+        reply ("Yes, but on full plots only") answers only a claim its question asks in full ("Can I keep hens on
+        a half plot?" is not "Can I keep chickens?"), and no reply answers a question about another thing: every
+        thing the claim names (its nouns) must be there, while its verbs may be put otherwise ("planning to" /
+        "thought about"). The answer is cited."""
+        around = held(index, {c.number + k for c in near for k in range(-3, REPLY_REACH + 2)})
+        things = [t for n in object_nouns(q.info.text) for t in terms(n)]
+        for c in near:
+            for r in range(c.number - 1, c.number + REPLY_REACH + 1):  # r: where the reply word stands
+                found = self._reply_at(r, around, c)
+                if found is None:
+                    continue
+                info = index.documents.get(c.passage.source)
+                called = " ".join(naming_words(c.passage.source, info.title if info else ""))
+                text = f"{called} {found.asked}"  # what the document is called holds for each line
+                if found.qualified and support_features(claim, text, c.cosine).coverage < 1.0:
+                    continue  # "Yes, but …" answers only the very question it replies to, nothing more
+                text = f"{text} {found.answer.plain}"
+                f = support_features(claim, text, c.cosine)
+                document = document_terms(index, c.passage.source)
+                named_there = all(
+                    (name := absent_name(v)) and set(tokens(name)) <= document for v in f.vetoes
+                )
+                found_terms = terms(text)
+                same_things = all(contains(found_terms, t) for t in things)
+                if f.coverage >= self.settings.yes_coverage and named_there and same_things:
+                    answer = next((x for x in near if x.number == found.answer.number), found.answer)
+                    return found.word, [answer]
+        return None
+
+    @staticmethod
+    def _reply_at(r: int, around: Mapping[int, tuple[Passage, Sentence]], c: Candidate) -> Reply | None:
+        """The reply when sentence ``r`` of ``c``'s page opens an answer with "Yes" or "No", standing alone or
+        not, just after a question."""
+        here = [around.get(n) for n in range(r - 2, r + 2)]
+        if any(x is not None and not same_page(x[0], c.passage) for x in here):
+            return None
+        setup, asked, reply, after = here
+        if asked is None or reply is None or not is_question(sentence_text(*asked).rstrip("*_ ")):
+            return None  # (a Markdown question may be bold: "**Q: …?**")
+        text = sentence_text(*reply).strip()
+        alone = _REPLY_RE.fullmatch(text)
+        qualified = _REPLY_QUALIFIED_RE.match(text)
+        found = alone or _REPLY_OPENING_RE.match(text) or qualified
+        answer = after if alone else reply  # the reply word glued on: the sentence that opens with it
+        if found is None or answer is None or not answer[1].citable:
+            return None
+        question = sentence_text(*asked)
+        if setup is not None and setup[1].citable:
+            question = f"{sentence_text(*setup)} {question}"
+        quoted = Candidate(*answer, r + 1 if alone else r, c.cosine, c.lexical, c.score)
+        return Reply(found[1].capitalize(), question, quoted, qualified is not None)
 
     def _credited(self, c: Candidate, index: Store) -> tuple[str, list[Candidate]]:
         """The sentence as a claim about speech is checked against: led by the speaker the corpus credits it to
@@ -663,12 +762,13 @@ class ExtractiveBackend:
         Words reported inside another's words belong to whom they are reported of: in the chair's turn "As Ms.
         Okafor said earlier, …", the narrowest attribution, Ms. Okafor's, is the speaker. The speaker answers
         only what the words say of the speaker: a question about speech ("Who warned …?"), or words with the
-        speaker as their subject ("I move that …" for "Who moved the motion?"). Of "It was signed by Mr. Vogel",
+        speaker as the subject of the act asked ("I move that …" for "Who moved the motion?", not "what we need is
+        …" for "Who makes the trains?"). Of "It was signed by Mr. Vogel",
         spoken by a director, the director is not who signed, nor of "my deputy, Jonas Berglund, who renegotiated
         the contract" who renegotiated it."""
         if not info.asks_person:
             return ""
-        if not (info.asks_speaker or FIRST_PERSON_SUBJECTS.intersection(words(first.plain))):
+        if not (info.asks_speaker or _speaker_does_it(info.text, first.plain)):
             return ""
         said = _narrowest_first(index, first.number)
         asked = set(name_words(info.text))  # a speaker the question names is not the answer
@@ -983,6 +1083,36 @@ def cover_sources(chosen: list[Candidate], ranked: list[Candidate], sources: set
     missing = sorted(sources - {c.passage.source for c in chosen})
     best = (next((c for c in ranked if c.passage.source == source), None) for source in missing)
     return chosen + [c for c in best if c is not None]
+
+
+def _speaker_does_it(question: str, quote: str) -> bool:
+    """Are the quote's words the speaker's own account of doing what the question asks ("I move that …" for
+    "Who moved the motion?"), or a commitment the question asks about ("we will move sampling to weekly" for
+    "Who promised weekly sampling?")? The question's words are read as lemmas: the small model misreads
+    questions."""
+    if not FIRST_PERSON_SUBJECTS.intersection(words(quote)):
+        return False  # spares the parse
+    asked = {t.lemma_.lower() for t in parse(question)}
+    return bool(asked & COMMITMENT_VERBS or first_person_acts(quote) & asked)
+
+
+def cover_sides(sides: list[list[str]], chosen: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:
+    """A comparison of named sides ("How do Washington's and Beijing's fears differ?") quotes what is said of
+    each side on its own: the sentence naming both only sets the contrast up, and the best quotes may all be
+    about one side."""
+    if len(sides) < 2:
+        return chosen
+
+    def alone(c: Candidate, side: list[str]) -> bool:
+        return mentions(side, c.plain) and not any(mentions(o, c.plain) for o in sides if o is not side)
+
+    out = list(chosen)
+    for side in sides:
+        if not any(alone(c, side) for c in out) and (
+            found := next((c for c in ranked if alone(c, side)), None)
+        ):
+            out.append(found)
+    return out
 
 
 _SPEECH_TOKENS = frozenset(tokens(" ".join(SPEECH_VERBS)))

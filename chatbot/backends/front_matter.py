@@ -83,11 +83,11 @@ def named_document(question: str, sources: Sequence[str], index: Store) -> str |
     # title holds ("the engineer's report", "the 1987 report") describe a report the documents tell of.
     described = {w for w in re.findall(r"[^\W_]+", fold(modifiers)) if len(w) > 1 and w not in STOPWORDS}
     wanted = described or {fold(noun)}
-    called = [name for name, info in documents.items() if wanted <= _naming_words(name, info.title)]
+    called = [name for name, info in documents.items() if wanted <= naming_words(name, info.title)]
     return called[0] if len(called) == 1 else None
 
 
-def _naming_words(name: str, title: str) -> set[str]:
+def naming_words(name: str, title: str) -> set[str]:
     """The words a document goes by: its title's (hyphenated ones also whole: "op-ed", "MIME-info") and its file
     name's, whose hyphens separate words."""
     words = _WORD_RE.findall(fold(title))

@@ -16,6 +16,7 @@ Italy"). Precision first: any doubt (a pronoun, no shared verb, a head noun the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,9 @@ from chatbot.text.lexicon import (
     OPPOSITE_PREPOSITIONS,
     PASSIVE_AUX,
     QUESTION_AUXILIARIES,
+    RELATION_NOUNS,
     RELATIVES,
+    alternation,
 )
 from chatbot.text.nlp import is_date, parse
 from chatbot.text.normalise import fold
@@ -55,6 +58,8 @@ def swapped_arguments(question: str, sentence: str, annotation: Annotation | Non
     its place or time around; empty when it does not, or when that cannot be told. The sentence's
     ``annotation`` from the index, when given, spares parsing a sentence that shares no verb with the question
     (most of them: a parse is a fifth of answering)."""
+    if through := named_through_another(question, sentence):
+        return [through]
     q = parse(question)
     wh = next((t.lower_ for t in q[:2] if t.lower_ in INTERROGATIVES), None)
     aux = _auxiliary(q, wh)
@@ -205,6 +210,32 @@ def _prepositional_phrases(q: Doc, verb_at: int) -> list[tuple[str, list[Token]]
         elif out:
             out.append(("", []))  # the phrase ends; words after it belong to no preposition
     return [(p, words) for p, words in out if p and words]
+
+
+_NAME_RE = re.compile(r"(?<!^)\b(?:[A-Z][\w'’-]*\s+)*([A-Z][\w-]*)\b(?!['’])")
+_RELATION_RE = re.compile(rf"['’]s\s+(?:[a-z-]+\s+)?({alternation(RELATION_NOUNS)})\b")
+_ASKED_RELATION_RE = re.compile(rf"\b(?:{alternation(RELATION_NOUNS)})\b|\w['’]s\b")
+
+
+def named_through_another(question: str, sentence: str) -> str:
+    """Why the sentence is about someone else: it names the person the question makes its subject only
+    through a relative or an aide ("Bohemond, Robert's son, besieged Dyrrachium" for "Who did Robert lead
+    against Dyrrachium?", "Malcolm married Edgar's sister" for "Who did Edgar marry?"), and the question asks
+    about no such relation itself ("Who was Robert's son?"). As the question's object the person may be
+    the relative's ("Who succeeded Robert Guiscard?" — "Robert Guiscard's eldest son Roger succeeded"), so
+    only a subject counts. "" when it does not."""
+    if _ASKED_RELATION_RE.search(fold(question)):
+        return ""
+    for m in _NAME_RE.finditer(question):
+        before = question[: m.start()].split()
+        if not before or fold(before[-1]) not in _AUXILIARIES:
+            continue  # not the subject after the auxiliary ("Who did *Robert* lead …?")
+        name = m.group(1)
+        found = list(re.finditer(rf"\b{re.escape(name)}\b", sentence))
+        relations = [r[1] for f in found if (r := _RELATION_RE.match(sentence, f.end()))]
+        if found and len(relations) == len(found):
+            return f"roles: the passage names {name} only through another person, {name}'s {relations[0]}"
+    return ""
 
 
 def _joins_a_word(t: Token) -> bool:

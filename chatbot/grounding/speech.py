@@ -359,6 +359,11 @@ def _quote_before(sent: TokenSentence, b: int, cue_i: int, m: re.Match[str]) -> 
             return None
         role = ""
         if j < len(toks) and toks[j].text == ",":
+            # '"…," said Halden Rail's chief executive, Kari-Anne Solberg.': the name speaks, the phrase is her role
+            named, _ = _appositive_name(sent, j, toks[cue_i + 1 : j])
+            before = speaker_np(sent.text, toks[cue_i + 1 : j])
+            if named is not None and (before is None or before.form != "name"):
+                return _quote_frame(named, cue, quote)
             role = sent.text[toks[j].end : sent.end].strip().rstrip(".").strip()
         raw = speaker_np(sent.text, toks[cue_i + 1 : j], role)
         return None if raw is None else _quote_frame(raw, cue, quote)

@@ -52,6 +52,15 @@ from chatbot.text.nlp import eras
 from chatbot.text.sentences import split as split_sentences
 
 ABSENT_NAME = "entity "  # how a veto for a name of the claim that the passage lacks begins
+_ABSENT_NAME_END = " not in passage"
+
+
+def absent_name(veto: str) -> str:
+    """The name a veto says the passage lacks ("entity Mărculescu not in passage" → "Mărculescu"); "" for any
+    other veto."""
+    return veto[len(ABSENT_NAME) : -len(_ABSENT_NAME_END)] if veto.startswith(ABSENT_NAME) else ""
+
+
 # How a veto for a claim's speaker begins when the passage credits its words to no one: an absence,
 # not a contradiction (a passage that names another speaker gives a "speaker:" veto).
 UNCREDITED = "uncredited: "
@@ -139,7 +148,7 @@ def entity_vetoes(claim: str, passage: str) -> tuple[list[str], set[str]]:
             if key in vocab or plural_acronym or all(contains(vocab, p) for p in parts):
                 found.update(parts)
             else:
-                out.append(f"{ABSENT_NAME}{word} not in passage")
+                out.append(f"{ABSENT_NAME}{word}{_ABSENT_NAME_END}")
     return out, found
 
 

@@ -38,6 +38,9 @@ from chatbot.text.questions import QuestionInfo, analyse
 
 _PEOPLE_RE = re.compile(rf"\b(?:{alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 _ORGS = frozenset({"ORG", "NORP"})
+_CURRENCY_TERMS = frozenset(
+    tokens(" ".join(CURRENCY_WORDS))
+)  # "how many euros" counts money; nothing else does
 _PEOPLE_WORDS = frozenset(t for w in PERSON_NOUNS for t in tokens(w))
 
 
@@ -101,6 +104,7 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
                 _is_enumerator(text, s)
                 or (s.label == "NORP" and not info.asks_person and _modifies(candidate, annotation))
                 or (counted and _counts_other(candidate, text, annotation, counted))
+                or (counted and not counted & _CURRENCY_TERMS and _with_currency(s, text))
             ):
                 continue
             if s.label in labels and _new(candidate.text, asked) and candidate not in out:
@@ -200,6 +204,17 @@ def _as_money(s: Span, text: str) -> Span:
     ):
         return s  # a QUANTITY holds its currency word at its end ("48 million kroner")
     return Span(start, end, "MONEY")
+
+
+def _with_currency(s: Span, text: str) -> bool:
+    """Written as a sum of money, with a currency symbol, code or word ("NOK 2.1 billion", "£18m", "48 million
+    kroner"); spaCy's MONEY label alone is not enough (it tags "a 284-billion parameter model" MONEY)."""
+    return bool(
+        _CODE_BEFORE.search(text[max(0, s.start - 4) : s.start])
+        or _WORD_AFTER.match(text[s.end :])
+        or set(text[s.start : s.end]) & set(CURRENCY_SYMBOLS)
+        or text[s.start : s.end].split()[-1].lower() in CURRENCY_WORDS
+    )
 
 
 def _people(m: re.Match[str]) -> Span:

@@ -294,6 +294,14 @@ LIGHT_VERBS = _set("be have do get make take give")
 # charging, which the text says as "you may charge" or "the freedom to charge"; "allowed" is rarely written.
 PERMISSION_FRAMES = _set("allow permit let enable able unable free entitle")
 PASSIVE_AUX = _set("was were been being be is are")
+# People named through another: "Bohemond, Robert's son" is not Robert, "Edgar's sister Margaret" not Edgar.
+RELATION_NOUNS = _set(
+    """son sons daughter daughters child children father mother parents brother brothers sister sisters wife
+    husband widow widower nephew nephews niece nieces uncle aunt cousin cousins grandson granddaughter
+    grandfather grandmother heir heirs successor predecessor stepson stepdaughter stepfather stepmother
+    half-brother half-sister fiance fiancee bride deputy aide aides assistant adviser advisor spokesman
+    spokeswoman spokesperson lawyer"""
+)
 
 # Opposites, matched by stem: a claim that says "rose" where its source says "declined".
 ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
@@ -377,6 +385,9 @@ SPEECH_PHRASES = [
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 # a speaker is the actor of their words only as the subject: "I moved", not "my deputy moved"
 FIRST_PERSON_SUBJECTS = _set("i we")
+# Acts a speaker performs by speaking in the first person: "we will move sampling to weekly" is a promise, so its
+# speaker is who promised.
+COMMITMENT_VERBS = _set("promise pledge vow commit undertake guarantee assure")
 ORG_PRONOUNS = {"it", "its"}
 GROUP_PRONOUNS = {"they", "their", "them"}
 SPEAKER_PRONOUNS = PERSON_PRONOUNS | ORG_PRONOUNS | GROUP_PRONOUNS

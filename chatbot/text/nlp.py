@@ -32,6 +32,7 @@ from chatbot.text.lexicon import (
     DURATION_UNITS,
     EFFECT_NOUNS,
     EFFECT_PREPOSITIONS,
+    FIRST_PERSON_SUBJECTS,
     LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
@@ -344,6 +345,35 @@ def denied_effect(text: str, act: str) -> str:
                 if objects:
                     return " ".join(w.text for w in objects[0].subtree)
     return ""
+
+
+_OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "dative"})
+
+
+def object_nouns(text: str) -> list[str]:
+    """The things a statement acts on, as written: the common nouns of its objects and complements, with their
+    compounds ("Can two people share one allotment plot?" → allotment, plot; "Can I bring my cat into the
+    branch?" → cat, branch); not names, nor a subject, which the small model misreads in questions
+    ("Is Mărculescu *planning* to raise …" as a noun)."""
+    doc = parse(text)
+    heads = {t.i for t in doc if t.pos_ == "NOUN" and t.dep_ in _OBJECT_DEPS}
+    return [
+        t.text
+        for t in doc
+        if t.i in heads or (t.pos_ == "NOUN" and t.dep_ == "compound" and t.head.i in heads)
+    ]
+
+
+def first_person_acts(text: str) -> set[str]:
+    """The lemmas of the verbs the speaker is the subject of ("I move that the Board adopt …" → {"move"}; "what
+    we need is a train every half hour" → {"need"}), conjoined verbs sharing the subject included."""
+    acts: set[str] = set()
+    for t in parse(text):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in FIRST_PERSON_SUBJECTS:
+            verb = t.head
+            acts.add(verb.lemma_.lower())
+            acts.update(c.lemma_.lower() for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")
+    return acts
 
 
 def disowned(text: str) -> str:

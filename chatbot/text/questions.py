@@ -285,6 +285,23 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     return None
 
 
+_ROLE_ASKED_RE = re.compile(
+    r"who(?: is|'s| was) (?:the |[\w.' -]+'s )?(?P<role>(?:[\w-]+ ){0,3}?(?P<head>[\w-]+))"
+    r"(?: (?:of|at|for|on|in) [\w.' -]+)?"
+)
+
+
+def asked_role(question: str) -> tuple[str, str] | None:
+    """(role, its head noun) when the question asks who holds a role, "Who is the mayor of Vesturvík?" →
+    ("mayor", "mayor"), "Who is the chief financial officer of Halden Rail?" → ("chief financial officer",
+    "officer"); None for any other question. The head must be a title (``lexicon.TITLES``) written out: an
+    abbreviation ("CEO") may be spelt in full in the text."""
+    m = _ROLE_ASKED_RE.fullmatch(fold(question).strip().rstrip("?").strip())
+    if not m or m["head"] not in TITLES or len(m["head"]) <= 3:
+        return None
+    return m["role"], m["head"]
+
+
 def named(question: str, role: str, person: str) -> str:
     """The question with "the <role>" or "<body>'s <role>" (as ``speaker_by_role`` finds either, folded) read
     as the person: "the Authority's chief engineer" becomes "the Authority's Hervé Lemaître"."""
@@ -421,14 +438,15 @@ def another_edition(question: str, sentence: str) -> bool:
 def yes_no_statement(question: str) -> str:
     """A yes/no question read as the statement it asks about, for checking against evidence: the source
     clause, the leading auxiliary and the question mark dropped ("Did X say Y?" → "X say Y"), a fronted
-    setting moved to the end ("Since 3.7, can X be omitted?" → "X be omitted since 3.7"). Word order
+    setting moved to the end ("Since 3.7, can X be omitted?" → "X be omitted since 3.7"), an instruction after
+    the question left out ("… summit? Answer using both articles."). Word order
     is left as it is; the support checker reads terms, names, numbers and polarity, not syntax."""
     framing = _FRAMING_RE.match(question.strip())
     q = question.strip()[framing.end() :].strip() if framing else question.strip()
     m = _YES_NO_RE.match(q)
     if not m:
         return ""
-    body = q[m.end() :].strip(" ?")
+    body = q[m.end() :].split("?")[0].strip()  # what follows the question asks how to answer it, not what
     if framing and not _SOURCE_FRAMING_RE.match(framing.group(0)):
         body = f"{body} {framing.group(0).strip(' ,')}"  # a setting is part of the claim; a source is not
     negated = bool(re.search(r"n[’']t$", m.group(0)))
