@@ -1182,6 +1182,7 @@ def test_a_speaker_answers_who_only_for_what_they_say_they_do(press: Pipeline) -
     [
         ("Who is the chief financial officer of Halden Rail?", False),  # no one is called a financial officer
         ("Who is the mayor of Drammen?", False),
+        # the role the corpus gives as "Halden Rail's chief executive", and its holder named first
         ("Who is the chief executive of Halden Rail?", True),
     ],
 )
@@ -1190,5 +1191,7 @@ def test_a_role_the_corpus_never_mentions_has_no_holder(
 ) -> None:
     answer = press.ask(question)
     assert answer.answerable is answered, answer.answer
-    if not answered:
+    if answered:
+        assert answer.answer.startswith("Kari-Anne Solberg [1]."), answer.answer
+    else:
         assert "never mentions" in answer.answer

@@ -850,6 +850,7 @@ ROLES = {
     "finance officer": "Amara Okafor",
     "harbour master": "Tomasz Wójcik",
     "vice-chair": "Søren Halvorsen",
+    "halden rail's chief executive": "Kari-Anne Solberg",
 }
 
 
@@ -923,6 +924,11 @@ def test_a_question_about_a_document_itself_is_told(question: str, kind: str | N
         ("Who was the harbour master at the time?", None),
         ("Who said the harbour master was wrong?", None),
         ("Who is the treasurer?", None),  # a role the corpus gives no one
+        # a body's role, given as "Halden Rail's chief executive", asked with "of"
+        (
+            "Who is the chief executive of Halden Rail?",
+            ("Kari-Anne Solberg", "halden rail's chief executive"),
+        ),
     ],
 )
 def test_a_role_holder_question_names_the_one_person_given_that_role(

@@ -339,6 +339,13 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "Halvard Berg's eldest son Eirik succeeded him.",
             None,
         ),  # the question's object: its relative may be the answer
+        # The other way round: a relative asked about, the person alone in the sentence.
+        ("Where was Ingrid's husband born?", "Ingrid was born in Pécs in 1961.", "not of Ingrid's husband"),
+        (
+            "Who was Emma's brother?",
+            "The marriage of Emma, sister of Duke Richard, tied the two houses.",
+            None,
+        ),  # the converse relation
     ],
 )
 def test_a_role_given_to_someone_else_is_told(question: str, sentence: str, reason: str | None) -> None:

@@ -58,7 +58,7 @@ def swapped_arguments(question: str, sentence: str, annotation: Annotation | Non
     its place or time around; empty when it does not, or when that cannot be told. The sentence's
     ``annotation`` from the index, when given, spares parsing a sentence that shares no verb with the question
     (most of them: a parse is a fifth of answering)."""
-    if through := named_through_another(question, sentence):
+    if through := named_through_another(question, sentence) or relative_missing(question, sentence):
         return [through]
     q = parse(question)
     wh = next((t.lower_ for t in q[:2] if t.lower_ in INTERROGATIVES), None)
@@ -236,6 +236,24 @@ def named_through_another(question: str, sentence: str) -> str:
         if found and len(relations) == len(found):
             return f"roles: the passage names {name} only through another person, {name}'s {relations[0]}"
     return ""
+
+
+_RELATIVE_ASKED_RE = re.compile(rf"\b([A-Z][\w-]*)['’]s\s+(?:[a-z-]+\s+)?({alternation(RELATION_NOUNS)})\b")
+
+
+_ANY_RELATION_RE = re.compile(rf"(?i)\b(?:{alternation(RELATION_NOUNS)})\b")
+
+
+def relative_missing(question: str, sentence: str) -> str:
+    """The other way round: the question asks about a person's relative or aide ("Where was Varga's husband
+    born?") and the sentence names that person but no relation at all ("Varga was born in Pécs"): it is about
+    the person, not the relative. "" when it is not so."""
+    m = _RELATIVE_ASKED_RE.search(question)
+    if not m or not re.search(rf"\b{re.escape(m[1])}\b", sentence):
+        return ""
+    if _ANY_RELATION_RE.search(sentence):
+        return ""  # it speaks of a relation, perhaps the converse one ("Emma, sister of Duke Richard")
+    return f"roles: the passage speaks of {m[1]}, not of {m[1]}'s {m[2].lower()}"
 
 
 def _joins_a_word(t: Token) -> bool:

@@ -279,9 +279,12 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     if not folded.startswith("who") or re.search(r"\d", folded) or TIME_WORDS.intersection(folded.split()):
         return None
     for role in sorted(roles, key=len, reverse=True):
-        pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(role)})(?: (?:of|at|for|on) (?:the )?[\w.' -]+)?"
-        if m := re.fullmatch(pattern, folded):
-            return roles[role], m.group(1)
+        # "halden rail's chief executive" is also asked for as "the chief executive of Halden Rail"
+        owner, _, title = role.rpartition("'s ")
+        for way in [role, f"{title} of {owner}"] if owner else [role]:
+            pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(way)})(?: (?:of|at|for|on) (?:the )?[\w.' -]+)?"
+            if re.fullmatch(pattern, folded):
+                return roles[role], role
     return None
 
 
