@@ -1184,6 +1184,7 @@ def test_a_speaker_answers_who_only_for_what_they_say_they_do(press: Pipeline) -
         ("Who is the mayor of Drammen?", False),
         # the role the corpus gives as "Halden Rail's chief executive", and its holder named first
         ("Who is the chief executive of Halden Rail?", True),
+        ("Who is the chief executive?", True),
     ],
 )
 def test_a_role_the_corpus_never_mentions_has_no_holder(

@@ -486,9 +486,20 @@ def test_a_role_names_a_speaker_only_when_one_person_holds_it() -> None:
             said("José Muñoz", "Director"),
             said("Małgorzata Wiśniewska", "Director"),  # two directors: "the director" names neither
             said("Hervé Lemaître", ""),
+            said("Kari-Anne Solberg", "Halden Rail's chief executive"),  # also "the chief executive"
+            said("Ivo Brandt", "Nordlink's finance director"),
+            said(
+                "Sara Holm", "Vestrail's finance director"
+            ),  # two bodies' finance directors: each by its body
         ]
     )
-    assert people == {"water quality manager": "Nguyễn Thị Lan"}
+    assert people == {
+        "water quality manager": "Nguyễn Thị Lan",
+        "halden rail's chief executive": "Kari-Anne Solberg",
+        "chief executive": "Kari-Anne Solberg",
+        "nordlink's finance director": "Ivo Brandt",
+        "vestrail's finance director": "Sara Holm",
+    }
 
 
 def test_spans_match_on_containment_or_overlap() -> None:

@@ -40,7 +40,14 @@ from chatbot.backends.decisions import (
 from chatbot.backends.front_matter import front_fact, front_sentences, named_document, naming_words
 from chatbot.backends.overview import about_the_whole, overview
 from chatbot.grounding.arguments import swapped_arguments
-from chatbot.grounding.attribution import Attribution, fullest, is_spokes_role, speaker_words, speakers_match
+from chatbot.grounding.attribution import (
+    Attribution,
+    fullest,
+    is_spokes_role,
+    role_names,
+    speaker_words,
+    speakers_match,
+)
 from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, terms
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
@@ -69,7 +76,7 @@ from chatbot.text.nlp import (
     reported_content,
     reports_speech,
 )
-from chatbot.text.normalise import fold, tokens, unwrap, without_article, words
+from chatbot.text.normalise import fold, tokens, unwrap, words
 from chatbot.text.questions import (
     EXPLAINING,
     DocumentFact,
@@ -700,7 +707,7 @@ class ExtractiveBackend:
         index = evidence.index
         for i in index.attributions_of(name):
             a = index.attribution(i)
-            if role and without_article(fold(a.role)) != role:
+            if role and role not in role_names(a.role):
                 continue
             where = next(
                 (n for n in index.sentences_of(i) if a.role and a.role in index.sentence_text(n)), None

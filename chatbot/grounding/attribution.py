@@ -481,12 +481,22 @@ def from_records(records: Iterable[Mapping[str, Any]]) -> list[Attribution]:
 def people_by_role(attributions: Iterable[Attribution]) -> dict[str, str]:
     """Each role the corpus gives to exactly one person (folded, without its article) → that person's fullest
     name: how a question that names a speaker by role ("did the chief engineer say …?") finds the speaker. A
-    role two people hold ("Director") names neither."""
+    role two people hold ("Director") names neither; a body's role ("Halden Rail's chief executive") counts
+    without the body too, when one person holds it so."""
     holders: dict[str, list[str]] = {}
     for a in attributions:
         if a.role and a.kind != "institutional":
-            holders.setdefault(without_article(fold(a.role)), []).append(a.speaker)
+            for role in role_names(a.role):
+                holders.setdefault(role, []).append(a.speaker)
     return {role: person for role, names in holders.items() if role and (person := _one_person(names))}
+
+
+def role_names(role: str) -> set[str]:
+    """How a role may be asked for, folded and without its article: "Halden Rail's chief executive" is also
+    "the chief executive"."""
+    folded = without_article(fold(role))
+    owner, _, title = folded.rpartition("'s ")
+    return {folded, title} if owner and title else {folded}
 
 
 def fullest(name: str, names: Iterable[str]) -> str:
