@@ -239,8 +239,6 @@ def named_through_another(question: str, sentence: str) -> str:
 
 
 _RELATIVE_ASKED_RE = re.compile(rf"\b([A-Z][\w-]*)['’]s\s+(?:[a-z-]+\s+)?({alternation(RELATION_NOUNS)})\b")
-
-
 _ANY_RELATION_RE = re.compile(rf"(?i)\b(?:{alternation(RELATION_NOUNS)})\b")
 
 

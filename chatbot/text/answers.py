@@ -38,9 +38,8 @@ from chatbot.text.questions import QuestionInfo, analyse
 
 _PEOPLE_RE = re.compile(rf"\b(?:{alternation(PEOPLE_NOUNS)}|delegat\w+)\b", re.IGNORECASE)
 _ORGS = frozenset({"ORG", "NORP"})
-_CURRENCY_TERMS = frozenset(
-    tokens(" ".join(CURRENCY_WORDS))
-)  # "how many euros" counts money; nothing else does
+# "How many euros …?" counts money; a count of anything else is never a sum of money.
+_CURRENCY_TERMS = frozenset(tokens(" ".join(CURRENCY_WORDS)))
 _PEOPLE_WORDS = frozenset(t for w in PERSON_NOUNS for t in tokens(w))
 
 

@@ -449,7 +449,7 @@ def yes_no_statement(question: str) -> str:
     m = _YES_NO_RE.match(q)
     if not m:
         return ""
-    body = q[m.end() :].split("?")[0].strip()  # what follows the question asks how to answer it, not what
+    body = q[m.end() :].split("?")[0].strip()  # what follows the question mark says how to answer
     if framing and not _SOURCE_FRAMING_RE.match(framing.group(0)):
         body = f"{body} {framing.group(0).strip(' ,')}"  # a setting is part of the claim; a source is not
     negated = bool(re.search(r"n[’']t$", m.group(0)))
