@@ -51,6 +51,7 @@ from chatbot.text.lexicon import (
     is_person_name,
 )
 from chatbot.text.normalise import fold, without_article, words
+from chatbot.text.questions import owner_and_title
 from chatbot.text.sentences import Sentence
 
 NOT_FIRST_NAMES = TITLES | HONORIFICS | STOPWORDS | QUESTION_WORDS | ORG_WORDS
@@ -495,8 +496,7 @@ def role_names(role: str) -> set[str]:
     """How a role may be asked for, folded and without its article: "Halden Rail's chief executive" is also
     "the chief executive"."""
     folded = without_article(fold(role))
-    owner, _, title = folded.rpartition("'s ")
-    return {folded, title} if owner and title else {folded}
+    return {folded, owner_and_title(folded)[1]}
 
 
 def fullest(name: str, names: Iterable[str]) -> str:

@@ -271,6 +271,13 @@ def speaker_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] 
     return None
 
 
+def owner_and_title(role: str) -> tuple[str, str]:
+    """A body's role split at its possessive: "halden rail's chief executive" → ("halden rail", "chief
+    executive"); ("", role) for a role that names no body."""
+    owner, _, title = role.rpartition("'s ")
+    return (owner, title) if owner and title else ("", role)
+
+
 def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] | None:
     """ "Who is the chief engineer?", "Who's the Authority's clerk?": the one person the corpus gives that role
     (``roles`` as for ``speaker_by_role``) and the role. A time or number in the question ("Who was the chief
@@ -280,7 +287,7 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
         return None
     for role in sorted(roles, key=len, reverse=True):
         # "halden rail's chief executive" is also asked for as "the chief executive of Halden Rail"
-        owner, _, title = role.rpartition("'s ")
+        owner, title = owner_and_title(role)
         for way in [role, f"{title} of {owner}"] if owner else [role]:
             pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(way)})(?: (?:of|at|for|on) (?:the )?[\w.' -]+)?"
             if re.fullmatch(pattern, folded):
