@@ -180,8 +180,8 @@ def _verbatim_problems(reply: Reply) -> list[str]:
     for c in reply.citations:
         try:
             found = source_text(c)[c.start : c.end]
-        except OSError as exc:
-            problems.append(f"citation [{c.n}]: its source {c.source} cannot be read ({exc.strerror})")
+        except (OSError, ValueError) as exc:
+            problems.append(f"citation [{c.n}]: its source {c.source} cannot be read ({exc})")
             continue
         if found != c.quote or not c.quote:
             problems.append(

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import itertools
 import os
+import re
 import shutil
 import socket
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from chatbot.answer import Answer
+from chatbot.evaluation.scoring import source_text
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.store.embeddings import Embedder
@@ -192,3 +195,12 @@ def any_pipeline(request: pytest.FixtureRequest) -> Pipeline:
     name = "pipeline" if request.param == "files" else "pg_pipeline"
     found: Pipeline = request.getfixturevalue(name)
     return found
+
+
+def assert_verbatim(answer: Answer) -> None:
+    """Every quote is the text between its offsets, read afresh from its file (a PDF page's extracted text, an
+    HTML page's rendition), and every [n] of the answer names one of its citations."""
+    for c in answer.citations:
+        assert source_text(c)[c.start : c.end] == c.quote
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers <= {c.n for c in answer.citations}

@@ -3,7 +3,6 @@ refusals, and the LangChain retriever."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from chatbot.backends.extractive import (
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
+from tests.conftest import assert_verbatim
 
 ANSWERED = [
     ("Who said AI doesn't need a Chernobyl moment?", "Casper", "trendkia"),
@@ -47,14 +47,6 @@ REFUSED = [
     "What is the capital of France?",
     "How many goals did Real Madrid score last season?",
 ]
-
-
-def assert_verbatim(answer: Answer) -> None:
-    for c in answer.citations:
-        text = Path(c.source).read_bytes().decode("utf-8")
-        assert text[c.start : c.end] == c.quote
-    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
-    assert markers <= {c.n for c in answer.citations}
 
 
 @pytest.mark.parametrize(
@@ -735,6 +727,35 @@ def test_a_table_row_is_quoted_under_its_header(grid: Pipeline, question: str, r
     assert quotes[1].startswith(f"| {row} ")
     assert not any(q.startswith("| ") for q in quotes[2:])  # the next row is another record, not quoted
     assert answer.answer.splitlines()[0] == lead  # the cell its row and column name
+    assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
+def encyclopedia(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """An HTML biography: inline markup, entities, a reference mark and a table."""
+    return fixture_pipeline("encyclopedia", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "lead"),
+    [
+        # An HTML table reads as a Markdown one; the Party column's cell the question names picks the row.
+        ("How many votes did the Green Party get in 2010?", "| 2010 | Green Party | 47,950 | 31.0% |",
+         "2010, Votes: 47,950 [2]."),
+        ("Which firm did Varga work for?", "From 1988 to 2005 Varga worked for the consulting firm Brandt & Holm, "
+         "where she led the design team for the barrier.", None),
+        ("How many homes does the barrier protect?",
+         "The barrier, completed in 2003, protects about 40,000 homes from storm surges.", "about 40,000 homes [1]."),
+    ],
+)  # fmt: skip
+def test_an_html_page_is_answered_from_whole_sentences(
+    encyclopedia: Pipeline, question: str, quote: str, lead: str | None
+) -> None:
+    answer = encyclopedia.ask(question)
+    assert answer.answerable, answer.answer
+    assert quote in [c.quote for c in answer.citations]
+    if lead:
+        assert answer.answer.splitlines()[0] == lead
     assert_verbatim(answer)
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from chatbot.ingest.documents import load_corpus, load_document, own_title
-from chatbot.ingest.passages import document_passages
-from tests.conftest import CORPUS, PDF_PAGES, write_pdf
+from chatbot.ingest.markup import html_text
+from chatbot.ingest.passages import document_passages, split_sentences
+from tests.conftest import CORPUS, FIXTURES, PDF_PAGES, write_pdf
 
 FURNITURE = [
     "Share:XLinkedIn",
@@ -85,6 +86,42 @@ def test_mini_corpus_every_format(mini_corpus: Path) -> None:
     assert "Ana Ruiz" in lighthouse and "Stay Ahead" not in lighthouse and "comments" not in lighthouse
 
 
+def test_an_html_page_is_cited_as_a_reader_sees_it() -> None:
+    """Inline markup and entities cut no sentence; offsets index the rendition, as a PDF's index its text."""
+    doc = load_document(FIXTURES / "encyclopedia" / "ingrid-varga.html", "ingrid-varga.html")
+    page = doc.pages[0]
+    sentences = [page.text[s.start : s.end] for s in split_sentences(page, doc.title)]
+    assert (
+        "Ingrid Varga (born 14 March 1961 in Pécs, Hungary) is a Hungarian-Swedish structural engineer and "
+        "former politician." in sentences
+    )  # <b> and <a> inside, a line break in the markup
+    assert (
+        "The barrier, completed in 2003, protects about 40,000 homes from storm surges." in sentences
+    )  # &nbsp;
+    assert any("consulting firm Brandt & Holm," in s for s in sentences)  # &amp; decoded
+    assert "| 2010 | Green Party | 47,950 | 31.0% |" in sentences  # a table row, under its header and rule
+    assert "Home" not in page.text and "track" not in page.text and "<" not in page.text  # nav, script, tags
+    assert doc.title == "Ingrid Varga"  # the page's <h1>, read from its markup
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<p>One <b>bold</b>\n  claim.</p><p>Two.</p>", "One bold claim.\n\nTwo.\n"),
+        ("<ul><li>first</li><li>second</li></ul>", "• first\n• second\n"),
+        ("<ol><li>first</li><li>second</li></ol>", "1. first\n2. second\n"),
+        ("<p>line<br>break</p><pre>  kept\n  as is</pre>", "line\nbreak\n\n  kept\n  as is\n"),
+        ("<table><tr><th>A</th><th>B</th></tr><tr><td><p>1</p></td><td> 2 </td></tr></table>",
+         "| A | B |\n|---|---|\n| 1 | 2 |\n"),
+        ("<table><tr><td>no</td><td>header</td></tr></table>", "| no | header |\n"),
+        ("<p>Tom &amp; Jerry&nbsp;&mdash; &lt;tag&gt;</p><!-- hidden -->", "Tom & Jerry — <tag>\n"),
+        ("<nav>Menu</nav><p>Text.<nav>unclosed", "Text.\n\nunclosed\n"),  # broken markup loses no text
+    ],
+)  # fmt: skip
+def test_html_rendition(markup: str, text: str) -> None:
+    assert html_text(markup) == text
+
+
 def test_a_document_without_metadata_is_titled_as_it_titles_itself(mini_corpus: Path) -> None:
     docs, _ = load_corpus(mini_corpus)
     titles = {d.name: d.title for d in docs}
@@ -104,7 +141,7 @@ def test_a_document_without_metadata_is_titled_as_it_titles_itself(mini_corpus: 
     ],
 )  # fmt: skip
 def test_own_title(text: str, suffix: str, title: str) -> None:
-    assert own_title(text, suffix) == title
+    assert own_title(text.encode(), suffix) == title
 
 
 def test_pdf_pages_are_numbered(mini_corpus: Path) -> None:

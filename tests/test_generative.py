@@ -17,7 +17,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from chatbot.answer import CORPUS_NOTE, Answer, Evidence
+from chatbot.answer import CORPUS_NOTE, Evidence
 from chatbot.backends import llm
 from chatbot.backends.chat import LangChainChat
 from chatbot.backends.extractive import ExtractiveBackend
@@ -28,7 +28,7 @@ from chatbot.grounding.verify import is_instruction, parse, render, verify
 from chatbot.pipeline import Pipeline
 from chatbot.retrieve import from_document
 from chatbot.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import assert_verbatim, free_port
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None
@@ -77,13 +77,6 @@ def scripted(pipeline: Pipeline, ev: Evidence, script: str, gate: bool = True) -
     return GenerativeBackend(
         "fake", settings, LangChainChat(GenericFakeChatModel(messages=iter([AIMessage(content=reply)])))
     )
-
-
-def assert_verbatim(answer: Answer) -> None:
-    for c in answer.citations:
-        assert Path(c.source).read_bytes().decode("utf-8")[c.start : c.end] == c.quote
-    marks = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
-    assert marks <= {c.n for c in answer.citations}
 
 
 CASES = [

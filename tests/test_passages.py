@@ -77,6 +77,9 @@ def test_one_line_article_splits_into_sentences_and_headings() -> None:
          ["STAFF PRESENT", "Tomás Ó Briain ....................... General Counsel to the Water Board",
           "Deirdre Fennelly ..................... Clerk of the Board"]),
         ("He paused.... Then he left.", ["He paused....", "Then he left."]),  # an ellipsis is no leader
+        # A web page's or paper's reference marks after a stop end the sentence and belong to neither.
+        ("It protects 40,000 homes.[1] In 2004 it won. It was big.[12][13] Then more. See [2] here.",
+         ["It protects 40,000 homes.", "In 2004 it won.", "It was big.", "Then more.", "See [2] here."]),
     ],
 )  # fmt: skip
 def test_sentence_boundaries(text: str, expected: list[str]) -> None:
@@ -93,6 +96,8 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
          "| North | 310,000 | +2% |\n| South, including the islands and the coastal towns | 455,000 | -1% |\n",
          [False, False, True, True]),
         ("Region | Customers | Change\n--- | --- | ---\nNorth | 310,000 | +2%\n", [False, False, True]),
+        # A sentence whose stop is followed by a reference mark is a sentence, not a heading.
+        ("The barrier protects about 40,000 homes.[1]\n", [True]),
         # A hex dump's ASCII column is no table.
         ("00000000 4d 49 4d 45 |MIME-Magic..[50:|\n", [False]),
     ],

@@ -29,7 +29,7 @@ from chatbot.library import UnknownSource, source_text
 from chatbot.pipeline import MAX_QUESTION_CHARS, Pipeline
 from chatbot.settings import Settings
 from chatbot.store.index import IndexProblem, build, current_build, load, open_index, read_manifest, staleness
-from tests.conftest import CORPUS, PDF_PAGES, ROOT, write_pdf
+from tests.conftest import CORPUS, PDF_PAGES, ROOT, assert_verbatim, write_pdf
 
 GOOD = ["ferry.html", "harbour-report.pdf", "lighthouse.txt", "orchard.md"]
 
@@ -180,23 +180,10 @@ def test_with_every_bad_file_at_once_the_index_stays_consistent(
     assert staleness(settings) is None
     answer = Pipeline(settings).ask("What did Ana Ruiz say about the lighthouse?")
     assert answer.answerable
-    assert_verbatim(answer, settings)
+    assert_verbatim(answer)
 
 
 # -- bad questions ------------------------------------------------------------------------------
-
-
-def assert_verbatim(answer: Answer, settings: Settings | None = None) -> None:
-    """Every citation is the exact text between its offsets in its source."""
-    for c in answer.citations:
-        path = Path(c.source)
-        if c.page is None:
-            text = path.read_bytes().decode("utf-8")
-        else:
-            from chatbot.ingest.documents import load_document as load_doc
-
-            text = load_doc(path, path.name).pages[c.page - 1].text
-        assert text[c.start : c.end] == c.quote
 
 
 LONG = "Who leads the US side of the AI talks? " * 2600  # ~100 KB

@@ -24,7 +24,8 @@ from chatbot.backends.structured import AnswerFormat, read_reply, visible_text
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.text.questions import question_kind, yes_no_statement
-from tests.test_generative import FIXTURES, NoModel, assert_verbatim, evidence
+from tests.conftest import assert_verbatim
+from tests.test_generative import FIXTURES, NoModel, evidence
 
 
 @pytest.fixture(scope="module")

@@ -927,7 +927,9 @@ def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: di
     handle in 2024?" over "| Dry bulk (grain, aggregates) | 3.9 | 4.0 |" under "| Cargo type | 2024 (million
     tonnes) | 2025 (million tonnes) |" → "Dry bulk (grain, aggregates), 2024 (million tonnes): 3.9". Only when
     the question shares a word with the row's first cell and with exactly one other column's head more than with
-    any other: a cell is read by both, and a guess between columns would state a figure the table does not."""
+    any other: a cell is read by both, and a guess between columns would state a figure the table does not. A
+    column whose cell the question itself names is part of the row's description, not the thing asked ("How many
+    votes did the Green Party get in 2010?": the Party column's "Green Party" picks the row)."""
     asked = tokens(q.info.text)
     for c in chosen:
         header = table_header(c, index)
@@ -936,7 +938,8 @@ def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: di
         cells, heads = table_cells(c.text), table_cells(header.text)
         if len(cells) != len(heads) or len(cells) < 2 or not _shares(asked, cells[0]):
             continue
-        scores = [_shares(asked, head) for head in heads[1:]]
+        pairs = zip(heads[1:], cells[1:], strict=True)  # as many cells as heads (checked above)
+        scores = [0 if _shares(asked, cell) else _shares(asked, head) for head, cell in pairs]
         top = max(scores)
         if top and scores.count(top) == 1 and cells[(col := 1 + scores.index(top))]:
             return f"{cells[0]}, {heads[col]}: {cells[col]} [{cited[c.number]}]."

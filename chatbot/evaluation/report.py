@@ -22,6 +22,7 @@ from rich.text import Text
 
 from chatbot.evaluation import charts
 from chatbot.evaluation.gate import section_metrics
+from chatbot.evaluation.sets import page_text
 
 CONTEXT_CHARS = 240
 
@@ -211,15 +212,17 @@ run {data["created"]}. Rules and thresholds were fitted on dev; the gate reads t
 
 
 def source_reader(corpus_dir: Path) -> Callable[[str], str]:
-    """A cached reader of corpus files by name, for the highlighted context around quotes (none for PDFs,
-    whose offsets index extracted page text)."""
+    """A cached reader of corpus files by name, for the highlighted context around quotes: the text their
+    offsets index (an HTML page's rendition); none for PDFs, whose offsets are per page."""
     texts: dict[str, str] = {}
 
     def source(name: str) -> str:
         if name not in texts:
             file = corpus_dir / name
-            readable = file.suffix != ".pdf" and file.is_file()
-            texts[name] = file.read_bytes().decode("utf-8", "replace") if readable else ""
+            try:
+                texts[name] = page_text(file) if file.suffix.lower() != ".pdf" and file.is_file() else ""
+            except (OSError, ValueError):  # unreadable now: no context shown
+                texts[name] = ""
         return texts[name]
 
     return source

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatbot.answer import CORPUS_NOTE, Answer, Citation, History
-from chatbot.evaluation.sets import Item
+from chatbot.evaluation.sets import Item, page_text
 from chatbot.text.normalise import fold, squad_fold
 
 if TYPE_CHECKING:
@@ -72,19 +72,15 @@ class ItemResult:
 
 
 def source_text(citation: Citation) -> str:
-    """The text a citation's offsets index: the file as UTF-8, or a PDF page's extracted text."""
-    path = Path(citation.source)
-    if citation.page is not None:
-        from pypdf import PdfReader
-
-        return PdfReader(path).pages[citation.page - 1].extract_text() or ""
-    return path.read_bytes().decode("utf-8")
+    """The text a citation's offsets index, read afresh from its file: a text file as UTF-8, an HTML page's
+    rendition, a PDF page's extracted text (``chatbot.evaluation.sets.page_text``)."""
+    return page_text(Path(citation.source), citation.page)
 
 
 def citation_is_valid(citation: Citation) -> bool:
     try:
         return source_text(citation)[citation.start : citation.end] == citation.quote and bool(citation.quote)
-    except (OSError, IndexError, UnicodeDecodeError):
+    except (OSError, ValueError):  # a missing file or page, or one that no longer reads
         return False
 
 

@@ -2,8 +2,8 @@
 
 Offsets are the product's promise: a citation's quote must equal the source text between
 its offsets. So we never normalise the text we index. Text files are decoded byte for
-byte (no newline translation); HTML keeps its raw text, with tags treated as holes; a
-PDF's offsets refer to pypdf's extraction of each page, which is deterministic.
+byte (no newline translation); an HTML page's offsets refer to its rendition as a reader sees it
+(``markup.html_text``) and a PDF's to pypdf's extraction of each page: both are deterministic.
 A file that cannot be read is reported and skipped; it never stops ingestion. Every file
 passes ``intake`` first: its size is checked before it is read, its type is sniffed from
 its bytes, and a second copy of the same content is reported as a duplicate, not indexed.
@@ -24,6 +24,7 @@ from pathlib import Path
 from chatbot.errors import ConfigError, CorpusError
 from chatbot.ingest.furniture import Span, content_spans, paged_furniture
 from chatbot.ingest.intake import Rejected, read_limited, sniff
+from chatbot.ingest.markup import html_text
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 SOURCES_FILE = "sources.toml"
@@ -54,12 +55,12 @@ class Document:
     sha256: str
     meta: SourceMeta
     pages: list[Page]
+    heading: str = ""  # the title the file gives itself (``own_title``), read from its bytes
 
     @cached_property
     def title(self) -> str:
         """The source metadata's title, else the one the document gives itself, else its file name."""
-        own = own_title(self.pages[0].text, self.path.suffix) if self.pages else ""
-        return self.meta.title or own or self.path.stem.replace("-", " ").replace("_", " ")
+        return self.meta.title or self.heading or self.path.stem.replace("-", " ").replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def load_document(
         sha256=hashlib.sha256(data).hexdigest(),
         meta=meta or SourceMeta(),
         pages=pages,
+        heading=own_title(data, path.suffix),
     )
 
 
@@ -196,15 +198,8 @@ def _text_page(data: bytes, html: bool) -> Page:
         raise UnreadableFile("a PDF file with a text extension; rename it to .pdf")
     if encoding != "utf-8":  # citations promise offsets into the file read as UTF-8
         raise UnreadableFile(f"not valid UTF-8: it looks like {encoding} text; re-save the file as UTF-8")
-    text = data.decode("utf-8")
-    holes = _html_markup(text) if html else []
-    return Page(number=None, text=text, content=content_spans(text, holes))
-
-
-_MARKUP_RE = re.compile(
-    r"<(script|style|head|noscript)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|&[#\w]+;",
-    re.DOTALL | re.IGNORECASE,
-)
+    text = html_text(data.decode("utf-8")) if html else data.decode("utf-8")
+    return Page(number=None, text=text, content=content_spans(text))
 
 
 _H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL | re.IGNORECASE)
@@ -213,11 +208,11 @@ _MARKDOWN_TITLE_RE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _TITLE_SEARCH = 20_000  # characters: a title stands at the top
 
 
-def own_title(text: str, suffix: str) -> str:
-    """The title a page gives itself: an HTML page's first <h1> (its <title> often adds the site's name), else
+def own_title(data: bytes, suffix: str) -> str:
+    """The title a file gives itself: an HTML page's first <h1> (its <title> often adds the site's name), else
     its <title>; a Markdown file's first level-one heading. "" for plain text and PDFs, whose first line is as
     often an outlet's name, a running head or a form's heading as a title."""
-    top, suffix = text[:_TITLE_SEARCH], suffix.lower()
+    top, suffix = data[:_TITLE_SEARCH].decode("utf-8", "replace"), suffix.lower()
     if suffix in (".html", ".htm"):
         m = _H1_RE.search(top) or _TITLE_RE.search(top)
         raw = html.unescape(re.sub(r"<[^>]*>", " ", m.group(1))) if m else ""
@@ -227,11 +222,6 @@ def own_title(text: str, suffix: str) -> str:
     else:
         return ""
     return " ".join(raw.split())[:200]
-
-
-def _html_markup(text: str) -> list[Span]:
-    """Tags, scripts, comments and entities: holes, so that quotes never contain markup."""
-    return [m.span() for m in _MARKUP_RE.finditer(text)]
 
 
 def _pdf_pages(data: bytes) -> list[Page]:

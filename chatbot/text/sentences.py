@@ -15,7 +15,11 @@ from dataclasses import dataclass, replace
 from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS, LOWER, UPPER
 
 _GLUE = "|".join(GLUE_STARTERS)
-_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
+# A stop, its closing quotes or brackets, and any reference marks a web page or paper sets after it
+# ("surges.[1] In 2004 …", "big.[12][13] Then"); the marks are quoted with neither sentence.
+_MARKS = r"(?:\[\d{1,3}\])*"
+_END_RE = re.compile(rf"[.!?…]+[\"”’')\]]*(?P<marks>{_MARKS})(?=\s)")  # the marks belong to no sentence
+_MARKS_END_RE = re.compile(rf"{_MARKS}$")
 # Bullet glyphs as text extraction gives them: Unicode's, and the Symbol and Wingdings fonts' private-use
 # code points that Word-made PDFs carry (U+F0B7 "", U+F0A7 "").
 BULLETS = "•▪◦●○■□►▸‣⁃\uf0b7\uf0a7"
@@ -116,7 +120,7 @@ def _block_sentences(text: str, start: int, end: int, title: str) -> list[Senten
             continue  # "1." opening a line numbers the item after it (_finish takes the number off)
         if _in_leader_row(text, m.start()):
             continue
-        cuts.append((m.end(), m.end()))
+        cuts.append((m.start("marks"), m.end()))
     # An inline bullet ends a sentence; _finish takes it off the next one and marks that one a list item.
     cuts += [(m.start(), m.start()) for m in _BULLET_RE.finditer(text, start, end)]
     cuts.sort()
@@ -187,14 +191,19 @@ def _cap(text: str, start: int, end: int) -> list[Sentence]:
     return out
 
 
+def _last_stop(text: str) -> str:
+    """The text up to its last stop: closing quotes, brackets and reference marks taken off."""
+    return _MARKS_END_RE.sub("", text.rstrip()).rstrip(_CLOSERS)
+
+
 def is_question(text: str) -> bool:
     """A sentence that asks: its last stop, before any closing quote or bracket, is a question mark."""
-    return text.rstrip(_CLOSERS).endswith("?")
+    return _last_stop(text).endswith("?")
 
 
 def ends_a_sentence(text: str) -> bool:
     """Whether a line ends as a sentence does (a full stop, a question or an exclamation), unlike a heading."""
-    return text.rstrip(_CLOSERS).endswith((".", "?", "!"))
+    return _last_stop(text).endswith((".", "?", "!"))
 
 
 def _sentence(text: str, start: int, end: int) -> Sentence:
@@ -202,7 +211,7 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     words = len(body.split())
     long_words = [w for w in re.findall(r"[^\W\d_]+", body) if len(w) > 3]
     title_case = len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
-    heading = words <= 14 and (not body.endswith(_TERMINAL) or title_case)
+    heading = words <= 14 and (not (body.endswith(_TERMINAL) or ends_a_sentence(body)) or title_case)
     question = is_question(body)
     row = "\n" not in body and bool(_LEADER_ROW_RE.search(body))  # a fact set as a list row: who is what
     citable = row or table_row(text, start, end) or (not heading and not question and words >= 4)

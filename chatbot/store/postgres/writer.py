@@ -25,7 +25,14 @@ from typing import Any
 import numpy as np
 
 from chatbot.grounding.attribution import Attribution, speaker_words
-from chatbot.ingest.documents import Document, LoadError, SourceMeta, corpus_fingerprint, parse_pages
+from chatbot.ingest.documents import (
+    Document,
+    LoadError,
+    SourceMeta,
+    corpus_fingerprint,
+    own_title,
+    parse_pages,
+)
 from chatbot.ingest.intake import Accepted, Rejected
 from chatbot.ingest.passages import Passage
 from chatbot.settings import Settings
@@ -174,8 +181,9 @@ def upload_document(settings: Settings, name: str, sha256: str, content: bytes) 
     """An uploaded document from its stored bytes, read as its extension says (as the intake stored it)."""
     rest = name.removeprefix(UPLOADS)
     path = (settings.uploads_dir or Path("uploads")) / rest
+    suffix = Path(rest).suffix
     return Document(
-        path=path, name=name, sha256=sha256, meta=SourceMeta(), pages=parse_pages(content, Path(rest).suffix)
+        path, name, sha256, SourceMeta(), parse_pages(content, suffix), own_title(content, suffix)
     )
 
 
