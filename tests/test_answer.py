@@ -914,6 +914,30 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
     assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def podcast(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A podcast's transcript: each turn stamped with its time, names in ordinary case."""
+    return fixture_pipeline("podcast", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "quote"),
+    [
+        ("Who asked the council to move the outfall?", "Joaquín Ortega [1]",
+         "I've asked the council to move the outfall at least 400 metres further out."),
+        ("Who said the traders support moving the pipe?", "Nguyễn Thị Lan [1]",
+         "[00:01:41] Nguyễn Thị Lan: To be fair, the traders support moving the pipe."),
+        ("What did Lan say about the roof?", "[00:00:21] Nguyễn Thị Lan: Because the roof is failing. [1]",
+         "[00:00:21] Nguyễn Thị Lan: Because the roof is failing."),  # said, in her stamped turn
+    ],
+)  # fmt: skip
+def test_a_recordings_turns_say_who_said_it(podcast: Pipeline, question: str, lead: str, quote: str) -> None:
+    answer = podcast.ask(question)
+    assert answer.answerable and answer.answer.startswith(lead), answer.answer
+    assert quote in [c.quote for c in answer.citations]
+    assert_verbatim(answer)
+
+
 @pytest.mark.parametrize(
     ("question", "lead"),
     [

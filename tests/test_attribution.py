@@ -358,11 +358,33 @@ def test_a_transcript_turn_is_its_labelled_speakers_words() -> None:
         # a manual's definition list: upper-case field names, no honorific, title or role marks a person
         "INTEGER: VALUE must contain a two's complement integer.\n\nBOOLEAN: VALUE must be TRUE or FALSE."
         "\n\nOBJECT IDENTIFIER: VALUE must be a dotted string.\n\nANY: VALUE is the DER encoding.",
+        # a schedule's times head items that never come back: no recording
+        "09:00 Welcome Address: The mayor opens the day.\n\n10:30 Keynote Speech: Dr. Ortega on seagrass."
+        "\n\n12:00 Lunch Break: In the main hall.\n\n14:00 Panel Discussion: Three guests.",
     ],
-    ids=["field-labels", "ordinary-case", "two-labels", "one-speaker", "definition-list"],
+    ids=["field-labels", "ordinary-case", "two-labels", "one-speaker", "definition-list", "agenda"],
 )
 def test_no_turns_where_the_text_is_not_a_transcript(text: str) -> None:
     assert page_turns(text) == []
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["[{time}] {name}: ", "{time} {name}: ", "{name} ({time}): ", "{name}  {time}\n"],
+    ids=["time-first", "bare-time-first", "time-after", "own-line"],
+)
+def test_a_recordings_stamped_turns_are_its_speakers_words(label: str) -> None:
+    """A podcast's or video call's transcript stamps each turn with its time and writes names in ordinary case;
+    the time marks the line as a turn, so a single name speaks too."""
+    turns = [
+        ("00:00:05", "Mairead Quinlan", "Why now?"),
+        ("00:00:21", "Lan", "Because the roof is failing."),
+        ("00:00:44", "Mairead Quinlan", "How many stallholders are there?"),
+        ("00:00:47", "Lan", "Thirty-one at the moment."),
+    ]
+    text = "\n\n".join(label.format(time=t, name=n) + said for t, n, said in turns)
+    assert [(t.speaker, text[t.start : t.end]) for t in page_turns(text)] == [(n, s) for _, n, s in turns]
+    assert spoken_part(label.format(time="00:00:47", name="Lan") + "Thirty-one.") == "Thirty-one."
 
 
 INTERVIEW = ROOT / "tests" / "fixtures" / "interview" / "interview.txt"

@@ -11,15 +11,36 @@ record ("MR. LEMAÎTRE:") are the same person as the fullest label they match.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from chatbot.text.lexicon import FIELD_LABELS, HONORIFICS, INTERVIEWER_ROLES, TITLES, is_person_name
+from chatbot.text.lexicon import (
+    FIELD_LABELS,
+    HONORIFICS,
+    INTERVIEWER_ROLES,
+    NAME_PARTICLES,
+    TITLES,
+    is_person_name,
+)
 from chatbot.text.nlp import PERSON_LABELS, entity_label, parse, person_roles
 
 # A label opens a line: up to six words without digits, colons or brackets, an optional "(role)", a colon.
 _LABEL_RE = re.compile(
     r"^(?P<name>[^\W\d_][^\s:()\[\]\d]*(?:[ \t]+[^\s:()\[\]\d]+){0,5}?)"
     r"(?:[ \t]*\((?P<role>[^()\n]{1,80})\))?:[ \t]+(?=\S)",
+    re.MULTILINE,
+)
+# A recording's transcript (a podcast's, a video call's) stamps each turn with its time, before or after the
+# speaker's name as written ("[00:01:06] Dr. Joaquín Ortega: …", "Mairead Quinlan (00:00:05): …", "00:47
+# Lan: …"), or sets the name and time on a line of their own with the speech below ("Mairead Quinlan  0:05").
+# The time marks the line as a turn, so the name need not be in capitals; a single name ("Lan") is enough.
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_TIMED_LABEL_RE = re.compile(
+    rf"^[ \t]*(?:[\[(]?(?P<before>{_TIME})[\])]?[ \t]+)?"
+    r"(?P<name>[^\W\d_][^\s:()\[\]\d]*(?:[ \t]+[^\s:()\[\]\d]+){0,4}?)"
+    rf"(?:[ \t]*[\[(]?(?P<after>{_TIME})[\])]?)?"
+    r"(?:[ \t]*\((?P<role>[^()\n]{1,80})\))?"
+    r"(?:[ \t]*:[ \t]+(?=\S)|[ \t]*\n(?=[ \t]*\S))",
     re.MULTILINE,
 )
 _PARAGRAPH_RE = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n)[ \t]*\S(?:.*\S)?)*")  # lines up to a blank line
@@ -50,6 +71,7 @@ class _Label:
     role: str
     text: str
     marked: bool  # an honorific, a title or a bracketed role: a person speaks ("MR. YUN", "CHAIR OKONKWO")
+    stamped: bool = False  # a recording's label, with the time of the turn
 
 
 def page_turns(text: str) -> list[Turn]:
@@ -62,7 +84,10 @@ def spoken_part(sentence: str) -> str:
     say it.". The label is no part of the grammar; a parser reads "OKAFOR" as the root and the speech as
     hanging off it."""
     m = _LABEL_RE.match(sentence)
-    return sentence[m.end() :] if m and m.group("name").isupper() else sentence  # not "The key is this: …"
+    if m and m.group("name").isupper():  # not "The key is this: …"
+        return sentence[m.end() :]
+    timed = _TIMED_LABEL_RE.match(sentence)
+    return sentence[timed.end() :] if timed and _timed(timed) else sentence
 
 
 def document_turns(pages: list[str]) -> list[list[Turn]]:
@@ -71,13 +96,21 @@ def document_turns(pages: list[str]) -> list[list[Turn]]:
     their full form."""
     whole = "\n\n".join(pages)
     every = _labels(whole)
+    recording = _recording(every)  # else "10:30 Keynote Address: …" is an agenda's line, not a turn
+
+    def kept(labels: list[_Label]) -> list[_Label]:
+        return labels if recording else [label for label in labels if not label.stamped]
+
+    every = kept(every)
     full = _full_names(every)
     speakers = {" ".join(full.get(" ".join(label.name), label.name)) for label in every}
     marked = {" ".join(full.get(" ".join(label.name), label.name)) for label in every if label.marked}
     if len(every) < MIN_LABELS or len(speakers) < 2 or len(marked) < 2:
         return _interview_turns(pages, whole)  # a manual's "INTEGER:" and "BOOLEAN:" are field names
     roles = _roles(every, full)
-    return [_turns(text, _labels(text) if len(pages) > 1 else every, whole, full, roles) for text in pages]
+    return [
+        _turns(text, kept(_labels(text)) if len(pages) > 1 else every, whole, full, roles) for text in pages
+    ]
 
 
 def _turns(
@@ -98,10 +131,15 @@ def _turns(
 
 
 def _labels(text: str) -> list[_Label]:
+    timed = [m for m in _TIMED_LABEL_RE.finditer(text) if _timed(m)]
+    starts = {m.start() for m in timed}
     found = []
-    for m in _LABEL_RE.finditer(text):
+    for m in sorted([*timed, *_LABEL_RE.finditer(text)], key=lambda m: (m.start(), m.re is _LABEL_RE)):
         raw = m.group("name")
-        if not raw.isupper() or sum(ch.isalpha() for ch in raw) < 2:
+        stamped = m.re is _TIMED_LABEL_RE
+        if not stamped and m.start() in starts:
+            continue  # read with its time already
+        if not (raw.isupper() or stamped) or sum(ch.isalpha() for ch in raw) < 2:
             continue  # "Date:", "Note:" in ordinary case, or "Q:": not a named speaker
         words = raw.split()
         if all(w.lower().strip(".") in FIELD_LABELS for w in words):
@@ -113,9 +151,32 @@ def _labels(text: str) -> list[_Label]:
         role = m.group("role") or " ".join(
             w.title() for w in titles if w.lower().strip(".") not in HONORIFICS
         )
-        label = text[m.start() : m.end()].rstrip().removesuffix(":")
-        found.append(_Label(m.start(), m.end(), name, role.strip(), label, bool(titles or m.group("role"))))
+        label = text[m.start() : m.end()].strip().removesuffix(":")
+        marked = bool(titles or m.group("role") or stamped)  # a stamped turn is a recording's: people speak
+        found.append(
+            _Label(m.start(), m.end(), [w.upper() for w in name], role.strip(), label, marked, stamped)
+        )
     return found
+
+
+def _recording(labels: list[_Label]) -> bool:
+    """Stamped labels make a recording's transcript when at least two speakers take two stamped turns each:
+    a schedule's times head items that do not come back."""
+    turns = Counter(" ".join(label.name) for label in labels if label.stamped)
+    return sum(n >= 2 for n in turns.values()) >= 2
+
+
+def _timed(m: re.Match[str]) -> bool:
+    """A stamped label names a speaker: it has a time, its words are capitalised as a name is and are no field
+    label ("Duration 45:00"), and a name on a line of its own has its time after it."""
+    words = m.group("name").split()
+    own_line = not m.group().rstrip(" \t").endswith(":") and m.group().endswith("\n")
+    return (
+        bool(m.group("before") or m.group("after"))
+        and (m.group("after") is not None or not own_line)
+        and all(w[:1].isupper() or w in NAME_PARTICLES for w in words)
+        and not all(w.lower().strip(".") in FIELD_LABELS for w in words)
+    )
 
 
 def _leading_titles(words: list[str]) -> list[str]:
