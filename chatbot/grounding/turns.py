@@ -108,6 +108,10 @@ def document_turns(pages: list[str]) -> list[list[Turn]]:
     if len(every) < MIN_LABELS or len(speakers) < 2 or len(marked) < 2:
         return _interview_turns(pages, whole)  # a manual's "INTEGER:" and "BOOLEAN:" are field names
     roles = _roles(every, full)
+    intro = whole[: every[0].start]
+    names = {" ".join(n): n for n in (full.get(" ".join(label.name), label.name) for label in every)}
+    for key, name in names.items():
+        roles[key] = roles.get(key) or _introduced_role(intro, _as_written(name, whole))
     return [
         _turns(text, kept(_labels(text)) if len(pages) > 1 else every, whole, full, roles) for text in pages
     ]
@@ -210,6 +214,19 @@ def _roles(labels: list[_Label], full: dict[str, list[str]]) -> dict[str, str]:
         if label.role and key not in roles:
             roles[key] = label.role
     return roles
+
+
+def _introduced_role(intro: str, speaker: str) -> str:
+    """A speaker's role as the record's introduction gives it, where no label does: in brackets after the name
+    ("Guests: Nguyễn Thị Lan (chair, Southside Traders' Association)"; spaCy may not know the name), else as
+    the grammar gives it ("Host: Mairead Quinlan", "marine biologist Joaquín Ortega"). "" when it gives none."""
+    bracketed = re.search(rf"(?<!\w){re.escape(speaker)}[ \t]*\(([^()\n\d]{{1,80}})\)", intro)
+    if bracketed:
+        return " ".join(bracketed.group(1).split())
+    found = [
+        r.role for r in person_roles(intro) if r.person == speaker and r.head.strip(".") not in HONORIFICS
+    ]
+    return found[0] if found else ""
 
 
 def _as_written(name: list[str], text: str) -> str:
