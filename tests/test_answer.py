@@ -914,6 +914,25 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead", "quote"),
+    [
+        ("What does WRWA stand for?", "“WRWA” stands for “Western Rivers Water Authority” [1].",
+         "The Western Rivers Water Authority (WRWA) tested 4,812 samples from 63 bathing sites in 2025."),
+        ("What is the full name of the DfE?", "“DfE” stands for “Department for Environment” [1].",
+         "The Department for Environment (DfE) contributed a further £5 million through its Clean Coasts Fund."),
+    ],
+)  # fmt: skip
+def test_an_abbreviation_is_spelt_out_where_the_text_defines_it(
+    tmp_path_factory: pytest.TempPathFactory, question: str, lead: str, quote: str
+) -> None:
+    """Every sentence that uses "WRWA" matches the question alike; the one that defines it answers."""
+    answer = fixture_pipeline("acronyms", tmp_path_factory).ask(question)
+    assert answer.answer.splitlines()[0] == lead
+    assert [c.quote for c in answer.citations] == [quote]
+    assert_verbatim(answer)
+
+
 @pytest.fixture(scope="module")
 def podcast(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A podcast's transcript: each turn stamped with its time, names in ordinary case."""

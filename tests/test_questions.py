@@ -7,6 +7,7 @@ import pytest
 
 from chatbot.backends.decisions import source_references
 from chatbot.store.protocol import DocumentInfo, credits
+from chatbot.text.acronyms import asked_short_form, definitions
 from chatbot.text.answers import find_answer
 from chatbot.text.nlp import (
     annotate,
@@ -1018,3 +1019,35 @@ class _Credits:
 def test_a_question_names_a_source_by_outlet_or_author(question: str, source: str | None) -> None:
     found = set(source_references(analyse(question), _Credits()).values())  # type: ignore[arg-type]
     assert found == ({source} if source else set())
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("What does WRWA stand for?", "WRWA"),
+        ("What is DfE short for?", "DfE"),
+        ("What is the full name of the WRWA?", "WRWA"),
+        ("What do CSOs stand for?", "CSO"),
+        ("What does the acronym BAAI stand for?", "BAAI"),
+        ("Who founded the WRWA?", None),
+        ("What does it stand for?", None),  # no abbreviation
+    ],
+)
+def test_a_question_asking_what_an_abbreviation_stands_for(question: str, short: str | None) -> None:
+    assert asked_short_form(question) == short
+
+
+def test_abbreviations_are_defined_where_they_are_first_used() -> None:
+    """Schwartz–Hearst: the long form's words hold the short form's letters in order, its first letter opening
+    a word; either form may stand in the brackets."""
+    text = (
+        "The Western Rivers Water Authority (WRWA) tested samples downstream of combined sewer overflows (CSOs). "
+        "The Department for Environment (DfE) paid. The WHO (World Health Organization) said. "
+        "Its chief executive (CEO) left. He said (GDP) rose. The ratio (p < 0.05) held. In 3 years (2021) it fell."
+    )
+    assert [(d.short, d.long, text[d.start : d.end]) for d in definitions(text)] == [
+        ("WRWA", "Western Rivers Water Authority", "Western Rivers Water Authority"),
+        ("CSOs", "combined sewer overflows", "combined sewer overflows"),
+        ("DfE", "Department for Environment", "Department for Environment"),
+        ("WHO", "World Health Organization", "World Health Organization"),
+    ]  # "chief executive" has no "o": the text never spells "CEO" out

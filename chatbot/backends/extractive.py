@@ -58,6 +58,7 @@ from chatbot.grounding.vetoes import ABSENT_NAME, absent_name
 from chatbot.ingest.passages import Passage, same_page, sentence_text
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
+from chatbot.text.acronyms import asked_short_form, defined
 from chatbot.text.answers import typed_spans
 from chatbot.text.lexicon import COMMITMENT_VERBS, FIRST_PERSON_SUBJECTS, SPEECH_VERBS, STOPWORDS
 from chatbot.text.nlp import (
@@ -227,6 +228,10 @@ class ExtractiveBackend:
         if (kind := document_fact(evidence.question)) and (found := self._front_fact(evidence, q, kind)):
             return found
         if found := self._overview(evidence, q):
+            return found
+        if (short := asked_short_form(evidence.question)) and (
+            found := self._spelt_out(evidence, short, candidates)
+        ):
             return found
         if info.role_of and (role := self._role(evidence, info.role_of)):
             return role
@@ -742,6 +747,16 @@ class ExtractiveBackend:
         quotes = [f"{unwrap(c.quote)} [{c.n}]" for c in citations if unwrap(c.quote) != fact.value]
         lines = [f"{fact.value} {marks}" + ("." if quotes else ""), *quotes]
         return self._answer(evidence.question, "\n".join(lines), citations)
+
+    def _spelt_out(self, evidence: Evidence, short: str, candidates: list[Candidate]) -> Answer | None:
+        """ "What does WRWA stand for?": the long form the closest sentence that defines it gives ("The Western
+        Rivers Water Authority (WRWA) tested …"), cited there; None (the ordinary way) when none defines it."""
+        for c in candidates:
+            if found := defined(c.plain, short):
+                citation = cite(1, c.passage, c.sentence, evidence.index)
+                lines = [f"“{found.short}” stands for “{found.long}” [1].", f"{unwrap(citation.quote)} [1]"]
+                return self._answer(evidence.question, "\n".join(lines), [citation])
+        return None
 
     def _overview(self, evidence: Evidence, q: Question) -> Answer | None:
         """ "Summarise the TrendKia article": the named document's central sentences, quoted in its order
