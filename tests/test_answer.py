@@ -293,6 +293,24 @@ def test_a_document_named_by_its_title_answers_from_its_own_front_matter(tmp_pat
     assert_front_matter(pipe.ask("Who wrote the Shared Widget Registry specification?"), None)
 
 
+@pytest.mark.parametrize(
+    "front",
+    [
+        "---\ntitle: Ferry crews vote to strike\nauthor: Siobhán Ní Bhriain\ndate: 2026-03-14\n---\n",  # YAML
+        "Ferry crews vote to strike\n\nAuthor: Siobhán Ní Bhriain\n",
+        "Ferry crews vote to strike\n\nWritten by Siobhán Ní Bhriain\n",
+    ],
+    ids=["front-matter", "author-field", "written-by"],
+)
+def test_a_byline_may_be_a_field_of_the_front_matter(tmp_path: Path, front: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    story = "\nCrews on the island ferry have voted to strike for 48 hours from 2 April, their union said.\n"
+    (corpus / "ferry-strike.md").write_text(front + story, encoding="utf-8")
+    pipe = Pipeline(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    assert_front_matter(pipe.ask("Who wrote the ferry strike article?"), "Siobhán Ní Bhriain [1].")
+
+
 def test_a_document_whose_file_name_says_report_is_the_report(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

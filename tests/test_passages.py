@@ -77,6 +77,12 @@ def test_one_line_article_splits_into_sentences_and_headings() -> None:
          ["STAFF PRESENT", "Tomás Ó Briain ....................... General Counsel to the Water Board",
           "Deirdre Fennelly ..................... Clerk of the Board"]),
         ("He paused.... Then he left.", ["He paused....", "Then he left."]),  # an ellipsis is no leader
+        # Fields one a line (a Markdown page's front matter, a record's header) are entries, however short the
+        # text's lines run.
+        ("---\ntitle: Ferry crews vote to strike\nauthor: Siobhán Ní Bhriain\ndate: 2026-03-14\n---\n\n"
+         "Crews on the island ferry have voted to strike for 48 hours from 2 April, their union said.\n",
+         ["---", "title: Ferry crews vote to strike", "author: Siobhán Ní Bhriain", "date: 2026-03-14", "---",
+          "Crews on the island ferry have voted to strike for 48 hours from 2 April, their union said."]),
         # A web page's or paper's reference marks after a stop end the sentence and belong to neither.
         ("It protects 40,000 homes.[1] In 2004 it won. It was big.[12][13] Then more. See [2] here.",
          ["It protects 40,000 homes.", "In 2004 it won.", "It was big.", "Then more.", "See [2] here."]),

@@ -170,19 +170,25 @@ def _authors(sentences: _Read, credited: str) -> FrontFact | None:
     if names:
         return FrontFact(_listed(names), where)
     for p, s, text, note in sentences[:FRONT_SENTENCES]:
-        if not fold(text).startswith("by "):
+        byline = _BYLINE_RE.match(text)
+        if not byline:
             continue
-        people = [text[e.start : e.end] for e in note.ents if e.label == "PERSON"] or _byline_names(text)
-        if people:
+        people = [text[e.start : e.end] for e in note.ents if e.label == "PERSON" and e.start >= byline.end()]
+        if people := people or _byline_names(text[byline.end() :]):
             return FrontFact(_listed(people), [(p, s)])
     return None
 
 
-def _byline_names(line: str) -> list[str]:
-    """The people a "By …" line names, read by the shape of a name where spaCy finds none in it: "By Ines de
-    la Cruz | 12 February 2027", "By Siobhán Doyle at Carrow Park" (the names before the first separator, a
+# A line that credits the writers: "By …", "Written by …", or a field that names them ("Author: …", a
+# Markdown page's front matter "author: …").
+_BYLINE_RE = re.compile(r"\s*(?:(?:written )?by\s+|(?:authors?|byline|written by)\s*:\s*)", re.IGNORECASE)
+
+
+def _byline_names(names: str) -> list[str]:
+    """The people a byline names after its "By", read by the shape of a name where spaCy finds none in it: "Ines
+    de la Cruz | 12 February 2027", "Siobhán Doyle at Carrow Park" (the names before the first separator, a
     date, a role or the place of writing)."""
-    names = _BYLINE_END_RE.split(line[3:], maxsplit=1)[0]
+    names = _BYLINE_END_RE.split(names, maxsplit=1)[0]
     found = [personal_name(n) for n in re.split(r"\s+(?:and|&)\s+", names.strip())]
     return [n for n in found if n] if all(found) else []
 

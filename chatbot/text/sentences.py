@@ -43,6 +43,9 @@ _LEADER_ROW_RE = re.compile(r"\w[^\S\n]*(?:\.[^\S\n]?){5,}[^\S\n]*\S")  # a four
 # dump's "0a 5b |MIME-Magic..|" is no row. The rule line under the header ("|---|:--:|") holds no text.
 _TABLE_ROW_RE = re.compile(r"\|(?:[^|\n]*\|){2,}|[^|\n]+(?: \| [^|\n]*){2,}")
 _TABLE_RULE_RE = re.compile(r"[|:\-\s+]*")
+# A field of a record, one a line ("author: Siobhán Ní Bhriain", "Date: 3 March", a Markdown page's front
+# matter): a line of fields over a line of fields is two entries, however short the text's lines run.
+_FIELD_RE = re.compile(r"[ \t]*[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){0,2}:[ \t]+\S")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,9 @@ def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         following = text[nl + 1 : text.find("\n", nl + 1) if "\n" in text[nl + 1 : end] else end]
         hyphenated = bool(_HYPHENATED_RE.search(line)) and following[:1].islower()
         wrapped = hyphenated or (len(line) >= wrap and not _LINE_END_RE.search(line) and bool(line.strip()))
-        row = any(bool(_LEADER_ROW_RE.search(x)) or table_line(x) for x in (line, following))
+        row = any(bool(_LEADER_ROW_RE.search(x)) or table_line(x) for x in (line, following)) or all(
+            _FIELD_RE.match(x) for x in (line, following)
+        )
         if not wrapped or row or not following.strip() or _MARKER_RE.match(following):
             yield block_start, nl
             block_start = nl + 1
