@@ -137,6 +137,8 @@ def test_a_document_without_metadata_is_titled_as_it_titles_itself(mini_corpus: 
         ("<title>Budget &amp; rates</title><p>Text.</p>", ".htm", "Budget & rates"),
         ("Some text.\n\n# The *real* title\n\n## A section\n", ".md", "The real title"),
         ("## Only a section\n\nText.", ".md", ""),
+        ('---\ndate: 2026-03-14\ntitle: "Ferry crews vote to strike"\n---\n\n## Rosters\n', ".md", "Ferry crews vote to strike"),
+        ("Text.\n\n---\ntitle: not front matter\n---\n", ".md", ""),  # front matter opens the file
         ("HARBOUR BOARD MINUTES\n\nText.", ".txt", ""),  # a plain text's first line is no sure title
     ],
 )  # fmt: skip

@@ -205,20 +205,22 @@ def _text_page(data: bytes, html: bool) -> Page:
 _H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL | re.IGNORECASE)
 _TITLE_RE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.DOTALL | re.IGNORECASE)
 _MARKDOWN_TITLE_RE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A Markdown page's YAML front matter (Jekyll, Hugo, Obsidian) names its title first, where it has one.
+_FRONT_MATTER_TITLE_RE = re.compile(r"---[ \t]*\r?\n(?:(?!---)[^\n]*\n)*?title:[ \t]*(\S[^\n]*?)[ \t]*\r?\n")
 _TITLE_SEARCH = 20_000  # characters: a title stands at the top
 
 
 def own_title(data: bytes, suffix: str) -> str:
     """The title a file gives itself: an HTML page's first <h1> (its <title> often adds the site's name), else
-    its <title>; a Markdown file's first level-one heading. "" for plain text and PDFs, whose first line is as
+    its <title>; a Markdown file's front matter title, else its first level-one heading. "" for plain text and PDFs, whose first line is as
     often an outlet's name, a running head or a form's heading as a title."""
     top, suffix = data[:_TITLE_SEARCH].decode("utf-8", "replace"), suffix.lower()
     if suffix in (".html", ".htm"):
         m = _H1_RE.search(top) or _TITLE_RE.search(top)
         raw = html.unescape(re.sub(r"<[^>]*>", " ", m.group(1))) if m else ""
     elif suffix == ".md":
-        m = _MARKDOWN_TITLE_RE.search(top)
-        raw = m.group(1).replace("*", "").replace("`", "") if m else ""
+        m = _FRONT_MATTER_TITLE_RE.match(top) or _MARKDOWN_TITLE_RE.search(top)
+        raw = m.group(1).strip("\"'").replace("*", "").replace("`", "") if m else ""
     else:
         return ""
     return " ".join(raw.split())[:200]
