@@ -966,6 +966,11 @@ def podcast(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
          "[00:01:41] Nguyễn Thị Lan: To be fair, the traders support moving the pipe."),
         ("What did Lan say about the roof?", "[00:00:21] Nguyễn Thị Lan: Because the roof is failing. [1]",
          "[00:00:21] Nguyễn Thị Lan: Because the roof is failing."),  # said, in her stamped turn
+        # the introduction gives the speakers' roles, cited there
+        ("Who is Joaquín Ortega?", "Joaquín Ortega: marine biologist, University of Galway [1].",
+         "Guests: Nguyễn Thị Lan (chair, Southside Traders' Association) and Dr. Joaquín Ortega (marine "
+         "biologist, University of Galway)."),
+        ("Who is the host?", "Mairead Quinlan [1].", "Host: Mairead Quinlan."),
     ],
 )  # fmt: skip
 def test_a_recordings_turns_say_who_said_it(podcast: Pipeline, question: str, lead: str, quote: str) -> None:

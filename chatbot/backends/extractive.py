@@ -716,7 +716,7 @@ class ExtractiveBackend:
                 continue
             where = next(
                 (n for n in index.sentences_of(i) if a.role and a.role in index.sentence_text(n)), None
-            )
+            ) or _introduced(index, a)
             if where is None:
                 continue
             p, s = index.sentence(where)
@@ -935,6 +935,22 @@ def table_header(c: Candidate, index: Store) -> Candidate | None:
     rows = held(index, rows_above(c))
     n = header_row(c, rows)
     return None if n is None else Candidate(*rows[n], n, c.cosine, c.lexical, c.score)
+
+
+def _introduced(index: Store, a: Attribution) -> int | None:
+    """The sentence of the speaker's document that gives them their role, where their words do not: a
+    transcript's introduction ("Guests: … Dr. Joaquín Ortega (marine biologist, University of Galway)")."""
+    if not a.role:
+        return None
+    surname = a.speaker.split()[-1]
+    return next(
+        (
+            n
+            for n in index.document_sentences(a.source)
+            if a.role in (text := index.sentence_text(n)) and surname in text
+        ),
+        None,
+    )
 
 
 def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: dict[int, int]) -> str:
