@@ -5,7 +5,9 @@ Engineer): Thank you, Madam Chair."), and every paragraph after it is that speak
 News grammar (quotation marks, "said") finds none of it, so a student asking who told the board something
 would get no speaker at all. This reads the convention every court, parliament and council reporter uses:
 an upper-case name at the start of a line, an optional role in brackets, a colon. Short labels later in the
-record ("MR. LEMAÎTRE:") are the same person as the fullest label they match.
+record ("MR. LEMAÎTRE:") are the same person as the fullest label they match. A recording's transcript (a
+podcast's, a video call's) writes names in ordinary case and stamps each turn with its time instead
+("[00:01:06] Dr. Joaquín Ortega: …"); its introduction says who the speakers are.
 """
 
 from __future__ import annotations
