@@ -212,8 +212,8 @@ _TITLE_SEARCH = 20_000  # characters: a title stands at the top
 
 def own_title(data: bytes, suffix: str) -> str:
     """The title a file gives itself: an HTML page's first <h1> (its <title> often adds the site's name), else
-    its <title>; a Markdown file's front matter title, else its first level-one heading. "" for plain text and PDFs, whose first line is as
-    often an outlet's name, a running head or a form's heading as a title."""
+    its <title>; a Markdown file's front matter title, else its first level-one heading. "" for plain text
+    and PDFs, whose first line is as often an outlet's name, a running head or a form's heading as a title."""
     top, suffix = data[:_TITLE_SEARCH].decode("utf-8", "replace"), suffix.lower()
     if suffix in (".html", ".htm"):
         m = _H1_RE.search(top) or _TITLE_RE.search(top)
