@@ -932,6 +932,12 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
     assert_verbatim(answer)
 
 
+@pytest.fixture(scope="module")
+def acronyms(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A report that defines its abbreviations at first use."""
+    return fixture_pipeline("acronyms", tmp_path_factory)
+
+
 @pytest.mark.parametrize(
     ("question", "lead", "quote"),
     [
@@ -942,10 +948,10 @@ def test_who_said_it_in_a_transcript_is_the_speaker_of_the_turn(
     ],
 )  # fmt: skip
 def test_an_abbreviation_is_spelt_out_where_the_text_defines_it(
-    tmp_path_factory: pytest.TempPathFactory, question: str, lead: str, quote: str
+    acronyms: Pipeline, question: str, lead: str, quote: str
 ) -> None:
     """Every sentence that uses "WRWA" matches the question alike; the one that defines it answers."""
-    answer = fixture_pipeline("acronyms", tmp_path_factory).ask(question)
+    answer = acronyms.ask(question)
     assert answer.answer.splitlines()[0] == lead
     assert [c.quote for c in answer.citations] == [quote]
     assert_verbatim(answer)
