@@ -675,6 +675,36 @@ def test_an_faq_answers_from_the_lines_below_its_questions(
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("corpus", "question", "quoted"),
+    [
+        # the page's own first question: its reply shares no word with it but "library"
+        ("faq", "Why is the library closing?", ["The roof leaks and the heating system dates from 1968."]),
+        # what the question adds ("the tram extension") is what the interview is about
+        (
+            "interview",
+            "What will the tram extension cost in the end?",
+            ["A: The council approved a budget of 310 million euros.", "The latest estimate is 365 million."],
+        ),
+        ("faq", "What happens to my parking permit?", []),  # "reservations" asked there, not permits
+        ("faq", "Why is the museum closing?", []),  # what it adds is named nowhere in the page
+        ("faq", "Why is the library closing early tonight?", []),
+    ],
+)
+def test_a_question_the_document_asks_itself_is_answered_by_its_reply(
+    corpus: str, question: str, quoted: list[str], request: pytest.FixtureRequest
+) -> None:
+    """An FAQ or an interview asks its own questions; the reply to the same question answers it, up to the next
+    question or speaker, however few of the question's words it repeats."""
+    answer = request.getfixturevalue(corpus).ask(question)
+    if not quoted:
+        assert not answer.answerable, answer.answer
+        return
+    assert answer.answerable, answer.answer
+    assert [c.quote for c in answer.citations[: len(quoted)]] == quoted, answer.answer
+    assert_verbatim(answer)
+
+
 @pytest.fixture(scope="module")
 def replies(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A Markdown page of questions ("**Q: …?**" / "A: Yes. …") and a committee's public questions, each answered

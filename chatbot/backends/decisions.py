@@ -25,6 +25,7 @@ import numpy as np
 from chatbot.grounding.arguments import swapped_arguments
 from chatbot.grounding.claims import claim_speaker, stem
 from chatbot.grounding.support import features as support_features
+from chatbot.grounding.turns import spoken_part
 from chatbot.ingest.passages import Passage, Sentence, same_page, sentence_text
 from chatbot.text.answers import SpanCandidate, typed_spans
 from chatbot.text.lexicon import ALIASES, QUESTION_WORDS, STOPWORDS
@@ -99,7 +100,11 @@ class Question:
     @property
     def claim(self) -> str:
         """The question as a statement for the support checker: what it says, the question words aside."""
-        return " ".join(w for w in self.info.text.rstrip(" ?").split() if w.lower() not in QUESTION_WORDS)
+        return self.claim_of(self.info.text)
+
+    @staticmethod
+    def claim_of(question: str) -> str:
+        return " ".join(w for w in question.rstrip(" ?").split() if w.lower() not in QUESTION_WORDS)
 
     @staticmethod
     def read(question: str, index: Store) -> Question:
@@ -175,6 +180,7 @@ def held(index: Store, numbers: Iterable[int]) -> dict[int, tuple[Passage, Sente
 
 
 LEAD_IN = 3  # at most this many sentences before a candidate are what it leans on
+ANSWER_REACH = 6  # how deep into a reply a sentence may stand and still answer the question asked before it
 MAX_TABLE_ROWS = 60  # how far up a table's header row is looked for (one fetch for the lot)
 
 
@@ -231,6 +237,33 @@ def _lead_in(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> li
         if sentence.citable or not ends_a_sentence(text):
             break  # a statement, or a heading: what stands above it is another topic
     return window[: 1 if asked is None else asked + 2]
+
+
+def asked_at(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> int | None:
+    """The number of the question the candidate's reply answers, or None: the nearest question above it on its
+    page (among ``before``), with only statements between. In an interview, a hearing or an FAQ the document
+    asks its own questions, and each sentence of a reply ("Two things came together. Winter snowfall was very
+    low …") answers the question asked before it ("Why was this year so bad?"); a heading starts another topic,
+    and a speaker label another turn."""
+    if spoken_part(c.text) != c.text:  # it opens a turn: the reply to a question just before, or nothing
+        return _question_at(c.number - 1, c, before)
+    for n in range(c.number - 1, c.number - 1 - ANSWER_REACH, -1):
+        found = before.get(n)
+        if found is None or not same_page(found[0], c.passage):
+            return None
+        text = sentence_text(*found)
+        if is_question(text):
+            return n
+        if not found[1].citable:
+            return None
+        if spoken_part(text) != text:  # the turn that holds the candidate opens here ("A: Two things.")
+            return _question_at(n - 1, c, before)
+    return None
+
+
+def _question_at(n: int, c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> int | None:
+    found = before.get(n)
+    return n if found and same_page(found[0], c.passage) and is_question(sentence_text(*found)) else None
 
 
 def sentence_features(q: Question, c: Candidate, lead_in: Sequence[tuple[Passage, Sentence]]) -> list[float]:

@@ -11,6 +11,7 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ import numpy as np
 
 from chatbot.answer import CORPUS_NOTE, Answer, Citation, Evidence, History, cite
 from chatbot.backends.decisions import (
+    ANSWER_REACH,
     QUESTION_FEATURES,
     Candidate,
     Models,
     Question,
     annotations_of,
+    asked_at,
     decision_pool,
     document_terms,
     header_row,
@@ -258,6 +261,7 @@ class ExtractiveBackend:
         if not candidates:
             return self.refusal(evidence.question, "nothing in the corpus matches it", [], index)
         decision = self.decide(q, candidates, index)
+        decision = self.asked_itself(evidence, decision) or decision
         answer = self.answer_from(evidence, q, decision)
         answer.decision_score = round(decision.answerable, 4)
         return answer
@@ -367,6 +371,68 @@ class ExtractiveBackend:
         features = question_features(q, ranked, probs, index)
         answerable = float(models.answerable.probabilities([features])[0])
         return Decision(q, ranked, probs, answerable, features)
+
+    def asked_itself(self, evidence: Evidence, decision: Decision) -> Decision | None:
+        """The decision when a document asks the question itself and answers it: an interview's "Why was this
+        year so bad?", an FAQ's "How do I join the waiting list?". Its reply comes first, and the question is
+        answerable, however little of the question's wording the reply repeats ("Two things came together.
+        Winter snowfall was very low …"): the models, which weigh each sentence by what it shares with the
+        question, cannot see that. The two questions must ask the same: the same kind of answer, the question
+        covering the document's with no veto, and what it adds ("… for the glacier") named in the reply, the
+        title or elsewhere in the document. A yes/no question has the corpus's own reply word (``_replied``)."""
+        q, index = decision.question, evidence.index
+        if q.info.yes_no:
+            return None
+        near = decision.ranked[: self.settings.decision_pool]
+        before = held(index, {c.number - k for c in near for k in range(1, ANSWER_REACH + 1)})
+        kind = question_kind(evidence.question)
+        for c in near:
+            n = asked_at(c, before)
+            if n is None:
+                continue
+            asked = spoken_part(sentence_text(*before[n])).strip()
+            if question_kind(asked) != kind or analyse(asked).answer_type != q.info.answer_type:
+                continue
+            back = support_features(Question.claim_of(asked), evidence.question, c.cosine)
+            if back.vetoes or back.coverage < self.settings.yes_coverage:
+                continue
+            reply = self._reply(c, n, index, self._breadth(kind)[0], decision.ranked)
+            info = index.documents.get(c.passage.source)
+            called = " ".join(naming_words(c.passage.source, info.title if info else ""))
+            said = " ".join([called, asked, *(r.plain for r in reply)])
+            covered = support_features(q.claim, said, c.cosine)
+            document = document_terms(index, c.passage.source)
+            if not reply or covered.vetoes or not all(contains(document, t) for t in covered.missing):
+                continue  # what the question adds must be what the document is about ("for the glacier")
+            ranked = reply + [r for r in decision.ranked if r not in reply]
+            top = max(decision.probs[0], 0.99)
+            probs = [top] * len(reply) + [
+                p for r, p in zip(decision.ranked, decision.probs, strict=True) if r not in reply
+            ]
+            return Decision(q, ranked, probs, 1.0, decision.features)
+        return None
+
+    @staticmethod
+    def _reply(
+        c: Candidate, asked: int, index: Store, limit: int, known: Sequence[Candidate]
+    ) -> list[Candidate]:
+        """The statements after question ``asked`` on ``c``'s page, up to the next question, heading or speaker
+        label: the reply, at most ``limit`` sentences of it; ``known`` candidates keep their scores."""
+        by_number = {k.number: k for k in known}
+        wanted = range(asked + 1, asked + 1 + limit)
+        rows = held(index, wanted)
+        numbers = list(itertools.takewhile(lambda n: n in rows and same_page(rows[n][0], c.passage), wanted))
+        reply: list[Candidate] = []
+        for number, annotation in zip(numbers, annotations_of(index, numbers), strict=True):
+            passage, sentence = rows[number]
+            text = sentence_text(passage, sentence)
+            if not sentence.citable or (reply and spoken_part(text) != text):
+                break  # a question, a heading, or the next speaker's turn ("Q: Critics say …")
+            reply.append(
+                by_number.get(number)
+                or Candidate(passage, sentence, number, c.cosine, c.lexical, c.score, annotation=annotation)
+            )
+        return reply
 
     def short_answer(
         self, q: Question, decision: Decision, chosen: list[Candidate], cited: dict[int, int]
