@@ -432,6 +432,21 @@ def test_the_noun_a_question_counts(question: str, counts: str) -> None:
     assert analyse(question).counts == counts
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "answer"),
+    [
+        # spaCy tags "3.2 per cent" MONEY: a share counts nothing
+        ("What is the population of Bergen?", "The glacier lost 3.2 per cent of its volume.", None),
+        ("How many people live in Bergen?", "The glacier lost 3.2 per cent of its volume.", None),
+        ("What was the number of deaths?", "Deaths fell by 12 per cent to 4,100.", "4,100"),
+        ("How much volume did the glacier lose?", "The glacier lost 3.2 per cent of its volume.", "3.2 per cent"),
+        ("What is the population growth rate?", "The population grew by 1.4 per cent a year.", "1.4 per cent"),
+    ],
+)
+def test_a_share_answers_no_count(question: str, text: str, answer: str | None) -> None:
+    assert find_answer("number", question, text) == answer
+
+
 def test_the_library_misses_era_dates_and_the_hand_rule_catches_them() -> None:
     """spaCy's small English model reads "9000 BP" as a CARDINAL and "c. 400 BC" as a CARDINAL plus an ORG
     ("BC"); the era rule in chatbot.text.nlp makes both one DATE. This test fails if either side changes."""

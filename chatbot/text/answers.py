@@ -65,7 +65,7 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
         # ("140 kilometres") is never a sum of money.
         if target == "money":
             return [frozenset({"MONEY"}), frozenset({"CARDINAL", "PERCENT"})]
-        return [NUMBER_LABELS]
+        return [NUMBER_LABELS - {"PERCENT"}] if info.asks_count else [NUMBER_LABELS]
     if kind == "people":
         return [frozenset({"PEOPLE"}), PERSON_LABELS | _ORGS]
     if kind != "name":
@@ -83,7 +83,7 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
     """Spans of ``text`` of a kind that answers ``info``, none the question already names; in text order
     within each tier. Untyped questions get the sentence's noun phrases (tier 9), for the span model."""
     asked = _asked(info.text)
-    spans = [*annotation.ents, *annotation.speakers]
+    spans = [_as_share(s, text) for s in annotation.ents] + list(annotation.speakers)
     if info.target == "duration":  # a stretch of time is the quantity asked ("the following 380 years")
         spans = [
             _as_quantity(s) if s.label in DATE_LABELS and is_duration(s.text(text)) else s for s in spans
@@ -186,14 +186,21 @@ _PER_CENT = re.compile(r"\bper ?cent$", re.IGNORECASE)
 _WORD_AFTER = re.compile(rf"^ ?(?:{alternation(CURRENCY_WORDS)})\b", re.IGNORECASE)
 
 
+def _as_share(s: Span, text: str) -> Span:
+    """spaCy tags "3.2 per cent" and "a 1 per cent chance" MONEY: a share is a PERCENT, never a sum of money."""
+    return (
+        Span(s.start, s.end, "PERCENT")
+        if s.label == "MONEY" and _PER_CENT.search(text[s.start : s.end])
+        else s
+    )
+
+
 def _as_money(s: Span, text: str) -> Span:
     """A number spaCy left bare that is written with its currency ("2.3 million euros", "NOK 12 million",
     "48 million kroner"), as the sum of money it is, the currency included; any other span as it is."""
     if s.label not in ("CARDINAL", "QUANTITY", "MONEY"):
         return s
     start, end = s.start, s.end
-    if _PER_CENT.search(text[start:end]):
-        return Span(start, end, "PERCENT")  # spaCy tags "a 1 per cent chance" MONEY
     if before := _CODE_BEFORE.search(text[max(0, start - 4) : start]):
         start -= len(before.group())  # spaCy's MONEY often leaves the symbol out too ("£" in "£12")
     elif after := _WORD_AFTER.match(text[end:]):

@@ -135,6 +135,10 @@ QUANTITY_NOUNS = _set(
     valuation value numeric numerical size length depth height width weight distance population capacity
     temperature speed ratio proportion"""
 )
+# "What is the population of Bergen?": quantity nouns that count things, which a share ("3.2 per cent") never is.
+COUNT_NOUNS = _set("population populations headcount")
+# Words that ask for a share or a rate: "How many per cent …?", "What is the population growth rate?".
+SHARE_WORDS = _set("percent cent percentage share shares proportion fraction rate rates ratio")
 # "How much did it cost / did they pay …?": a number question whose most direct answer is a sum of money.
 MONEY_WORDS = _set(
     """cost costs costing pay pays paid price priced spend spends spent worth charge charged fee fees fund

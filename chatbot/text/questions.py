@@ -17,6 +17,7 @@ from typing import Literal
 from chatbot.text.lexicon import (
     AUTHORSHIP_WORDS,
     CONNECTORS,
+    COUNT_NOUNS,
     DETERMINERS,
     DURATION_UNITS,
     EDITION_QUALIFIERS,
@@ -36,6 +37,7 @@ from chatbot.text.lexicon import (
     QUESTION_AUXILIARIES,
     QUESTION_SPEECH_VERBS,
     QUESTION_WORDS,
+    SHARE_WORDS,
     SPEECH_NOUNS,
     SPEECH_VERBS,
     SUM_VERBS,
@@ -60,6 +62,7 @@ _DATE_Q = re.compile(
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
 # "How many Huawei Ascend chips were …?": the words between "how many" and the auxiliary name what is counted.
 _COUNTED_RE = re.compile(rf"(?i)\bhow many ((?:[\w’'-]+ ){{1,6}}?)(?:{'|'.join(QUESTION_AUXILIARIES)})\b")
+_HOW_MANY_RE = re.compile(r"(?i)\bhow many\b")
 # "How long did they rule?", "After how many days …?", "How much longer did it take?": a stretch of time ("for
 # the following 380 years", "eleven months longer"), which spaCy tags as a date. A length ("How much longer is
 # the pier?") is no date, so reading its question so changes nothing.
@@ -136,6 +139,16 @@ class QuestionInfo:
                 break  # a determiner opens another phrase: "how many crossings a day", "… this winter"
             phrase.append(word)
         return phrase[-1] if phrase else ""
+
+    @property
+    def asks_count(self) -> bool:
+        """ "How many …?", "What is the population of …?", "What is the number of …?": a count of things, which
+        a share ("3.2 per cent of its volume") never answers, unless the question asks for one."""
+        if self.answer_type != "number" or set(words(self.text.lower())) & SHARE_WORDS:
+            return False
+        quantity = _QUANTITY_Q.search(self.text.lower())
+        noun = quantity.group("noun") if quantity else ""
+        return bool(_HOW_MANY_RE.search(self.text)) or noun == "number of" or noun in COUNT_NOUNS
 
     @property
     def asks_person(self) -> bool:
