@@ -51,6 +51,35 @@ def triples(doc: Document) -> set[tuple[str, str, str]]:
 
 
 CASES = [
+    pytest.param(  # an age in commas is no name; a named addressee comes before "that"
+        "Its head, Kjell Ingebrigtsen, 67, told Reuters that the seabed was not empty. He added that fishing "
+        "towns depended on cod.",
+        {
+            ("Kjell Ingebrigtsen", "paraphrase", "the seabed was not empty"),
+            ("Kjell Ingebrigtsen", "paraphrase", "fishing towns depended on cod"),
+        },
+        id="age-apposition",
+    ),
+    pytest.param(  # a full name, then where the person works
+        "Dr. Ingrid Ødegård of the Norwegian Institute of Marine Research said the vents were poorly mapped.",
+        {("Ingrid Ødegård", "paraphrase", "the vents were poorly mapped")},
+        id="name-of-institution",
+    ),
+    pytest.param(  # only when and where it was said follows the cue: what was said is the clause before
+        "Norway has postponed the licensing round, the minister said on Thursday. The party had demanded the "
+        "delay, party leader Kirsti Bergstø wrote on Facebook.",
+        {
+            ("minister", "paraphrase", "Norway has postponed the licensing round"),
+            ("Kirsti Bergstø", "paraphrase", "The party had demanded the delay"),
+        },
+        id="said-on-a-day",
+    ),
+    pytest.param(  # the subject of "warned" is two groups, and no quantifier stands for the clause before
+        "Norway has postponed the round, after fishing groups and environmental organisations warned that the "
+        "plan was rushed.",
+        set(),
+        id="no-quantifier",
+    ),
     pytest.param(  # a title of two words, the second no title alone: no part of the name
         'Chief Executive Ingrid Haugland said the company "will not chase growth."',
         {

@@ -225,6 +225,8 @@ def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker |
         toks[0].low in INTRO_WORDS or (toks[0].low.endswith("ly") and len(toks[0].low) > 6)
     ):
         return None  # "Simultaneously", "However": a sentence-initial adverb, not a name
+    if follows_preposition and (affiliated := _affiliated(text, toks, role)) is not None:
+        return affiliated
     if run < len(toks) and not head_is_common and not follows_preposition and not toks[-1].low.endswith("'s"):
         name = list(toks[run:])
         title_at = max((k for k, t in enumerate(name[:-1]) if t.low.rstrip(".") in TITLES), default=-1)
@@ -232,6 +234,25 @@ def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker |
         name = name[title_at + 1 :]
         return RawSpeaker(_words(name), name[0].start, "name", role or _role_prefix(prefix))
     return _generic_np(text, toks, role)
+
+
+def _affiliated(text: str, toks: Sequence[Token], role: str) -> RawSpeaker | None:
+    """ "Ingrid Ødegård of the Norwegian Institute of Marine Research": a full name, then where the person is
+    from, which is their role; not "the head of the institute" (no name) nor "Bank of England" (one name)."""
+    at = next((k for k, t in enumerate(toks) if k and t.low in _AFFILIATIONS), None)
+    if at is None:
+        return None
+    head = toks[:at]
+    title_at = max((k for k, t in enumerate(head[:-1]) if t.low.rstrip(".") in TITLES), default=-1)
+    name = head[title_at + 1 :]
+    if len(name) < 2 or not all(t.is_cap and not t.text[0].isdigit() for t in name):
+        return None
+    return RawSpeaker(
+        _words(name), name[0].start, "name", role or span_text(text, strip_determiner(toks[at + 1 :]))
+    )
+
+
+_AFFILIATIONS = frozenset({"of", "from", "at"})
 
 
 def _generic_np(text: str, toks: Sequence[Token], role: str) -> RawSpeaker | None:

@@ -156,11 +156,20 @@ def _frames_for_cue(sent: TokenSentence, m: re.Match[str], frames: list[Frame]) 
     return _with_content(sent, raw, cue, np_toks[0].start, after, lo)
 
 
+# Only when or where something was said, up to a comma or the sentence's end: "on Thursday,", "on Facebook."
+_AFTERTHOUGHT_RE = re.compile(
+    r"(?:(?:on|in|at|during|via|through|after|before|late|early|last|this|earlier|later)\b[^,;:\"“”]{0,40}?)?"
+    r"\s*(?:,|[.!?\"”'’]*\s*$)",
+    re.IGNORECASE,
+)
+
+
 def _with_content(
     sent: TokenSentence, raw: RawSpeaker, cue: str, frame_start: int, after: int, np_lo: int
 ) -> Frame | None:
-    """Content follows the cue; when nothing does ("..., Yun argued."), it is the clause before."""
-    if sent.text[after : sent.end].strip(" .!?\"”'’") == "":
+    """Content follows the cue; when nothing does ("..., Yun argued.") or only when and where it was said ("…,
+    the government said on Thursday, after …", "…, Bergstø wrote on Facebook."), it is the clause before."""
+    if _AFTERTHOUGHT_RE.match(sent.text, after, sent.end):
         if np_lo >= 2 and sent.toks[np_lo - 1].text == ",":
             start = sent.toks[clause_start(sent, np_lo - 1)].start
             return Frame(raw, cue, frame_start, start, sent.toks[np_lo - 1].start)
@@ -171,8 +180,8 @@ def _with_content(
 def _quantifier_subject(sent: TokenSentence, cue_i: int) -> RawSpeaker | None:
     """ "..., and many believe": the quantifier stands for the subject of the clause before."""
     np_lo, _ = _backward_np(sent, cue_i)
-    if np_lo == 0 or sent.toks[np_lo - 1].low not in CONNECTORS:
-        return None
+    if np_lo == 0 or sent.toks[np_lo - 1].low not in CONNECTORS or sent.toks[np_lo].low not in QUANTIFIERS:
+        return None  # "…, after fishing groups and environmental organisations warned": no quantifier
     start = clause_start(sent, np_lo - 1)
     raw = clause_subject(sent, start, np_lo)
     return raw if raw is not None and raw.form != "pronoun" else None
@@ -279,6 +288,9 @@ def _apposed(sent: TokenSentence, cue: str, comma: int, after: int) -> Frame | N
     lo, hi = _backward_np(sent, opening)
     if lo == hi:
         return None
+    if _AGE_RE.fullmatch(span_text(sent.text, appos)):  # "Kjell Ingebrigtsen, 67, told": an age, no name
+        raw = speaker_np(sent.text, toks[lo:hi])
+        return Frame(raw, cue, toks[lo].start, after) if raw is not None else None
     member = _named_member(sent, appos)
     if member is not None:
         return Frame(member, cue, toks[lo].start, after)
@@ -290,6 +302,9 @@ def _apposed(sent: TokenSentence, cue: str, comma: int, after: int) -> Frame | N
     if raw is None:
         return None
     return Frame(raw, cue, toks[lo].start, after)
+
+
+_AGE_RE = re.compile(r"\d{1,3}(?:\s+years?\s+old)?")
 
 
 def _all_name_words(toks: Sequence[Token]) -> bool:
@@ -454,10 +469,13 @@ def _content_start(sent: TokenSentence, pos: int) -> int:
 
 
 _LEAD_RE = re.compile(r"(?:\s|[,:]\s*)*(?:that\s+)?", re.IGNORECASE)
-# A short prepositional adjunct or an addressee before "that": "in a statement", "reporters on Monday".
+# A short prepositional adjunct or an addressee before "that": "in a statement", "reporters on Monday", a named
+# one ("told Reuters that", "told the BBC on Friday that").
 _ADJUNCT_RE = re.compile(
     r"(?:(?:in|on|at|during|via|through|to|after|before|with)\s|(?:reporters|journalists|the\s+press|lawmakers|"
-    r"parliament|congress|an?\s+\w+\s+interview)\b)[^,.;:\"“”]{0,60}?\s+that\s+",
+    r"parliament|congress|an?\s+\w+\s+interview)\b)[^,.;:\"“”]{0,60}?\s+that\s+"
+    r"|(?:the\s+)?(?-i:[A-Z][\w.&'’-]*)(?:\s+(?-i:[A-Z][\w.&'’-]*)){0,4}"
+    r"(?:\s+(?:on|in|at|last|this)\s+[^,.;:\"“”]{0,25}?)?\s+that\s+",
     re.IGNORECASE,
 )
 
