@@ -74,6 +74,11 @@ CASES = [
         },
         id="said-on-a-day",
     ),
+    pytest.param(  # a reporting clause of its own: what follows its comma was said
+        "Jonas Berg chairs the board. First, as Berg said earlier, the drawdown will make the water unsafe.",
+        {("Jonas Berg", "paraphrase", "the drawdown will make the water unsafe")},
+        id="as-he-said-earlier",
+    ),
     pytest.param(  # the subject of "warned" is two groups, and no quantifier stands for the clause before
         "Norway has postponed the round, after fishing groups and environmental organisations warned that the "
         "plan was rushed.",

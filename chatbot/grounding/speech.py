@@ -168,11 +168,14 @@ def _with_content(
     sent: TokenSentence, raw: RawSpeaker, cue: str, frame_start: int, after: int, np_lo: int
 ) -> Frame | None:
     """Content follows the cue; when nothing does ("..., Yun argued.") or only when and where it was said ("…,
-    the government said on Thursday, after …", "…, Bergstø wrote on Facebook."), it is the clause before."""
-    if _AFTERTHOUGHT_RE.match(sent.text, after, sent.end):
+    the government said on Thursday, after …", "…, Bergstø wrote on Facebook."), it is the clause before, and
+    after a reporting clause of its own ("as Dr. Nguyễn said earlier, …") what follows the comma."""
+    if m := _AFTERTHOUGHT_RE.match(sent.text, after, sent.end):
         if np_lo >= 2 and sent.toks[np_lo - 1].text == ",":
             start = sent.toks[clause_start(sent, np_lo - 1)].start
             return Frame(raw, cue, frame_start, start, sent.toks[np_lo - 1].start)
+        if sent.text[m.start() : m.end()].rstrip().endswith(","):
+            return Frame(raw, cue, frame_start, m.end())  # "as Dr. Nguyễn said earlier, the drawdown will …"
         return None
     return Frame(raw, cue, frame_start, after)
 
