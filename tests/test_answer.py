@@ -1305,6 +1305,7 @@ def test_a_speaker_answers_who_only_for_what_they_say_they_do(press: Pipeline) -
     [
         ("Who is the chief financial officer of Halden Rail?", False),  # no one is called a financial officer
         ("Who is the mayor of Drammen?", False),
+        ("Who is Halden Rail's marketing executive?", False),  # an executive, but nothing about marketing
         # the role the corpus gives as "Halden Rail's chief executive", and its holder named first
         ("Who is the chief executive of Halden Rail?", True),
         ("Who is the chief executive?", True),

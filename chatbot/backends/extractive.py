@@ -51,7 +51,7 @@ from chatbot.grounding.attribution import (
     speaker_words,
     speakers_match,
 )
-from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, terms
+from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, stem, terms
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
@@ -242,9 +242,9 @@ class ExtractiveBackend:
             role := self._role(evidence, *held)
         ):
             return role
-        if (asked := asked_role(evidence.question)) and not index.known_words(tokens(asked[1])):
-            # "Who is the mayor of Vesturvík?" where no one is called a mayor: whoever the closest sentences name
-            # holds some other role
+        if (asked := asked_role(evidence.question)) and _unheard(asked[0], index):
+            # "Who is the mayor of Vesturvík?" where no one is called a mayor, "Who is the fisheries minister?"
+            # where nothing is about fisheries: whoever the closest sentences name holds some other role
             reason = f"the corpus never mentions a “{asked[0]}”"
             return self.refusal(evidence.question, reason, candidates[: self.settings.closest], index)
         if speaker and candidates:
@@ -902,6 +902,12 @@ NEGATED_RE = re.compile(
 )
 COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
 REFERRING_RE = re.compile(r"(?:They|It|He|She|This|These|Those)\b")  # a sentence that leans on the one before
+
+
+def _unheard(role: str, index: Store) -> bool:
+    """A word of the role (its head or what qualifies it) that the corpus never uses, in any form."""
+    words = [t for t in tokens(role) if t not in STOPWORDS]
+    return any(not index.known_words([t, stem(t)]) for t in words)
 
 
 def completed(chosen: list[Candidate], index: Store) -> list[Candidate]:
