@@ -646,6 +646,42 @@ def test_a_byline_that_says_where_it_was_written_names_its_writer(
 
 
 @pytest.fixture(scope="module")
+def wire(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A news agency's story: a dateline, speakers with ages and affiliations, reporting clauses after what was
+    said, and the agency's credit line at the end."""
+    return fixture_pipeline("wire", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "quoted"),
+    [
+        # the credit line names who reported it, not who edited it
+        (
+            "Who wrote the story?",
+            "Gwenaëlle Fauré [1].",
+            "(Reporting by Gwenaëlle Fauré; Editing by Nicholas Marr)",
+        ),
+        # "Kjell Ingvaldsen, 67, told": the age is no name, so his words are his and "He added" too
+        ("What did Ingvaldsen tell Nordpress?", "", 'the seabed was "not an empty desert"'),
+        # "He added" is quoted, with the sentence that names him
+        (
+            "Who said fishing communities depended on cod and herring?",
+            "Kjell Ingvaldsen [1]",
+            "He added that",
+        ),
+        ("Who said the sulphide deposits were poorly mapped?", "Ingrid Ødegaard [1].", "poorly mapped"),
+    ],
+)
+def test_a_wire_story_credits_its_speakers_and_its_reporter(
+    wire: Pipeline, question: str, lead: str, quoted: str
+) -> None:
+    answer = wire.ask(question)
+    assert answer.answerable and answer.answer.startswith(lead), answer.answer
+    assert any(quoted in c.quote for c in answer.citations), answer.answer
+    assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
 def faq(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A library's page of frequently asked questions, each answered in the lines below it."""
     return fixture_pipeline("faq", tmp_path_factory)

@@ -439,8 +439,16 @@ def test_the_noun_a_question_counts(question: str, counts: str) -> None:
         ("What is the population of Bergen?", "The glacier lost 3.2 per cent of its volume.", None),
         ("How many people live in Bergen?", "The glacier lost 3.2 per cent of its volume.", None),
         ("What was the number of deaths?", "Deaths fell by 12 per cent to 4,100.", "4,100"),
-        ("How much volume did the glacier lose?", "The glacier lost 3.2 per cent of its volume.", "3.2 per cent"),
-        ("What is the population growth rate?", "The population grew by 1.4 per cent a year.", "1.4 per cent"),
+        (
+            "How much volume did the glacier lose?",
+            "The glacier lost 3.2 per cent of its volume.",
+            "3.2 per cent",
+        ),
+        (
+            "What is the population growth rate?",
+            "The population grew by 1.4 per cent a year.",
+            "1.4 per cent",
+        ),
     ],
 )
 def test_a_share_answers_no_count(question: str, text: str, answer: str | None) -> None:

@@ -244,26 +244,20 @@ def asked_at(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> in
     page (among ``before``), with only statements between. In an interview, a hearing or an FAQ the document
     asks its own questions, and each sentence of a reply ("Two things came together. Winter snowfall was very
     low …") answers the question asked before it ("Why was this year so bad?"); a heading starts another topic,
-    and a speaker label another turn."""
-    if spoken_part(c.text) != c.text:  # it opens a turn: the reply to a question just before, or nothing
-        return _question_at(c.number - 1, c, before)
+    and a speaker label another turn: only the reply's first sentence may open with one ("A: Two things.")."""
+    lines = [c.text]
     for n in range(c.number - 1, c.number - 1 - ANSWER_REACH, -1):
         found = before.get(n)
         if found is None or not same_page(found[0], c.passage):
             return None
         text = sentence_text(*found)
-        if is_question(text):
-            return n
+        if "?" in text and is_question(text):
+            later = lines[:-1]  # the turn's first sentence, just after the question, may carry a label
+            return None if any(spoken_part(line) != line for line in later) else n
         if not found[1].citable:
             return None
-        if spoken_part(text) != text:  # the turn that holds the candidate opens here ("A: Two things.")
-            return _question_at(n - 1, c, before)
+        lines.append(text)
     return None
-
-
-def _question_at(n: int, c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> int | None:
-    found = before.get(n)
-    return n if found and same_page(found[0], c.passage) and is_question(sentence_text(*found)) else None
 
 
 def sentence_features(q: Question, c: Candidate, lead_in: Sequence[tuple[Passage, Sentence]]) -> list[float]:

@@ -385,12 +385,19 @@ class ExtractiveBackend:
             return None
         near = decision.ranked[: self.settings.decision_pool]
         before = held(index, {c.number - k for c in near for k in range(1, ANSWER_REACH + 1)})
-        kind = question_kind(evidence.question)
+        words, tried = terms(evidence.question), set()
         for c in near:
             n = asked_at(c, before)
-            if n is None:
+            if n is None or n in tried:
                 continue
+            tried.add(n)
             asked = spoken_part(sentence_text(*before[n])).strip()
+            wanted = terms(Question.claim_of(asked))
+            if not wanted or sum(contains(words, t) for t in wanted) < self.settings.yes_coverage * len(
+                wanted
+            ):
+                continue  # a word count first: the parses below are the costly part
+            kind = question_kind(evidence.question)
             if question_kind(asked) != kind or analyse(asked).answer_type != q.info.answer_type:
                 continue
             back = support_features(Question.claim_of(asked), evidence.question, c.cosine)

@@ -176,7 +176,26 @@ def _authors(sentences: _Read, credited: str) -> FrontFact | None:
         people = [text[e.start : e.end] for e in note.ents if e.label == "PERSON" and e.start >= byline.end()]
         if people := people or _byline_names(text[byline.end() :]):
             return FrontFact(_listed(people), [(p, s)])
+    for p, s, text, _ in reversed(sentences[-CREDIT_SENTENCES:]):
+        if people := _credited_writers(text):
+            return FrontFact(_listed(people), [(p, s)])
     return None
+
+
+CREDIT_SENTENCES = 4  # a wire story's credit line closes it: "(Reporting by …; Editing by …)"
+# "Reporting by Gwladys Fouche in Oslo", "Additional reporting by …", "Writing by …": who wrote it, unlike
+# "Editing by …".
+_CREDIT_RE = re.compile(r"(?:additional\s+)?(?:reporting|writing)\s+by\s+(.+)", re.IGNORECASE)
+
+
+def _credited_writers(line: str) -> list[str]:
+    """The writers a wire story's credit line names, each part of it ("; ") read as a byline."""
+    people: list[str] = []
+    for part in line.strip(" ()[].").split(";"):
+        if m := _CREDIT_RE.fullmatch(part.strip()):  # "Jane Doe in Paris and John Roe in London"
+            found = [n for chunk in re.split(r"\s+and\s+|\s*,\s*", m[1]) for n in _byline_names(chunk)]
+            people += [n for n in found if n not in people]
+    return people
 
 
 # A line that credits the writers: "By …", "Written by …", or a field that names them ("Author: …", a
