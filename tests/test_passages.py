@@ -97,6 +97,13 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
     ("text", "citable"),
     [
         ("Present:\n  Deirdre Fennelly ........ Clerk\n", [False, True]),
+        # Minutes' fields that list people are facts; a heading with a colon is not
+        ("Present: Cllr Margaret Oduya (Chair), Cllr Tomasz Wiśniewski, Cllr Elin Haugen\n"
+         "In attendance: Sarah Blackwood (Clerk), PCSO Daniel Kerr, 6 members of the public\n"
+         "Chapter 3: The Fall of Rome\n", [True, True, False]),
+        # a speaker's turn with commas is a sentence: a question is never cited
+        ("CHAIR OKONKWO: Madam Clerk, before we open public comment, would you summarise the submissions?\n",
+         [False]),
         # A table: its header and rule give context; each data row, however long, is one citable fact.
         ("| Region | Customers in the third quarter of the year | Change |\n|---|---:|---|\n"
          "| North | 310,000 | +2% |\n| South, including the islands and the coastal towns | 455,000 | -1% |\n",

@@ -377,40 +377,25 @@ class ExtractiveBackend:
         year so bad?", an FAQ's "How do I join the waiting list?". Its reply comes first, and the question is
         answerable, however little of the question's wording the reply repeats ("Two things came together.
         Winter snowfall was very low …"): the models, which weigh each sentence by what it shares with the
-        question, cannot see that. The two questions must ask the same: the same kind of answer, the question
-        covering the document's with no veto, and what it adds ("… for the glacier") named in the reply, the
-        title or elsewhere in the document. A yes/no question has the corpus's own reply word (``_replied``)."""
+        question, cannot see that. A yes/no question has the corpus's own reply word (``_replied``)."""
         q, index = decision.question, evidence.index
         if q.info.yes_no:
             return None
         near = decision.ranked[: self.settings.decision_pool]
         before = held(index, {c.number - k for c in near for k in range(1, ANSWER_REACH + 1)})
-        words, tried = terms(evidence.question), set()
+        tried: set[int] = set()
         for c in near:
             n = asked_at(c, before)
             if n is None or n in tried:
                 continue
             tried.add(n)
             asked = spoken_part(sentence_text(*before[n])).strip()
-            wanted = terms(Question.claim_of(asked))
-            if not wanted or sum(contains(words, t) for t in wanted) < self.settings.yes_coverage * len(
-                wanted
-            ):
-                continue  # a word count first: the parses below are the costly part
+            if not self._asks_the_same(evidence.question, q, asked, c):
+                continue
             kind = question_kind(evidence.question)
-            if question_kind(asked) != kind or analyse(asked).answer_type != q.info.answer_type:
-                continue
-            back = support_features(Question.claim_of(asked), evidence.question, c.cosine)
-            if back.vetoes or back.coverage < self.settings.yes_coverage:
-                continue
             reply = self._reply(c, n, index, self._breadth(kind)[0], decision.ranked)
-            info = index.documents.get(c.passage.source)
-            called = " ".join(naming_words(c.passage.source, info.title if info else ""))
-            said = " ".join([called, asked, *(r.plain for r in reply)])
-            covered = support_features(q.claim, said, c.cosine)
-            document = document_terms(index, c.passage.source)
-            if not reply or covered.vetoes or not all(contains(document, t) for t in covered.missing):
-                continue  # what the question adds must be what the document is about ("for the glacier")
+            if not reply or not self._covers_the_rest(q, asked, reply, index):
+                continue
             ranked = reply + [r for r in decision.ranked if r not in reply]
             top = max(decision.probs[0], 0.99)
             probs = [top] * len(reply) + [
@@ -418,6 +403,34 @@ class ExtractiveBackend:
             ]
             return Decision(q, ranked, probs, 1.0, decision.features)
         return None
+
+    def _asks_the_same(self, question: str, q: Question, asked: str, c: Candidate) -> bool:
+        """The document's question ``asked`` is the user's: the same kind of answer, and the user's question
+        covers its words with no veto. A word count goes first: the parses after it are the costly part."""
+        wanted = terms(Question.claim_of(asked))
+        have = terms(question)
+        if not wanted or sum(contains(have, t) for t in wanted) < self.settings.yes_coverage * len(wanted):
+            return False
+        if (
+            question_kind(asked) != question_kind(question)
+            or analyse(asked).answer_type != q.info.answer_type
+        ):
+            return False
+        back = support_features(Question.claim_of(asked), question, c.cosine)
+        return not back.vetoes and back.coverage >= self.settings.yes_coverage
+
+    @staticmethod
+    def _covers_the_rest(q: Question, asked: str, reply: Sequence[Candidate], index: Store) -> bool:
+        """What the user's question adds to the document's ("… for the glacier") is what the document is
+        about: named in the reply, the title, or elsewhere in the document, with no veto."""
+        source = reply[0].passage.source
+        info = index.documents.get(source)
+        called = " ".join(naming_words(source, info.title if info else ""))
+        covered = support_features(
+            q.claim, " ".join([called, asked, *(r.plain for r in reply)]), reply[0].cosine
+        )
+        document = document_terms(index, source)
+        return not covered.vetoes and all(contains(document, t) for t in covered.missing)
 
     @staticmethod
     def _reply(

@@ -219,7 +219,13 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
     heading = words <= 14 and (not (body.endswith(_TERMINAL) or ends_a_sentence(body)) or title_case)
     question = is_question(body)
     row = "\n" not in body and bool(_LEADER_ROW_RE.search(body))  # a fact set as a list row: who is what
-    citable = row or table_row(text, start, end) or (not heading and not question and words >= 4)
+    listed = (  # a field that lists, "Present: A (Chair), B, C", not a speaker's turn (which ends as a sentence)
+        "\n" not in body
+        and body.count(",") >= 2
+        and not ends_a_sentence(body)
+        and bool(_FIELD_RE.match(body))
+    )
+    citable = row or listed or table_row(text, start, end) or (not heading and not question and words >= 4)
     return Sentence(start, end, citable=citable)
 
 
