@@ -520,6 +520,19 @@ def test_an_irregular_verb_states_the_act_it_inflects(interview: Pipeline, quest
 
 
 @pytest.mark.parametrize(
+    "question",
+    ["When will passengers be able to ride the tram?", "What will the tram extension cost in the end?"],
+)
+def test_an_answer_quotes_nothing_of_the_interviewers_next_turn(interview: Pipeline, question: str) -> None:
+    """The sentences after a quoted reply go on up to the next question: "Q: Critics say the money should have
+    gone to buses." is the interviewer's, not the mayor's."""
+    answer = interview.ask(question)
+    assert answer.answerable, answer.answer
+    assert not any(c.quote.startswith("Q:") for c in answer.citations), answer.answer
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
     ("question", "lead"),
     [
         # "A:" names no one; the introduction names the mayor, and the reporter who asks

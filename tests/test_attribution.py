@@ -18,7 +18,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
-from chatbot.grounding.turns import document_turns, page_turns, spoken_part
+from chatbot.grounding.turns import asks, document_turns, page_turns, spoken_part
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
 from chatbot.text.nlp import person_roles
@@ -480,6 +480,21 @@ def test_an_interview_credits_only_the_one_guest_its_introduction_names(
     """A guess at who answers would be a misattribution: two people in the introduction, or none, credit no one.
     With no reporter named the questions are no one's."""
     assert {t.speaker for t in page_turns(f"{intro}\n\n{QA}")} == speakers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asking"),
+    [
+        ("Q: Critics say the money should have gone to buses.", True),
+        ("Q (Henrik Dahl, Kallmora Evening Post): Some runners say you waited too long.", True),
+        ("Question: Is it late?", True),
+        ("A: Two things.", False),
+        ("MR. LEMAÎTRE: Not individually yet.", False),
+        ("Quebec: a province of Canada.", False),
+    ],
+)
+def test_an_interviewers_turn_is_told_by_its_label(sentence: str, asking: bool) -> None:
+    assert asks(sentence) is asking
 
 
 def test_a_transcript_page_without_labels_has_no_turns() -> None:

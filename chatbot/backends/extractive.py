@@ -55,7 +55,7 @@ from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes,
 from chatbot.grounding.roles import role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
-from chatbot.grounding.turns import spoken_part
+from chatbot.grounding.turns import asks, spoken_part
 from chatbot.grounding.verify import asks_about_text, is_instruction
 from chatbot.grounding.vetoes import ABSENT_NAME, absent_name
 from chatbot.ingest.passages import Passage, same_page, sentence_text
@@ -1276,7 +1276,8 @@ def with_following(
     chosen: list[Candidate], n: int, index: Store, instructions: bool = False
 ) -> list[Candidate]:
     """Each sentence followed by the next ``n`` citable sentences of its page, none twice; planted instructions
-    only with ``instructions`` (the question asks about the text itself). A table row goes on to no other: the
+    only with ``instructions`` (the question asks about the text itself), and never into an interviewer's next
+    turn, whose words are not the interviewee's. A table row goes on to no other: the
     next row is another record ("| Containers | 4.1 |" says nothing about coal), and a header row (quoted
     above the row it heads) is followed by that row alone."""
     out: list[Candidate] = []
@@ -1291,9 +1292,10 @@ def with_following(
             if not index.has_sentence(number) or number in taken:
                 break
             p, s = index.sentence(number)
-            if not same_page(p, c.passage):
-                break
-            if s.citable and (instructions or not is_instruction(index.sentence_text(number))):
+            text = sentence_text(p, s)
+            if not same_page(p, c.passage) or asks(text):
+                break  # another page, or the interviewer's next turn ("Q: Critics say …")
+            if s.citable and (instructions or not is_instruction(text)):
                 out.append(Candidate(p, s, number, c.cosine, c.lexical, c.score))
                 taken.add(number)
     return out

@@ -81,6 +81,13 @@ def page_turns(text: str) -> list[Turn]:
     return document_turns([text])[0]
 
 
+def asks(sentence: str) -> bool:
+    """The sentence opens the asker's turn of an interview or a briefing ("Q: Critics say …", "Q (Henrik Dahl,
+    Kallmora Evening Post): …"): whatever it says, it is not the interviewee's."""
+    m = _LABEL_RE.match(sentence)
+    return m is not None and m.group("name") in ("Q", "Question")
+
+
 def spoken_part(sentence: str) -> str:
     """The sentence without the speaker label that opens its turn: "MS. OKAFOR: I did not say it." → "I did not
     say it.". The label is no part of the grammar; a parser reads "OKAFOR" as the root and the speech as
