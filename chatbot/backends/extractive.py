@@ -407,8 +407,8 @@ class ExtractiveBackend:
     def _asks_the_same(self, question: str, q: Question, asked: str, c: Candidate) -> bool:
         """The document's question ``asked`` is the user's: the same kind of answer, and the user's question
         covers its words with no veto. A word count goes first: the parses after it are the costly part."""
-        wanted = terms(Question.claim_of(asked))
-        have = terms(question)
+        claim = Question.claim_of(asked)
+        wanted, have = terms(claim), terms(question)
         if not wanted or sum(contains(have, t) for t in wanted) < self.settings.yes_coverage * len(wanted):
             return False
         if (
@@ -416,7 +416,7 @@ class ExtractiveBackend:
             or analyse(asked).answer_type != q.info.answer_type
         ):
             return False
-        back = support_features(Question.claim_of(asked), question, c.cosine)
+        back = support_features(claim, question, c.cosine)
         return not back.vetoes and back.coverage >= self.settings.yes_coverage
 
     @staticmethod
