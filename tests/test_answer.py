@@ -1369,3 +1369,89 @@ def test_a_role_the_corpus_never_mentions_has_no_holder(
         assert answer.answer.startswith("Kari-Anne Solberg [1]."), answer.answer
     else:
         assert "never mentions" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A Markdown post-incident review whose record fields are set in bold ("**Authors:** …", "**Severity:**
+    SEV-1"), an obituary with Vietnamese and German names, its byline naming the writer and her role, a paper
+    whose authors are listed under its title with their affiliations' marks, and a product recall notice that
+    opens with a record ("Company: …", "Hazard: …") and asks its own questions."""
+    return fixture_pipeline("records", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Who wrote the post-incident review?", "Mariana Kovačević and Tomás Ibáñez [1]."),
+        # "the review" is named, not "the authors of the review"
+        ("Who are the authors of the review?", "Mariana Kovačević and Tomás Ibáñez [1]."),
+        ("Who wrote the obituary?", "Élodie Marchand [1]."),  # not her role, "Obituaries Editor"
+        ("Who wrote the paper?", "Hannah Okafor, Luis Ferreira-Santos and Mei-Ling Zhou [1]."),
+    ],
+)
+def test_a_byline_in_markdown_or_with_a_role_names_the_writers(
+    records: Pipeline, question: str, lead: str
+) -> None:
+    assert_front_matter(records.ask(question), lead)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the paper published?",  # "Between 2010 and 2022, 64 districts …" dates what it studied
+        "When was the obituary published?",  # "Born in 1944 in Huế" is no dateline
+    ],
+)
+def test_a_date_in_the_opening_prose_does_not_date_the_document(records: Pipeline, question: str) -> None:
+    answer = records.ask(question)
+    assert not answer.answerable and "does not say when it was written" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("What is the severity of the incident?", "**Severity:** SEV-1"),
+        ("Which company issued the recall?", "Company: Brennholt Kitchenware GmbH"),
+        ("What is the hazard?", "Hazard: Fire and burn risk"),
+    ],
+)
+def test_a_field_that_names_what_is_asked_answers_alone(records: Pipeline, question: str, field: str) -> None:
+    """A record's field is quoted first, and the next field, another fact, is not quoted with it."""
+    answer = records.ask(question)
+    assert answer.answerable and answer.citations[0].quote == field, answer.answer
+    assert len(answer.citations) == 1 or not answer.citations[1].quote.startswith(("Product:", "**Status")), (
+        answer.answer
+    )
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("How old was Nguyễn Thị Lan when she died?", "She was 81."),  # a three-word sentence, an age
+        ("What was the cause of death?", "the cause was heart failure"),
+        # an effect on rates asks for no number: the finding that there was none answers it
+        ("What was the effect on graduation rates?", "no significant effect on"),
+    ],
+)
+def test_a_short_fact_is_quoted_near_the_top(records: Pipeline, question: str, quoted: str) -> None:
+    answer = records.ask(question)
+    assert answer.answerable and any(quoted in c.quote for c in answer.citations[:2]), answer.answer
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # "stop" negates what they stop, "using", not the verb coordinated with it
+        ("Should customers unplug the kettle?", "Yes [1]."),
+        ("Should customers keep using the kettle?", "No [1]."),
+        ("Do customers need to unplug the kettle?", "Yes [1]."),  # a need frames the act it governs
+        ("Do customers need a receipt?", "No [1]."),  # "A receipt is not required.": one act, two verbs
+    ],
+)
+def test_a_negating_verb_denies_what_it_governs_alone(records: Pipeline, question: str, lead: str) -> None:
+    answer = records.ask(question)
+    assert answer.answer.splitlines()[0] == lead, answer.answer
+    assert_verbatim(answer)

@@ -109,6 +109,12 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
          "| North | 310,000 | +2% |\n| South, including the islands and the coastal towns | 455,000 | -1% |\n",
          [False, False, True, True]),
         ("Region | Customers | Change\n--- | --- | ---\nNorth | 310,000 | +2%\n", [False, False, True]),
+        # A record's fields, in Markdown bold or not, are facts however short; a lone heading with a colon is not.
+        ("**Status:** Final\n**Severity:** SEV-1\n**Owner**: Payments Platform\n", [True, True, True]),
+        ("Part two: the delta\n\nThe river floods in May.\n", [False, True]),
+        ("Chapter One: The Source\nChapter Two: The Delta\nPart III: The Sea\n", [False, False, False]),
+        # A three-word sentence states a fact; a photo credit does not.
+        ("She was 81.\n\nPhoto: Getty Images.\n", [True, False]),
         # A sentence whose stop is followed by a reference mark is a sentence, not a heading.
         ("The barrier protects about 40,000 homes.[1]\n", [True]),
         # A hex dump's ASCII column is no table.

@@ -13,6 +13,7 @@ from chatbot.text.nlp import (
     annotate,
     another_time,
     asks_for_list,
+    asserts_act,
     denied_act,
     denied_clause,
     denied_effect,
@@ -88,6 +89,9 @@ def test_a_question_parsed_ahead_is_parsed_once() -> None:
         ("What did she earn a reputation for?", None),  # what she earned it for is no sum
         ("What time did the schools start after the change?", "date"),
         ("At what time does the polling station close?", "date"),
+        ("How old was she when she died?", "number"),  # an age
+        ("What was the unemployment rate?", "number"),
+        ("What was the effect on graduation rates?", None),  # an effect, on rates: no number is asked
     ],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
@@ -100,10 +104,20 @@ def test_answer_type(question: str, kind: str | None) -> None:
         ("Where does Ingrid Halvorsen work?", "institution"),  # an employer, before a place
         ("Where did she study law?", "institution"),
         ("Where did Oursel lead the Franks?", "where"),
+        ("How old was the king?", "age"),
+        ("At what age did he retire?", "age"),
+        ("How deep is the reservoir?", "measure"),  # metres, never dollars or per cent
     ],
 )
-def test_where_about_a_workplace_asks_for_an_institution(question: str, target: str) -> None:
+def test_the_target_of_a_question(question: str, target: str) -> None:
     assert analyse(question).target == target
+
+
+def test_a_measure_is_never_a_sum_of_money_or_a_share() -> None:
+    from chatbot.text.answers import tiers
+
+    labels = set().union(*tiers(analyse("How deep is the reservoir at its deepest point?")))
+    assert "QUANTITY" in labels and not labels & {"MONEY", "PERCENT"}
 
 
 @pytest.mark.parametrize(
@@ -380,6 +394,10 @@ def test_name_words(name: str, words: list[str]) -> None:
             "The tunnel took eleven months longer than planned.",
             "eleven months",
         ),
+        # An age, which spaCy tags as a date, answers "how old" and "at what age"; a year of birth does not.
+        ("How old was she when she died?", "She was 81.", "81"),
+        ("At what age did he retire?", "Kjell Ingvaldsen, 67, retired in 2019.", "67"),
+        ("How old is the bridge?", "The bridge, 130 years old, is closed.", "130 years old"),
         (
             "After how many days is the licence reinstated?",
             "It is reinstated if you stop within 60 days of the notice.",
@@ -787,6 +805,9 @@ def test_a_sentence_denies_what_its_main_verb_says(sentence: str, denied: bool) 
         ("the licence let me incorporate the program into other programs", "incorporate"),
         ("people still be able to launch boats at the reservoir", "launch"),
         ("the licensee permitted to sublicense the work", "sublicense"),
+        # … and so does a need: "Do customers need to unplug it?" asks about unplugging.
+        ("customers need to unplug the kettle", "unplug"),
+        ("customers need a receipt", "need"),
         # "Was the ruling welcomed by …?" loses its "was": spaCy then reads a noun with a clause.
         ("the ruling welcomed by the Dutch Shipping Council", "welcome"),
         ("the fishermen represented by Pieter Hoekstra", "represent"),
@@ -794,6 +815,20 @@ def test_a_sentence_denies_what_its_main_verb_says(sentence: str, denied: bool) 
 )
 def test_a_claim_asserts_the_act_of_its_main_verb(claim: str, act: str) -> None:
     assert main_verb(claim) == act
+
+
+@pytest.mark.parametrize(
+    ("sentence", "act", "asserted"),
+    [
+        ("Customers should stop using the kettle immediately and unplug it.", "unplug", True),
+        ("Customers should stop using the kettle immediately and unplug it.", "use", False),  # what they stop
+        ("The council did not approve the plan.", "approve", False),
+        ("There was no increase in prices.", "increase", False),  # a noun, denied
+        ("She refused to sign the deal.", "sign", False),
+    ],
+)
+def test_a_sentence_asserts_a_verb_no_negation_governs(sentence: str, act: str, asserted: bool) -> None:
+    assert asserts_act(sentence, act) is asserted
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -68,6 +68,7 @@ from chatbot.text.nlp import (
     PERSON_LABELS,
     another_time,
     asks_for_list,
+    asserts_act,
     denied_act,
     denied_clause,
     denied_effect,
@@ -88,6 +89,7 @@ from chatbot.text.questions import (
     QuestionKind,
     analyse,
     another_edition,
+    asked_noun,
     asked_role,
     document_fact,
     holder_by_role,
@@ -97,7 +99,7 @@ from chatbot.text.questions import (
     unframed,
     yes_no_statement,
 )
-from chatbot.text.sentences import Sentence, is_question, table_cells, table_line
+from chatbot.text.sentences import Sentence, ends_a_sentence, field_name, is_question, table_cells, table_line
 
 REFUSAL = f"{CORPUS_NOTE} answer this question."
 NOT_SAID = f"{CORPUS_NOTE} say."
@@ -173,6 +175,14 @@ def states_the_act(act: str, sentence: str) -> bool:
     if act in SPEECH_VERBS and any(w in SPEECH_VERBS for w in said):
         return True
     return any(same_word(act, w) for w in said)
+
+
+def _misread_negation(act: str, sentence: str) -> bool:
+    """The word window of a negating cue takes in the claim's act, which the parse has asserted: in "Customers
+    should stop using the kettle and unplug it", "stop" governs "using" and not "unplug". A polarity flip on
+    another word ("case-insensitively" for "case-sensitively") stands."""
+    negated = scopes(sentence).negated
+    return bool(act) and any(contains(negated, t) for t in terms(act)) and asserts_act(sentence, act)
 
 
 def as_written(claim: str, act: str, c: Candidate) -> str:
@@ -261,7 +271,7 @@ class ExtractiveBackend:
         if not candidates:
             return self.refusal(evidence.question, "nothing in the corpus matches it", [], index)
         decision = self.decide(q, candidates, index)
-        decision = self.asked_itself(evidence, decision) or decision
+        decision = self.asked_itself(evidence, decision) or self.field_asked(evidence, decision) or decision
         answer = self.answer_from(evidence, q, decision)
         answer.decision_score = round(decision.answerable, 4)
         return answer
@@ -404,6 +414,30 @@ class ExtractiveBackend:
             return Decision(q, ranked, probs, 1.0, decision.features)
         return None
 
+    def field_asked(self, evidence: Evidence, decision: Decision) -> Decision | None:
+        """The decision when a record states as a field what the question asks for: "Severity: SEV-1" for
+        "What is the severity of the incident?", "Company: Brennholt Kitchenware GmbH" for "Which company
+        issued the recall?". The field leads and the question is answerable, however little else of it the
+        field repeats, where the rest is what its document is about (``_covers_the_rest``); fields of that
+        name with other values (a table of records) leave the choice to the models."""
+        q, index = decision.question, evidence.index
+        noun = asked_noun(evidence.question)
+        if q.info.yes_no or not noun:
+            return None
+        fields = [
+            c
+            for c in decision.ranked[: self.settings.decision_pool]
+            if c.sentence.citable and any(same_word(w, noun) for w in field_name(c.plain).lower().split())
+        ]
+        values = {c.plain.split(":", 1)[1].strip(" *_") for c in fields}
+        if len(values) != 1 or not self._covers_the_rest(q, field_name(fields[0].plain), fields[:1], index):
+            return None
+        ranked = fields[:1] + [r for r in decision.ranked if r is not fields[0]]
+        probs = [max(decision.probs[0], 0.99)] + [
+            p for r, p in zip(decision.ranked, decision.probs, strict=True) if r is not fields[0]
+        ]
+        return Decision(q, ranked, probs, 1.0, decision.features)
+
     def _asks_the_same(self, question: str, q: Question, asked: str, c: Candidate) -> bool:
         """The document's question ``asked`` is the user's: the same kind of answer, and the user's question
         covers its words with no veto. A word count goes first: the parses after it are the costly part."""
@@ -524,6 +558,12 @@ class ExtractiveBackend:
             f = support_features(worded, credited, c.cosine)
             if not speech and self._denies_act(claim, denied_act_of, c, index):
                 return "No", [c]
+            if (
+                plain_claim
+                and any(v.startswith("negation") for v in f.vetoes)
+                and _misread_negation(act, c.plain)
+            ):
+                f = replace(f, vetoes=tuple(v for v in f.vetoes if not v.startswith("negation")))
             denied = denied_clause(c.plain) if plain_claim else ""
             if denied:
                 covered = support_features(claim, denied, c.cosine).coverage
@@ -969,10 +1009,13 @@ def reasoned(q: Question, chosen: list[Candidate], index: Store, n: int) -> list
     elif at == 0:
         return chosen  # the best quote is already followed
     taken = {c.number for c in head}
+    # where its first sentence already stood: a quote the reason follows keeps its place ahead of the lines
+    # quoted after it ("Her son … said the cause was heart failure." leads "What was the cause of death?")
+    first = next(i for i, c in enumerate(chosen) if c.number in taken)
     return [
-        *(c for c in chosen[:at] if c.number not in taken),
+        *(c for c in chosen[:first] if c.number not in taken),
         *head,
-        *(c for c in chosen[at + 1 :] if c.number not in taken),
+        *(c for c in chosen[first:] if c.number not in taken),
     ]
 
 
@@ -1277,14 +1320,15 @@ def with_following(
 ) -> list[Candidate]:
     """Each sentence followed by the next ``n`` citable sentences of its page, none twice; planted instructions
     only with ``instructions`` (the question asks about the text itself), and never into an interviewer's next
-    turn, whose words are not the interviewee's. A table row goes on to no other: the
-    next row is another record ("| Containers | 4.1 |" says nothing about coal), and a header row (quoted
-    above the row it heads) is followed by that row alone."""
+    turn, whose words are not the interviewee's. A table row or a record's field goes on to no other: the
+    next row is another record ("| Containers | 4.1 |" says nothing about coal), the next field another fact
+    ("Company: …" over "Product: …"), and a header row (quoted above the row it heads) is followed by that row
+    alone."""
     out: list[Candidate] = []
     taken = {c.number for c in chosen}
     for c in chosen:
         out.append(c)
-        if table_line(c.text):
+        if table_line(c.text) or (field_name(c.text) and not ends_a_sentence(c.text)):
             continue
         number = c.number
         for _ in range(n):

@@ -19,19 +19,28 @@ from chatbot.backends.decisions import annotations_of
 from chatbot.grounding.attribution import personal_name
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.store.protocol import Store
-from chatbot.text.lexicon import ORDINAL_SUFFIX, PUBLICATION_VERBS, PUBLICATIONS, STOPWORDS, alternation
+from chatbot.text.lexicon import (
+    INTERVIEWER_ROLES,
+    ORDINAL_SUFFIX,
+    PUBLICATION_VERBS,
+    PUBLICATIONS,
+    STOPWORDS,
+    TITLES,
+    alternation,
+)
 from chatbot.text.nlp import Annotation
 from chatbot.text.normalise import fold, unwrap
 from chatbot.text.questions import DocumentFact, question_names
+from chatbot.text.sentences import EMPHASIS
 
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
 _NOUNS = alternation(PUBLICATIONS)
 _VERBS = alternation(PUBLICATION_VERBS)
 # "this report", or "the (quarterly) report" closing the question ("When was the report written?", "Summarise the
 # report.", "What is the report about?"): the one document of the corpus, or the one whose title or file name
-# calls it a report, or holds the words before it. "The report on the dam" or "the 1987 report" may be one the
-# document tells of.
-_MODIFIERS = r"((?:[\w'’-]+ ){0,3}?)"
+# calls it a report, or holds the words before it (no article or preposition: "the authors of the review" names
+# "the review"). "The report on the dam" or "the 1987 report" may be one the document tells of.
+_MODIFIERS = r"((?:(?!(?:the|a|an|of|in|on|for|by|to|from|at|with|and)\b)[\w'’-]+ ){0,3}?)"
 _DEICTIC_RE = re.compile(
     rf"\bthis {_MODIFIERS}({_NOUNS})\b|\bthe {_MODIFIERS}({_NOUNS})(?: (?:{_VERBS}|about))?\s*[?.!]*\s*$",
     re.IGNORECASE,
@@ -41,6 +50,11 @@ _WORD_RE = re.compile(r"[\w-]+")  # a title's words keep their hyphens ("op-ed",
 # A date the line says is the document's own: "Published 14 October 2025", "last updated: 2 October 2018".
 _PUBLISHED_RE = re.compile(rf"\b(?:{_VERBS}|updated|revised)(?: on)?[\s:,]*$", re.IGNORECASE)
 _DAY_BEFORE_RE = re.compile(rf"\b\d{{1,2}}{ORDINAL_SUFFIX}?\s+$")
+# A date set as the document's own, where no metadata says which it is: on a line of its own, in a dateline
+# ("HANOI, 2 September 2025 —", "March 3 (Reuters) -"), as a field ("Date: 14 March 2025") or after a word of
+# publication. "Between 2010 and 2022, 64 districts …" in an abstract dates what it reports.
+_DATELINE_END_RE = re.compile(r"\s*(?:[—–|]|-\s|\(\w+\)\s*[-—–]|$)")
+_FIELD_RE = re.compile(r"[^:.]{1,40}:\W*$")
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _Read = list[tuple[Passage, Sentence, str, Annotation]]  # sentences with their plain text and annotations
 
@@ -123,22 +137,29 @@ def _date(front: _Read, iso: str) -> FrontFact | None:
     """The first date of the front matter with a year: the one the metadata gives, where it gives one; a line
     that says it is the publication date ("Published 14 October 2025") before the period a title names ("Q3
     2025")."""
-    for p, s, phrase in _dates(front):
-        if _YEAR_RE.search(phrase) and (not iso or _same_day(phrase, iso)):
+    for p, s, phrase, own in _dates(front):
+        if _YEAR_RE.search(phrase) and (_same_day(phrase, iso) if iso else own):
             return FrontFact(phrase, [(p, s)])
     return None
 
 
-def _dates(front: _Read) -> list[tuple[Passage, Sentence, str]]:
+def _dates(front: _Read) -> list[tuple[Passage, Sentence, str, bool]]:
     """The front matter's dates in order, those a line says are the document's own ("Published 14 October
-    2025") first; the day spaCy leaves out of "2 October 2018" is read with its month."""
+    2025") first, each with whether it is set as the document's own date; the day spaCy leaves out of "2
+    October 2018" is read with its month."""
     found = []
     for p, s, text, note in front:
         for e in (e for e in note.ents if e.label == "DATE"):
             day = _DAY_BEFORE_RE.search(text, 0, e.start)
             start = day.start() if day else e.start
-            found.append((_PUBLISHED_RE.search(text, 0, start) is None, p, s, text[start : e.end]))
-    return [(p, s, phrase) for _, p, s, phrase in sorted(found, key=lambda d: d[0])]
+            published = _PUBLISHED_RE.search(text, 0, start) is not None
+            own = (
+                published
+                or not s.citable
+                or bool(_DATELINE_END_RE.match(text, e.end) or _FIELD_RE.match(text[:start]))
+            )
+            found.append((not published, p, s, text[start : e.end], own))
+    return [(p, s, phrase, own) for _, p, s, phrase, own in sorted(found, key=lambda d: d[0])]
 
 
 def _same_day(phrase: str, iso: str) -> bool:
@@ -173,8 +194,11 @@ def _authors(sentences: _Read, credited: str) -> FrontFact | None:
         byline = _BYLINE_RE.match(text)
         if not byline:
             continue
-        people = [text[e.start : e.end] for e in note.ents if e.label == "PERSON" and e.start >= byline.end()]
-        if people := people or _byline_names(text[byline.end() :]):
+        persons = [(e.start, e.end) for e in note.ents if e.label == "PERSON" and e.start >= byline.end()]
+        if people := _byline_names(text, byline.end(), persons):
+            return FrontFact(_listed(people), [(p, s)])
+    for p, s, text, _ in sentences[:FRONT_SENTENCES]:
+        if people := _author_line(text):
             return FrontFact(_listed(people), [(p, s)])
     for p, s, text, _ in reversed(sentences[-CREDIT_SENTENCES:]):
         if people := _credited_writers(text):
@@ -193,26 +217,53 @@ def _credited_writers(line: str) -> list[str]:
     people: list[str] = []
     for part in line.strip(" ()[].").split(";"):
         if m := _CREDIT_RE.fullmatch(part.strip()):  # "Jane Doe in Paris and John Roe in London"
-            found = [n for chunk in re.split(r"\s+and\s+|\s*,\s*", m[1]) for n in _byline_names(chunk)]
-            people += [n for n in found if n not in people]
+            people += [n for n in _byline_names(m[1]) if n not in people]
     return people
 
 
 # A line that credits the writers: "By …", "Written by …", or a field that names them ("Author: …", a
-# Markdown page's front matter "author: …").
-_BYLINE_RE = re.compile(r"\s*(?:(?:written )?by\s+|(?:authors?|byline|written by)\s*:\s*)", re.IGNORECASE)
+# Markdown page's front matter "author: …", "**Authors:** …"), in bold or italics or not.
+_BYLINE_RE = re.compile(
+    rf"\s*{EMPHASIS}(?:(?:written )?by\s+|(?:authors?|byline|written by){EMPHASIS}\s*:{EMPHASIS}\s*)",
+    re.IGNORECASE,
+)
 
 
-def _byline_names(names: str) -> list[str]:
-    """The people a byline names after its "By", read by the shape of a name where spaCy finds none in it: "Ines
-    de la Cruz | 12 February 2027", "Siobhán Doyle at Carrow Park" (the names before the first separator, a
-    date, a role or the place of writing)."""
-    names = _BYLINE_END_RE.split(names, maxsplit=1)[0]
-    found = [personal_name(n) for n in re.split(r"\s+(?:and|&)\s+", names.strip())]
-    return [n for n in found if n] if all(found) else []
+def _byline_names(line: str, start: int = 0, persons: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """The people a byline names from ``start``: each part of its list ("Ana Ruiz (Site Reliability), Tomás
+    Ibáñez and Zoë Kowalczyk") with the shape of a name, cut before a role, date or the place of writing
+    ("Siobhán Doyle at Carrow Park", "Ines de la Cruz | 12 February 2027"). A part that holds a role word
+    ("Jane Doe, Political Correspondent") is a name only where spaCy tags it a person (``persons``, offsets in
+    ``line``), and a line whose first part is no name ("By 2030, …") names nobody."""
+    people: list[str] = []
+    at = start
+    for part in _BYLINE_PART_RE.split(line[start:]):
+        at = line.index(part, at)
+        head = _BYLINE_END_RE.split(part, maxsplit=1)[0]
+        tagged = any(s < at + len(head) and e > at for s, e in persons)
+        name = personal_name(head) or (head.strip() if tagged and not people else None)
+        at += len(part)
+        if name and (tagged or not _ROLE_WORDS & set(fold(name).split())):
+            people.append(name)
+        elif not people:
+            return []
+    return people
 
 
-_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d]|\s+(?:in|at|for)\s+(?=[A-Z])")  # "By X at Carrow Park"
+def _author_line(line: str) -> list[str]:
+    """A paper's author line under its title, names alone ("Hannah Okafor¹, Luis Ferreira-Santos² and Mei-Ling
+    Zhou¹"): two or more, or marked with their affiliations; a line naming one person is as likely a heading."""
+    plain = _AFFILIATION_MARKS_RE.sub("", unwrap(line)).strip()
+    names = [personal_name(part) for part in _BYLINE_PART_RE.split(plain)]
+    if not names or not all(names) or (len(names) < 2 and plain == line.strip()):
+        return []
+    return [n for n in names if n]
+
+
+_AFFILIATION_MARKS_RE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§]+|(?<=[^\W\d])\d{1,2}\b")
+_BYLINE_PART_RE = re.compile(r"\s*[,;|·•]\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d*_]|\s+(?:in|at|for)\s+(?=[A-Z])")  # "By X at Carrow Park"
+_ROLE_WORDS = TITLES | INTERVIEWER_ROLES
 
 
 def _listed(names: list[str]) -> str:

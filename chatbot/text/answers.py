@@ -31,6 +31,7 @@ from chatbot.text.nlp import (
     Annotation,
     Span,
     annotate,
+    is_age,
     is_duration,
 )
 from chatbot.text.normalise import fold, tokens, words
@@ -65,6 +66,8 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
         # ("140 kilometres") is never a sum of money.
         if target == "money":
             return [frozenset({"MONEY"}), frozenset({"CARDINAL", "PERCENT"})]
+        if target == "measure":  # "How deep is the reservoir?": metres, not dollars or per cent
+            return [frozenset({"QUANTITY", "CARDINAL"})]
         return [NUMBER_LABELS - {"PERCENT"}] if info.asks_count else [NUMBER_LABELS]
     if kind == "people":
         return [frozenset({"PEOPLE"}), PERSON_LABELS | _ORGS]
@@ -88,6 +91,8 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
         spans = [
             _as_quantity(s) if s.label in DATE_LABELS and is_duration(s.text(text)) else s for s in spans
         ]
+    if info.target == "age":  # "She was 81.", "Kjell Ingebrigtsen, 67, …": an age spaCy tags as a date
+        spans = [_as_quantity(s) if s.label in DATE_LABELS and is_age(s.text(text)) else s for s in spans]
     if info.target == "money":
         spans = [_as_money(s, text) for s in spans]
     if info.answer_type == "people":

@@ -49,15 +49,16 @@ OPENERS = _set(
 PUBLICATIONS = _set(
     "article report analysis piece story essay column editorial op-ed document spec specification manual "
     "guide handbook paper transcript digest newsletter bulletin book post memo licence license interview "
-    "profile review"
+    "profile review obituary obit feature blog briefing whitepaper factsheet release"
 )
 # The document itself, of any genre a user brings ("according to the spec", "the manual says"), as a
-# claim's framing. "Report", "analysis", "post", "interview", "profile" and "review" carry content there ("a
-# report of shots fired", "the post of treasurer", "a review of the rates"); a text, a passage or a study is
-# framing too, though rarely a publication a question asks the date of.
-DOCUMENT_NOUNS = (PUBLICATIONS - _set("report analysis post interview profile review")) | _set(
-    "text passage study record standard minutes"
-)
+# claim's framing. "Report", "analysis", "post", "interview", "profile", "review", "feature", "briefing" and
+# "release" carry content there ("a report of shots fired", "the post of treasurer", "a review of the rates",
+# "the release of the hostages"); a text, a passage or a study is framing too, though rarely a publication a
+# question asks the date of.
+DOCUMENT_NOUNS = (
+    PUBLICATIONS - _set("report analysis post interview profile review feature briefing release")
+) | _set("text passage study record standard minutes")
 # The article's own voice: "the article argues" attributes nothing to a third party.
 ARTICLE_WORDS = (
     DOCUMENT_NOUNS
@@ -129,6 +130,8 @@ TIME_UNITS = {
 }
 # "How deep …?", "How far …?": a how-question over a measure asks for a number.
 MEASURE_ADJECTIVES = _set("many much long big large deep far high tall wide heavy fast thick")
+# … those that ask for a physical measure alone ("How deep …?"); "how high", "how big" may ask a price or a loss.
+PHYSICAL_MEASURES = _set("deep far tall wide heavy thick")
 # "What is the budget / the numeric value / the depth …?": head nouns of a question that asks for a quantity.
 QUANTITY_NOUNS = _set(
     """percentage amount sum price cost figure rate rates score scores budget revenue salary turnover
@@ -234,6 +237,23 @@ CHANGE_VERBS = _set(
     "worsen benefit"
 )
 EFFECT_NOUNS = _set("effect impact difference change improvement influence benefit")
+# Verbs that name one act, so a sentence that denies one denies the others: "A receipt is not required."
+# answers "Do customers need a receipt?" with no.
+SAME_ACTS = [
+    _set(group)
+    for group in (
+        "need require",
+        "get receive obtain",
+        "buy purchase",
+        "begin start commence",
+        "end finish conclude",
+        "allow permit let",
+        "help assist aid",
+        "show display",
+        "build construct",
+        "tell inform notify",
+    )
+]
 EFFECT_PREPOSITIONS = _set("on in to for")  # what the change would be to: "no effect on reading"
 NEGATION_CUES = _set(
     "not no never neither nor none without cannot nothing nobody nowhere lack lacks lacked lacking "
@@ -294,9 +314,10 @@ COMPOUND_PREPOSITIONS = {"prior": "before", "previous": "before", "subsequent": 
 PHRASE_STOPS = _set("that which who whom whose whether because while although though if when and but or")
 # Verbs whose object carries the meaning ("have talks", "make a deal", "take part"): not an act of their own.
 LIGHT_VERBS = _set("be have do get make take give")
-# Words of permission or ability that frame the act they govern: "Am I allowed to charge for copies?" asks about
-# charging, which the text says as "you may charge" or "the freedom to charge"; "allowed" is rarely written.
-PERMISSION_FRAMES = _set("allow permit let enable able unable free entitle")
+# Words of permission, ability or obligation that frame the act they govern: "Am I allowed to charge for copies?"
+# asks about charging, which the text says as "you may charge" or "the freedom to charge"; "allowed" is rarely
+# written. "Do customers need to unplug it?" asks about unplugging ("Customers should … unplug it.").
+PERMISSION_FRAMES = _set("allow permit let enable able unable free entitle need require have ought")
 PASSIVE_AUX = _set("was were been being be is are")
 # People named through another: "Bohemond, Robert's son" is not Robert, "Edgar's sister Margaret" not Edgar.
 RELATION_NOUNS = _set(

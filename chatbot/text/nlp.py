@@ -40,6 +40,7 @@ from chatbot.text.lexicon import (
     ORDINAL_SUFFIX,
     PERMISSION_FRAMES,
     PLACE_PREPOSITIONS,
+    SAME_ACTS,
     SPEECH_NOUN_LIKE,
     SPEECH_VERBS,
     TIME_UNITS,
@@ -391,8 +392,28 @@ def disowned(text: str) -> str:
 
 def _same_act(lemma: str, act: str) -> bool:
     """A verb of speech stands for any other: "I didn't say the water would be unsafe" denies that she warned
-    it would be."""
-    return lemma == act or (lemma in SPEECH_LEMMAS and act in SPEECH_LEMMAS)
+    it would be; "not required" denies a need (``lexicon.SAME_ACTS``)."""
+    return (
+        lemma == act
+        or (lemma in SPEECH_LEMMAS and act in SPEECH_LEMMAS)
+        or any(lemma in group and act in group for group in SAME_ACTS)
+    )
+
+
+def asserts_act(text: str, act: str) -> bool:
+    """Whether the sentence asserts the act as a verb of its main clause, no negation attached to it:
+    "Customers should stop using the kettle and unplug it." asserts "unplug", whatever negating cue ("stop")
+    comes before it in the sentence; "using", what they stop, is not asserted. A verb spaCy coordinates with a
+    gerund it does not share the form of ("stop using … and unplug") is read with the verb before that gerund."""
+    doc = parse(text)
+    negated = {v.i for v in _negated(doc)}
+    for t in doc:
+        if t.pos_ != "VERB" or t.i in negated or not _same_act(t.lemma_.lower(), act):
+            continue
+        head = t.head if t.dep_ == "conj" and t.head.tag_ == "VBG" and t.tag_ != "VBG" else t
+        if _asserted(head.head if head is not t and head.dep_ == "xcomp" else t):
+            return True
+    return False
 
 
 def _asserted(verb: Any) -> bool:
@@ -658,6 +679,12 @@ def is_duration(phrase: str) -> bool:
         and TIME_UNITS.get(b, TIME_UNITS.get(b.removesuffix("s"))) in DURATION_UNITS
         for a, b in pairwise(words)
     )
+
+
+def is_age(phrase: str) -> bool:
+    """An age as spaCy tags it, a date: a bare number of years ("81", "aged 67") or a stretch of them ("130
+    years old"); "1944" and "2 September" are dates."""
+    return is_duration(phrase) or bool(re.fullmatch(r"(?:aged\s+)?\d{1,3}", phrase.strip(), re.IGNORECASE))
 
 
 def _covers(a: Span, b: Span) -> bool:

@@ -29,6 +29,7 @@ from chatbot.text.lexicon import (
     NAME,
     PERSON_NOUNS,
     PHRASE_STOPS,
+    PHYSICAL_MEASURES,
     PREPOSITIONS,
     PRONOUNS,
     PUBLICATION_VERBS,
@@ -60,6 +61,10 @@ _DATE_Q = re.compile(
     r"|by when)\b"
 )
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
+# "How old was she when she died?", "At what age did he retire?": an age, which spaCy tags DATE ("She was 81.").
+_AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b")
+# "How deep is the lane?", "How far is the island?": a physical measure, never a sum of money or a share.
+_MEASURE_Q = re.compile(rf"\bhow (?:{alternation(PHYSICAL_MEASURES)})\b")
 # "How many Huawei Ascend chips were …?": the words between "how many" and the auxiliary name what is counted.
 _COUNTED_RE = re.compile(rf"(?i)\bhow many ((?:[\w’'-]+ ){{1,6}}?)(?:{'|'.join(QUESTION_AUXILIARIES)})\b")
 _HOW_MANY_RE = re.compile(r"(?i)\bhow many\b")
@@ -71,9 +76,11 @@ _DURATION_Q = re.compile(
     rf"|many (?:more |fewer )?(?:{alternation(DURATION_UNITS)})s?\b)"
 )
 # "What is Project Maven's annual budget?": a what-question whose head noun is a quantity, within a few words of
-# "what" and before any verb of its own ("What did the report say about the budget?" asks for something else).
+# "what" and before any verb or preposition of its own ("What did the report say about the budget?", "What was
+# the effect on graduation rates?" ask for something else).
 _QUANTITY_Q = re.compile(
-    rf"^what (?:(?:is|was|are|were|will be) )?(?:(?!(?:{'|'.join(QUESTION_AUXILIARIES)})\b)[\w’'-]+ ){{0,4}}?"
+    rf"^what (?:(?:is|was|are|were|will be) )?"
+    rf"(?:(?!(?:{'|'.join(QUESTION_AUXILIARIES)}|{alternation(PREPOSITIONS)})\b)[\w’'-]+ ){{0,4}}?"
     rf"(?P<noun>number of|{alternation(QUANTITY_NOUNS)})\b"
 )
 _MONEY_Q = re.compile(rf"\b(?:{alternation(MONEY_WORDS)})\b")
@@ -123,7 +130,7 @@ class QuestionInfo:
     )  # capitalised names, numbers and quoted phrases it relies on
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
-    target: str = ""  # what a name question asks for ("who", "where", "city", …), "money" or "duration"
+    target: str = ""  # what a name question asks for ("who", "where", "city", …), "money", "duration", "age" or "measure"
 
     @property
     def counts(self) -> str:
@@ -175,6 +182,10 @@ def analyse(question: str) -> QuestionInfo:
         target = "money"
     elif kind == "number" and _DURATION_Q.search(q):
         target = "duration"
+    elif kind == "number" and _AGE_Q.search(q.lower()):
+        target = "age"
+    elif kind == "number" and _MEASURE_Q.search(q.lower()):
+        target = "measure"
     return QuestionInfo(q, kind, question_names(q), _speaker(q), _role_of(q), target)
 
 
@@ -206,6 +217,20 @@ _ROLE_Q = re.compile(
 )
 
 
+# "What is the severity of the incident?", "Which company issued the recall?", "What hazard does it pose?": the
+# noun a what- or which-question asks for, which a record may state as a field ("Severity: SEV-1").
+_ASKED_NOUN_RE = re.compile(
+    r"^(?:what|which) (?:(?:is|was|are|were) )?(?:(?:the|its|their|his|her) )?(?P<noun>[a-z-]+)"
+)
+
+
+def asked_noun(question: str) -> str:
+    """The noun the question asks for, "" where it asks for none."""
+    m = _ASKED_NOUN_RE.match(unframed(question).lower())
+    noun = m.group("noun") if m else ""
+    return "" if noun in QUESTION_AUXILIARIES or noun in DETERMINERS | PRONOUNS | PREPOSITIONS else noun
+
+
 def _role_of(question: str) -> str | None:
     m = _ROLE_Q.match(question.strip())
     return (m.group("a") or m.group("b")) if m else None
@@ -234,7 +259,7 @@ def answer_type(question: str) -> AnswerType | None:
         return None  # "Did she say how much it would cost?" is answered yes or no, not with a sum
     if _DATE_Q.match(q):
         return "date"
-    if _NUMBER_Q.search(q) or _QUANTITY_Q.match(q) or _SUM_Q.match(q):
+    if _NUMBER_Q.search(q) or _AGE_Q.search(q) or _QUANTITY_Q.match(q) or _SUM_Q.match(q):
         return "number"
     if _GROUP_WHO.match(q):
         return "people"

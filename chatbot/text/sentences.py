@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS, LOWER, UPPER
+from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS, LOWER, NUMBER_WORDS, UPPER
 
 _GLUE = "|".join(GLUE_STARTERS)
 # A stop, its closing quotes or brackets, and any reference marks a web page or paper sets after it
@@ -43,9 +43,14 @@ _LEADER_ROW_RE = re.compile(r"\w[^\S\n]*(?:\.[^\S\n]?){5,}[^\S\n]*\S")  # a four
 # dump's "0a 5b |MIME-Magic..|" is no row. The rule line under the header ("|---|:--:|") holds no text.
 _TABLE_ROW_RE = re.compile(r"\|(?:[^|\n]*\|){2,}|[^|\n]+(?: \| [^|\n]*){2,}")
 _TABLE_RULE_RE = re.compile(r"[|:\-\s+]*")
+# Markdown's bold or italic markers around a field's name or a byline: "**Authors:** …", "_By Ana Ruiz_".
+EMPHASIS = r"(?:\*\*?|__?)?"
 # A field of a record, one a line ("author: Siobhán Ní Bhriain", "Date: 3 March", a Markdown page's front
-# matter): a line of fields over a line of fields is two entries, however short the text's lines run.
-_FIELD_RE = re.compile(r"[ \t]*[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){0,2}:[ \t]+\S")
+# matter, "**Severity:** SEV-1"): a line of fields over a line of fields is two entries, however short the
+# text's lines run.
+_FIELD_RE = re.compile(
+    rf"[ \t]*{EMPHASIS}[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){{0,2}}{EMPHASIS}:{EMPHASIS}[ \t]+\S"
+)
 
 
 @dataclass(frozen=True)
@@ -214,9 +219,7 @@ def ends_a_sentence(text: str) -> bool:
 def _sentence(text: str, start: int, end: int) -> Sentence:
     body = text[start:end]
     words = len(body.split())
-    long_words = [w for w in re.findall(r"[^\W\d_]+", body) if len(w) > 3]
-    title_case = len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
-    heading = words <= 14 and (not (body.endswith(_TERMINAL) or ends_a_sentence(body)) or title_case)
+    heading = words <= 14 and (not (body.endswith(_TERMINAL) or ends_a_sentence(body)) or _title_case(body))
     question = is_question(body)
     row = "\n" not in body and bool(_LEADER_ROW_RE.search(body))  # a fact set as a list row: who is what
     listed = (  # a field that lists, "Present: A (Chair), B, C", not a speaker's turn (which ends as a sentence)
@@ -225,8 +228,65 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
         and not ends_a_sentence(body)
         and bool(_FIELD_RE.match(body))
     )
-    citable = row or listed or table_row(text, start, end) or (not heading and not question and words >= 4)
+    citable = (
+        row
+        or listed
+        or table_row(text, start, end)
+        or _record_field(text, start, end)
+        or (not heading and not question and (words >= 4 or _short_sentence(body)))
+    )
     return Sentence(start, end, citable=citable)
+
+
+def _title_case(text: str) -> bool:
+    """Set as a title is ("The Fall of Rome"): two or more long words, each capitalised."""
+    long_words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 3]
+    return len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
+def _short_sentence(body: str) -> bool:
+    """A three-word sentence that states something ("She was 81.", "Turnout fell sharply."), not a credit,
+    a label or a line of code ("Photo: Getty Images.", "# update-mime-database command."): it opens with a
+    capital, ends with a full stop and holds a word in small letters."""
+    return (
+        len(body.split()) == 3
+        and body[0].isupper()
+        and ends_a_sentence(body)
+        and any(w.islower() for w in body.split())
+    )
+
+
+def _record_field(text: str, start: int, end: int) -> bool:
+    """A field of a record, a fact however short ("Severity: SEV-1" under "Authors: …", a front matter's
+    "status: final"): a whole line among field lines, unpunctuated as records are. A lone "Part two: the
+    delta" is a heading, and a speaker's turn ("A: Yes.") ends as a sentence."""
+    line_start, line_end = _line(text, start, end)
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return False
+    body = text[start:end]
+    if not _FIELD_RE.match(body) or ends_a_sentence(body):
+        return False
+    if _NUMBERED_RE.search(body.split(":", 1)[0]):
+        return False  # "Chapter 3: The Fall of Rome", "Part Two: The Delta" head what follows
+    neighbours = [_line(text, at, at) for at in (line_start - 1, line_end + 1) if 0 <= at <= len(text)]
+    return any(_FIELD_RE.match(text[a:b]) for a, b in neighbours)
+
+
+def field_name(sentence: str) -> str:
+    """The name of the field a record's line states ("Severity" for "**Severity:** SEV-1"); "" for any other
+    sentence."""
+    if not _FIELD_RE.match(sentence):
+        return ""
+    return sentence.split(":", 1)[0].strip(" \t*_")
+
+
+_NUMBERED_RE = re.compile(rf"\d|\b(?:{'|'.join(NUMBER_WORDS)}|one|[IVX]+)\b", re.IGNORECASE)
+
+
+def _line(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the line (or lines) holding ``text[start:end]`` starts and ends."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
 
 
 def table_row(text: str, start: int, end: int) -> bool:
