@@ -1375,8 +1375,9 @@ def test_a_role_the_corpus_never_mentions_has_no_holder(
 def records(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A Markdown post-incident review whose record fields are set in bold ("**Authors:** …", "**Severity:**
     SEV-1"), an obituary with Vietnamese and German names, its byline naming the writer and her role, a paper
-    whose authors are listed under its title with their affiliations' marks, and a product recall notice that
-    opens with a record ("Company: …", "Hazard: …") and asks its own questions."""
+    whose authors are listed under its title with their affiliations' marks, a product recall notice that
+    opens with a record ("Company: …", "Hazard: …") and asks its own questions, a mayor's speech titled
+    "Remarks by …", and an open letter closed by its signatories' rows."""
     return fixture_pipeline("records", tmp_path_factory)
 
 
@@ -1388,6 +1389,11 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         ("Who are the authors of the review?", "Mariana Kovačević and Tomás Ibáñez [1]."),
         ("Who wrote the obituary?", "Élodie Marchand [1]."),  # not her role, "Obituaries Editor"
         ("Who wrote the paper?", "Hannah Okafor, Luis Ferreira-Santos and Mei-Ling Zhou [1]."),
+        ("Who delivered the speech?", "Ana Ruiz [1]."),  # "Remarks by Mayor Ana Ruiz at the opening of …"
+        (
+            "Who signed the letter?",
+            "Imani Okoro, Lars Eriksen, Yuki Tanabe and Rafael Quintero [1] [2] [3] [4].",
+        ),
     ],
 )
 def test_a_byline_in_markdown_or_with_a_role_names_the_writers(
@@ -1454,4 +1460,24 @@ def test_a_short_fact_is_quoted_near_the_top(records: Pipeline, question: str, q
 def test_a_negating_verb_denies_what_it_governs_alone(records: Pipeline, question: str, lead: str) -> None:
     answer = records.ask(question)
     assert answer.answer.splitlines()[0] == lead, answer.answer
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # she never speaks: the review's authors' line gives her team in brackets
+        ("Who is Mariana Kovačević?", "Mariana Kovačević: Site Reliability [1]."),
+        ("Who is Lars Eriksen?", "Lars Eriksen: Nordic Ocean Institute [1]."),  # a signatory's row
+    ],
+)
+def test_a_role_a_list_gives_answers_who_someone_is(records: Pipeline, question: str, lead: str) -> None:
+    answer = records.ask(question)
+    assert answer.answer.splitlines()[0] == lead, answer.answer
+    assert_verbatim(answer)
+
+
+def test_a_speech_is_dated_by_its_delivery(records: Pipeline) -> None:
+    answer = records.ask("When was the speech delivered?")
+    assert answer.answer.splitlines()[0] == "3 May 2026 [1].", answer.answer
     assert_verbatim(answer)

@@ -18,6 +18,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
+from chatbot.grounding.roles import listed_role
 from chatbot.grounding.turns import asks, document_turns, page_turns, spoken_part
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
@@ -645,3 +646,19 @@ def test_the_roles_a_sentence_gives_the_people_it_names(sentence: str, roles: li
 )
 def test_a_sentence_parsed_for_its_grammar_loses_its_speaker_label(sentence: str, spoken: str) -> None:
     assert spoken_part(sentence) == spoken
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        ("In attendance: Sarah Blackwood (Clerk), PCSO Daniel Kerr, 6 members of the public", "Sarah Blackwood", "Clerk"),
+        ("Authors: Mariana Kovačević (Site Reliability), Tomás Ibáñez (Payments Platform)", "Tomas Ibanez", "Payments Platform"),
+        ("Prof. Lars Eriksen, Nordic Ocean Institute", "Lars Eriksen", "Nordic Ocean Institute"),  # a row of people
+        ("Jane Doe, the mayor, said the ferry would run.", "Jane Doe", ""),  # a sentence, not a row
+        ("Jane Doe (pictured) said the ferry would run.", "Jane Doe", ""),  # no role in small letters
+        ("Anderson and Walker (2015) found that scores rose.", "Walker", ""),  # a year is no role
+        ("The clerk, Sarah Blackwood (Clerk), read the minutes.", "Daniel Kerr", ""),  # another person's
+    ],
+)  # fmt: skip
+def test_a_list_gives_a_role_in_brackets_after_a_name(sentence: str, name: str, role: str) -> None:
+    assert listed_role(sentence, name) == role

@@ -113,6 +113,9 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
         ("**Status:** Final\n**Severity:** SEV-1\n**Owner**: Payments Platform\n", [True, True, True]),
         ("Part two: the delta\n\nThe river floods in May.\n", [False, True]),
         ("Chapter One: The Source\nChapter Two: The Delta\nPart III: The Sea\n", [False, False, False]),
+        # A letter's signatories, each with their institution, are facts.
+        ("Signed,\n\nDr. Imani Okoro, University of Hallsport\nProf. Lars Eriksen, Nordic Ocean Institute\n",
+         [False, True, True]),
         # A three-word sentence states a fact; a photo credit does not.
         ("She was 81.\n\nPhoto: Getty Images.\n", [True, False]),
         # A sentence whose stop is followed by a reference mark is a sentence, not a heading.

@@ -963,6 +963,8 @@ def test_a_question_naming_a_speaker_by_role_reads_as_if_it_named_them(question:
         ("Who is the author of the Harbour Ledger article?", "author"),
         ("When did the talks take place?", None),  # about what a document reports, not the document
         ("Who wrote the letter to the board?", None),  # a letter the document reports on
+        ("Who wrote the report on the dredging?", None),
+        ("Who signed the letter?", "author"),  # an open letter's signatories wrote it
         ("When was the specification first published?", None),  # another edition than the one at hand
         ("When was version 0.20 of the specification published?", None),  # another version, perhaps
         ("And when was the report published?", "date"),  # a follow-up's leading "and"

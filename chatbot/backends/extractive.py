@@ -52,7 +52,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
 )
 from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, stem, terms
-from chatbot.grounding.roles import role_verdict
+from chatbot.grounding.roles import listed_role, role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import asks, spoken_part
@@ -246,7 +246,10 @@ class ExtractiveBackend:
             found := self._spelt_out(evidence, short, candidates)
         ):
             return found
-        if info.role_of and (role := self._role(evidence, info.role_of)):
+        if info.role_of and (
+            role := self._role(evidence, info.role_of)
+            or self._listed_role(evidence, info.role_of, candidates)
+        ):
             return role
         if (held := holder_by_role(evidence.question, index.roles())) and (
             role := self._role(evidence, *held)
@@ -850,6 +853,18 @@ class ExtractiveBackend:
             asked = a.speaker if role else f"{a.speaker}: {unwrap(a.role)}"  # the person, or the role
             text = f"{asked} [1].\n{unwrap(citation.quote)} [1]"
             return self._answer(evidence.question, text, [citation])
+        return None
+
+    def _listed_role(self, evidence: Evidence, name: str, candidates: Sequence[Candidate]) -> Answer | None:
+        """ "Who is Sarah Blackwood?" for one who never speaks: the role a list gives the name ("In attendance:
+        Sarah Blackwood (Clerk), …", a signatory's "Prof. Lars Eriksen, Nordic Ocean Institute"), in the closest
+        sentences; None when none gives one."""
+        for c in candidates[: self.settings.closest]:
+            role = listed_role(c.plain, name)
+            if role:
+                citation = cite(1, c.passage, c.sentence, evidence.index)
+                text = f"{name}: {role} [1].\n{unwrap(citation.quote)} [1]"
+                return self._answer(evidence.question, text, [citation])
         return None
 
     def _front_fact(self, evidence: Evidence, q: Question, kind: DocumentFact) -> Answer | None:

@@ -31,7 +31,7 @@ from chatbot.text.lexicon import (
 from chatbot.text.nlp import Annotation
 from chatbot.text.normalise import fold, unwrap
 from chatbot.text.questions import DocumentFact, question_names
-from chatbot.text.sentences import EMPHASIS
+from chatbot.text.sentences import EMPHASIS, ends_a_sentence
 
 FRONT_SENTENCES = 12  # front matter: a title page, a byline, a dateline, a copyright notice
 _NOUNS = alternation(PUBLICATIONS)
@@ -198,8 +198,12 @@ def _authors(sentences: _Read, credited: str) -> FrontFact | None:
         if people := _byline_names(text, byline.end(), persons):
             return FrontFact(_listed(people), [(p, s)])
     for p, s, text, _ in sentences[:FRONT_SENTENCES]:
+        if ends_a_sentence(text):
+            break  # the front matter ends where its prose starts
         if people := _author_line(text):
             return FrontFact(_listed(people), [(p, s)])
+    if found := _signatories(sentences):
+        return found
     for p, s, text, _ in reversed(sentences[-CREDIT_SENTENCES:]):
         if people := _credited_writers(text):
             return FrontFact(_listed(people), [(p, s)])
@@ -221,10 +225,11 @@ def _credited_writers(line: str) -> list[str]:
     return people
 
 
-# A line that credits the writers: "By …", "Written by …", or a field that names them ("Author: …", a
+# A line that credits the writers: "By …", "Written by …", "Remarks by …" (a speech's title), or a field that names them ("Author: …", a
 # Markdown page's front matter "author: …", "**Authors:** …"), in bold or italics or not.
 _BYLINE_RE = re.compile(
-    rf"\s*{EMPHASIS}(?:(?:written )?by\s+|(?:authors?|byline|written by){EMPHASIS}\s*:{EMPHASIS}\s*)",
+    rf"\s*{EMPHASIS}(?:(?:(?:written|remarks|speech|keynote|statement|testimony|lecture) )?by\s+"
+    rf"|(?:authors?|byline|written by){EMPHASIS}\s*:{EMPHASIS}\s*)",
     re.IGNORECASE,
 )
 
@@ -241,7 +246,7 @@ def _byline_names(line: str, start: int = 0, persons: Sequence[tuple[int, int]] 
         at = line.index(part, at)
         head = _BYLINE_END_RE.split(part, maxsplit=1)[0]
         tagged = any(s < at + len(head) and e > at for s, e in persons)
-        name = personal_name(head) or (head.strip() if tagged and not people else None)
+        name = _whole_name(head) or (head.strip() if tagged and not people else None)
         at += len(part)
         if name and (tagged or not _ROLE_WORDS & set(fold(name).split())):
             people.append(name)
@@ -254,15 +259,41 @@ def _author_line(line: str) -> list[str]:
     """A paper's author line under its title, names alone ("Hannah Okafor¹, Luis Ferreira-Santos² and Mei-Ling
     Zhou¹"): two or more, or marked with their affiliations; a line naming one person is as likely a heading."""
     plain = _AFFILIATION_MARKS_RE.sub("", unwrap(line)).strip()
-    names = [personal_name(part) for part in _BYLINE_PART_RE.split(plain)]
+    names = [_whole_name(part) for part in _BYLINE_PART_RE.split(plain)]
     if not names or not all(names) or (len(names) < 2 and plain == line.strip()):
         return []
     return [n for n in names if n]
 
 
+def _signatories(sentences: _Read) -> FrontFact | None:
+    """A letter's signatories: the name opening each line after its "Signed," ("Dr. Imani Okoro, University of
+    Hallsport"), each line cited."""
+    for k, (_, _, text, _) in enumerate(sentences):
+        if not _SIGNED_RE.fullmatch(text.strip()):
+            continue
+        rows = []
+        for p, s, row, _ in sentences[k + 1 :]:
+            name = _whole_name(_BYLINE_PART_RE.split(row, maxsplit=1)[0])
+            if not name:
+                break
+            rows.append((name, (p, s)))
+        if rows:
+            return FrontFact(_listed([n for n, _ in rows]), [w for _, w in rows])
+    return None
+
+
+def _whole_name(part: str) -> str | None:
+    """A person's name, titles taken off the front ("Prof. Lars Eriksen" → "Lars Eriksen"), that runs to the
+    part's end: "Nordic Ocean Institute" is no "Nordic Ocean"."""
+    name = personal_name(part)
+    return name if name and part.rstrip(" .").endswith(name) else None
+
+
+_SIGNED_RE = re.compile(r"\W*(?:signed(?: by)?|signatories|the undersigned)\W*", re.IGNORECASE)
 _AFFILIATION_MARKS_RE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§]+|(?<=[^\W\d])\d{1,2}\b")
 _BYLINE_PART_RE = re.compile(r"\s*[,;|·•]\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
-_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d*_]|\s+(?:in|at|for)\s+(?=[A-Z])")  # "By X at Carrow Park"
+# "By X at Carrow Park", "Remarks by Mayor Ana Ruiz at the opening of …"
+_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d*_]|\s+(?:in|at|for|on|to)\s+")
 _ROLE_WORDS = TITLES | INTERVIEWER_ROLES
 
 

@@ -13,13 +13,16 @@ University?" is answered from the roles the evidence gives the people it names (
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chatbot.grounding.claims import stem
+from chatbot.text.lexicon import TITLES
 from chatbot.text.nlp import Role, person_roles
 from chatbot.text.normalise import fold, fold_word
 from chatbot.text.questions import RoleClaim, name_words, role_words
+from chatbot.text.sentences import ends_a_sentence
 
 QUALIFIERS_MET = 2 / 3  # share of the asked role's qualifying words the written role must have
 
@@ -63,3 +66,27 @@ def _matches(claim: RoleClaim, role: Role) -> bool:
         return True
     written = {stem(w) for w in role_words(role.role)}
     return sum(stem(w) in written for w in claim.qualifiers) / len(claim.qualifiers) >= QUALIFIERS_MET
+
+
+def listed_role(sentence: str, name: str) -> str:
+    """The role a list gives a person: in brackets after the name ("Sarah Blackwood (Clerk)", "Mariana
+    Kovačević (Site Reliability)"), or after a comma in a row of people that opens with the name ("Prof. Lars
+    Eriksen, Nordic Ocean Institute"); the name matched with its accents folded; "" when none does. A bracket
+    with a number, or in small letters ("(pictured)", "(2019)"), gives none."""
+    wanted = fold(name).lower()
+    head, comma, rest = sentence.partition(",")
+    opens = fold(head).lower().rstrip(" .").endswith(wanted) and len(head.split()) <= len(wanted.split()) + 1
+    if comma and opens and not ends_a_sentence(sentence):  # the name, and a title before it at most
+        return rest.strip()
+    for m in _BRACKET_RE.finditer(sentence):
+        role = m.group(1).strip()
+        before = fold(sentence[: m.start()]).lower().rstrip()
+        if not before.endswith(wanted) or any(ch.isdigit() for ch in role) or len(role.split()) > 5:
+            continue
+        long_words = [w for w in role.split() if len(w) > 3]
+        if all(w[0].isupper() for w in long_words) or any(w.lower() in TITLES for w in role.split()):
+            return role
+    return ""
+
+
+_BRACKET_RE = re.compile(r"\(([^()\n]{2,60})\)")

@@ -49,15 +49,16 @@ OPENERS = _set(
 PUBLICATIONS = _set(
     "article report analysis piece story essay column editorial op-ed document spec specification manual "
     "guide handbook paper transcript digest newsletter bulletin book post memo licence license interview "
-    "profile review obituary obit feature blog briefing whitepaper factsheet release"
+    "profile review obituary obit feature blog briefing whitepaper factsheet release letter speech remarks"
 )
 # The document itself, of any genre a user brings ("according to the spec", "the manual says"), as a
-# claim's framing. "Report", "analysis", "post", "interview", "profile", "review", "feature", "briefing" and
-# "release" carry content there ("a report of shots fired", "the post of treasurer", "a review of the rates",
-# "the release of the hostages"); a text, a passage or a study is framing too, though rarely a publication a
-# question asks the date of.
+# claim's framing. "Report", "analysis", "post", "interview", "profile", "review", "feature", "briefing",
+# "release", "letter", "speech" and "remarks" carry content there ("a report of shots fired", "the post of
+# treasurer", "a review of the rates", "the release of the hostages", "the regulator's letter"); a text, a
+# passage or a study is framing too, though rarely a publication a question asks the date of.
 DOCUMENT_NOUNS = (
-    PUBLICATIONS - _set("report analysis post interview profile review feature briefing release")
+    PUBLICATIONS
+    - _set("report analysis post interview profile review feature briefing release letter speech remarks")
 ) | _set("text passage study record standard minutes")
 # The article's own voice: "the article argues" attributes nothing to a third party.
 ARTICLE_WORDS = (
@@ -498,8 +499,8 @@ SUBORDINATORS = {
 WH_WORDS = {"what", "whatever", "how", "why", "where", "whether"}
 # Asking about a document itself (its date, its author) rather than what it reports: "When was the
 # TechFastForward article published?", "Who wrote the report?" (the document is one of PUBLICATIONS).
-PUBLICATION_VERBS = _set("published written released issued dated posted")
-AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline")
+PUBLICATION_VERBS = _set("published written released issued dated posted delivered")
+AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline signed delivered")
 # "When was the GPL first published?", "When was version 0.20 of the spec published?" may ask about another
 # edition than the one at hand, whose front matter dates only itself.
 FIRST_EDITION = _set("first originally initially original")

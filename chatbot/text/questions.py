@@ -455,6 +455,14 @@ def question_kind(question: str) -> QuestionKind:
 DocumentFact = Literal["date", "author"]
 
 
+# A publication with a complement and no name before it: "the letter to the board" is one a document tells of;
+# "the TrendKia piece on the Beijing AI conference" names the document by its outlet.
+_TOLD_OF_RE = re.compile(
+    rf"\b(?i:the|a|an)\s+(?:[a-z][\w'’-]*\s+)?(?i:{alternation(PUBLICATIONS)})\s+"
+    rf"(?i:{alternation(PREPOSITIONS - {'by'})})\b"
+)
+
+
 def document_fact(question: str) -> DocumentFact | None:
     """Does the question ask when a document is dated or who wrote it ("When was the TechFastForward article
     published?", "Who wrote the report?")? A document's own front matter answers that, not its story: "When
@@ -463,6 +471,8 @@ def document_fact(question: str) -> DocumentFact | None:
     found = found[1:] if found[:1] and found[0] in CONNECTORS else found  # "And when was it published?"
     if not PUBLICATIONS.intersection(found) or EDITION_QUALIFIERS.intersection(found):
         return None  # "the TechFastForward article": it names a document, and not another edition of it
+    if _TOLD_OF_RE.search(question):
+        return None  # "the letter to the board", "the report on the dredging": one the document tells of
     if found[:1] == ["when"] and PUBLICATION_VERBS.intersection(found):
         return "date"
     if "date" in found and found[:1] == ["what"]:

@@ -9,10 +9,18 @@ headings inlined, and hard-wrapped lines that continue a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from chatbot.text.lexicon import ABBREVIATIONS, GLUE_STARTERS, LOWER, NUMBER_WORDS, UPPER
+from chatbot.text.lexicon import (
+    ABBREVIATIONS,
+    GLUE_STARTERS,
+    HONORIFICS,
+    LOWER,
+    NUMBER_WORDS,
+    UPPER,
+    is_person_name,
+)
 
 _GLUE = "|".join(GLUE_STARTERS)
 # A stop, its closing quotes or brackets, and any reference marks a web page or paper sets after it
@@ -233,6 +241,7 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
         or listed
         or table_row(text, start, end)
         or _record_field(text, start, end)
+        or _person_row(text, start, end)
         or (not heading and not question and (words >= 4 or _short_sentence(body)))
     )
     return Sentence(start, end, citable=citable)
@@ -260,16 +269,41 @@ def _record_field(text: str, start: int, end: int) -> bool:
     """A field of a record, a fact however short ("Severity: SEV-1" under "Authors: …", a front matter's
     "status: final"): a whole line among field lines, unpunctuated as records are. A lone "Part two: the
     delta" is a heading, and a speaker's turn ("A: Yes.") ends as a sentence."""
+    return _among(text, start, end, _field, lambda line: bool(_FIELD_RE.match(line)))
+
+
+def _field(line: str) -> bool:
+    return (
+        bool(_FIELD_RE.match(line))
+        and not ends_a_sentence(line)
+        and not _NUMBERED_RE.search(line.split(":", 1)[0])  # "Chapter 3: The Fall of Rome" heads what follows
+    )
+
+
+def _person_row(text: str, start: int, end: int) -> bool:
+    """A row of a list of people, each with their place or role: "Dr. Imani Okoro, University of Hallsport"
+    over "Prof. Lars Eriksen, Nordic Ocean Institute" (a letter's signatories, a panel, a cast)."""
+    return _among(text, start, end, _names_a_person, _names_a_person)
+
+
+def _names_a_person(line: str) -> bool:
+    if "," not in line or ends_a_sentence(line):
+        return False
+    words = line.split(",", 1)[0].split()
+    while words and words[0].lower().rstrip(".") in HONORIFICS:
+        words.pop(0)
+    return is_person_name(" ".join(words))
+
+
+def _among(
+    text: str, start: int, end: int, shape: Callable[[str], bool], neighbour: Callable[[str], bool]
+) -> bool:
+    """The sentence is a whole line of this shape, with a line above or below it of the neighbour's."""
     line_start, line_end = _line(text, start, end)
-    if text[line_start:start].strip() or text[end:line_end].strip():
+    if text[line_start:start].strip() or text[end:line_end].strip() or not shape(text[start:end]):
         return False
-    body = text[start:end]
-    if not _FIELD_RE.match(body) or ends_a_sentence(body):
-        return False
-    if _NUMBERED_RE.search(body.split(":", 1)[0]):
-        return False  # "Chapter 3: The Fall of Rome", "Part Two: The Delta" head what follows
     neighbours = [_line(text, at, at) for at in (line_start - 1, line_end + 1) if 0 <= at <= len(text)]
-    return any(_FIELD_RE.match(text[a:b]) for a, b in neighbours)
+    return any(neighbour(text[a:b].strip()) for a, b in neighbours)
 
 
 def field_name(sentence: str) -> str:
