@@ -54,7 +54,7 @@ _DAY_BEFORE_RE = re.compile(rf"\b\d{{1,2}}{ORDINAL_SUFFIX}?\s+$")
 # ("HANOI, 2 September 2025 —", "March 3 (Reuters) -"), as a field ("Date: 14 March 2025") or after a word of
 # publication. "Between 2010 and 2022, 64 districts …" in an abstract dates what it reports.
 _DATELINE_END_RE = re.compile(r"\s*(?:[—–|]|-\s|\(\w+\)\s*[-—–]|$)")
-_FIELD_RE = re.compile(r"[^:.]{1,40}:\W*$")
+_FIELD_NAME_BEFORE_RE = re.compile(r"[^:.]{1,40}:\W*$")  # "Date: " before the date
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _Read = list[tuple[Passage, Sentence, str, Annotation]]  # sentences with their plain text and annotations
 
@@ -156,7 +156,7 @@ def _dates(front: _Read) -> list[tuple[Passage, Sentence, str, bool]]:
             own = (
                 published
                 or not s.citable
-                or bool(_DATELINE_END_RE.match(text, e.end) or _FIELD_RE.match(text[:start]))
+                or bool(_DATELINE_END_RE.match(text, e.end) or _FIELD_NAME_BEFORE_RE.match(text[:start]))
             )
             found.append((not published, p, s, text[start : e.end], own))
     return [(p, s, phrase, own) for _, p, s, phrase, own in sorted(found, key=lambda d: d[0])]
@@ -225,8 +225,9 @@ def _credited_writers(line: str) -> list[str]:
     return people
 
 
-# A line that credits the writers: "By …", "Written by …", "Remarks by …" (a speech's title), or a field that names them ("Author: …", a
-# Markdown page's front matter "author: …", "**Authors:** …"), in bold or italics or not.
+# A line that credits the writers: "By …", "Written by …", "Remarks by …" (a speech's title), or a field that
+# names them ("Author: …", a Markdown page's front matter "author: …", "**Authors:** …"), in bold or italics or
+# not.
 _BYLINE_RE = re.compile(
     rf"\s*{EMPHASIS}(?:(?:(?:written|remarks|speech|keynote|statement|testimony|lecture) )?by\s+"
     rf"|(?:authors?|byline|written by){EMPHASIS}\s*:{EMPHASIS}\s*)",
