@@ -177,6 +177,20 @@ def states_the_act(act: str, sentence: str) -> bool:
     return any(same_word(act, w) for w in said)
 
 
+def _led_by(decision: Decision, lead: Sequence[Candidate]) -> Decision:
+    """The decision with ``lead`` ranked first, near certain, and the question answerable: a rule has found
+    the answer the models could not weigh (the document's own reply, a record's field)."""
+    top = max(decision.probs[0], 0.99)
+    rest = [(r, p) for r, p in zip(decision.ranked, decision.probs, strict=True) if r not in lead]
+    return Decision(
+        decision.question,
+        [*lead, *(r for r, _ in rest)],
+        [top] * len(lead) + [p for _, p in rest],
+        1.0,
+        decision.features,
+    )
+
+
 def _misread_negation(act: str, sentence: str) -> bool:
     """The word window of a negating cue takes in the claim's act, which the parse has asserted: in "Customers
     should stop using the kettle and unplug it", "stop" governs "using" and not "unplug". A polarity flip on
@@ -409,12 +423,7 @@ class ExtractiveBackend:
             reply = self._reply(c, n, index, self._breadth(kind)[0], decision.ranked)
             if not reply or not self._covers_the_rest(q, asked, reply, index):
                 continue
-            ranked = reply + [r for r in decision.ranked if r not in reply]
-            top = max(decision.probs[0], 0.99)
-            probs = [top] * len(reply) + [
-                p for r, p in zip(decision.ranked, decision.probs, strict=True) if r not in reply
-            ]
-            return Decision(q, ranked, probs, 1.0, decision.features)
+            return _led_by(decision, reply)
         return None
 
     def field_asked(self, evidence: Evidence, decision: Decision) -> Decision | None:
@@ -435,11 +444,7 @@ class ExtractiveBackend:
         values = {c.plain.split(":", 1)[1].strip(" *_") for c in fields}
         if len(values) != 1 or not self._covers_the_rest(q, field_name(fields[0].plain), fields[:1], index):
             return None
-        ranked = fields[:1] + [r for r in decision.ranked if r is not fields[0]]
-        probs = [max(decision.probs[0], 0.99)] + [
-            p for r, p in zip(decision.ranked, decision.probs, strict=True) if r is not fields[0]
-        ]
-        return Decision(q, ranked, probs, 1.0, decision.features)
+        return _led_by(decision, fields[:1])
 
     def _asks_the_same(self, question: str, q: Question, asked: str, c: Candidate) -> bool:
         """The document's question ``asked`` is the user's: the same kind of answer, and the user's question
@@ -848,23 +853,22 @@ class ExtractiveBackend:
             ) or _introduced(index, a)
             if where is None:
                 continue
-            p, s = index.sentence(where)
-            citation = cite(1, p, s, index)
             asked = a.speaker if role else f"{a.speaker}: {unwrap(a.role)}"  # the person, or the role
-            text = f"{asked} [1].\n{unwrap(citation.quote)} [1]"
-            return self._answer(evidence.question, text, [citation])
+            return self._lead_quoted(evidence, asked, *index.sentence(where))
         return None
+
+    def _lead_quoted(self, evidence: Evidence, lead: str, p: Passage, s: Sentence) -> Answer:
+        """The short answer, then the one sentence that gives it, both cited [1]."""
+        citation = cite(1, p, s, evidence.index)
+        return self._answer(evidence.question, f"{lead} [1].\n{unwrap(citation.quote)} [1]", [citation])
 
     def _listed_role(self, evidence: Evidence, name: str, candidates: Sequence[Candidate]) -> Answer | None:
         """ "Who is Sarah Blackwood?" for one who never speaks: the role a list gives the name ("In attendance:
         Sarah Blackwood (Clerk), …", a signatory's "Prof. Lars Eriksen, Nordic Ocean Institute"), in the closest
         sentences; None when none gives one."""
         for c in candidates[: self.settings.closest]:
-            role = listed_role(c.plain, name)
-            if role:
-                citation = cite(1, c.passage, c.sentence, evidence.index)
-                text = f"{name}: {role} [1].\n{unwrap(citation.quote)} [1]"
-                return self._answer(evidence.question, text, [citation])
+            if role := listed_role(c.plain, name):
+                return self._lead_quoted(evidence, f"{name}: {role}", c.passage, c.sentence)
         return None
 
     def _front_fact(self, evidence: Evidence, q: Question, kind: DocumentFact) -> Answer | None:

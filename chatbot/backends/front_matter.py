@@ -22,6 +22,7 @@ from chatbot.store.protocol import Store
 from chatbot.text.lexicon import (
     INTERVIEWER_ROLES,
     ORDINAL_SUFFIX,
+    PREPOSITIONS,
     PUBLICATION_VERBS,
     PUBLICATIONS,
     STOPWORDS,
@@ -40,7 +41,7 @@ _VERBS = alternation(PUBLICATION_VERBS)
 # report.", "What is the report about?"): the one document of the corpus, or the one whose title or file name
 # calls it a report, or holds the words before it (no article or preposition: "the authors of the review" names
 # "the review"). "The report on the dam" or "the 1987 report" may be one the document tells of.
-_MODIFIERS = r"((?:(?!(?:the|a|an|of|in|on|for|by|to|from|at|with|and)\b)[\w'’-]+ ){0,3}?)"
+_MODIFIERS = rf"((?:(?!(?:{alternation(PREPOSITIONS | {'the', 'a', 'an', 'and'})})\b)[\w'’-]+ ){{0,3}}?)"
 _DEICTIC_RE = re.compile(
     rf"\bthis {_MODIFIERS}({_NOUNS})\b|\bthe {_MODIFIERS}({_NOUNS})(?: (?:{_VERBS}|about))?\s*[?.!]*\s*$",
     re.IGNORECASE,

@@ -410,8 +410,8 @@ def asserts_act(text: str, act: str) -> bool:
     for t in doc:
         if t.pos_ != "VERB" or t.i in negated or not _same_act(t.lemma_.lower(), act):
             continue
-        head = t.head if t.dep_ == "conj" and t.head.tag_ == "VBG" and t.tag_ != "VBG" else t
-        if _asserted(head.head if head is not t and head.dep_ == "xcomp" else t):
+        gerund = t.head if t.dep_ == "conj" and t.head.tag_ == "VBG" and t.tag_ != "VBG" else None
+        if _asserted(gerund.head if gerund is not None and gerund.dep_ == "xcomp" else t):
             return True
     return False
 
