@@ -18,7 +18,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
-from chatbot.grounding.roles import listed_role
+from chatbot.grounding.roles import listed_holder, listed_role
 from chatbot.grounding.turns import asks, document_turns, page_turns, spoken_part
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
@@ -658,7 +658,25 @@ def test_a_sentence_parsed_for_its_grammar_loses_its_speaker_label(sentence: str
         ("Jane Doe (pictured) said the ferry would run.", "Jane Doe", ""),  # no role in small letters
         ("Anderson and Walker (2015) found that scores rose.", "Walker", ""),  # a year is no role
         ("The clerk, Sarah Blackwood (Clerk), read the minutes.", "Daniel Kerr", ""),  # another person's
+        ("Ingrid Halvorsen\nHead of Operations, Nordvik Ferries", "Ingrid Halvorsen", "Head of Operations, Nordvik Ferries"),  # a signature
     ],
 )  # fmt: skip
 def test_a_list_gives_a_role_in_brackets_after_a_name(sentence: str, name: str, role: str) -> None:
     assert listed_role(sentence, name) == role
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role", "holder"),
+    [
+        ("In attendance: Sarah Blackwood (Clerk), PCSO Daniel Kerr, 6 members of the public", "clerk", "Sarah Blackwood"),
+        ("Present: Cllr Margaret Oduya (Chair), Cllr Owen Pritchard", "chair", "Margaret Oduya"),  # title dropped
+        ("Present: Mr Grzegorz Nowak (Treasurer), Ms Aoife Brennan", "treasurer", "Grzegorz Nowak"),
+        ("Present: Cllr Owen Pritchard (Vice Chair)", "chair", ""),  # another role
+        ("Present: Cllr Owen Pritchard (Chair)", "vice chair", ""),
+        ("the report (chair) was read", "chair", ""),  # no name before the bracket
+        ("Matteo Bianchi\nChief Engineer", "chief engineer", "Matteo Bianchi"),  # a signature
+        ("Matteo Bianchi\nChief Engineer", "engineer", ""),
+    ],
+)  # fmt: skip
+def test_a_list_names_who_holds_a_role_in_brackets(sentence: str, role: str, holder: str) -> None:
+    assert listed_holder(sentence, role) == holder

@@ -120,6 +120,10 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
         ("She was 81.\n\nPhoto: Getty Images.\n", [True, False]),
         # A sentence whose stop is followed by a reference mark is a sentence, not a heading.
         ("The barrier protects about 40,000 homes.[1]\n", [True]),
+        # A contract's numbered clauses, each ended by a semicolon, are one fact each, however long the line.
+        ("The Tenant agrees:\n5.1 to keep the Property clean and in good condition;\n5.2 not to keep any pets "
+         "at the Property without the Landlord's written consent, which will not be unreasonably withheld;\n"
+         "5.3 not to smoke inside the Property;\n", [False, True, True, True]),
         # A hex dump's ASCII column is no table.
         ("00000000 4d 49 4d 45 |MIME-Magic..[50:|\n", [False]),
     ],
@@ -129,6 +133,23 @@ def test_a_list_or_table_row_is_citable_as_the_fact_it_lists(text: str, citable:
     sentences = split_sentences(page)
     assert [s.citable for s in sentences] == citable
     assert all("\n" not in text[s.start : s.end] for s in sentences[1:])  # one row, one sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # An email or a letter signed with a name over a role: one fact, who is what.
+        ("Thanks,\nIngrid\n\nIngrid Halvorsen\nHead of Operations, Nordvik Ferries\n",
+         [("Thanks,", False), ("Ingrid", False), ("Ingrid Halvorsen\nHead of Operations, Nordvik Ferries", True)]),
+        ("Matteo Bianchi\nChief Engineer\n", [("Matteo Bianchi\nChief Engineer", True)]),
+        # no role under the name, or a byline: two lines
+        ("Matteo Bianchi\nNordvik Ferries\n", [("Matteo Bianchi", False), ("Nordvik Ferries", False)]),
+        ("By Jane Doe\nSenior Editor\n", [("By Jane Doe", False), ("Senior Editor", False)]),
+    ],
+)  # fmt: skip
+def test_a_signature_gives_the_signers_role(text: str, sentences: list[tuple[str, bool]]) -> None:
+    page = Page(None, text, content_spans(text))
+    assert [(text[s.start : s.end], s.citable) for s in split_sentences(page)] == sentences
 
 
 @pytest.mark.parametrize(
@@ -214,6 +235,9 @@ def test_unwrap_joins_line_end_hyphens_for_matching_and_display(text: str, plain
             ["yet", "confirmed", "writing", "2"],
         ),  # a footnote mark is no part of a word
         ("ASN.1 in libtasn1 3.7", ["asn.1", "libtasn1", "3.7"]),
+        # "many" only asks for the amount: "so many needs" must not match "How many books …?"
+        ("How many books does the library have?", ["book", "library"]),
+        ("How much did so many donors give?", ["many", "donor", "give"]),
     ],
 )
 def test_search_terms_keep_dotted_names_and_drop_footnote_marks(text: str, terms: list[str]) -> None:

@@ -29,6 +29,7 @@ from chatbot.text.nlp import (
     reports_speech,
 )
 from chatbot.text.questions import (
+    acted_role,
     analyse,
     another_edition,
     asked_role,
@@ -184,6 +185,47 @@ def test_a_sum_of_money_counts_nothing_but_money(question: str, sentence: str, c
 
     found = typed_spans(analyse(question), sentence, annotate([sentence])[0])
     assert [s.text for s in found] == counts
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "spans"),
+    [
+        # a span of years spaCy tags a number is a date; a range that counts workers is not
+        ("When was the dam built?", "1957–1961 — The dam is built by Brayford & Lunn.", ["1957–1961"]),
+        ("When did the war end?", "The war of 1914-18 ended in a truce.", ["1914-18"]),
+        ("When did they come?", "Between 1200–1500 workers came.", []),
+        # "a day" is a stretch of time; "once a day" is a rate
+        ("How long does fitting take?", "The supplier says fitting takes about a day.", ["about a day"]),
+        ("How long does it take?", "The pump runs once a day.", []),
+        (
+            "How long will the road be closed?",
+            "The road is closed until March.",
+            ["March"],
+        ),  # the day it ends
+        # a number that counts a thing is no sum of money
+        ("How much will the injector cost?", "It is not safe to sail on one engine.", []),
+    ],
+)
+def test_a_span_of_the_kind_asked_is_read_as_written(question: str, sentence: str, spans: list[str]) -> None:
+    from chatbot.text.answers import typed_spans
+
+    found = typed_spans(analyse(question), sentence, annotate([sentence])[0])
+    assert [s.text for s in found if s.tier == 0] == spans
+
+
+@pytest.mark.parametrize(
+    ("sentence", "spans"),
+    [
+        # a place no name gives answers "where", after the places that have a name
+        ("The default password is printed on the same label.", [("on the same label", 1)]),
+        ("The Normans settled in Normandy in the 10th century.", [("Normandy", 0)]),  # not a time
+    ],
+)
+def test_a_phrase_of_place_answers_where(sentence: str, spans: list[tuple[str, int]]) -> None:
+    from chatbot.text.answers import typed_spans
+
+    found = typed_spans(analyse("Where is it?"), sentence, annotate([sentence])[0])
+    assert [(s.text, s.tier) for s in found] == spans
 
 
 @pytest.mark.parametrize(
@@ -870,6 +912,9 @@ def test_what_a_claim_of_speech_says_was_said(claim: str, said: str) -> None:
         ("No passengers were hurt in the collision.", "hurt", "No passengers were hurt in the collision ."),
         ("None of the guests left early.", "leave", "None of the guests left early ."),
         ("Somebody will lose their job.", "lose", ""),
+        # A negation covers the verbs "or" joins to its own, and a verb of the same act ("put" / "place").
+        ("Do not cover the router or place it in a cupboard.", "put", "place it in a cupboard"),
+        ("He did not sign the letter and left early.", "leave", ""),  # "and": the leaving is asserted
     ],
 )
 def test_a_sentence_denies_the_claims_act(sentence: str, act: str, denial: str) -> None:
@@ -996,6 +1041,21 @@ def test_a_role_holder_question_names_the_one_person_given_that_role(
     question: str, held: tuple[str, str] | None
 ) -> None:
     assert holder_by_role(question, ROLES) == held
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who chaired the meeting?", "chair"),
+        ("Who coached the team in the final?", "coach"),
+        ("Who headed the delegation?", "head"),
+        ("Who led the talks?", ""),  # "led" is made from no title
+        ("Who said that?", ""),
+        ("Who chaired?", ""),  # nothing chaired: no question of a role over something
+    ],
+)
+def test_a_verb_made_from_a_title_asks_who_held_it(question: str, role: str) -> None:
+    assert acted_role(question) == role
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, cached_property
@@ -28,7 +29,7 @@ from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import spoken_part
 from chatbot.ingest.passages import Passage, Sentence, same_page, sentence_text
 from chatbot.text.answers import SpanCandidate, typed_spans
-from chatbot.text.lexicon import ALIASES, QUESTION_WORDS, STOPWORDS
+from chatbot.text.lexicon import ALIASES, INTERROGATIVES, QUESTION_WORDS, STOPWORDS
 from chatbot.text.nlp import Annotation, numbers, parse
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import QuestionInfo, analyse, name_words, named, speaker_by_role
@@ -239,6 +240,23 @@ def _lead_in(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> li
     return window[: 1 if asked is None else asked + 2]
 
 
+def asking_heading(text: str) -> bool:
+    """A heading put as a question without its mark: "What's in the box", "How to reset the router", "Why it
+    matters". A manual or a web page asks its own questions so, and what follows answers them."""
+    first = re.match(r"[#*_\s]*([^\W\d_]+)", text)
+    return first is not None and first[1].lower() in INTERROGATIVES and not ends_a_sentence(text)
+
+
+def as_question(text: str) -> str:
+    """A document's question as a reader would ask it: a heading that asks (``asking_heading``) loses its
+    markup and gains its mark, and "How to reset the router" is "How do I reset the router?"; a question as
+    written is kept."""
+    if not asking_heading(text):
+        return text
+    plain = text.strip("#*_ \t")
+    return re.sub(r"(?i)^(how|what|where|when|why|who|which) to ", r"\1 do I ", plain).rstrip("?") + "?"
+
+
 def asked_at(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> int | None:
     """The number of the question the candidate's reply answers, or None: the nearest question above it on its
     page (among ``before``), with only statements between. In an interview, a hearing or an FAQ the document
@@ -255,7 +273,7 @@ def asked_at(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> in
             later = lines[:-1]  # the turn's first sentence, just after the question, may carry a label
             return None if any(spoken_part(line) != line for line in later) else n
         if not found[1].citable:
-            return None
+            return n if asking_heading(text) else None
         lines.append(text)
     return None
 
@@ -442,8 +460,28 @@ def _rarest_missing(content: dict[str, float], found: set[str]) -> float:
     return max(missing, default=0.0) / max(content.values(), default=1.0)
 
 
+def span_rows(
+    q: Question, top: Sequence[Candidate], probs: Sequence[float]
+) -> list[tuple[SpanCandidate, int, list[float]]]:
+    """Each span of the kind asked in the top sentences, with its sentence's rank and its features for the span
+    model; ``probs``: each sentence's probability of answering. One function for the composer and for
+    training, so the model is fitted on the very rows it is later asked about."""
+    out = []
+    for rank, c in enumerate(top):
+        found = typed_spans(q.info, c.plain, c.annotation)
+        for span in found:
+            repeats = sum(fold(span.text) in fold(o.plain) for o in top)
+            out.append((span, rank, span_features(q, span, c.plain, probs[rank], rank, repeats)))
+    return out
+
+
 def span_features(
-    q: Question, span: SpanCandidate, plain: str, sentence_p: float, sentence_rank: int, repeats: int
+    q: Question,
+    span: SpanCandidate,
+    plain: str,
+    sentence_p: float,
+    sentence_rank: int,
+    repeats: int,
 ) -> list[float]:
     asked = set(tokens(q.info.text)) - QUESTION_WORDS
     span_words = set(tokens(span.text))

@@ -26,6 +26,7 @@ from chatbot.backends.decisions import (
     Models,
     Question,
     annotations_of,
+    as_question,
     asked_at,
     decision_pool,
     document_terms,
@@ -38,7 +39,7 @@ from chatbot.backends.decisions import (
     question_features,
     rarest_holder,
     rows_above,
-    span_features,
+    span_rows,
 )
 from chatbot.backends.front_matter import front_fact, front_sentences, named_document, naming_words
 from chatbot.backends.overview import about_the_whole, overview
@@ -52,7 +53,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
 )
 from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, stem, terms
-from chatbot.grounding.roles import listed_role, role_verdict
+from chatbot.grounding.roles import listed_holder, listed_role, role_verdict
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import asks, spoken_part
@@ -74,6 +75,7 @@ from chatbot.text.nlp import (
     denied_effect,
     disowned,
     first_person_acts,
+    light_object,
     main_verb,
     numbers,
     object_nouns,
@@ -87,10 +89,12 @@ from chatbot.text.questions import (
     DocumentFact,
     QuestionInfo,
     QuestionKind,
+    acted_role,
     analyse,
     another_edition,
     asked_noun,
     asked_role,
+    asks_of_a_time,
     document_fact,
     holder_by_role,
     name_words,
@@ -202,7 +206,15 @@ def _misread_negation(act: str, sentence: str) -> bool:
 def as_written(claim: str, act: str, c: Candidate) -> str:
     """The claim with its act in the form the sentence uses, where the sentence's parse gives that verb the
     same lemma ("the contractor go bankrupt" against "the contractor went bankrupt"): an irregular form shares
-    no stem with its lemma, so the claim would seem to lack its own act."""
+    no stem with its lemma, so the claim would seem to lack its own act. A light verb's noun that the sentence
+    states as a verb is the act, and the light verb goes (``light_object``)."""
+    if not act and (light := light_object(claim)):
+        # "passengers get a refund" against "tickets will be refunded": the noun is the act the sentence states
+        # as a verb, and the light verb ("get") is no word of the claim's own
+        verb, noun = light
+        if any(same_word(noun, v.label.lower()) for v in c.annotation.verbs or ()):
+            return re.sub(rf"\b{re.escape(verb)}\s+", "", claim, count=1)
+        return claim
     forms = (
         [c.plain[v.start : v.end] for v in c.annotation.verbs or () if v.label.lower() == act] if act else []
     )
@@ -269,7 +281,12 @@ class ExtractiveBackend:
             role := self._role(evidence, *held)
         ):
             return role
-        if (asked := asked_role(evidence.question)) and _unheard(asked[0], index):
+        asked = asked_role(evidence.question)
+        if (held_role := asked[0] if asked else acted_role(evidence.question)) and (
+            found := self._listed_holder(evidence, held_role, candidates)
+        ):
+            return found
+        if asked and _unheard(asked[0], index):
             # "Who is the mayor of Vesturvík?" where no one is called a mayor, "Who is the fisheries minister?"
             # where nothing is about fisheries: whoever the closest sentences name holds some other role
             reason = f"the corpus never mentions a “{asked[0]}”"
@@ -416,7 +433,7 @@ class ExtractiveBackend:
             if n is None or n in tried:
                 continue
             tried.add(n)
-            asked = spoken_part(sentence_text(*before[n])).strip()
+            asked = as_question(spoken_part(sentence_text(*before[n])).strip())
             if not self._asks_the_same(evidence.question, q, asked, c):
                 continue
             kind = question_kind(evidence.question)
@@ -507,20 +524,15 @@ class ExtractiveBackend:
         if models is None or not (q.info.answer_type or q.info.target):
             return ""
         prob = dict(zip((c.number for c in decision.ranked), decision.probs, strict=True))
-        rows, spans = [], []
-        for rank, c in enumerate(chosen[: self.settings.max_sentences]):
-            found = typed_spans(q.info, c.plain, c.annotation)
-            for span in found:
-                repeats = sum(fold(span.text) in fold(o.plain) for o in chosen)
-                rows.append(span_features(q, span, c.plain, prob.get(c.number, 0.0), rank, repeats))
-                spans.append((span, rank))
-        if not rows:
+        top = chosen[: self.settings.max_sentences]
+        found = span_rows(q, top, [prob.get(c.number, 0.0) for c in top])
+        if not found:
             return ""
-        p = models.span.probabilities(rows)
+        p = models.span.probabilities([row for _, _, row in found])
         best = int(np.argmax(p))
         if p[best] < models.span.threshold:
             return ""  # a wrong name first is worse than the quote that holds the right one
-        span, rank = spans[best]
+        span, rank, _ = found[best]
         return f"{span.text} [{cited[chosen[rank].number]}]."
 
     def role(self, q: Question, pool: list[Candidate]) -> tuple[str | None, list[Candidate]] | None:
@@ -867,8 +879,20 @@ class ExtractiveBackend:
         Sarah Blackwood (Clerk), …", a signatory's "Prof. Lars Eriksen, Nordic Ocean Institute"), in the closest
         sentences; None when none gives one."""
         for c in candidates[: self.settings.closest]:
-            if role := listed_role(c.plain, name):
+            if role := listed_role(c.text, name):
                 return self._lead_quoted(evidence, f"{name}: {role}", c.passage, c.sentence)
+        return None
+
+    def _listed_holder(self, evidence: Evidence, role: str, candidates: Sequence[Candidate]) -> Answer | None:
+        """ "Who is the clerk?" where a list names her ("In attendance: Sarah Blackwood (Clerk), …") or a
+        signature does: the name the sentences the models weigh give that role (``listed_holder``); None when
+        none does, or when the question asks of another time ("Who was the chair in 1987?"), which a list of
+        today's holders cannot answer."""
+        if asks_of_a_time(evidence.question):
+            return None
+        for c in candidates[: self.settings.decision_pool]:
+            if holder := listed_holder(c.text, role):
+                return self._lead_quoted(evidence, holder, c.passage, c.sentence)
         return None
 
     def _front_fact(self, evidence: Evidence, q: Question, kind: DocumentFact) -> Answer | None:

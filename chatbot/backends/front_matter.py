@@ -27,6 +27,8 @@ from chatbot.text.lexicon import (
     PUBLICATIONS,
     STOPWORDS,
     TITLES,
+    UPPER,
+    WEEKDAYS,
     alternation,
 )
 from chatbot.text.nlp import Annotation
@@ -55,6 +57,7 @@ _DAY_BEFORE_RE = re.compile(rf"\b\d{{1,2}}{ORDINAL_SUFFIX}?\s+$")
 # ("HANOI, 2 September 2025 —", "March 3 (Reuters) -"), as a field ("Date: 14 March 2025") or after a word of
 # publication. "Between 2010 and 2022, 64 districts …" in an abstract dates what it reports.
 _DATELINE_END_RE = re.compile(r"\s*(?:[—–|]|-\s|\(\w+\)\s*[-—–]|$)")
+_WEEKDAY_BEFORE_RE = re.compile(rf"\b(?i:{'|'.join(WEEKDAYS)}),?\s+$")
 _FIELD_NAME_BEFORE_RE = re.compile(r"[^:.]{1,40}:\W*$")  # "Date: " before the date
 _NAMES_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _Read = list[tuple[Passage, Sentence, str, Annotation]]  # sentences with their plain text and annotations
@@ -153,6 +156,8 @@ def _dates(front: _Read) -> list[tuple[Passage, Sentence, str, bool]]:
         for e in (e for e in note.ents if e.label == "DATE"):
             day = _DAY_BEFORE_RE.search(text, 0, e.start)
             start = day.start() if day else e.start
+            if weekday := _WEEKDAY_BEFORE_RE.search(text, 0, start):  # "Date: Tuesday, 3 June 2025"
+                start = weekday.start()
             published = _PUBLISHED_RE.search(text, 0, start) is not None
             own = (
                 published
@@ -227,11 +232,11 @@ def _credited_writers(line: str) -> list[str]:
 
 
 # A line that credits the writers: "By …", "Written by …", "Remarks by …" (a speech's title), or a field that
-# names them ("Author: …", a Markdown page's front matter "author: …", "**Authors:** …"), in bold or italics or
-# not.
+# names them ("Author: …", a Markdown page's front matter "author: …", "**Authors:** …", an email's "From: …"), in
+# bold or italics or not.
 _BYLINE_RE = re.compile(
     rf"\s*{EMPHASIS}(?:(?:(?:written|remarks|speech|keynote|statement|testimony|lecture) )?by\s+"
-    rf"|(?:authors?|byline|written by){EMPHASIS}\s*:{EMPHASIS}\s*)",
+    rf"|(?:authors?|byline|written by|from){EMPHASIS}\s*:{EMPHASIS}\s*)",
     re.IGNORECASE,
 )
 
@@ -269,7 +274,15 @@ def _author_line(line: str) -> list[str]:
 
 def _signatories(sentences: _Read) -> FrontFact | None:
     """A letter's signatories: the name opening each line after its "Signed," ("Dr. Imani Okoro, University of
-    Hallsport"), each line cited."""
+    Hallsport"), or a contract's, each on a line of its own ("Signed by the Landlord: O. Adeyemi"); each line
+    cited."""
+    fields = []
+    for p, s, text, _ in sentences:
+        m = _SIGNED_FIELD_RE.fullmatch(text.strip())
+        if m and (name := _whole_name(m["name"]) or _initialled(m["name"])):
+            fields.append((name, (p, s)))
+    if fields:
+        return FrontFact(_listed([n for n, _ in fields]), [w for _, w in fields])
     for k, (_, _, text, _) in enumerate(sentences):
         if not _SIGNED_RE.fullmatch(text.strip()):
             continue
@@ -291,11 +304,19 @@ def _whole_name(part: str) -> str | None:
     return name if name and part.rstrip(" .").endswith(name) else None
 
 
+def _initialled(part: str) -> str | None:
+    """A name given by its initials and surname, as a contract is signed ("O. Adeyemi", "J. R. Tolkien")."""
+    part = part.strip(" .")
+    return part if _INITIALLED_RE.fullmatch(part) else None
+
+
+_INITIALLED_RE = re.compile(rf"(?:{UPPER}\.\s?){{1,3}}{UPPER}[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_SIGNED_FIELD_RE = re.compile(r"\W*signed(?: by [^:]{1,40})?\s*:\s*(?P<name>[^:]{3,60})", re.IGNORECASE)
 _SIGNED_RE = re.compile(r"\W*(?:signed(?: by)?|signatories|the undersigned)\W*", re.IGNORECASE)
 _AFFILIATION_MARKS_RE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§]+|(?<=[^\W\d])\d{1,2}\b")
 _BYLINE_PART_RE = re.compile(r"\s*[,;|·•]\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
 # "By X at Carrow Park", "Remarks by Mayor Ana Ruiz at the opening of …"
-_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(\d*_]|\s+(?:in|at|for|on|to)\s+")
+_BYLINE_END_RE = re.compile(r"\s*[|,;·•—–(<\d*_]|\s+(?:in|at|for|on|to)\s+")  # "<" opens an email address
 _ROLE_WORDS = TITLES | INTERVIEWER_ROLES
 
 

@@ -40,12 +40,11 @@ from chatbot.backends.decisions import (
     Question,
     pool_features,
     question_features,
-    span_features,
+    span_rows,
 )
 from chatbot.backends.extractive import ExtractiveBackend
 from chatbot.evaluation.runner import set_pipeline
 from chatbot.evaluation.sets import EvalSet, Item
-from chatbot.text.answers import typed_spans
 from chatbot.text.normalise import fold, squad_fold
 
 PENALTY_C = 1.0  # inverse L2 strength, as scikit-learn's C
@@ -299,13 +298,11 @@ def _span_examples(
         if not e.item.answerable or not e.item.facts or not (info.answer_type or info.target) or info.yes_no:
             continue
         top = [e.candidates[i] for i in e.ranked[: settings.max_sentences]]
-        for rank, c in enumerate(top):
-            for span in typed_spans(info, c.plain, c.annotation):
-                repeats = sum(fold(span.text) in fold(o.plain) for o in top)
-                rows.append(span_features(e.question, span, c.plain, e.probs[rank], rank, repeats))
-                labels.append(_is_answer(span.text, e.item))
-                owners.append(n)
-                texts.append(span.text)
+        for span, _, row in span_rows(e.question, top, e.probs):
+            rows.append(row)
+            labels.append(_is_answer(span.text, e.item))
+            owners.append(n)
+            texts.append(span.text)
     return rows, labels, owners, texts
 
 

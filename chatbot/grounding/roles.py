@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from chatbot.grounding.claims import stem
 from chatbot.text.lexicon import TITLES
 from chatbot.text.nlp import Role, person_roles
-from chatbot.text.normalise import fold, fold_word
+from chatbot.text.normalise import fold, fold_word, unwrap
 from chatbot.text.questions import RoleClaim, name_words, role_words
-from chatbot.text.sentences import ends_a_sentence
+from chatbot.text.sentences import ends_a_sentence, signature
 
 QUALIFIERS_MET = 2 / 3  # share of the asked role's qualifying words the written role must have
 
@@ -70,10 +70,15 @@ def _matches(claim: RoleClaim, role: Role) -> bool:
 
 def listed_role(sentence: str, name: str) -> str:
     """The role a list gives a person: in brackets after the name ("Sarah Blackwood (Clerk)", "Mariana
-    Kovačević (Site Reliability)"), or after a comma in a row of people that opens with the name ("Prof. Lars
-    Eriksen, Nordic Ocean Institute"); the name matched with its accents folded; "" when none does. A bracket
-    with a number, or in small letters ("(pictured)", "(2019)"), gives none."""
+    Kovačević (Site Reliability)"), under it in a signature, or after a comma in a row of people that opens
+    with the name ("Prof. Lars Eriksen, Nordic Ocean Institute"); the name matched with its accents folded; ""
+    when none does. A bracket with a number, or in small letters ("(pictured)", "(2019)"), gives none. The
+    sentence comes as written, its line breaks kept: a signature's break is its shape."""
     wanted = fold(name).lower()
+    if signature(sentence):  # "Ingrid Halvorsen" over "Head of Operations, Nordvik Ferries"
+        signed, _, role = sentence.strip().partition("\n")
+        return role.strip(" *_") if fold(signed.strip(" *_")).lower().endswith(wanted) else ""
+    sentence = unwrap(sentence)
     head, comma, rest = sentence.partition(",")
     opens = fold(head).lower().rstrip(" .").endswith(wanted) and len(head.split()) <= len(wanted.split()) + 1
     if comma and opens and not ends_a_sentence(sentence):  # the name, and a title before it at most
@@ -86,6 +91,27 @@ def listed_role(sentence: str, name: str) -> str:
         long_words = [w for w in role.split() if len(w) > 3]
         if all(w[0].isupper() for w in long_words) or any(w.lower() in TITLES for w in role.split()):
             return role
+    return ""
+
+
+def listed_holder(sentence: str, role: str) -> str:
+    """Who a list gives a role, the reverse of ``listed_role``: the name before the bracket that holds exactly
+    that role ("Sarah Blackwood (Clerk)" for "clerk"), its title ("Cllr", "Dr.") dropped, or the name a
+    signature sets over it; "" when none does. Exactly: "(Vice Chair)" is no answer to "Who is the chair?"."""
+    wanted = [stem(w) for w in fold(role).lower().split()]
+    if signature(sentence):  # "Matteo Bianchi" over "Chief Engineer"
+        signed, _, title = sentence.strip().partition("\n")
+        held = [stem(w) for w in fold(title.split(",")[0]).lower().strip(" *_").split()]
+        return signed.strip(" *_") if held == wanted else ""
+    sentence = unwrap(sentence)
+    for m in _BRACKET_RE.finditer(sentence):
+        if [stem(w) for w in fold(m.group(1)).lower().split()] != wanted:
+            continue
+        name = re.split(r"[,:;()]", sentence[: m.start()])[-1].split()
+        while name and name[0].lower().strip(".") in TITLES:
+            name = name[1:]
+        if 1 <= len(name) <= 5 and all(w[:1].isupper() for w in name):
+            return " ".join(name)
     return ""
 
 

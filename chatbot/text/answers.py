@@ -10,6 +10,7 @@ rule-based reading, used where no model has been trained.
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
@@ -18,6 +19,7 @@ from chatbot.text.lexicon import (
     CURRENCY_WORDS,
     PEOPLE_NOUNS,
     PERSON_NOUNS,
+    PLACE_PREPOSITIONS,
     QUESTION_WORDS,
     STOPWORDS,
     alternation,
@@ -55,6 +57,23 @@ class SpanCandidate:
     tier: int  # 0: the kind the question asks for most directly; higher: less direct
 
 
+def _place_phrases(text: str, annotation: Annotation) -> list[Span]:
+    """The noun phrases a preposition of place puts something in or on ("printed on the same label", "the
+    WAN port on the back of the router"), with the preposition, as the place a "where" question may ask."""
+    out = []
+    named = [e for e in annotation.ents if e.label in DATE_LABELS | PLACE_LABELS]
+    for chunk in annotation.chunks:
+        if any(e.start < chunk.end and chunk.start < e.end for e in named):
+            continue  # "in Normandy" is the place's name, "in the 10th century" a time
+        before = _PREPOSITION_BEFORE_RE.search(text, 0, chunk.start)
+        if before and before["word"].lower() in PLACE_PREPOSITIONS:
+            out.append(Span(before.start("word"), chunk.end, "PLACE"))
+    return out
+
+
+_PREPOSITION_BEFORE_RE = re.compile(r"\b(?P<word>\w+)\s+$")
+
+
 def tiers(info: QuestionInfo) -> list[frozenset[str]]:
     """Entity labels that answer the question, most direct first."""
     kind, target = info.answer_type, info.target
@@ -73,7 +92,9 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
         return [frozenset({"PEOPLE"}), PERSON_LABELS | _ORGS]
     if kind != "name":
         return []
-    if target in ("place", "city", "country", "town", "region", "where", "state", "province", "county"):
+    if target == "where":
+        return [PLACE_LABELS, frozenset({"PLACE"})]
+    if target in ("place", "city", "country", "town", "region", "state", "province", "county"):
         return [PLACE_LABELS]
     if target in ("company", "organization", "organisation", "firm", "institution", "publication", "outlet"):
         return [frozenset({"ORG"}), NAME_LABELS]
@@ -87,9 +108,13 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
     within each tier. Untyped questions get the sentence's noun phrases (tier 9), for the span model."""
     asked = _asked(info.text)
     spans = [_as_share(s, text) for s in annotation.ents] + list(annotation.speakers)
-    if info.target == "duration":  # a stretch of time is the quantity asked ("the following 380 years")
+    if info.target == "duration":  # a stretch of time is the quantity asked ("the following 380 years"), or
+        # the day it ends ("How long will the ferry be out of service?" / "… until at least Friday 6 June")
         spans = [
-            _as_quantity(s) if s.label in DATE_LABELS and is_duration(s.text(text)) else s for s in spans
+            _as_quantity(s)
+            if s.label in DATE_LABELS and (is_duration(s.text(text)) or _UNTIL_RE.search(text[: s.start]))
+            else s
+            for s in spans
         ]
     if info.target == "age":  # "She was 81.", "Kjell Ingebrigtsen, 67, …": an age spaCy tags as a date
         spans = [_as_quantity(s) if s.label in DATE_LABELS and is_age(s.text(text)) else s for s in spans]
@@ -97,6 +122,8 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
         spans = [_as_money(s, text) for s in spans]
     if info.answer_type == "people":
         spans += [_people(m) for m in _PEOPLE_RE.finditer(text)]
+    if info.target == "where":  # "on the label under the router": a place no name gives, less directly
+        spans += _place_phrases(text, annotation)
     counted = set(tokens(info.counts))
     if counted & _PEOPLE_WORDS:  # people go by many names ("donors", "residents"): any number may count them
         counted = set()
@@ -109,6 +136,12 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
                 or (s.label == "NORP" and not info.asks_person and _modifies(candidate, annotation))
                 or (counted and _counts_other(candidate, text, annotation, counted))
                 or (counted and not counted & _CURRENCY_TERMS and _with_currency(s, text))
+                # "one engine" for "How much will it cost?": a bare number that counts a thing is no sum
+                or (
+                    info.target == "money"
+                    and s.label != "MONEY"
+                    and _counts_other(candidate, text, annotation, _CURRENCY_TERMS)
+                )
             ):
                 continue
             if s.label in labels and _new(candidate.text, asked) and candidate not in out:
@@ -173,13 +206,16 @@ def _modifies(c: SpanCandidate, annotation: Annotation) -> bool:
     return any(chunk.start <= c.start and c.end < chunk.end for chunk in annotation.chunks)
 
 
-def _counts_other(c: SpanCandidate, text: str, annotation: Annotation, counted: set[str]) -> bool:
+def _counts_other(c: SpanCandidate, text: str, annotation: Annotation, counted: Set[str]) -> bool:
     """A number whose noun phrase counts something else: "13 billion parameters" for "how many chips"."""
     for chunk in annotation.chunks:
         if chunk.start <= c.start and c.end <= chunk.end:
             after = set(tokens(text[c.end : chunk.end]))
             return bool(after) and not after & counted
     return False
+
+
+_UNTIL_RE = re.compile(r"\b(?:until|till|through)\s+$", re.IGNORECASE)
 
 
 def _as_quantity(s: Span) -> Span:

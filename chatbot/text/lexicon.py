@@ -49,16 +49,21 @@ OPENERS = _set(
 PUBLICATIONS = _set(
     "article report analysis piece story essay column editorial op-ed document spec specification manual "
     "guide handbook paper transcript digest newsletter bulletin book post memo licence license interview "
-    "profile review obituary obit feature blog briefing whitepaper factsheet release letter speech remarks"
+    "profile review obituary obit feature blog briefing whitepaper factsheet release letter speech remarks "
+    "email e-mail message agreement contract lease"
 )
 # The document itself, of any genre a user brings ("according to the spec", "the manual says"), as a
 # claim's framing. "Report", "analysis", "post", "interview", "profile", "review", "feature", "briefing",
-# "release", "letter", "speech" and "remarks" carry content there ("a report of shots fired", "the post of
-# treasurer", "a review of the rates", "the release of the hostages", "the regulator's letter"); a text, a
-# passage or a study is framing too, though rarely a publication a question asks the date of.
+# "release", "letter", "speech", "remarks", "message" and an agreement's names carry content there ("a report
+# of shots fired", "the post of treasurer", "a review of the rates", "the release of the hostages", "the
+# regulator's letter", "the agreement with Brayford"); a text, a passage or a study is framing too, though
+# rarely a publication a question asks the date of.
 DOCUMENT_NOUNS = (
     PUBLICATIONS
-    - _set("report analysis post interview profile review feature briefing release letter speech remarks")
+    - _set(
+        "report analysis post interview profile review feature briefing release letter speech remarks message "
+        "agreement contract lease"
+    )
 ) | _set("text passage study record standard minutes")
 # The article's own voice: "the article argues" attributes nothing to a third party.
 ARTICLE_WORDS = (
@@ -133,6 +138,9 @@ TIME_UNITS = {
 MEASURE_ADJECTIVES = _set("many much long big large deep far high tall wide heavy fast thick")
 # … those that ask for a physical measure alone ("How deep …?"); "how high", "how big" may ask a price or a loss.
 PHYSICAL_MEASURES = _set("deep far tall wide heavy thick")
+# … those that, after "how", only ask for an amount: "many" in "How many books …?" is no search term, or "so many
+# needs" would match it as well as "90,000 books".
+AMOUNT_ASKING = _set("many much")
 # "What is the budget / the numeric value / the depth …?": head nouns of a question that asks for a quantity.
 QUANTITY_NOUNS = _set(
     """percentage amount sum price cost figure rate rates score scores budget revenue salary turnover
@@ -253,6 +261,7 @@ SAME_ACTS = [
         "show display",
         "build construct",
         "tell inform notify",
+        "put place",
     )
 ]
 EFFECT_PREPOSITIONS = _set("on in to for")  # what the change would be to: "no effect on reading"
@@ -301,7 +310,9 @@ RELATION_VERBS = _set(
 )
 PREPOSITIONS = _set("of from on in at for with by to about over under into between among across")
 # Prepositions that put a thing somewhere: a proper noun after one is a place ("in the Old Market Hall").
-PLACE_PREPOSITIONS = _set("in at on near inside outside beside behind opposite along across around within")
+PLACE_PREPOSITIONS = _set(
+    "in at on near inside outside beside behind opposite along across around within under beneath below above"
+)
 # Prepositions that turn a place or time around: "fled from Italy" is not "fled to Italy", "after the conquest"
 # not "before the conquest".
 _OPPOSITE_PREPOSITION_PAIRS = (("from", "to"), ("from", "into"), ("before", "after"), ("above", "below"))
@@ -499,8 +510,10 @@ SUBORDINATORS = {
 WH_WORDS = {"what", "whatever", "how", "why", "where", "whether"}
 # Asking about a document itself (its date, its author) rather than what it reports: "When was the
 # TechFastForward article published?", "Who wrote the report?" (the document is one of PUBLICATIONS).
-PUBLICATION_VERBS = _set("published written released issued dated posted delivered")
-AUTHORSHIP_WORDS = _set("wrote write written authored author authors writer byline signed delivered")
+PUBLICATION_VERBS = _set("published written released issued dated posted delivered sent made signed")
+AUTHORSHIP_WORDS = _set(
+    "wrote write written authored author authors writer byline signed delivered sent sender"
+)
 # "When was the GPL first published?", "When was version 0.20 of the spec published?" may ask about another
 # edition than the one at hand, whose front matter dates only itself.
 FIRST_EDITION = _set("first originally initially original")
@@ -575,7 +588,7 @@ TITLES = {
     "author", "co-author", "coauthor", "master", "harbourmaster", "harbormaster", "headmaster", "headmistress",
     "postmaster", "engineer", "historian", "physician", "surgeon", "lecturer", "consultant", "strategist",
     "diplomat", "official", "prosecutor", "negotiator", "lawmaker", "legislator", "activist", "campaigner",
-    "chef",
+    "chef", "cllr", "sgt", "capt", "supt", "insp", "pcso", "clerk", "registrar", "auditor", "solicitor", "librarian", "coordinator", "administrator", "warden",
 }  # fmt: skip
 
 

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from text_to_num import alpha2digit
@@ -80,6 +79,12 @@ _ERA_DATE_RE = re.compile(
 # "in 1097", "since 874" — but not "in 193 nations", where the number counts the noun after it.
 _YEAR_CONTEXT_RE = re.compile(
     r"\b(?:in|since|by|until|from|during|after|before|around)\s+(\d{3,4})\b(?![\d%]|[.,]\d)"
+    r"(?!\s+(?!(?:and|or|to|the|a|an|when|while|as|at|on|in|by|from|until|after|before|under|with)\b)[a-z])"
+)
+# A span of years, "1957–1961", "1914-18": spaCy tags some as a number. A count ("1200–1500 workers") has its
+# noun after it, as for a year above.
+_YEAR_RANGE_RE = re.compile(
+    r"\b(1\d{3}|20\d{2})\s?[–-]\s?(\d{4}|\d{2})\b(?![\d%]|[.,]\d)"
     r"(?!\s+(?!(?:and|or|to|the|a|an|when|while|as|at|on|in|by|from|until|after|before|under|with)\b)[a-z])"
 )
 SPEECH_LEMMAS = frozenset(SPEECH_VERBS)
@@ -429,7 +434,7 @@ def _asserted(verb: Any) -> bool:
 def _negated(doc: Doc) -> list[Any]:
     """The verbs a negation attaches to, except "not only" / "not just"; and the verbs whose subject is a
     negative quantifier ("nobody will lose their job", "no staff were hurt", "none of them left"), which spaCy
-    parses as an ordinary subject."""
+    parses as an ordinary subject; and the verbs "or" joins to a negated one, which share its negation."""
     verbs = [
         t.head
         for t in doc
@@ -441,6 +446,14 @@ def _negated(doc: Doc) -> list[Any]:
         if t.dep_ in ("nsubj", "nsubjpass")
         and (t.lower_ in NEGATIVE_SUBJECTS or _with_no(t))
         and t.head not in verbs
+    ]
+    # "Do not cover the router or place it in a cupboard": a negation covers the verbs "or" joins to its own
+    verbs += [
+        c
+        for v in list(verbs)
+        if any(cc.dep_ == "cc" and cc.lower_ in ("or", "nor") for cc in v.children)
+        for c in v.children
+        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(x.dep_.startswith("nsubj") for x in c.children)
     ]
     return verbs
 
@@ -467,6 +480,17 @@ def main_verb(text: str) -> str:
     if root is None or root.pos_ != "VERB" or root.lemma_.lower() in LIGHT_VERBS:
         return ""
     return str(root.lemma_.lower())
+
+
+def light_object(text: str) -> tuple[str, str] | None:
+    """(the light verb as written, its object noun) when a statement's main verb is a light one with a noun
+    object ("passengers get a refund" → ("get", "refund")): the noun is the act, which a text may write as a
+    verb ("tickets will be refunded"). None otherwise."""
+    root = next((t for t in parse(text) if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() not in LIGHT_VERBS:
+        return None
+    noun = next((t for t in root.children if t.dep_ == "dobj" and t.pos_ == "NOUN"), None)
+    return (root.text, noun.text.lower()) if noun is not None else None
 
 
 def _framed_act(verb: Token) -> Token:
@@ -613,10 +637,11 @@ def _phrase(head: Any, keep: tuple[str, ...] = ()) -> list[Any]:
 
 
 def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
-    """spaCy's entities, with the era-marked dates, the unit-glued quantities ("700K"), the short sums ("£18m",
+    """spaCy's entities, with the era-marked dates, the spans of years, the unit-glued quantities ("700K"), the short sums ("£18m",
     "290p") and the times of day ("9.30am") it misses replacing the fragments it made of them."""
     extra = [Span(m.start(), m.end(), "DATE") for m in _ERA_DATE_RE.finditer(text)]
     extra += [Span(m.start(1), m.end(1), "DATE") for m in _YEAR_CONTEXT_RE.finditer(text)]
+    extra += [Span(m.start(), m.end(), "DATE") for m in _YEAR_RANGE_RE.finditer(text) if _years_run_on(m)]
     extra += [Span(m.start(), m.end(), "QUANTITY") for m in _GLUED_UNIT_RE.finditer(text)]
     extra += [Span(m.start(), m.end(), "TIME") for m in _CLOCK_RE.finditer(text)]
     extra += [
@@ -629,6 +654,13 @@ def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
         x for i, x in enumerate(extra) if not any(_covers(y, x) for y in extra[:i] + extra[i + 1 :])
     ]
     return sorted(merged, key=lambda s: (s.start, -s.end))
+
+
+def _years_run_on(m: re.Match[str]) -> bool:
+    """The range's end is a later year, written whole or by its last two digits ("1914-18")."""
+    first = int(m[1])
+    last = int(m[2]) if len(m[2]) == 4 else first // 100 * 100 + int(m[2])
+    return first < last <= first + 200
 
 
 def _with_named_places(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -671,14 +703,18 @@ def is_date(phrase: str) -> bool:
 
 
 def is_duration(phrase: str) -> bool:
-    """A stretch of time ("the following 380 years", "six months"): a number, in digits or words, before a unit
-    of time. spaCy tags it DATE, but it answers "how long" and "how many years" as a number does."""
+    """A stretch of time ("the following 380 years", "six months", "about a day"): a number, in digits or words,
+    or "a", before a unit of time. spaCy tags it DATE, but it answers "how long" and "how many years" as a number does."""
     words = re.findall(r"[^\W_]+", alpha2digit(phrase, "en").lower())
     return any(
-        (a[0].isdigit() or a in COUNT_WORDS)
+        (a[0].isdigit() or a in COUNT_WORDS or (a in ("a", "an") and before not in _RATE_WORDS))
         and TIME_UNITS.get(b, TIME_UNITS.get(b.removesuffix("s"))) in DURATION_UNITS
-        for a, b in pairwise(words)
+        for before, a, b in zip(["", *words], words, words[1:], strict=False)
     )
+
+
+# "once a day", "twice a week", "£3 per hour": a rate, not a stretch of time ("about a day", "an hour").
+_RATE_WORDS = frozenset({"once", "twice", "times", "per", "every"})
 
 
 def is_age(phrase: str) -> bool:

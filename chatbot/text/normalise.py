@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from chatbot.text.lexicon import STOPWORDS
+from chatbot.text.lexicon import AMOUNT_ASKING, STOPWORDS
 
 # Typographic variants that carry no meaning for matching: curly quotes, hyphen look-alikes, no-break space.
 _CHAR_MAP = str.maketrans(
@@ -112,7 +112,8 @@ _TERM_JOINER_RE = re.compile(r"[-'’]")
 
 
 def tokens(text: str) -> list[str]:
-    """Search terms: lower-cased words and numbers, hyphenated words also split, light plural folding."""
+    """Search terms: lower-cased words and numbers, hyphenated words also split, light plural folding; the
+    amount word of "how many" / "how much" is part of the asking, not a term."""
     return list(_tokens(text))
 
 
@@ -120,8 +121,11 @@ def tokens(text: str) -> list[str]:
 def _tokens(text: str) -> tuple[str, ...]:
     """``tokens``, cached: scoring one question reads each candidate sentence's terms a hundred times over.
     About 6 KB for a passage of 750 characters, hence 4096 texts at most."""
-    out = []
+    out, previous = [], ""
     for word in _TERM_RE.findall(ascii_fold(_FOOTNOTE_MARK_RE.sub(r"\1 \2", unwrap(text))).lower()):
+        asking, previous = previous == "how" and word in AMOUNT_ASKING, word
+        if asking:
+            continue
         parts = [word, *_TERM_JOINER_RE.split(word)] if _TERM_JOINER_RE.search(word) else [word]
         for part in parts:
             if part in STOPWORDS or part in ("s", "t"):

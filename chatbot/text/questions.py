@@ -321,7 +321,7 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     (``roles`` as for ``speaker_by_role``) and the role. A time or number in the question ("Who was the chief
     engineer in 1987?", "… at the time?") may ask for another holder than the one the corpus quotes, so it asks for none."""
     folded = fold(question).strip().rstrip("?").strip()
-    if not folded.startswith("who") or re.search(r"\d", folded) or TIME_WORDS.intersection(folded.split()):
+    if not folded.startswith("who") or asks_of_a_time(folded):
         return None
     for role in sorted(roles, key=len, reverse=True):
         # "halden rail's chief executive" is also asked for as "the chief executive of Halden Rail"
@@ -331,6 +331,14 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
             if re.fullmatch(pattern, folded):
                 return roles[role], role
     return None
+
+
+def asks_of_a_time(question: str) -> bool:
+    """A year, number or time word ("in 1987", "at the time", "then"): the question may ask for another holder
+    of a role than the one the corpus names now."""
+    return bool(
+        re.search(r"\d", question) or TIME_WORDS.intersection(re.findall(r"[a-z]+", fold(question).lower()))
+    )
 
 
 _ROLE_ASKED_RE = re.compile(
@@ -348,6 +356,16 @@ def asked_role(question: str) -> tuple[str, str] | None:
     if not m or m["head"] not in TITLES or len(m["head"]) <= 3:
         return None
     return m["role"], m["head"]
+
+
+_ROLE_VERB_RE = re.compile(r"who (?P<verb>[a-z]+?)e?d (?:the |a |this |that )?[\w.' -]+")
+
+
+def acted_role(question: str) -> str:
+    """ "Who chaired the meeting?", "Who coached the team?": the title the question's verb is made from
+    ("chair"), when it is one (``lexicon.TITLES``); "" otherwise."""
+    m = _ROLE_VERB_RE.fullmatch(fold(question).strip().rstrip("?").strip())
+    return m["verb"] if m and m["verb"] in TITLES and len(m["verb"]) > 3 else ""
 
 
 def named(question: str, role: str, person: str) -> str:

@@ -18,6 +18,8 @@ from chatbot.text.lexicon import (
     HONORIFICS,
     LOWER,
     NUMBER_WORDS,
+    STOPWORDS,
+    TITLES,
     UPPER,
     is_person_name,
 )
@@ -36,6 +38,10 @@ _NEXT_START_RE = re.compile(rf"\s+[\"“‘(\[]?(?:{UPPER}|[0-9{BULLETS}])")
 _BULLET_RE = re.compile(rf"\s+[{BULLETS}]\s+")
 _ENUMERATOR_RE = re.compile(r"\d{1,2}\.")
 _MARKER_RE = re.compile(rf"\s*(?:[{BULLETS}*\-–]|\d{{1,2}}[.)])\s+")
+# A numbered clause of a contract or a standard ("5.2 not to keep any pets …"), after a line that ends one
+# ("5.1 to keep the Property clean;"): the next item, not the wrapped line's continuation ("3.5 million").
+_CLAUSE_RE = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
+_CLAUSE_END_RE = re.compile(r"[;:]\s*$")
 _GLUED_HEADING_RE = re.compile(rf"({UPPER}[^.!?:;,\"“”]{{2,70}}?(?:{LOWER}|[’']))\s+(?=(?:{_GLUE})\s)")
 _TERMINAL = tuple('.!?"”’)')
 _CLOSERS = "\"”’')"  # what may close a sentence after its last stop
@@ -104,7 +110,11 @@ def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         row = any(bool(_LEADER_ROW_RE.search(x)) or table_line(x) for x in (line, following)) or all(
             _FIELD_RE.match(x) for x in (line, following)
         )
-        if not wrapped or row or not following.strip() or _MARKER_RE.match(following):
+        signed = signature(f"{line}\n{following}")
+        clause = bool(_CLAUSE_RE.match(following) and _CLAUSE_END_RE.search(line))
+        if not signed and (
+            not wrapped or row or clause or not following.strip() or _MARKER_RE.match(following)
+        ):
             yield block_start, nl
             block_start = nl + 1
     yield block_start, end
@@ -227,7 +237,8 @@ def ends_a_sentence(text: str) -> bool:
 def _sentence(text: str, start: int, end: int) -> Sentence:
     body = text[start:end]
     words = len(body.split())
-    heading = words <= 14 and (not (body.endswith(_TERMINAL) or ends_a_sentence(body)) or _title_case(body))
+    ended = body.endswith(_TERMINAL) or ends_a_sentence(body) or body.endswith(";")  # a list's item ends so
+    heading = words <= 14 and (not ended or _title_case(body))
     question = is_question(body)
     row = "\n" not in body and bool(_LEADER_ROW_RE.search(body))  # a fact set as a list row: who is what
     listed = (  # a field that lists, "Present: A (Chair), B, C", not a speaker's turn (which ends as a sentence)
@@ -242,9 +253,30 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
         or table_row(text, start, end)
         or _record_field(text, start, end)
         or _person_row(text, start, end)
+        or signature(body)
         or (not heading and not question and (words >= 4 or _short_sentence(body)))
     )
     return Sentence(start, end, citable=citable)
+
+
+def signature(body: str) -> bool:
+    """A name over its holder's role, as a letter or an email is signed ("Matteo Bianchi" / "Chief Engineer",
+    "Ingrid Halvorsen" / "Head of Operations, Nordvik Ferries"): one fact, who is what, though neither line is
+    a sentence. The name holds no title, and the role one before any comma."""
+    name, _, role = body.strip().partition("\n")
+    named = name.strip(" *_").split()
+    role_words = role.strip(" *_").split(",")[0].lower().split()
+    return (
+        bool(named and role_words)
+        and "\n" not in role.strip()
+        and is_person_name(" ".join(named))
+        and named[0].lower() not in STOPWORDS
+        and not any(w.lower().strip(".") in TITLES for w in named)
+        and role.strip()[:1].isupper()
+        and len(role.split()) <= 8
+        and not ends_a_sentence(role.strip())
+        and any(w.strip(".") in TITLES for w in role_words)
+    )
 
 
 def _title_case(text: str) -> bool:
