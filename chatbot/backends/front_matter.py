@@ -156,13 +156,13 @@ def _dates(front: _Read) -> list[tuple[Passage, Sentence, str, bool]]:
         for e in (e for e in note.ents if e.label == "DATE"):
             day = _DAY_BEFORE_RE.search(text, 0, e.start)
             start = day.start() if day else e.start
-            if weekday := _WEEKDAY_BEFORE_RE.search(text, 0, start):  # "Date: Tuesday, 3 June 2025"
-                start = weekday.start()
-            published = _PUBLISHED_RE.search(text, 0, start) is not None
+            weekday = _WEEKDAY_BEFORE_RE.search(text, 0, start)  # "Date: Tuesday, 3 June 2025": the field's
+            lead = weekday.start() if weekday else start  # name is before the weekday, the date after it
+            published = _PUBLISHED_RE.search(text, 0, lead) is not None
             own = (
                 published
                 or not s.citable
-                or bool(_DATELINE_END_RE.match(text, e.end) or _FIELD_NAME_BEFORE_RE.match(text[:start]))
+                or bool(_DATELINE_END_RE.match(text, e.end) or _FIELD_NAME_BEFORE_RE.match(text[:lead]))
             )
             found.append((not published, p, s, text[start : e.end], own))
     return [(p, s, phrase, own) for _, p, s, phrase, own in sorted(found, key=lambda d: d[0])]
