@@ -75,9 +75,9 @@ def listed_role(sentence: str, name: str) -> str:
     when none does. A bracket with a number, or in small letters ("(pictured)", "(2019)"), gives none. The
     sentence comes as written, its line breaks kept: a signature's break is its shape."""
     wanted = fold(name).lower()
-    if signature(sentence):  # "Ingrid Halvorsen" over "Head of Operations, Nordvik Ferries"
-        signed, _, role = sentence.strip().partition("\n")
-        return role.strip(" *_") if fold(signed.strip(" *_")).lower().endswith(wanted) else ""
+    if signed := signature(sentence):  # "Ingrid Halvorsen" over "Head of Operations, Nordvik Ferries"
+        signer, role = signed
+        return role if fold(signer).lower().endswith(wanted) else ""
     sentence = unwrap(sentence)
     head, comma, rest = sentence.partition(",")
     opens = fold(head).lower().rstrip(" .").endswith(wanted) and len(head.split()) <= len(wanted.split()) + 1
@@ -99,10 +99,10 @@ def listed_holder(sentence: str, role: str) -> str:
     that role ("Sarah Blackwood (Clerk)" for "clerk"), its title ("Cllr", "Dr.") dropped, or the name a
     signature sets over it; "" when none does. Exactly: "(Vice Chair)" is no answer to "Who is the chair?"."""
     wanted = [stem(w) for w in fold(role).lower().split()]
-    if signature(sentence):  # "Matteo Bianchi" over "Chief Engineer"
-        signed, _, title = sentence.strip().partition("\n")
-        held = [stem(w) for w in fold(title.split(",")[0]).lower().strip(" *_").split()]
-        return signed.strip(" *_") if held == wanted else ""
+    if signed := signature(sentence):  # "Matteo Bianchi" over "Chief Engineer"
+        signer, title = signed
+        held = [stem(w) for w in fold(title.split(",")[0]).lower().split()]
+        return signer if held == wanted else ""
     sentence = unwrap(sentence)
     for m in _BRACKET_RE.finditer(sentence):
         if [stem(w) for w in fold(m.group(1)).lower().split()] != wanted:

@@ -110,7 +110,7 @@ def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         row = any(bool(_LEADER_ROW_RE.search(x)) or table_line(x) for x in (line, following)) or all(
             _FIELD_RE.match(x) for x in (line, following)
         )
-        signed = signature(f"{line}\n{following}")
+        signed = signature(f"{line}\n{following}") is not None
         clause = bool(_CLAUSE_RE.match(following) and _CLAUSE_END_RE.search(line))
         if not signed and (
             not wrapped or row or clause or not following.strip() or _MARKER_RE.match(following)
@@ -253,20 +253,21 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
         or table_row(text, start, end)
         or _record_field(text, start, end)
         or _person_row(text, start, end)
-        or signature(body)
+        or signature(body) is not None
         or (not heading and not question and (words >= 4 or _short_sentence(body)))
     )
     return Sentence(start, end, citable=citable)
 
 
-def signature(body: str) -> bool:
-    """A name over its holder's role, as a letter or an email is signed ("Matteo Bianchi" / "Chief Engineer",
-    "Ingrid Halvorsen" / "Head of Operations, Nordvik Ferries"): one fact, who is what, though neither line is
-    a sentence. The name holds no title, and the role one before any comma."""
+def signature(body: str) -> tuple[str, str] | None:
+    """(name, role) when the text is a name over its holder's role, as a letter or an email is signed ("Matteo
+    Bianchi" / "Chief Engineer", "Ingrid Halvorsen" / "Head of Operations, Nordvik Ferries"): one fact, who is
+    what, though neither line is a sentence; None otherwise. The name holds no title, and the role one before
+    any comma."""
     name, _, role = body.strip().partition("\n")
     named = name.strip(" *_").split()
     role_words = role.strip(" *_").split(",")[0].lower().split()
-    return (
+    signed = (
         bool(named and role_words)
         and "\n" not in role.strip()
         and is_person_name(" ".join(named))
@@ -277,6 +278,7 @@ def signature(body: str) -> bool:
         and not ends_a_sentence(role.strip())
         and any(w.strip(".") in TITLES for w in role_words)
     )
+    return (" ".join(named), role.strip(" *_")) if signed else None
 
 
 def _title_case(text: str) -> bool:
