@@ -1380,7 +1380,8 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     opens with a record ("Company: …", "Hazard: …") and asks its own questions, a mayor's speech titled
     "Remarks by …", an open letter closed by its signatories' rows, a committee's minutes listing who holds
     which role in brackets, an email thread with its headers and signatures, a chronology in Markdown, a
-    tenancy agreement of numbered clauses, and a router's quick start guide."""
+    tenancy agreement of numbered clauses, a router's quick start guide, a medicine's package leaflet, a county
+    court's judgment with Turkish, Vietnamese and Norwegian names, and a recipe."""
     return fixture_pipeline("records", tmp_path_factory)
 
 
@@ -1443,6 +1444,9 @@ def test_a_field_that_names_what_is_asked_answers_alone(records: Pipeline, quest
         ("What was the cause of death?", "the cause was heart failure"),
         # an effect on rates asks for no number: the finding that there was none answers it
         ("What was the effect on graduation rates?", "no significant effect on"),
+        # a recipe's facts: a line of them between dots, and an ingredient list's item
+        ("How long does the soup take to cook?", "Cook 40 minutes"),
+        ("How much red lentils do I need?", "200 g red lentils, rinsed"),
     ],
 )
 def test_a_short_fact_is_quoted_near_the_top(records: Pipeline, question: str, quoted: str) -> None:
@@ -1459,6 +1463,9 @@ def test_a_short_fact_is_quoted_near_the_top(records: Pipeline, question: str, q
         ("Should customers keep using the kettle?", "No [1]."),
         ("Do customers need to unplug the kettle?", "Yes [1]."),  # a need frames the act it governs
         ("Do customers need a receipt?", "No [1]."),  # "A receipt is not required.": one act, two verbs
+        # "Avoid drinking alcohol while taking Dolvaxin": avoiding denies what is avoided
+        ("Can I drink alcohol while taking Dolvaxin?", "No [1]."),
+        ("Did the holiday pay claim succeed?", "No [1]."),  # "The claim for holiday pay fails."
     ],
 )
 def test_a_negating_verb_denies_what_it_governs_alone(records: Pipeline, question: str, lead: str) -> None:
@@ -1475,6 +1482,8 @@ def test_a_negating_verb_denies_what_it_governs_alone(records: Pipeline, questio
         ("Who is Lars Eriksen?", "Lars Eriksen: Nordic Ocean Institute [1]."),  # a signatory's row
         # an email's signature, the name over the role
         ("Who is Ingrid Halvorsen?", "Ingrid Halvorsen: Head of Operations, Nordvik Ferries [1]."),
+        # the grammar gives the role ("its operations manager, Mr Søren Ødegaard"); "Mr" is no role
+        ("Who is Søren Ødegaard?", "Søren Ødegaard: its operations manager [1]."),
     ],
 )
 def test_a_role_a_list_gives_answers_who_someone_is(records: Pipeline, question: str, lead: str) -> None:

@@ -346,10 +346,15 @@ def test_no_attribution_where_nobody_speaks(text: str) -> None:
 def test_roles_come_from_appositions_and_titles() -> None:
     doc = news(
         "Lena Park, a professor at the maritime college, said the tides were rising. "
-        "Harbour master Tom Reyes said the pier was safe."
+        "Harbour master Tom Reyes said the pier was safe. "
+        "Mr Søren Ødegaard told the court that the system had failed."  # a courtesy is no role
     )
     roles = {a.speaker: a.role for a in extract(doc)}
-    assert roles == {"Lena Park": "a professor at the maritime college", "Tom Reyes": "Harbour master"}
+    assert roles == {
+        "Lena Park": "a professor at the maritime college",
+        "Tom Reyes": "Harbour master",
+        "Søren Ødegaard": "",
+    }
 
 
 def test_article_author_is_carried_from_metadata() -> None:
@@ -627,6 +632,11 @@ def test_gold_precision_and_recall_do_not_regress() -> None:
             "She sat down with our food correspondent, Tobias Lindqvist, in the dining room.",
             [("Tobias Lindqvist", "our food correspondent")],
         ),
+        (  # a courtesy is no role
+            "The Defendant was represented by its operations manager, Mr Søren Ødegaard, who gave evidence.",
+            [("Søren Ødegaard", "its operations manager")],
+        ),
+        ("Mr Søren Ødegaard gave evidence.", []),
     ],
 )
 def test_the_roles_a_sentence_gives_the_people_it_names(sentence: str, roles: list[tuple[str, str]]) -> None:

@@ -126,6 +126,13 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
          "5.3 not to smoke inside the Property;\n", [False, True, True, True]),
         # A hex dump's ASCII column is no table.
         ("00000000 4d 49 4d 45 |MIME-Magic..[50:|\n", [False]),
+        # A line of short facts between dots is a fact; a title between dots is not.
+        ("# Lentil Soup\n\nServes 4 · Prep 15 minutes · Cook 40 minutes\n", [False, True]),
+        ("Home · News · Local Politics\n", [False]),
+        # A list item that gives a quantity of a thing is a fact; a list of words is not.
+        ("## Ingredients\n\n- 200 g red lentils, rinsed\n- 1 tin (400 g) chopped tomatoes\n- Salt and pepper\n",
+         [False, True, True, False]),
+        ("In the box:\n- 12 V power adapter\n- Quick-start guide\n", [False, True, False]),
     ],
 )  # fmt: skip
 def test_a_list_or_table_row_is_citable_as_the_fact_it_lists(text: str, citable: list[bool]) -> None:

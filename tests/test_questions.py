@@ -915,6 +915,12 @@ def test_what_a_claim_of_speech_says_was_said(claim: str, said: str) -> None:
         # A negation covers the verbs "or" joins to its own, and a verb of the same act ("put" / "place").
         ("Do not cover the router or place it in a cupboard.", "put", "place it in a cupboard"),
         ("He did not sign the letter and left early.", "leave", ""),  # "and": the leaving is asserted
+        # A verb of avoidance denies the gerund it governs.
+        ("Avoid drinking alcohol while taking Dolvaxin.", "drink", "drinking alcohol while taking Dolvaxin"),
+        ("You should refrain from smoking inside the Property.", "smoke", "smoking inside the Property"),
+        ("Customers should stop using the kettle and unplug it.", "use", "using the kettle"),
+        ("Customers should stop using the kettle and unplug it.", "unplug", ""),  # what they do instead
+        ("Keep drinking water during the race.", "drink", ""),
     ],
 )
 def test_a_sentence_denies_the_claims_act(sentence: str, act: str, denial: str) -> None:

@@ -53,7 +53,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
 )
 from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, stem, terms
-from chatbot.grounding.roles import listed_holder, listed_role, role_verdict
+from chatbot.grounding.roles import listed_holder, listed_role, role_verdict, stated_role
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import asks, spoken_part
@@ -876,10 +876,11 @@ class ExtractiveBackend:
 
     def _listed_role(self, evidence: Evidence, name: str, candidates: Sequence[Candidate]) -> Answer | None:
         """ "Who is Sarah Blackwood?" for one who never speaks: the role a list gives the name ("In attendance:
-        Sarah Blackwood (Clerk), …", a signatory's "Prof. Lars Eriksen, Nordic Ocean Institute"), in the closest
-        sentences; None when none gives one."""
+        Sarah Blackwood (Clerk), …", a signatory's "Prof. Lars Eriksen, Nordic Ocean Institute"), or the grammar
+        of a sentence does ("its operations manager, Mr Søren Ødegaard"), in the closest sentences; None when
+        none gives one."""
         for c in candidates[: self.settings.closest]:
-            if role := listed_role(c.text, name):
+            if role := listed_role(c.text, name) or stated_role(c.text, name):
                 return self._lead_quoted(evidence, f"{name}: {role}", c.passage, c.sentence)
         return None
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
     ATTRIBUTING_VERBS,
+    HONORIFICS,
     INTRO_WORDS,
     IRREGULAR_PAST,
     NAME_LINKS,
@@ -196,7 +197,8 @@ def _name_run(toks: Sequence[Token]) -> int:
 
 
 def _role_prefix(toks: Sequence[Token]) -> str:
-    """The role words before a name ("MIT computer scientist"): the tail free of function words."""
+    """The role words before a name ("MIT computer scientist"): the tail free of function words, and of
+    courtesies ("Mr", "Dr."), which are no role."""
     k = len(toks)
     while (
         k > 0
@@ -204,7 +206,7 @@ def _role_prefix(toks: Sequence[Token]) -> str:
         and toks[k - 1].low not in NP_PREPOSITIONS | NP_DETERMINERS | INTRO_WORDS
     ):
         k -= 1
-    return _words(toks[k:])
+    return _words([t for t in toks[k:] if t.low.rstrip(".") not in HONORIFICS])
 
 
 def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker | None:

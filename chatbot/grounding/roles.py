@@ -94,6 +94,16 @@ def listed_role(sentence: str, name: str) -> str:
     return ""
 
 
+def stated_role(sentence: str, name: str) -> str:
+    """The role a sentence's grammar gives a person it names ("its operations manager, Mr Søren Ødegaard";
+    "forklift driver Oğuz Çelik"; ``person_roles``), the name matched with its accents folded; "" when none
+    does. A list's roles come first (``listed_role``): spaCy reads a list of names poorly."""
+    wanted = fold(name).lower()
+    return next(
+        (r.role for r in person_roles(unwrap(sentence)) if fold(r.person).lower().endswith(wanted)), ""
+    )
+
+
 def listed_holder(sentence: str, role: str) -> str:
     """Who a list gives a role, the reverse of ``listed_role``: the name before the bracket that holds exactly
     that role ("Sarah Blackwood (Clerk)" for "clerk"), its title ("Cllr", "Dr.") dropped, or the name a

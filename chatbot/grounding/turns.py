@@ -232,9 +232,7 @@ def _introduced_role(intro: str, speaker: str) -> str:
     bracketed = re.search(rf"(?<!\w){re.escape(speaker)}[ \t]*\(([^()\n\d]{{1,80}})\)", intro)
     if bracketed:
         return " ".join(bracketed.group(1).split())
-    found = [
-        r.role for r in person_roles(intro) if r.person == speaker and r.head.strip(".") not in HONORIFICS
-    ]
+    found = [r.role for r in person_roles(intro) if r.person == speaker]
     return found[0] if found else ""
 
 

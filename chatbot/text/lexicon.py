@@ -246,6 +246,9 @@ CHANGE_VERBS = _set(
     "worsen benefit"
 )
 EFFECT_NOUNS = _set("effect impact difference change improvement influence benefit")
+# Verbs whose gerund they govern is what they deny: "Avoid drinking alcohol while taking it" answers "Can I
+# drink alcohol while taking it?" with no, as "refrain from smoking" and "stop using the kettle" do.
+AVOIDANCE_VERBS = _set("avoid refrain stop cease quit prohibit forbid")
 # Verbs that name one act, so a sentence that denies one denies the others: "A receipt is not required."
 # answers "Do customers need a receipt?" with no.
 SAME_ACTS = [
@@ -268,7 +271,8 @@ EFFECT_PREPOSITIONS = _set("on in to for")  # what the change would be to: "no e
 NEGATION_CUES = _set(
     "not no never neither nor none without cannot nothing nobody nowhere lack lacks lacked lacking "
     "deny denies denied refuse refused refuses impossible impossibility unable unlikely stop stopped "
-    "abandon fail fails failed hardly barely scarcely rarely seldom"
+    "abandon fail fails failed hardly barely scarcely rarely seldom avoid avoids avoided avoiding refrain "
+    "refrains refrained prohibit prohibits forbid forbids"
 )
 NEGATION_PHRASES = (
     "rather than",
@@ -347,7 +351,7 @@ ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
     raise/lower rise/fall rise/decline rose/fell rose/declined rose/dropped grew/shrank gain/loss
     win/lose won/lost strong/weak stronger/weaker large/small larger/smaller largest/smallest
     small/largest large/smallest big/small bigger/smaller biggest/smallest small/biggest
-    easy/difficult easier/harder possible/impossible success/failure succeeded/failed accept/reject
+    easy/difficult easier/harder possible/impossible success/failure succeed/fail succeeded/failed pass/fail accept/reject
     approve/reject approve/veto support/oppose allow/ban allow/prohibit legal/illegal before/after
     early/late earlier/later ahead/behind agree/disagree positive/negative optimistic/pessimistic
     cheap/expensive majority/minority include/exclude strengthen/weaken expand/shrink above/below

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from text_to_num import alpha2digit
 
 from chatbot.text.lexicon import (
+    AVOIDANCE_VERBS,
     CHANGE_VERBS,
     COUNT_WORDS,
     CURRENCY_SYMBOLS,
@@ -32,6 +33,7 @@ from chatbot.text.lexicon import (
     EFFECT_NOUNS,
     EFFECT_PREPOSITIONS,
     FIRST_PERSON_SUBJECTS,
+    HONORIFICS,
     LIGHT_VERBS,
     MONTH_ABBREVIATIONS,
     MONTHS,
@@ -322,7 +324,14 @@ def denied_act(text: str, act: str) -> str:
     shares when it is coordinated ("The grant has been agreed in principle but not yet confirmed in writing"
     denies that the grant was confirmed), or in what a speaker says ("“We will not polish it,” the conservator
     said"); "" when no clause does."""
-    verb = next((v for v in _negated(parse(text)) if _same_act(v.lemma_.lower(), act) and _asserted(v)), None)
+    verb = next(
+        (
+            v
+            for v in _negated(parse(text))
+            if _same_act(v.lemma_.lower(), act) and _asserted(_avoider(v) or v)
+        ),
+        None,
+    )
     if verb is None:
         return ""
     clause = _clause(verb)
@@ -431,10 +440,24 @@ def _asserted(verb: Any) -> bool:
     )
 
 
+def _avoider(verb: Any) -> Any | None:
+    """The verb of avoidance governing a gerund, which denies it ("Avoid drinking alcohol", "refrain from
+    smoking", "stop using the kettle"; ``lexicon.AVOIDANCE_VERBS``); None for any other word."""
+    if verb.tag_ != "VBG":
+        return None
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.lower_ == "from":
+        head = head.head
+    elif verb.dep_ not in ("xcomp", "dobj"):
+        return None
+    return head if head.lemma_.lower() in AVOIDANCE_VERBS and head.i != verb.i else None
+
+
 def _negated(doc: Doc) -> list[Any]:
     """The verbs a negation attaches to, except "not only" / "not just"; and the verbs whose subject is a
     negative quantifier ("nobody will lose their job", "no staff were hurt", "none of them left"), which spaCy
-    parses as an ordinary subject; and the verbs "or" joins to a negated one, which share its negation."""
+    parses as an ordinary subject; the gerunds a verb of avoidance governs (``_avoider``); and the verbs "or"
+    joins to a negated one, which share its negation."""
     verbs = [
         t.head
         for t in doc
@@ -447,6 +470,7 @@ def _negated(doc: Doc) -> list[Any]:
         and (t.lower_ in NEGATIVE_SUBJECTS or _with_no(t))
         and t.head not in verbs
     ]
+    verbs += [t for t in doc if _avoider(t) is not None and t not in verbs]
     # "Do not cover the router or place it in a cupboard": a negation covers the verbs "or" joins to its own
     verbs += [
         c
@@ -602,6 +626,8 @@ def person_roles(text: str) -> list[Role]:
             ):
                 continue
             title = word.dep_ == "compound" and word.i < ent.start and word.head == ent.root
+            if title and word.lower_.rstrip(".") in HONORIFICS:
+                continue  # "Mr Søren Ødegaard": a courtesy, no role
             apposed = (word.dep_ == "appos" and word.head == ent.root) or (
                 ent.root.dep_ == "appos" and word == ent.root.head
             )

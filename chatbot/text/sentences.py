@@ -52,6 +52,12 @@ _HYPHENATED_RE = re.compile(r"[^\W\d_]-$")  # "inter-" at a line end, "internati
 # A row of a list set with leader dots ("Deirdre Fennelly ........ Clerk of the Board", "Coffee .... $2"): one
 # line, one entry. Its dots end no sentence, and it neither continues on the next line nor is continued.
 _LEADER_ROW_RE = re.compile(r"\w[^\S\n]*(?:\.[^\S\n]?){5,}[^\S\n]*\S")  # a four-dot ellipsis is prose
+# A line of short facts set side by side ("Serves 4 · Prep 15 minutes · Cook 40 minutes", "12 May 2025 • 6 min
+# read"): each part a few words, two or more of them numbers. Unpunctuated, yet no heading.
+_FACTS_SEP_RE = re.compile(r"[^\S\n]+[·•][^\S\n]+")
+# A list item that opens with a quantity ("200 g red lentils, rinsed", "2 × AA batteries", "½ tsp salt"): an
+# ingredient or a part, a fact however short.
+_MEASURED_RE = re.compile(r"(?:\d+(?:[.,/]\d+)?|[½¼¾⅓⅔⅛])[^\S\n]*(?:[×x][^\S\n]*)?[^\W\d_]")
 # A Markdown or plain-text table's line, one line, one row, as a list row is: two or more cells between pipes
 # ("| South | 455,000 | -1% |"), or three or more split by spaced pipes ("Region | Customers | Change"). A hex
 # dump's "0a 5b |MIME-Magic..|" is no row. The rule line under the header ("|---|:--:|") holds no text.
@@ -190,7 +196,10 @@ def _finish(text: str, start: int, end: int) -> list[Sentence]:
         return []
     if item:
         found = _finish(text, start, end)
-        return [replace(found[0], item=True), *found[1:]] if found else []
+        measured = bool(found) and _measured(text[found[0].start : found[0].end])
+        return (
+            [replace(found[0], item=True, citable=found[0].citable or measured), *found[1:]] if found else []
+        )
     if _ENUMERATOR_RE.fullmatch(text[start:end]):  # an enumerator left alone: "2."
         return []
     # "Questions & Answers 1. Who ...": a list's first number, glued to the heading before it.
@@ -254,6 +263,7 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
         or _record_field(text, start, end)
         or _person_row(text, start, end)
         or signature(body) is not None
+        or _facts_line(body)
         or (not heading and not question and (words >= 4 or _short_sentence(body)))
     )
     return Sentence(start, end, citable=citable)
@@ -279,6 +289,22 @@ def signature(body: str) -> tuple[str, str] | None:
         and any(w.strip(".") in TITLES for w in role_words)
     )
     return (" ".join(named), role.strip(" *_")) if signed else None
+
+
+def _facts_line(body: str) -> bool:
+    """One line of short facts between dots or bullets, two or more with a number (``_FACTS_SEP_RE``)."""
+    parts = _FACTS_SEP_RE.split(body)
+    return (
+        "\n" not in body
+        and len(parts) >= 2
+        and all(len(p.split()) <= 6 for p in parts)
+        and sum(any(ch.isdigit() for ch in p) for p in parts) >= 2
+    )
+
+
+def _measured(body: str) -> bool:
+    """A list item that gives a quantity of a thing, not a heading: a number first, then two or more words."""
+    return bool(_MEASURED_RE.match(body)) and len(body.split()) >= 3 and not ends_a_sentence(body)
 
 
 def _title_case(text: str) -> bool:
