@@ -18,7 +18,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
-from chatbot.grounding.roles import listed_holder, listed_role
+from chatbot.grounding.roles import listed_holder, listed_role, written_name
 from chatbot.grounding.turns import asks, document_turns, page_turns, spoken_part
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
@@ -337,6 +337,7 @@ def test_extracts_speaker_kind_and_span(text: str, expected: set[tuple[str, str,
         "What the minister said was unclear.",
         "The study cited in the report is ten years old.",
         "Both countries recognized that the treaty had failed.",
+        "I did not say the dredging would empty the reserve.",  # "I" is no name: whoever speaks the line
     ],
 )
 def test_no_attribution_where_nobody_speaks(text: str) -> None:
@@ -659,6 +660,18 @@ def test_a_sentence_parsed_for_its_grammar_loses_its_speaker_label(sentence: str
 
 
 @pytest.mark.parametrize(
+    ("sentence", "name", "written"),
+    [
+        ("The Claimant, Mr Oğuz Çelik, worked as a driver.", "Oguz Celik", "Oğuz Çelik"),
+        ("Represented by Ms Nguyễn Thị Lan of counsel.", "nguyen thi lan", "Nguyễn Thị Lan"),
+        ("Nobody else was there.", "Oguz Celik", "Oguz Celik"),  # not in the sentence: as asked
+    ],
+)
+def test_a_name_is_given_as_the_sentence_writes_it(sentence: str, name: str, written: str) -> None:
+    assert written_name(sentence, name) == written
+
+
+@pytest.mark.parametrize(
     ("sentence", "name", "role"),
     [
         ("In attendance: Sarah Blackwood (Clerk), PCSO Daniel Kerr, 6 members of the public", "Sarah Blackwood", "Clerk"),
@@ -669,6 +682,8 @@ def test_a_sentence_parsed_for_its_grammar_loses_its_speaker_label(sentence: str
         ("Anderson and Walker (2015) found that scores rose.", "Walker", ""),  # a year is no role
         ("The clerk, Sarah Blackwood (Clerk), read the minutes.", "Daniel Kerr", ""),  # another person's
         ("Ingrid Halvorsen\nHead of Operations, Nordvik Ferries", "Ingrid Halvorsen", "Head of Operations, Nordvik Ferries"),  # a signature
+        ("I thank our 312 staff. — Dr Aisling Ní Mhurchú, Chair", "Aisling Ni Mhurchu", "Chair"),  # a sign-off
+        ("It rained. — John Smith, a farmer near Leeds", "John Smith", ""),  # no title: a quote's credit
     ],
 )  # fmt: skip
 def test_a_list_gives_a_role_in_brackets_after_a_name(sentence: str, name: str, role: str) -> None:
@@ -686,6 +701,7 @@ def test_a_list_gives_a_role_in_brackets_after_a_name(sentence: str, name: str, 
         ("the report (chair) was read", "chair", ""),  # no name before the bracket
         ("Matteo Bianchi\nChief Engineer", "chief engineer", "Matteo Bianchi"),  # a signature
         ("Matteo Bianchi\nChief Engineer", "engineer", ""),
+        ("I thank our 312 staff. — Dr Aisling Ní Mhurchú, Chair", "chair", "Aisling Ní Mhurchú"),  # a sign-off
     ],
 )  # fmt: skip
 def test_a_list_names_who_holds_a_role_in_brackets(sentence: str, role: str, holder: str) -> None:

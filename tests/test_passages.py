@@ -86,6 +86,13 @@ def test_one_line_article_splits_into_sentences_and_headings() -> None:
         # A web page's or paper's reference marks after a stop end the sentence and belong to neither.
         ("It protects 40,000 homes.[1] In 2004 it won. It was big.[12][13] Then more. See [2] here.",
          ["It protects 40,000 homes.", "In 2004 it won.", "It was big.", "Then more.", "See [2] here."]),
+        # So does a PDF's footnote number glued to a word's stop; a decimal's point is no stop.
+        ("It stays above the target of 85 million litres.1 We replaced 74 km. See section 4.1 The rules.",
+         ["It stays above the target of 85 million litres.", "We replaced 74 km.", "See section 4.1 The rules."]),
+        ("“They were heard.”2 He left.", ["“They were heard.”", "He left."]),
+        # A caption's label opening its line is part of the caption; "Table 2." ending a sentence is not.
+        ("See Table 2. It lists the results.\nFigure 3b. A map of the bay at low water.",
+         ["See Table 2.", "It lists the results.", "Figure 3b. A map of the bay at low water."]),
     ],
 )  # fmt: skip
 def test_sentence_boundaries(text: str, expected: list[str]) -> None:
@@ -133,6 +140,7 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
         ("## Ingredients\n\n- 200 g red lentils, rinsed\n- 1 tin (400 g) chopped tomatoes\n- Salt and pepper\n",
          [False, True, True, False]),
         ("In the box:\n- 12 V power adapter\n- Quick-start guide\n", [False, True, False]),
+        ("## Requirements\n\n- Python 3.10 or newer\n- Version 2 Release Notes\n", [False, True, False]),
     ],
 )  # fmt: skip
 def test_a_list_or_table_row_is_citable_as_the_fact_it_lists(text: str, citable: list[bool]) -> None:

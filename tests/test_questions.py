@@ -108,6 +108,9 @@ def test_answer_type(question: str, kind: str | None) -> None:
         ("How old was the king?", "age"),
         ("At what age did he retire?", "age"),
         ("How deep is the reservoir?", "measure"),  # metres, never dollars or per cent
+        ("Which countries are supported?", "country"),  # a plural asks for what its singular does
+        ("What companies make the chips?", "company"),
+        ("What does the licence allow?", "does"),  # an auxiliary, no noun
     ],
 )
 def test_the_target_of_a_question(question: str, target: str) -> None:
@@ -219,6 +222,15 @@ def test_a_span_of_the_kind_asked_is_read_as_written(question: str, sentence: st
         # a place no name gives answers "where", after the places that have a name
         ("The default password is printed on the same label.", [("on the same label", 1)]),
         ("The Normans settled in Normandy in the 10th century.", [("Normandy", 0)]),  # not a time
+        # a file's path or a web address is where a thing is kept
+        (
+            "The tool reads `~/.config/tidewatch/config.toml` if it exists.",
+            [("~/.config/tidewatch/config.toml", 1)],
+        ),
+        (
+            "The shared files are installed under /usr/share/mime/packages.",
+            [("under /usr/share/mime/packages", 1)],
+        ),
     ],
 )
 def test_a_phrase_of_place_answers_where(sentence: str, spans: list[tuple[str, int]]) -> None:
@@ -398,6 +410,9 @@ def test_name_words(name: str, words: list[str]) -> None:
             "It protects you in two steps: (1) assert copyright, and (2) offer a licence.",
             "two steps",
         ),
+        # A figure's or a table's number is a label, not a quantity.
+        ("How deep is the lane?", "Figure 2. Sketch of the Kvarnsund showing the existing lane.", None),
+        ("How many ships passed?", "Table 3. In 2020, 300 ships passed the light.", "300 ships"),
         # A number that counts something else does not answer "how many acres"; people go by many names.
         ("How many acres do the farms cover?", "We are forty-six farms below the dam.", None),
         ("How many acres do the farms cover?", "The farms cover 3,400 acres below the dam.", "3,400 acres"),
@@ -541,6 +556,37 @@ def test_the_library_misses_a_number_with_its_unit_glued_on_and_the_hand_rule_ca
     assert not {"700K", "4GB"} & {e.text for e in spacy.load(MODEL)(text).ents}
     (a,) = annotate([text])
     assert {text[s.start : s.end] for s in a.ents if s.label == "QUANTITY"} == {"700K", "4GB"}
+
+
+def test_the_library_misses_a_name_from_another_language_after_a_courtesy_and_the_rule_catches_it() -> None:
+    """spaCy's small English model tags nothing in "Mr Oğuz Çelik", so "Who is Oğuz Çelik?" found no role for
+    him; a name after a courtesy is a person's, and the apposition gives his role. This test fails if either
+    side changes."""
+    import spacy
+
+    from chatbot.text.nlp import MODEL
+
+    text = (
+        "The Claimant, Mr Oğuz Çelik, worked for the Defendant as a forklift driver at its Parkeston depot."
+    )
+    assert "PERSON" not in {e.label_ for e in spacy.load(MODEL)(text).ents}
+    (a,) = annotate([text])
+    assert [text[s.start : s.end] for s in a.ents if s.label == "PERSON"] == ["Oğuz Çelik"]
+    assert [(r.person, r.role) for r in person_roles(text)] == [("Oğuz Çelik", "The Claimant")]
+
+
+def test_the_library_misses_a_temperature_or_a_sound_level_and_the_hand_rule_catches_it() -> None:
+    """spaCy's small English model tags nothing in "65 °C" or "−25 °C" on a data sheet's row, so "What is the
+    maximum flow temperature?" was refused for want of a number; the degree rule makes each a QUANTITY, its
+    sign kept. This test fails if either side changes."""
+    import spacy
+
+    from chatbot.text.nlp import MODEL
+
+    text = "| Maximum flow temperature | 65 °C |\n| Lowest operating outdoor temperature | −25 °C |"
+    assert not {"65 °C", "−25 °C"} & {e.text for e in spacy.load(MODEL)(text).ents}
+    (a,) = annotate([text])
+    assert {text[s.start : s.end] for s in a.ents if s.label == "QUANTITY"} == {"65 °C", "−25 °C"}
 
 
 def test_the_library_misses_a_named_place_after_a_preposition_and_the_parse_rule_catches_it() -> None:

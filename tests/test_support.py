@@ -334,6 +334,18 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
         ),
         ("Who did Ingrid marry?", "The bishop married Ingrid's sister Sigrid in 1150.", "Ingrid's sister"),
         ("Who was Halvard's son?", "Eirik, Halvard's son, led the fleet.", None),  # the relation is asked
+        # An unfamiliar place the small model tags a number is still a place.
+        (
+            "Who built the harbour walls at Halberg?",
+            "Work began under the engineer Lucia Brandt, who had built harbour walls at Velmarhaven.",
+            "at Velmarhaven",
+        ),
+        # "Only" gives the act to another alone.
+        (
+            "Does the Tarn come with mudguards?",
+            "Only the Veloria comes with mudguards; on the Tarn they cost £120 extra.",
+            "only 'the Veloria' come",
+        ),
         (
             "Who succeeded Halvard Berg?",
             "Halvard Berg's eldest son Eirik succeeded him.",

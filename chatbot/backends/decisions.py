@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chatbot.grounding.arguments import swapped_arguments
+from chatbot.grounding.arguments import ALONE, swapped_arguments
 from chatbot.grounding.claims import claim_speaker, stem
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import spoken_part
@@ -281,7 +281,7 @@ def asked_at(c: Candidate, before: Mapping[int, tuple[Passage, Sentence]]) -> in
 def sentence_features(q: Question, c: Candidate, lead_in: Sequence[tuple[Passage, Sentence]]) -> list[float]:
     """What one candidate sentence says about the question; its context is what it leans on (``_lead_in``)."""
     plain, annotation = c.plain, c.annotation
-    found = _terms(plain)
+    found = _terms(plain) | _lemmas(annotation)
     coverage, rare = _coverage(q.content, found)
     in_passage = _terms(c.passage.text)
     spans = typed_spans(q.info, plain, annotation) if q.info.answer_type else []
@@ -403,8 +403,15 @@ def question_features(
         float(any(v.startswith(("number", "date")) for v in claim.vetoes)) if claim else 0.0,
         claim.coverage if claim else 0.0,
         float(q.info.yes_no),
-        float(bool(best and swapped_arguments(q.info.text, best.plain, best.annotation))),
+        float(bool(best and _swapped(q, best))),
     ]
+
+
+def _swapped(q: Question, c: Candidate) -> list[str]:
+    """How the sentence gives the question's act other people or places; to a yes/no question, a sentence that
+    gives the act to another alone ("Only the Veloria comes with mudguards") answers "No" and is kept."""
+    reasons = swapped_arguments(q.info.text, c.plain, c.annotation)
+    return [r for r in reasons if not (q.info.yes_no and r.startswith(ALONE))]
 
 
 def _typed(q: Question, c: Candidate, index: Store) -> bool:
@@ -530,6 +537,12 @@ def _terms(text: str) -> set[str]:
     return {stem(t) for t in tokens(text)}
 
 
+def _lemmas(annotation: Annotation) -> set[str]:
+    """The sentence's verbs as their lemmas, which the light stemmer cannot reach from an irregular or a short
+    form: "died" is "die", "built" is "build", "led" is "lead" ("When did Brandt die?")."""
+    return {stem(v.label.lower()) for v in annotation.verbs or ()}
+
+
 def _coverage(content: dict[str, float], found: set[str]) -> tuple[float, float]:
     """Share of the question's content terms the text holds, plain and weighted by rarity."""
     if not content:
@@ -539,10 +552,13 @@ def _coverage(content: dict[str, float], found: set[str]) -> tuple[float, float]
 
 
 def _name_coverage(names: list[list[str]], found: set[str]) -> float:
+    """Share of the words of the question's names the text holds. A two-word name's last word stands for it
+    ("Brandt died in 1781" names Lucia Brandt): after the first mention a text gives the surname alone."""
     if not names:
         return 0.0
     stems = {t for n in names for t in n}
-    return sum(1 for t in stems if _holds(t, found)) / len(stems)
+    by_surname = {t for n in names if len(n) == 2 and len(n[-1]) >= 3 and _holds(n[-1], found) for t in n}
+    return sum(1 for t in stems if t in by_surname or _holds(t, found)) / len(stems)
 
 
 def _share(wanted: set[str], found: set[str]) -> float:

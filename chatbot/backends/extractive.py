@@ -43,7 +43,7 @@ from chatbot.backends.decisions import (
 )
 from chatbot.backends.front_matter import front_fact, front_sentences, named_document, naming_words
 from chatbot.backends.overview import about_the_whole, overview
-from chatbot.grounding.arguments import swapped_arguments
+from chatbot.grounding.arguments import ALONE, swapped_arguments
 from chatbot.grounding.attribution import (
     Attribution,
     fullest,
@@ -53,7 +53,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
 )
 from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, stem, terms
-from chatbot.grounding.roles import listed_holder, listed_role, role_verdict, stated_role
+from chatbot.grounding.roles import listed_holder, listed_role, role_verdict, stated_role, written_name
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import asks, spoken_part
@@ -92,7 +92,7 @@ from chatbot.text.questions import (
     acted_role,
     analyse,
     another_edition,
-    asked_noun,
+    asked_nouns,
     asked_role,
     asks_of_a_time,
     document_fact,
@@ -450,16 +450,20 @@ class ExtractiveBackend:
         field repeats, where the rest is what its document is about (``_covers_the_rest``); fields of that
         name with other values (a table of records) leave the choice to the models."""
         q, index = decision.question, evidence.index
-        noun = asked_noun(evidence.question)
-        if q.info.yes_no or not noun:
+        nouns = asked_nouns(evidence.question)
+        if q.info.yes_no or not nouns:
             return None
         fields = [
             c
             for c in decision.ranked[: self.settings.decision_pool]
-            if c.sentence.citable and any(same_word(w, noun) for w in field_name(c.plain).lower().split())
+            if c.sentence.citable
+            and any(same_word(w, noun) for w in field_name(c.plain).lower().split() for noun in nouns)
         ]
         values = {c.plain.split(":", 1)[1].strip(" *_") for c in fields}
-        if len(values) != 1 or not self._covers_the_rest(q, field_name(fields[0].plain), fields[:1], index):
+        asked = (
+            " ".join([field_name(fields[0].plain), *nouns]) if fields else ""
+        )  # "Manufacturer" answers "makes"
+        if len(values) != 1 or not self._covers_the_rest(q, asked, fields[:1], index):
             return None
         return _led_by(decision, fields[:1])
 
@@ -572,7 +576,16 @@ class ExtractiveBackend:
             replied = self._replied(q, claim, [*chosen, *ranked[: self.settings.max_sentences]], index)
             if replied:
                 return replied
-        for c in chosen:
+        # The quoted sentences first, then the closest others that cover enough of the claim to settle it (the
+        # parses below are the costly part): the best match may only ask what another states ("We tested
+        # whether the programme improves attendance" above "… modestly improved attendance …")
+        closest = [
+            r
+            for r in ranked[: self.settings.max_sentences]
+            if r not in chosen
+            and support_features(claim, r.plain, r.cosine).coverage >= self.settings.no_coverage
+        ]
+        for c in [*chosen, *closest]:
             credited, intro = self._credited(c, index) if reported else (c.plain, [])
             worded = as_written(claim, act, c)
             f = support_features(worded, credited, c.cosine)
@@ -602,12 +615,12 @@ class ExtractiveBackend:
             backed = backed or (
                 f.coverage >= self.settings.no_coverage and self._set_around(worded, c, f, index)
             )
-            if (
-                backed
-                and (worded != claim or states_the_act(act, credited))  # its parse has the act's lemma
-                and not swapped_arguments(q.info.text, c.plain, c.annotation)
-            ):
+            swapped = swapped_arguments(q.info.text, c.plain, c.annotation)
+            if backed and (worded != claim or states_the_act(act, credited)) and not swapped:
                 return "Yes", [c, *intro]  # the act, and done by whom the question says, to whom it says
+            alone = any(r.startswith(ALONE) for r in swapped) and states_the_act(act, c.plain)
+            if plain_claim and alone and self._names_the_things(q, c.plain):
+                return "No", [c, *intro]  # "Only the Veloria comes with mudguards": not the Tarn
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", [c, *intro]
         return None
@@ -626,7 +639,6 @@ class ExtractiveBackend:
         thing the claim names (its nouns) must be there, while its verbs may be put otherwise ("planning to" /
         "thought about"). The answer is cited."""
         around = held(index, {c.number + k for c in near for k in range(-3, REPLY_REACH + 2)})
-        things = [t for n in object_nouns(q.info.text) for t in terms(n)]
         for c in near:
             for r in range(c.number - 1, c.number + REPLY_REACH + 1):  # r: where the reply word stands
                 found = self._reply_at(r, around, c)
@@ -643,12 +655,21 @@ class ExtractiveBackend:
                 named_there = all(
                     (name := absent_name(v)) and set(tokens(name)) <= document for v in f.vetoes
                 )
-                found_terms = terms(text)
-                same_things = all(contains(found_terms, t) for t in things)
-                if f.coverage >= self.settings.yes_coverage and named_there and same_things:
+                if (
+                    f.coverage >= self.settings.yes_coverage
+                    and named_there
+                    and self._names_the_things(q, text)
+                ):
                     answer = next((x for x in near if x.number == found.answer.number), found.answer)
                     return found.word, [answer]
         return None
+
+    @staticmethod
+    def _names_the_things(q: Question, text: str) -> bool:
+        """Does the text name every thing the question acts on (its objects' nouns, ``object_nouns``)? A reply
+        or a denial about other things answers nothing."""
+        found = terms(text)
+        return all(contains(found, t) for n in object_nouns(q.info.text) for t in terms(n))
 
     @staticmethod
     def _reply_at(r: int, around: Mapping[int, tuple[Passage, Sentence]], c: Candidate) -> Reply | None:
@@ -881,7 +902,8 @@ class ExtractiveBackend:
         none gives one."""
         for c in candidates[: self.settings.closest]:
             if role := listed_role(c.text, name) or stated_role(c.text, name):
-                return self._lead_quoted(evidence, f"{name}: {role}", c.passage, c.sentence)
+                written = written_name(unwrap(c.text), name)
+                return self._lead_quoted(evidence, f"{written}: {role}", c.passage, c.sentence)
         return None
 
     def _listed_holder(self, evidence: Evidence, role: str, candidates: Sequence[Candidate]) -> Answer | None:
@@ -1139,7 +1161,8 @@ def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: di
     the question shares a word with the row's first cell and with exactly one other column's head more than with
     any other: a cell is read by both, and a guess between columns would state a figure the table does not. A
     column whose cell the question itself names is part of the row's description, not the thing asked ("How many
-    votes did the Green Party get in 2010?": the Party column's "Green Party" picks the row)."""
+    votes did the Green Party get in 2010?": the Party column's "Green Party" picks the row). A two-column table
+    pairs each key with its value, whatever the heads say ("| Parameter | Value |")."""
     asked = tokens(q.info.text)
     for c in chosen:
         header = table_header(c, index)
@@ -1148,6 +1171,8 @@ def table_lead(q: Question, chosen: Sequence[Candidate], index: Store, cited: di
         cells, heads = table_cells(c.text), table_cells(header.text)
         if len(cells) != len(heads) or len(cells) < 2 or not _shares(asked, cells[0]):
             continue
+        if len(cells) == 2 and cells[1] and not _shares(asked, cells[1]):  # a key and its value
+            return f"{cells[0]}: {cells[1]} [{cited[c.number]}]."
         pairs = zip(heads[1:], cells[1:], strict=True)  # as many cells as heads (checked above)
         scores = [0 if _shares(asked, cell) else _shares(asked, head) for head, cell in pairs]
         top = max(scores)

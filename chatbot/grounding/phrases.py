@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
     ATTRIBUTING_VERBS,
+    FIRST_PERSON_SUBJECTS,
     HONORIFICS,
     INTRO_WORDS,
     IRREGULAR_PAST,
@@ -217,6 +218,8 @@ def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker |
     pos = toks[0].start
     if len(toks) == 1 and toks[0].low in SPEAKER_PRONOUNS:
         return RawSpeaker(toks[0].low, pos, "pronoun", role)
+    if len(toks) == 1 and toks[0].low in FIRST_PERSON_SUBJECTS:
+        return None  # "I did not say …": the words are whoever speaks them, a turn's or a quotation's speaker
     run = _name_run(toks)
     head_is_common = run == 0 and len(toks) == 1 and toks[0].low in SOURCE_NOUNS
     k = run

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chatbot.grounding.claims import stem
-from chatbot.text.lexicon import TITLES
+from chatbot.text.lexicon import HONORIFICS, TITLES, is_person_name
 from chatbot.text.nlp import Role, person_roles
 from chatbot.text.normalise import fold, fold_word, unwrap
 from chatbot.text.questions import RoleClaim, name_words, role_words
@@ -75,7 +75,7 @@ def listed_role(sentence: str, name: str) -> str:
     when none does. A bracket with a number, or in small letters ("(pictured)", "(2019)"), gives none. The
     sentence comes as written, its line breaks kept: a signature's break is its shape."""
     wanted = fold(name).lower()
-    if signed := signature(sentence):  # "Ingrid Halvorsen" over "Head of Operations, Nordvik Ferries"
+    if signed := signature(sentence) or signed_off(sentence):  # "Ingrid Halvorsen" / "Head of Operations, …"
         signer, role = signed
         return role if fold(signer).lower().endswith(wanted) else ""
     sentence = unwrap(sentence)
@@ -94,6 +94,31 @@ def listed_role(sentence: str, name: str) -> str:
     return ""
 
 
+def signed_off(sentence: str) -> tuple[str, str] | None:
+    """(name, role) of the dash that signs off a foreword, a letter or a statement after its last sentence
+    ("… during the ban. — Dr Aisling Ní Mhurchú, Chair"), its courtesy dropped; None where none does. As in a
+    signature (``sentences.signature``), the role holds a title word."""
+    m = _SIGN_OFF_RE.search(unwrap(sentence))
+    if m is None:
+        return None
+    name = [w for w in m["name"].split() if w.lower().rstrip(".") not in HONORIFICS]
+    role = m["role"].strip()
+    titled = any(w.lower().strip(".") in TITLES for w in role.split(",")[0].split())
+    return (" ".join(name), role) if name and titled and is_person_name(" ".join(name)) else None
+
+
+def written_name(sentence: str, name: str) -> str:
+    """The name as the sentence writes it, its accents kept ("Oguz Celik" asked, "Oğuz Çelik" written); the name
+    as given where the sentence does not hold it."""
+    wanted = [fold(w).lower() for w in name.split()]
+    found = list(re.finditer(r"[^\W\d_][\w’'-]*", sentence))
+    for i in range(len(found) - len(wanted) + 1):
+        window = found[i : i + len(wanted)]
+        if [fold(m.group()).lower() for m in window] == wanted:
+            return sentence[window[0].start() : window[-1].end()]
+    return name
+
+
 def stated_role(sentence: str, name: str) -> str:
     """The role a sentence's grammar gives a person it names ("its operations manager, Mr Søren Ødegaard";
     "forklift driver Oğuz Çelik"; ``person_roles``), the name matched with its accents folded; "" when none
@@ -109,7 +134,7 @@ def listed_holder(sentence: str, role: str) -> str:
     that role ("Sarah Blackwood (Clerk)" for "clerk"), its title ("Cllr", "Dr.") dropped, or the name a
     signature sets over it; "" when none does. Exactly: "(Vice Chair)" is no answer to "Who is the chair?"."""
     wanted = [stem(w) for w in fold(role).lower().split()]
-    if signed := signature(sentence):  # "Matteo Bianchi" over "Chief Engineer"
+    if signed := signature(sentence) or signed_off(sentence):  # "Matteo Bianchi" over "Chief Engineer"
         signer, title = signed
         held = [stem(w) for w in fold(title.split(",")[0]).lower().split()]
         return signer if held == wanted else ""
@@ -126,3 +151,6 @@ def listed_holder(sentence: str, role: str) -> str:
 
 
 _BRACKET_RE = re.compile(r"\(([^()\n]{2,60})\)")
+_SIGN_OFF_RE = re.compile(
+    r"[.!?…][\"”’]?\s+[—―–]\s*(?P<name>(?:[^\W\d_][\w.'’-]*\s+){1,5}[^\W\d_][\w'’-]*),\s*(?P<role>[^\W\d_][^\n]{1,80}?)\s*$"
+)

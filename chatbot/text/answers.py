@@ -17,6 +17,7 @@ from chatbot.text.lexicon import (
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
+    LABEL_NOUNS,
     PEOPLE_NOUNS,
     PERSON_NOUNS,
     PLACE_PREPOSITIONS,
@@ -59,7 +60,8 @@ class SpanCandidate:
 
 def _place_phrases(text: str, annotation: Annotation) -> list[Span]:
     """The noun phrases a preposition of place puts something in or on ("printed on the same label", "the
-    WAN port on the back of the router"), with the preposition, as the place a "where" question may ask."""
+    WAN port on the back of the router"), with the preposition, and the paths of files and folders, as the
+    place a "where" question may ask."""
     out = []
     named = [e for e in annotation.ents if e.label in DATE_LABELS | PLACE_LABELS]
     for chunk in annotation.chunks:
@@ -68,10 +70,17 @@ def _place_phrases(text: str, annotation: Annotation) -> list[Span]:
         before = _PREPOSITION_BEFORE_RE.search(text, 0, chunk.start)
         if before and before["word"].lower() in PLACE_PREPOSITIONS:
             out.append(Span(before.start("word"), chunk.end, "PLACE"))
-    return out
+    # a file's place on a disk or the web: "reads `~/.config/tidewatch/config.toml`", "in /usr/share/mime"
+    paths = [Span(m.start(), m.end(), "PLACE") for m in _PATH_RE.finditer(text)]
+    return out + [p for p in paths if not any(o.start < p.end and p.start < o.end for o in out)]
 
 
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?P<word>\w+)\s+$")
+_PATH_RE = re.compile(
+    r"\bhttps?://[^\s<>\"'`]+[^\s<>\"'`.,;:)]"  # a web address, its closing stop left out
+    r"|(?<![\w/.~:])(?:~|\.{1,2}|\$[A-Z_]+)?/[\w.@%+-]+(?:/[\w.@%+-]*)+"  # a POSIX path, from home or root
+    r"|\b[A-Z]:\\[\w.\\-]+"  # a Windows one
+)
 
 
 def tiers(info: QuestionInfo) -> list[frozenset[str]]:
@@ -193,11 +202,16 @@ def _widened(c: SpanCandidate, text: str, annotation: Annotation, asked: set[str
 
 def _is_enumerator(text: str, s: Span) -> bool:
     """ "(1) displays …, and (2) tells …", or "2)" opening a line: a list's item number, not a quantity ("(up
-    from 12)" is one)."""
+    from 12)" is one); or a figure's or a table's number ("Figure 2. Sketch of the lane", ``LABEL_NOUNS``)."""
+    if _LABELLED_RE.search(text, 0, s.start) and re.fullmatch(r"\d{1,3}[a-z]?", text[s.start : s.end]):
+        return True
     if not re.fullmatch(r"\d{1,2}", text[s.start : s.end]) or text[s.end : s.end + 1] != ")":
         return False
     line_start = text.rfind("\n", 0, s.start) + 1
     return text[s.start - 1 : s.start] == "(" or not text[line_start : s.start].strip()
+
+
+_LABELLED_RE = re.compile(rf"\b(?:{alternation(LABEL_NOUNS)})\s+$")
 
 
 def _modifies(c: SpanCandidate, annotation: Annotation) -> bool:

@@ -348,7 +348,7 @@ RELATION_NOUNS = _set(
 ANTONYM_PAIRS: tuple[tuple[str, str], ...] = tuple(
     (pair.partition("/")[0], pair.partition("/")[2])
     for pair in _list("""high/low higher/lower increase/decrease increase/cut increase/reduce raise/cut
-    raise/lower rise/fall rise/decline rose/fell rose/declined rose/dropped grew/shrank gain/loss
+    raise/lower rise/fall rise/fell rose/fall rise/decline rose/fell rose/declined rose/dropped grew/shrank gain/loss
     win/lose won/lost strong/weak stronger/weaker large/small larger/smaller largest/smallest
     small/largest large/smallest big/small bigger/smaller biggest/smallest small/biggest
     easy/difficult easier/harder possible/impossible success/failure succeed/fail succeeded/failed pass/fail accept/reject
@@ -620,6 +620,32 @@ _NAME_WORD_RE = re.compile(rf"{UPPER}\w*(?:['’-]\w+)*")
 INTERVIEWER_ROLES = _set(
     "reporter reporters correspondent journalist editor interviewer host presenter anchor writer columnist"
 )
+# The field a record names the doer of an act by: "Who makes the HP-9?" asks for its "Manufacturer:", "Who
+# published the guide?" for its "Publisher:". Each line: the act's forms, then the field names.
+AGENT_FIELDS: dict[str, tuple[str, ...]] = {
+    form: tuple(fields.split())
+    for line in (
+        "make makes made: manufacturer maker",
+        "manufacture manufactures manufactured: manufacturer",
+        "produce produces produced: producer manufacturer",
+        "publish publishes published: publisher",
+        "write writes wrote: author writer",
+        "design designs designed: designer architect",
+        "build builds built: builder contractor",
+        "develop develops developed: developer",
+        "own owns owned: owner",
+        "fund funds funded: funder sponsor",
+        "sponsor sponsors sponsored: sponsor",
+        "organise organises organised organize organizes organized: organiser organizer",
+        "run runs ran operate operates operated: operator",
+        "distribute distributes distributed: distributor",
+        "supply supplies supplied: supplier",
+    )
+    for forms, fields in [line.split(":")]
+    for form in forms.split()
+}
+# Labels a number follows to name a figure, a table or a part, not to count ("Figure 2", "Fig. 3b", "Table 4").
+LABEL_NOUNS = _list("Figure Fig. Table Plate Chart Map Exhibit")
 # Honorifics: part of how a transcript label names a speaker, never their role.
 HONORIFICS = _set("mr mrs ms mx dr prof sir dame hon rev")
 # Upper-case words that open a line with a colon without naming a speaker ("NOTE: …", "WARNING: …").

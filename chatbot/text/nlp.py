@@ -212,10 +212,45 @@ class Annotation:
 
 @cache
 def pipeline() -> Language:
-    """The spaCy pipeline, loaded once per process (about 0.5 s)."""
+    """The spaCy pipeline, loaded once per process (about 0.5 s), with the courtesy rule after its entity
+    recogniser (``_courtesy_names``)."""
     import spacy
+    from spacy.language import Language
 
-    return spacy.load(MODEL)
+    if not Language.has_factory("courtesy_names"):
+        Language.component("courtesy_names", func=_courtesy_names)
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("courtesy_names", after="ner")
+    return nlp
+
+
+def _courtesy_names(doc: Doc) -> Doc:
+    """A name after a courtesy is a person's ("Mr Oğuz Çelik", "Ms Nguyễn Thị Lan"), which the small model
+    often misses in names from other languages: up to four capitalised words after "Mr", "Dr." …
+    (``lexicon.HONORIFICS``, ``_name_word``) become a PERSON, replacing any entity they overlap."""
+    from spacy.tokens import Span as DocSpan
+    from spacy.util import filter_spans
+
+    found = []
+    for t in doc:
+        if t.lower_.rstrip(".") not in HONORIFICS or not t.text[:1].isupper():
+            continue
+        start = t.i + 1 + (t.i + 1 < len(doc) and doc[t.i + 1].text == ".")
+        end = start
+        while end < len(doc) and end - start < 4 and _name_word(doc[end]):
+            end += 1
+        if end > start:
+            found.append(DocSpan(doc, start, end, label="PERSON"))
+    if found:
+        kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+        doc.ents = filter_spans([*kept, *found])
+    return doc
+
+
+def _name_word(t: Token) -> bool:
+    """A word of a name as prose writes one, capitalised; not a transcript label's capitals ("MS. OKAFOR:"),
+    which name every speaker alike and are read as labels (``grounding.turns``)."""
+    return t.is_alpha and t.text[:1].isupper() and not (t.is_upper and len(t) > 1)
 
 
 _PARSED_MAX = 256  # texts whose parse is kept: a chat's questions and a yes/no question's candidates
@@ -663,12 +698,14 @@ def _phrase(head: Any, keep: tuple[str, ...] = ()) -> list[Any]:
 
 
 def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
-    """spaCy's entities, with the era-marked dates, the spans of years, the unit-glued quantities ("700K"), the short sums ("£18m",
+    """spaCy's entities, with the era-marked dates, the spans of years, the unit-glued quantities ("700K"), the
+    temperatures and sound levels ("−25 °C", "52 dB(A)"), the short sums ("£18m",
     "290p") and the times of day ("9.30am") it misses replacing the fragments it made of them."""
     extra = [Span(m.start(), m.end(), "DATE") for m in _ERA_DATE_RE.finditer(text)]
     extra += [Span(m.start(1), m.end(1), "DATE") for m in _YEAR_CONTEXT_RE.finditer(text)]
     extra += [Span(m.start(), m.end(), "DATE") for m in _YEAR_RANGE_RE.finditer(text) if _years_run_on(m)]
     extra += [Span(m.start(), m.end(), "QUANTITY") for m in _GLUED_UNIT_RE.finditer(text)]
+    extra += [Span(m.start(), m.end(), "QUANTITY") for m in _DEGREES_RE.finditer(text)]
     extra += [Span(m.start(), m.end(), "TIME") for m in _CLOCK_RE.finditer(text)]
     extra += [
         Span(m.start(), m.end(), "MONEY" if m[1] or m[4] else "CARDINAL") for m in _SHORT_RE.finditer(text)
@@ -711,6 +748,8 @@ def _with_named_places(doc: Doc, ents: list[Span]) -> list[Span]:
 _CLOCK_RE = re.compile(r"(?<![\w.])\d{1,2}[.:]\d{2} ?(?:am|pm|a\.m\.|p\.m\.)(?!\w)", re.IGNORECASE)
 # A number with its unit symbol glued on ("700K", "4GB"): spaCy's small model tags none of them.
 _GLUED_UNIT_RE = re.compile(rf"(?<![\w.])\d+(?:\.\d+)?(?:{alternation(UNIT_SYMBOLS)})\b")
+# A temperature or a sound level, its sign kept ("−25 °C", "65°F", "52 dB(A)"): the small model tags none.
+_DEGREES_RE = re.compile(r"(?<![\w.])[−–+-]?\d+(?:[.,]\d+)?[^\S\n]?(?:°[CFK]?|dB(?:\([AC]\))?)(?!\w)")
 _DATE_WORDS = MONTHS | MONTH_ABBREVIATIONS | WEEKDAYS | DATE_CUES | frozenset(TIME_UNITS)
 _NUMBER_JOINERS = frozenset({"and", "or", "to", "through", "the", "of", "between", "from"})
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from chatbot.text.lexicon import (
+    AGENT_FIELDS,
     AUTHORSHIP_WORDS,
     CONNECTORS,
     COUNT_NOUNS,
@@ -107,9 +108,10 @@ def _asks_money(question: str) -> bool:
 _GROUP_WHO = re.compile(r"who (made up|were|are|attended|participated|took part)\b")
 _NAME_Q = re.compile(
     r"(who|whom|which (person|official|researcher|scientist|company|organi[sz]ation|institution|firm|publication|"
-    r"outlet|newspaper|study|report|university|country|city|town|place|region|chinese researchers|researchers)|"
-    r"(in|at|from) which (city|country|town|place|region)|where|what is the name|"
-    r"what (company|organi[sz]ation|firm|publication|study) )\b"
+    r"outlet|newspaper|study|report|university|country|city|town|place|region|chinese researchers|researchers|"
+    r"companies|organi[sz]ations|institutions|firms|countries|cities|towns|places|regions)|"
+    r"(in|at|from) which (city|country|town|place|region|cities|countries|towns|places|regions)|where|"
+    r"what is the name|what (company|organi[sz]ation|firm|publication|study|companies|countries|cities) )\b"
 )
 # A title in small letters before the name is no part of it: "What did sous-chef Dariusz Wróbel say …?"
 _SMALL_TITLES = rf"(?:(?:[a-z]+-)?(?:{alternation(TITLES)}) ){{0,2}}"
@@ -205,10 +207,22 @@ def _target(question: str) -> str:
     head = (m.group("head") or "").lower()
     if head in PERSON_NOUNS:
         return head  # "Which board director …": the person noun after its modifier
-    target = (m.group("wh") or m.group("noun") or "").lower()
+    target = _singular((m.group("wh") or m.group("noun") or "").lower())
     if target == "where" and WORKPLACE_VERBS.intersection(words(question)):
         return "institution"  # "Where does she work?"
     return target
+
+
+def _singular(noun: str) -> str:
+    """ "Which countries …" asks for what "which country" does: "countries" → "country", "firms" → "firm"; an
+    auxiliary ("What does …", "What was …") is left as it is."""
+    if noun in QUESTION_AUXILIARIES:
+        return noun
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    return (
+        noun[:-1] if noun.endswith("s") and not noun.endswith(("ss", "us", "is")) and len(noun) > 3 else noun
+    )
 
 
 _ROLE_Q = re.compile(
@@ -219,16 +233,26 @@ _ROLE_Q = re.compile(
 
 # "What is the severity of the incident?", "Which company issued the recall?", "What hazard does it pose?": the
 # noun a what- or which-question asks for, which a record may state as a field ("Severity: SEV-1").
+_ASKED_AGENT_RE = re.compile(r"^who (?:first |originally |now |currently )?(?P<verb>[a-z]+)\b")
 _ASKED_NOUN_RE = re.compile(
     r"^(?:what|which) (?:(?:is|was|are|were) )?(?:(?:the|its|their|his|her) )?(?P<noun>[a-z-]+)"
 )
 
 
-def asked_noun(question: str) -> str:
-    """The noun the question asks for, "" where it asks for none."""
-    m = _ASKED_NOUN_RE.match(unframed(question).lower())
+def asked_nouns(question: str) -> tuple[str, ...]:
+    """The words a record's field may name what the question asks for by: the noun after "what" or "which"
+    ("What is the severity …?"), or the act "who" asks about with its doer's fields ("Who makes the HP-9?" →
+    makes, manufacturer, maker: ``lexicon.AGENT_FIELDS``); () where the question asks for none."""
+    asked = unframed(question).lower()
+    if (m := _ASKED_AGENT_RE.match(asked)) and (fields := AGENT_FIELDS.get(m.group("verb"), ())):
+        return (m.group("verb"), *fields)
+    m = _ASKED_NOUN_RE.match(asked)
     noun = m.group("noun") if m else ""
-    return "" if noun in QUESTION_AUXILIARIES or noun in DETERMINERS | PRONOUNS | PREPOSITIONS else noun
+    return (
+        ()
+        if not noun or noun in QUESTION_AUXILIARIES or noun in DETERMINERS | PRONOUNS | PREPOSITIONS
+        else (noun,)
+    )
 
 
 def _role_of(question: str) -> str | None:

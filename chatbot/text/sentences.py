@@ -16,18 +16,22 @@ from chatbot.text.lexicon import (
     ABBREVIATIONS,
     GLUE_STARTERS,
     HONORIFICS,
+    LABEL_NOUNS,
     LOWER,
     NUMBER_WORDS,
     STOPWORDS,
     TITLES,
     UPPER,
+    alternation,
     is_person_name,
 )
 
 _GLUE = "|".join(GLUE_STARTERS)
 # A stop, its closing quotes or brackets, and any reference marks a web page or paper sets after it
-# ("surges.[1] In 2004 …", "big.[12][13] Then"); the marks are quoted with neither sentence.
-_MARKS = r"(?:\[\d{1,3}\])*"
+# ("surges.[1] In 2004 …", "big.[12][13] Then"), or the footnote number a PDF's superscript leaves glued to
+# a word's stop or its closing quote ("… 85 million litres.1 We replaced …", "… were heard.”2"; not "section
+# 4.1 The"); the marks are quoted with neither sentence.
+_MARKS = r"(?:(?:\[\d{1,3}\])*|(?:(?<=[^\W\d_][.!?])|(?<=[^\W\d_][.!?][\"”’')]))[0-9¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2})"
 _END_RE = re.compile(rf"[.!?…]+[\"”’')\]]*(?P<marks>{_MARKS})(?=\s)")  # the marks belong to no sentence
 _MARKS_END_RE = re.compile(rf"{_MARKS}$")
 # Bullet glyphs as text extraction gives them: Unicode's, and the Symbol and Wingdings fonts' private-use
@@ -37,6 +41,8 @@ BULLETS = "•▪◦●○■□►▸‣⁃\uf0b7\uf0a7"
 _NEXT_START_RE = re.compile(rf"\s+[\"“‘(\[]?(?:{UPPER}|[0-9{BULLETS}])")
 _BULLET_RE = re.compile(rf"\s+[{BULLETS}]\s+")
 _ENUMERATOR_RE = re.compile(r"\d{1,2}\.")
+# A figure's or a table's label opening the line of its caption ("Figure 1.", "Fig. 3b.", "Table 2.").
+_CAPTION_LABEL_RE = re.compile(rf"\s*(?:{alternation(LABEL_NOUNS)})\s+\d{{1,3}}[a-z]?")
 _MARKER_RE = re.compile(rf"\s*(?:[{BULLETS}*\-–]|\d{{1,2}}[.)])\s+")
 # A numbered clause of a contract or a standard ("5.2 not to keep any pets …"), after a line that ends one
 # ("5.1 to keep the Property clean;"): the next item, not the wrapped line's continuation ("3.5 million").
@@ -154,6 +160,8 @@ def _block_sentences(text: str, start: int, end: int, title: str) -> list[Senten
             continue  # "1." opening a line numbers the item after it (_finish takes the number off)
         if _in_leader_row(text, m.start()):
             continue
+        if _CAPTION_LABEL_RE.fullmatch(text, max(start, text.rfind("\n", 0, m.start()) + 1), m.start()):
+            continue  # "Figure 1. The container feeder …" opening a line: a caption's label is part of it
         cuts.append((m.start("marks"), m.end()))
     # An inline bullet ends a sentence; _finish takes it off the next one and marks that one a list item.
     cuts += [(m.start(), m.start()) for m in _BULLET_RE.finditer(text, start, end)]
@@ -303,8 +311,11 @@ def _facts_line(body: str) -> bool:
 
 
 def _measured(body: str) -> bool:
-    """A list item that gives a quantity of a thing, not a heading: a number first, then two or more words."""
-    return bool(_MEASURED_RE.match(body)) and len(body.split()) >= 3 and not ends_a_sentence(body)
+    """A list item that gives a quantity or a version of a thing, not a heading: three or more words, a number
+    first ("200 g red lentils") or among them, set as a title is not ("Python 3.10 or newer")."""
+    if len(body.split()) < 3 or ends_a_sentence(body) or body.rstrip().endswith(","):
+        return False  # a sentence is judged as one; "[asn1 encode], page 16," runs on
+    return bool(_MEASURED_RE.match(body)) or (any(ch.isdigit() for ch in body) and not _title_case(body))
 
 
 def _title_case(text: str) -> bool:
