@@ -12,7 +12,9 @@ TEST_STAMP := $(VENV)/.installed-test
 # evaluation 1.4 times as fast as the portable AVX2 build on the 2-core dev machine). A native wheel must never
 # run on another CPU, so pip's own cache (keyed by package, not CPU) is bypassed: the wheel is kept in a folder
 # named for the CPU's feature flags, the build options and the version, and reused only there.
-export CMAKE_ARGS ?= -DGGML_NATIVE=ON
+# Without llama.cpp's AMX kernels (-U__AMX_INT8__, which -march=native would define on Sapphire Rapids and later):
+# they crash the first prompt batch on a Q4_K model (chatbot.backends.llm.amx_built says more).
+export CMAKE_ARGS ?= -DGGML_NATIVE=ON -DCMAKE_C_FLAGS=-U__AMX_INT8__ -DCMAKE_CXX_FLAGS=-U__AMX_INT8__
 LLAMA_PIN := $(shell grep -o 'llama-cpp-python\[server\]==[0-9.]*' pyproject.toml | sed 's/\[server\]//')
 CPU_KEY := $(shell { grep -m1 '^flags' /proc/cpuinfo; uname -m; echo '$(CMAKE_ARGS) $(LLAMA_PIN)'; } | md5sum | cut -c1-12)
 WHEELS := $(HOME)/.cache/chatbot/wheels/$(CPU_KEY)

@@ -439,6 +439,30 @@ def test_the_system_prompt_state_is_restored_after_another_prompt(injection: Pip
 
 
 @needs_llama
+def test_a_build_with_amx_kernels_loads_the_weights_plain(
+    injection: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where llama.cpp was compiled with its AMX kernels (which crash on the first prompt batch), the model is
+    loaded with llama.cpp's extra buffer types off, answers as usual, and the library's defaults are left as
+    they were."""
+    from llama_cpp import llama_cpp as lib
+
+    from chatbot.backends.chat import LlamaChat
+    from chatbot.backends.prompts import structured_messages
+    from chatbot.backends.structured import AnswerFormat
+
+    monkeypatch.setattr(llm, "amx_built", lambda: True)
+    monkeypatch.setattr(llm, "_models", {})
+    model = llm.local_model(injection.settings)
+    assert model.model_params.use_extra_bufts is False
+    assert lib.llama_model_default_params().use_extra_bufts is True
+    sentences = ["The Karrow Point lighthouse was built in 1871 by the engineer Ada Finlay."]
+    messages = structured_messages("Who built the Karrow Point lighthouse, and when?", sentences)
+    reply = "".join(LlamaChat(model).stream_structured(messages, 40, AnswerFormat(1)))
+    assert reply.startswith('{"refuse": false') and '"evidence": [1]' in reply
+
+
+@needs_llama
 def test_replies_to_users_at_once_are_those_each_would_get_alone(injection: Pipeline) -> None:
     """The web chat serves several users at once and the process loads the model once: each reply has the model
     to itself, so none reads another's KV cache."""

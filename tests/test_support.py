@@ -302,6 +302,13 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "The Nordwind group was merged into Baltic Freight in 2004.",
             None,
         ),
+        # A comma splice the parser reads as a second object: its "of" phrase is not the verb's.
+        (
+            "Who leads the US side of the talks?",
+            "US Treasury Secretary Bessant leads talks , the choice of Treasury rather than Defense or State as"
+            " lead signals the primary US framing is economic and technical risk management",
+            None,
+        ),
         # The same roles, or nothing to compare: no reason.
         ("When did Tomas Lind found the company?", "In 1998, Tomas Lind founded the company.", None),
         (

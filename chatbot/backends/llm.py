@@ -17,6 +17,8 @@ import importlib.util
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,15 +106,47 @@ def local_model(settings: Settings) -> Any:
         path = model_file(settings.llm_cache_dir)
         key = (str(path), settings.llm_threads, settings.llm_context)
         if key not in _models:
-            _models[key] = Llama(
-                model_path=str(path),
-                n_ctx=settings.llm_context,
-                n_threads=settings.llm_threads,
-                n_threads_batch=settings.llm_threads,
-                seed=0,
-                verbose=False,
-            )
+            with _weights_kept_plain() if amx_built() else nullcontext():
+                _models[key] = Llama(
+                    model_path=str(path),
+                    n_ctx=settings.llm_context,
+                    n_threads=settings.llm_threads,
+                    n_threads_batch=settings.llm_threads,
+                    seed=0,
+                    verbose=False,
+                )
         return _models[key]
+
+
+def amx_built() -> bool:
+    """Was llama.cpp compiled with its AMX kernels? Their repacked Q4_K weights crash the first batch of more than
+    one token on Sapphire Rapids (a segmentation fault in ``ggml_backend_amx_mul_mat``, llama.cpp issue 20824;
+    seen here on 2026-12-05), which would take a whole server down. ``make test`` compiles without them; a
+    llama-cpp-python built elsewhere (a plain ``pip install``) may have them."""
+    from llama_cpp import llama_cpp as lib
+
+    return b"AMX_INT8 = 1" in lib.llama_print_system_info()
+
+
+@contextmanager
+def _weights_kept_plain() -> Iterator[None]:
+    """Load with llama.cpp's extra buffer types off (``use_extra_bufts``), which the ``Llama`` constructor does not
+    expose: no AMX buffer, and no repacking at all. Measured on that machine: prefill 105 tokens/s (78 with the
+    repacked weights of a build without AMX), decoding 11.5 tokens/s (16.7)."""
+    import llama_cpp.llama as module
+
+    default = module.llama_cpp.llama_model_default_params
+
+    def params() -> Any:
+        p = default()
+        p.use_extra_bufts = False
+        return p
+
+    module.llama_cpp.llama_model_default_params = params
+    try:
+        yield
+    finally:
+        module.llama_cpp.llama_model_default_params = default
 
 
 def openai_chat(settings: Settings) -> BaseChatModel:

@@ -200,7 +200,7 @@ def _objects_of(verbs: list[Token], prep: str) -> list[list[Token]]:
     """The noun phrases the verbs govern through ``prep``, directly, after another preposition ("drove them
     *out of* Italy") or through their object ("adopted the doctrines *of* the rest of France")."""
     out = []
-    heads = [*verbs, *(c for v in verbs for c in v.children if c.dep_ in ("dobj", "nsubjpass"))]
+    heads = [*verbs, *(c for v in verbs for c in _objects(v))]
     for c in (c for h in heads for c in h.children if c.dep_ == "prep"):
         for p in (c, *(g for g in c.children if g.dep_ == "prep")):
             if _preposition(p) == prep:
@@ -341,7 +341,7 @@ def _arguments(verb: Token) -> Arguments:
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
             subject += c.subtree
-        elif c.dep_ in ("nsubjpass", "dobj"):
+        elif c in _objects(verb):
             obj += c.subtree
         elif (
             c.dep_ in ("ccomp", "oprd")
@@ -354,6 +354,16 @@ def _arguments(verb: Token) -> Arguments:
     if not subject and verb.dep_ == "conj":  # "… and made Ralph earl": the first verb's subject
         subject = [w for c in verb.head.children if c.dep_ == "nsubj" for w in c.subtree]
     return subject, obj
+
+
+def _objects(verb: Token) -> list[Token]:
+    """The verb's direct object or passive subject, the first of each: a verb takes one, and the parser's
+    second object after a comma is a comma splice misread ("leads talks , the choice of Treasury … signals")."""
+    first: dict[str, Token] = {}
+    for c in verb.children:
+        if c.dep_ in ("dobj", "nsubjpass"):
+            first.setdefault(c.dep_, c)
+    return list(first.values())
 
 
 def _is_argument(words: list[Token]) -> bool:

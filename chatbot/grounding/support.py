@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -64,8 +65,11 @@ class Features:
     vetoes: tuple[str, ...]
 
 
+@lru_cache(maxsize=4096)
 def features(claim: str, passage: str, cosine: float | None = None) -> Features:
-    """Coverage of the claim's terms in the passage, and every veto that applies."""
+    """Coverage of the claim's terms in the passage, and every veto that applies. Cached: one answer weighs the
+    same (claim, sentence) pair at several steps (the yes/no reading screens the closest sentences, then reads
+    them), and the parses behind the vetoes are the cost."""
     claim_terms = [t for t in dict.fromkeys(terms(claim)) if t not in FRAMING_WORDS]
     passage_terms = set(terms(passage))
     name_reasons, named = entity_vetoes(claim, passage)
