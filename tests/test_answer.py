@@ -25,6 +25,7 @@ from chatbot.backends.extractive import (
     reasoned,
     with_setting,
 )
+from chatbot.backends.front_matter import naming_words
 from chatbot.pipeline import Pipeline
 from chatbot.settings import Settings
 from chatbot.store.protocol import Store
@@ -293,6 +294,14 @@ def test_a_document_named_by_its_title_answers_from_its_own_front_matter(tmp_pat
     question = "When was the Shared Widget Registry specification published?"
     assert_front_matter(pipe.ask(question), "2 October 2018 [1].")  # the day, which the metadata dates it by
     assert_front_matter(pipe.ask("Who wrote the Shared Widget Registry specification?"), None)
+
+
+def test_the_words_a_document_goes_by_keep_their_reading_order() -> None:
+    """They are read as text beside a reply (a hedge counts only before the words it hedges), so their order must
+    not change with Python's hash seed, as a set's does."""
+    words = naming_words("weir-hearing-2026.txt", "Proposed Replacement of the Ostby Weir: an op-ed")
+    assert words[:6] == ("proposed", "replacement", "of", "the", "ostby", "weir")
+    assert words[6:] == ("an", "op-ed", "op", "ed", "hearing", "2026", "txt")
 
 
 @pytest.mark.parametrize(

@@ -302,6 +302,15 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
             "The Nordwind group was merged into Baltic Freight in 2004.",
             None,
         ),
+        # The question's named subject nowhere in the sentence, whose verb has a named subject of its own.
+        (
+            "When did Halvard Berg flee to Bergen?",
+            "Because of the war, Eirik Lund fled to Bergen in 1013, when the Danes forced him out.",
+            "the subject 'Eirik Lund'",
+        ),
+        ("When did Halvard Berg flee to Bergen?", "Because of the war, he fled to Bergen in 1013.", None),
+        ("When did Halvard Berg flee to Bergen?", "Berg fled to Bergen in 1013.", None),
+        ("When did the Normans invade England?", "William's army invaded England in 1066.", None),  # a group
         # A comma splice the parser reads as a second object: its "of" phrase is not the verb's.
         (
             "Who leads the US side of the talks?",

@@ -101,15 +101,17 @@ def named_document(question: str, sources: Sequence[str], index: Store) -> str |
     # title holds ("the engineer's report", "the 1987 report") describe a report the documents tell of.
     described = {w for w in re.findall(r"[^\W_]+", fold(modifiers)) if len(w) > 1 and w not in STOPWORDS}
     wanted = described or {fold(noun)}
-    called = [name for name, info in documents.items() if wanted <= naming_words(name, info.title)]
+    called = [name for name, info in documents.items() if wanted <= set(naming_words(name, info.title))]
     return called[0] if len(called) == 1 else None
 
 
-def naming_words(name: str, title: str) -> set[str]:
+def naming_words(name: str, title: str) -> tuple[str, ...]:
     """The words a document goes by: its title's (hyphenated ones also whole: "op-ed", "MIME-info") and its file
-    name's, whose hyphens separate words."""
+    name's, whose hyphens separate words. In reading order, each once: they are read as text, where order
+    counts ("proposed" before "labyrinth spillway" hedges it), and a set's order changes with the hash seed."""
     words = _WORD_RE.findall(fold(title))
-    return {*words, *(part for w in words for part in w.split("-")), *re.findall(r"[^\W_]+", fold(name))}
+    parts = (part for w in words for part in w.split("-"))
+    return tuple(dict.fromkeys([*words, *parts, *re.findall(r"[^\W_]+", fold(name))]))
 
 
 def front_fact(kind: DocumentFact, document: str, index: Store) -> FrontFact | None:

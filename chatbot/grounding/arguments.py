@@ -34,7 +34,7 @@ from chatbot.text.lexicon import (
     RELATIVES,
     alternation,
 )
-from chatbot.text.nlp import is_date, parse
+from chatbot.text.nlp import PERSON_LABELS, is_date, parse
 from chatbot.text.normalise import fold
 
 if TYPE_CHECKING:
@@ -89,6 +89,9 @@ def swapped_arguments(question: str, sentence: str, annotation: Annotation | Non
     for role, phrase in (("subject", subject), ("object", obj)):
         wanted = _content(phrase) & known
         heads = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+        if role == "subject" and not wanted and (other_name := _named_instead(phrase, args)):
+            out.append(f"roles: the passage gives '{q[verb_at].text}' the subject {other_name!r}")
+            continue
         if not wanted or not heads or _key(heads[-1].text) not in known:
             continue  # the sentence does not name the question's argument: nothing to compare
         mine, other = (0, 1) if role == "subject" else (1, 0)
@@ -110,6 +113,25 @@ def swapped_arguments(question: str, sentence: str, annotation: Annotation | Non
                 out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
     phrases = _prepositional_phrases(q, verb_at)
     return out + _turned_around(phrases, same) + _moved(phrases, same, args, known)
+
+
+def _named_instead(phrase: list[Token], args: list[Arguments]) -> str:
+    """The question's subject is a person the sentence does not name at all, and the sentence's verb has
+    another person as its subject: the act is someone else's ("When did Richard II flee to Normandy?" against
+    "Ethelred fled to Normandy in 1013"). A pronoun or a description may stand for the question's person, and
+    a group or a place for its members ("William's army" for "the Normans"), so only people count; "" when
+    there is no such subject."""
+    if not _person(phrase):
+        return ""
+    return next((_shown(f) for f, _ in args if f and _person(f)), "")
+
+
+def _person(words: list[Token]) -> bool:
+    """A phrase whose head is a person's name: tagged so, or a proper noun the small model tags as nothing
+    ("Ethelred"); a group, an organisation or a place ("the Normans", "Normandy") is not."""
+    inside = {t.i for t in words}
+    heads = [t for t in words if t.head.i not in inside or t.head.i == t.i]
+    return any(t.ent_type_ in PERSON_LABELS or (t.pos_ == "PROPN" and not t.ent_type_) for t in heads)
 
 
 def _others(fills: list[list[Token]], wanted: set[str]) -> bool:
