@@ -311,6 +311,23 @@ def test_only_numbers_of_their_own_are_checked_against_the_passage(
         ("When did Halvard Berg flee to Bergen?", "Because of the war, he fled to Bergen in 1013.", None),
         ("When did Halvard Berg flee to Bergen?", "Berg fled to Bergen in 1013.", None),
         ("When did the Normans invade England?", "William's army invaded England in 1066.", None),  # a group
+        # The question's adjective on another noun, and its noun with an adjective of its own.
+        (
+            "Who was known for their naval skill?",
+            "The Frisians were known for their commercial skill and later for their naval courage.",
+            "'commercial skill' and 'naval courage', not 'naval skill'",
+        ),
+        ("Who was known for their naval skill?", "The Frisians were known for their naval skill.", None),
+        (
+            "Why does the new menu have fewer dishes?",
+            "The old menu had 31 dishes; the new one has fourteen.",
+            None,
+        ),  # "one" stands for the menu
+        (
+            "Why can't hotlines cope with military incidents?",
+            "Two military AI systems interact, and the resulting incident escalates before anyone can act.",
+            None,
+        ),  # a participle describes; it is no other kind of incident
         # A comma splice the parser reads as a second object: its "of" phrase is not the verb's.
         (
             "Who leads the US side of the talks?",

@@ -29,6 +29,7 @@ from chatbot.text.lexicon import (
     INTERROGATIVES,
     OPPOSITE_PREPOSITIONS,
     PASSIVE_AUX,
+    PRO_FORM_NOUNS,
     QUESTION_AUXILIARIES,
     RELATION_NOUNS,
     RELATIVES,
@@ -112,7 +113,7 @@ def swapped_arguments(question: str, sentence: str, annotation: Annotation | Non
             else:
                 out.append(f"roles: the passage gives '{q[verb_at].text}' the {role} {given!r}")
     phrases = _prepositional_phrases(q, verb_at)
-    return out + _turned_around(phrases, same) + _moved(phrases, same, args, known)
+    return out + _turned_around(phrases, same) + _moved(phrases, same, args, known) + _modifier_moved(q, s)
 
 
 def _named_instead(phrase: list[Token], args: list[Arguments]) -> str:
@@ -132,6 +133,31 @@ def _person(words: list[Token]) -> bool:
     inside = {t.i for t in words}
     heads = [t for t in words if t.head.i not in inside or t.head.i == t.i]
     return any(t.ent_type_ in PERSON_LABELS or (t.pos_ == "PROPN" and not t.ent_type_) for t in heads)
+
+
+def _modifier_moved(q: Doc, s: Doc) -> list[str]:
+    """The question's adjective on another noun of the sentence, and the question's noun with an adjective of
+    its own: "Who was famed for their Christian spirit?" against "famed for their martial spirit and … their
+    Christian piety". Every word is there; only the pairing is SQuAD 2.0's swap. A participle ("the resulting
+    incident") describes rather than classifies, so only a plain adjective counts as the noun's own."""
+    out = []
+    for m in (t for t in q if t.dep_ == "amod" and t.head.pos_ in ("NOUN", "PROPN")):
+        nouns = [n for n in s if n.pos_ in ("NOUN", "PROPN") and _key(n.text) == _key(m.head.text)]
+        adjectives = [a for a in s if _key(a.text) == _key(m.text) and a.dep_ == "amod"]
+        if not nouns or not adjectives or any(_modifies(a, n) for a in adjectives for n in nouns):
+            continue
+        own = [c for n in nouns for c in n.children if c.dep_ == "amod" and c.tag_ == "JJ"]
+        if own and not any(a.head.lower_ in PRO_FORM_NOUNS for a in adjectives):
+            said = f"'{own[0].text} {own[0].head.text}' and '{adjectives[0].text} {adjectives[0].head.text}'"
+            out.append(f"roles: the passage says {said}, not '{m.text} {m.head.text}'")
+    return out[:1]
+
+
+def _modifies(adjective: Token, noun: Token) -> bool:
+    """The adjective on the noun, directly or coordinated with one that is ("Christian and martial spirit")."""
+    while adjective.dep_ == "conj" and adjective.head.i != adjective.i:
+        adjective = adjective.head
+    return adjective.head.i == noun.i
 
 
 def _others(fills: list[list[Token]], wanted: set[str]) -> bool:

@@ -648,6 +648,8 @@ AGENT_FIELDS: dict[str, tuple[str, ...]] = {
 LABEL_NOUNS = _list("Figure Fig. Table Plate Chart Map Exhibit")
 # Honorifics: part of how a transcript label names a speaker, never their role.
 HONORIFICS = _set("mr mrs ms mx dr prof sir dame hon rev")
+# Nouns that stand for a noun already said ("the old menu … the new one"): an adjective on them is on that noun.
+PRO_FORM_NOUNS = _set("one ones")
 # Upper-case words that open a line with a colon without naming a speaker ("NOTE: …", "WARNING: …").
 FIELD_LABELS = _set(
     """note notes warning caution important summary abstract subject date time re from to cc bcc source
