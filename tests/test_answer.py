@@ -806,6 +806,17 @@ def test_a_labelled_reply_answers_its_own_question(
     assert_verbatim(answer)
 
 
+def test_the_corpus_own_reply_answers_however_the_models_score_it(
+    replies: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A yes/no question the document asks and answers itself is answerable, as a wh-question is: the models
+    weigh the reply's wording ("Visitors may stay for up to three nights"), which need not repeat the question's."""
+    monkeypatch.setattr(ExtractiveBackend, "threshold", property(lambda self: 0.99))
+    answer = replies.ask("Can visiting yachts stay overnight on the pontoon?")
+    assert answer.answer.splitlines()[0] == "Yes [1].", answer.answer
+    assert not replies.ask("Are dogs allowed on the pontoons without a lead?").answerable
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -421,10 +421,12 @@ class ExtractiveBackend:
         year so bad?", an FAQ's "How do I join the waiting list?". Its reply comes first, and the question is
         answerable, however little of the question's wording the reply repeats ("Two things came together.
         Winter snowfall was very low …"): the models, which weigh each sentence by what it shares with the
-        question, cannot see that. A yes/no question has the corpus's own reply word (``_replied``)."""
+        question, cannot see that. So is a yes/no question the corpus replies to with its own "Yes." or "No."
+        (``_own_reply``), whatever the models make of the reply's wording."""
         q, index = decision.question, evidence.index
         if q.info.yes_no:
-            return None
+            replied = self._own_reply(q, decision.ranked[: self.settings.max_sentences], index)
+            return _led_by(decision, replied[1]) if replied else None
         near = decision.ranked[: self.settings.decision_pool]
         before = held(index, {c.number - k for c in near for k in range(1, ANSWER_REACH + 1)})
         tried: set[int] = set()
@@ -572,10 +574,9 @@ class ExtractiveBackend:
             denier = next((c for c in near if self._disowns(claim, speaker, c, index)), None)
             if denier:
                 return "No", [denier]
-        if plain_claim and not reported:  # the corpus's own "Yes." or "No." to the same question comes first
-            replied = self._replied(q, claim, [*chosen, *ranked[: self.settings.max_sentences]], index)
-            if replied:
-                return replied
+        replied = self._own_reply(q, [*chosen, *ranked[: self.settings.max_sentences]], index)
+        if replied:  # the corpus's own "Yes." or "No." to the same question comes first
+            return replied
         # The quoted sentences first, then the closest others that cover enough of the claim to settle it (the
         # parses below are the costly part): the best match may only ask what another states ("We tested
         # whether the programme improves attendance" above "… modestly improved attendance …")
@@ -624,6 +625,16 @@ class ExtractiveBackend:
             if contradicts and f.coverage >= self.settings.no_coverage:
                 return "No", [c, *intro]
         return None
+
+    def _own_reply(
+        self, q: Question, near: Sequence[Candidate], index: Store
+    ) -> tuple[str, list[Candidate]] | None:
+        """The corpus's own reply word to a yes/no question's plain claim (``_replied``); a negated claim or a
+        report of speech is settled by the sentences themselves."""
+        claim = yes_no_statement(q.info.text)
+        if scopes(claim).has_negation or reports_speech(claim):
+            return None
+        return self._replied(q, claim, near, index)
 
     def _replied(
         self, q: Question, claim: str, near: Sequence[Candidate], index: Store
