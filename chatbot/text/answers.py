@@ -36,6 +36,7 @@ from chatbot.text.nlp import (
     annotate,
     is_age,
     is_duration,
+    overlaps_any,
 )
 from chatbot.text.normalise import fold, tokens, words
 from chatbot.text.questions import QuestionInfo, analyse
@@ -65,14 +66,14 @@ def _place_phrases(text: str, annotation: Annotation) -> list[Span]:
     out = []
     named = [e for e in annotation.ents if e.label in DATE_LABELS | PLACE_LABELS]
     for chunk in annotation.chunks:
-        if any(e.start < chunk.end and chunk.start < e.end for e in named):
+        if overlaps_any(chunk, named):
             continue  # "in Normandy" is the place's name, "in the 10th century" a time
         before = _PREPOSITION_BEFORE_RE.search(text, 0, chunk.start)
         if before and before["word"].lower() in PLACE_PREPOSITIONS:
             out.append(Span(before.start("word"), chunk.end, "PLACE"))
     # a file's place on a disk or the web: "reads `~/.config/tidewatch/config.toml`", "in /usr/share/mime"
     paths = [Span(m.start(), m.end(), "PLACE") for m in _PATH_RE.finditer(text)]
-    return out + [p for p in paths if not any(o.start < p.end and p.start < o.end for o in out)]
+    return out + [p for p in paths if not overlaps_any(p, out)]
 
 
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?P<word>\w+)\s+$")

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from text_to_num import alpha2digit
 
@@ -242,7 +242,7 @@ def _courtesy_names(doc: Doc) -> Doc:
         if end > start:
             found.append(DocSpan(doc, start, end, label="PERSON"))
     if found:
-        kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+        kept = [e for e in doc.ents if not overlaps_any(e, found)]
         doc.ents = filter_spans([*kept, *found])
     return doc
 
@@ -712,7 +712,7 @@ def _with_rule_dates(text: str, ents: list[Span]) -> list[Span]:
     ]
     if not extra:
         return ents
-    kept = [e for e in ents if not any(e.start < x.end and x.start < e.end for x in extra)]
+    kept = [e for e in ents if not overlaps_any(e, extra)]
     merged = kept + [
         x for i, x in enumerate(extra) if not any(_covers(y, x) for y in extra[:i] + extra[i + 1 :])
     ]
@@ -738,7 +738,7 @@ def _with_named_places(doc: Doc, ents: list[Span]) -> list[Span]:
         if not words or not all(t.text[:1].isupper() for t in words) or words[0].lower_ in _DATE_WORDS:
             continue
         span = Span(words[0].idx, token.idx + len(token), "FAC")
-        if not any(e.start < span.end and span.start < e.end for e in ents):
+        if not overlaps_any(span, ents):
             extra.append(span)
     return sorted(ents + extra, key=lambda s: (s.start, -s.end)) if extra else ents
 
@@ -786,6 +786,21 @@ def is_age(phrase: str) -> bool:
     """An age as spaCy tags it, a date: a bare number of years ("81", "aged 67") or a stretch of them ("130
     years old"); "1944" and "2 September" are dates."""
     return is_duration(phrase) or bool(re.fullmatch(r"(?:aged\s+)?\d{1,3}", phrase.strip(), re.IGNORECASE))
+
+
+class Extent(Protocol):
+    """Anything with a start and an end: a span of characters, or spaCy's span of tokens."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def overlaps_any(span: Extent, others: Iterable[Extent]) -> bool:
+    """Does the span share a character (or a token) with any of the others?"""
+    return any(span.start < o.end and o.start < span.end for o in others)
 
 
 def _covers(a: Span, b: Span) -> bool:
