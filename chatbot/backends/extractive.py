@@ -138,6 +138,7 @@ class Decision:
     probs: list[float]
     answerable: float
     features: list[float]  # the question's features, for the refusal's reason
+    reply: tuple[str, list[Candidate]] | None = None  # the corpus's own "Yes."/"No." to it, once found
 
     def reason(self) -> str:
         """Why the corpus does not answer, in the words of the strongest signal against it."""
@@ -181,9 +182,11 @@ def states_the_act(act: str, sentence: str) -> bool:
     return any(same_word(act, w) for w in said)
 
 
-def _led_by(decision: Decision, lead: Sequence[Candidate]) -> Decision:
+def _led_by(
+    decision: Decision, lead: Sequence[Candidate], reply: tuple[str, list[Candidate]] | None = None
+) -> Decision:
     """The decision with ``lead`` ranked first, near certain, and the question answerable: a rule has found
-    the answer the models could not weigh (the document's own reply, a record's field)."""
+    the answer the models could not weigh (the document's own reply, kept as ``reply``, a record's field)."""
     top = max(decision.probs[0], 0.99)
     rest = [(r, p) for r, p in zip(decision.ranked, decision.probs, strict=True) if r not in lead]
     return Decision(
@@ -192,6 +195,7 @@ def _led_by(decision: Decision, lead: Sequence[Candidate]) -> Decision:
         [top] * len(lead) + [p for _, p in rest],
         1.0,
         decision.features,
+        reply,
     )
 
 
@@ -356,7 +360,9 @@ class ExtractiveBackend:
         verdict = ""
         if info.yes_no:
             role = self.role(q, decision.ranked)
-            found = role if role is not None else self.yes_no(q, chosen, index, decision.ranked)
+            found = (
+                role if role is not None else self.yes_no(q, chosen, index, decision.ranked, decision.reply)
+            )
             word, first = found or (None, [])
             if word is None:
                 return self.refusal(evidence.question, NOT_SAID_REASON, closest, index, NOT_SAID)
@@ -426,7 +432,7 @@ class ExtractiveBackend:
         q, index = decision.question, evidence.index
         if q.info.yes_no:
             replied = self._own_reply(q, decision.ranked[: self.settings.max_sentences], index)
-            return _led_by(decision, replied[1]) if replied else None
+            return _led_by(decision, replied[1], replied) if replied else None
         near = decision.ranked[: self.settings.decision_pool]
         before = held(index, {c.number - k for c in near for k in range(1, ANSWER_REACH + 1)})
         tried: set[int] = set()
@@ -555,12 +561,17 @@ class ExtractiveBackend:
         return {True: "Yes", False: "No", None: None}[verdict.holds], cited
 
     def yes_no(
-        self, q: Question, chosen: list[Candidate], index: Store, ranked: Sequence[Candidate] = ()
+        self,
+        q: Question,
+        chosen: list[Candidate],
+        index: Store,
+        ranked: Sequence[Candidate] = (),
+        reply: tuple[str, list[Candidate]] | None = None,
     ) -> tuple[str, list[Candidate]] | None:
         """ "Yes" when a quoted sentence supports the question's claim (its setting may come from the passage),
         "No" only when one says the opposite
         (negated, an opposite, another number or speaker, with the claim's words otherwise covered); None when
-        the corpus does not settle it."""
+        the corpus does not settle it. ``reply``: the corpus's own reply, if ``asked_itself`` found it."""
         claim = yes_no_statement(q.info.text)
         plain_claim = not scopes(claim).has_negation
         act = main_verb(claim)
@@ -574,7 +585,7 @@ class ExtractiveBackend:
             denier = next((c for c in near if self._disowns(claim, speaker, c, index)), None)
             if denier:
                 return "No", [denier]
-        replied = self._own_reply(q, [*chosen, *ranked[: self.settings.max_sentences]], index)
+        replied = reply or self._own_reply(q, [*chosen, *ranked[: self.settings.max_sentences]], index)
         if replied:  # the corpus's own "Yes." or "No." to the same question comes first
             return replied
         # The quoted sentences first, then the closest others that cover enough of the claim to settle it (the
