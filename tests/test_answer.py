@@ -155,6 +155,15 @@ def test_what_someone_said_is_answered_from_their_own_statements(any_pipeline: P
     assert_verbatim(answer)
 
 
+def test_a_sentence_the_model_is_near_sure_of_is_quoted_beside_a_surer_one(any_pipeline: Pipeline) -> None:
+    # Lin Yun's introduction is the best match and near certain; the sentence that answers is near certain
+    # too, and by odds alone the first shut it out (``Settings.keep_probability``)
+    answer = any_pipeline.ask("According to Lin Yun, what is the key to sharing on AI security?")
+    assert answer.answerable
+    assert any("reduce systemic risk" in c.quote for c in answer.citations)
+    assert_verbatim(answer)
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -190,6 +190,9 @@ def test_a_sum_of_money_counts_nothing_but_money(question: str, sentence: str, c
     assert [s.text for s in found] == counts
 
 
+_PORT = "Port Director Michael Hansen met Sarah Olsen on Monday."
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "spans"),
     [
@@ -207,6 +210,15 @@ def test_a_sum_of_money_counts_nothing_but_money(question: str, sentence: str, c
         ),  # the day it ends
         # a number that counts a thing is no sum of money
         ("How much will the injector cost?", "It is not safe to sail on one engine.", []),
+        # a name after a title the question gives someone else is that someone, not the answer; the title
+        # asked about is the answer's own
+        (
+            "Who is Norland's counterpart to the Port Director?",
+            "Port Director Michael Hansen met Norland's deputy minister, Sarah Olsen, on Monday.",
+            ["Sarah Olsen"],
+        ),
+        ("Who did the Port Director meet?", _PORT, ["Sarah Olsen"]),
+        ("Who is the port director?", _PORT, ["Michael Hansen", "Sarah Olsen"]),
     ],
 )
 def test_a_span_of_the_kind_asked_is_read_as_written(question: str, sentence: str, spans: list[str]) -> None:

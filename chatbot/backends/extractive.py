@@ -12,6 +12,7 @@ allows, a short lead names the answer first (who, when, how many), cut verbatim 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
@@ -340,7 +341,8 @@ class ExtractiveBackend:
         odds = [p / max(1e-9, 1 - p) for p in probs]  # a ratio of odds separates near-certain candidates
         kind = question_kind(evidence.question)
         limit, keep = self._breadth(kind)
-        chosen = self.select(ranked, index, limit, keep * odds[0], odds)
+        sure = self.settings.keep_probability
+        chosen = self.select(ranked, index, limit, keep * odds[0], odds, sure / max(1e-9, 1 - sure))
         chosen = cover_sources(chosen, ranked, named)
         if kind == "comparison":
             chosen = cover_sides(q.names, chosen, ranked)
@@ -841,23 +843,27 @@ class ExtractiveBackend:
         limit: int,
         floor: float = 0.0,
         probs: list[float] | None = None,
+        sure: float = math.inf,
     ) -> list[Candidate]:
         """The best candidate, plus up to ``limit`` in all that score at least ``floor`` (their probabilities,
-        when given; else their hand-weighted scores) and add something (no near-duplicate of one already
-        chosen). The quoting and the generative backends both choose so."""
+        when given; else their hand-weighted scores), or ``sure`` whatever the best one's, and add something
+        (no near-duplicate of one already chosen). The quoting and the generative backends both choose so.
+        A table row gets no ``sure`` pass: its sibling rows share the question's column words, so the model
+        rates them high for one another ("| North | 310,000 |" for the South's customers), while each row is
+        another record."""
         chosen: list[Candidate] = []
         scores = probs if probs is not None else [c.score for c in ranked]
         wanted = [
             c.number
             for i, (c, score) in enumerate(zip(ranked, scores, strict=True))
-            if i == 0 or score >= floor
+            if i == 0 or score >= floor or (score >= sure and not is_table_row(c))
         ]
         vectors = dict(zip(wanted, index.sentence_vectors_of(wanted), strict=True)) if wanted else {}
-        for c, score in zip(ranked, scores, strict=True):
+        for c in ranked:
             if len(chosen) >= limit:
                 break
             if not chosen or (
-                score >= floor
+                c.number in vectors
                 and all(
                     float(vectors[c.number] @ vectors[o.number]) < self.settings.duplicate_cosine
                     for o in chosen

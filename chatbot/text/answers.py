@@ -10,7 +10,7 @@ rule-based reading, used where no model has been trained.
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
@@ -36,6 +36,7 @@ from chatbot.text.nlp import (
     annotate,
     is_age,
     is_duration,
+    others_titles,
     overlaps_any,
 )
 from chatbot.text.normalise import fold, tokens, words
@@ -134,6 +135,7 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
         spans += [_people(m) for m in _PEOPLE_RE.finditer(text)]
     if info.target == "where":  # "on the label under the router": a place no name gives, less directly
         spans += _place_phrases(text, annotation)
+    titles = others_titles(info.text) if info.asks_person else ()
     counted = set(tokens(info.counts))
     if counted & _PEOPLE_WORDS:  # people go by many names ("donors", "residents"): any number may count them
         counted = set()
@@ -154,7 +156,12 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
                 )
             ):
                 continue
-            if s.label in labels and _new(candidate.text, asked) and candidate not in out:
+            if (
+                s.label in labels
+                and _new(candidate.text, asked)
+                and not _titled(text, s.start, titles)
+                and candidate not in out
+            ):
                 out.append(
                     _widened(candidate, text, annotation, asked)
                     if info.answer_type == "number" and info.target != "money"  # "€48 million", not "… plan"
@@ -292,6 +299,14 @@ def _new(span: str, asked: set[str]) -> bool:
     "Norman" is not new to a question about "the Normans")."""
     found = set(tokens(span))
     return bool(found) and not found <= asked
+
+
+def _titled(text: str, start: int, titles: Sequence[tuple[str, ...]]) -> bool:
+    """Does a title the question gives someone else stand right before the span ("US Treasury Secretary
+    Bessant" for "Who is China's counterpart to the US Treasury Secretary?", ``nlp.others_titles``)? Its last
+    two words are enough ("Treasury Secretary Bessant")."""
+    before = words(text[max(0, start - 80) : start])
+    return any(before[-2:] == list(title[-2:]) for title in titles)
 
 
 def _word_re(word: str) -> re.Pattern[str]:

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from text_to_num import alpha2digit
@@ -51,6 +51,7 @@ from chatbot.text.lexicon import (
     alternation,
     is_person_name,
 )
+from chatbot.text.normalise import fold_word
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -412,6 +413,29 @@ def object_nouns(text: str) -> list[str]:
         for t in doc
         if t.i in heads or (t.pos_ == "NOUN" and t.dep_ == "compound" and t.head.i in heads)
     ]
+
+
+@lru_cache(maxsize=1024)
+def others_titles(question: str) -> tuple[tuple[str, ...], ...]:
+    """The titles by which a question names someone other than whom it asks for, as folded words: "US
+    Treasury Secretary" in "Who is China's counterpart to the US Treasury Secretary?" or "Who did the Prime
+    Minister appoint?", but not "Norman leader" in "Who was the Norman leader?", which asks for its holder.
+    English sets a title before a name ("US Treasury Secretary Scott Bessant"), so a name right after one of
+    these words is the question's own person, not its answer. Two words at least, to be a title."""
+    doc = parse(question)
+    # "Who is [the X]?": the copula's other argument is the one asked for (the parse makes it the subject or
+    # the complement, as it reads "who")
+    asked = {
+        t.i for t in doc if t.dep_ in ("nsubj", "attr") and t.head.lemma_ == "be" and t.head.dep_ == "ROOT"
+    }
+    titles = []
+    for chunk in doc.noun_chunks:
+        if chunk.root.i in asked or chunk.root.tag_ in ("WP", "WDT", "PRP"):
+            continue
+        named = [t for t in chunk if t.pos_ in ("PROPN", "NOUN", "ADJ") and t.i <= chunk.root.i]
+        if len(named) >= 2:
+            titles.append(tuple(fold_word(t.text) for t in named))
+    return tuple(titles)
 
 
 def first_person_acts(text: str) -> set[str]:
