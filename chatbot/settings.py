@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     # best sentence's (chosen on dev) and it is no near-duplicate (cosine below duplicate_cosine) of one already
     # quoted. A refusal shows the closest ``closest`` sentences.
     keep_ratio: float = ratio(0.4)
-    # So is any sentence (up to max_sentences) whose probability of answering is at least keep_probability,
+    # So is any sentence (within the answer's limit) whose probability of answering is at least keep_probability,
     # whatever the best one's: by odds alone a near-certain best sentence (0.985) shuts out another the model is
     # near-certain of too (0.958, "The key is to find areas where sharing can reduce systemic risk …"). Chosen
     # on dev, the smallest change with the most items right (1 = off, 0.95, 0.9, 0.8, 0.7, 0.5: 269, 270, 271,
