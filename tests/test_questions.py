@@ -219,6 +219,11 @@ _PORT = "Port Director Michael Hansen met Sarah Olsen on Monday."
         ),
         ("Who did the Port Director meet?", _PORT, ["Sarah Olsen"]),
         ("Who is the port director?", _PORT, ["Michael Hansen", "Sarah Olsen"]),
+        (
+            "Who became Port Director in 2019?",
+            "Port Director Michael Hansen took office in 2019.",
+            ["Michael Hansen"],
+        ),
     ],
 )
 def test_a_span_of_the_kind_asked_is_read_as_written(question: str, sentence: str, spans: list[str]) -> None:

@@ -423,11 +423,7 @@ def others_titles(question: str) -> tuple[tuple[str, ...], ...]:
     English sets a title before a name ("US Treasury Secretary Scott Bessant"), so a name right after one of
     these words is the question's own person, not its answer. Two words at least, to be a title."""
     doc = parse(question)
-    # "Who is [the X]?": the copula's other argument is the one asked for (the parse makes it the subject or
-    # the complement, as it reads "who")
-    asked = {
-        t.i for t in doc if t.dep_ in ("nsubj", "attr") and t.head.lemma_ == "be" and t.head.dep_ == "ROOT"
-    }
+    asked = {t.i for t in doc if _asked_title(t)}
     titles = []
     for chunk in doc.noun_chunks:
         if chunk.root.i in asked or chunk.root.tag_ in ("WP", "WDT", "PRP"):
@@ -436,6 +432,16 @@ def others_titles(question: str) -> tuple[tuple[str, ...], ...]:
         if len(named) >= 2:
             titles.append(tuple(fold_word(t.text) for t in named))
     return tuple(titles)
+
+
+def _asked_title(t: Token) -> bool:
+    """Is ``t`` the title a question asks the holder of? "Who is [the X]?" (the parse makes X the subject or
+    the complement, as it reads "who"), "Who became / remains / was appointed / was named [X]?", "Who serves as
+    [X]?"."""
+    head = t.head
+    if head.dep_ == "ROOT" and (t.dep_ in ("attr", "oprd") or (t.dep_ == "nsubj" and head.lemma_ == "be")):
+        return True
+    return t.dep_ == "pobj" and head.lower_ == "as" and head.head.dep_ == "ROOT"
 
 
 def first_person_acts(text: str) -> set[str]:
