@@ -258,6 +258,14 @@ _PARSED_MAX = 256  # texts whose parse is kept: a chat's questions and a yes/no 
 _parsed: OrderedDict[str, Doc | Future[Doc]] = OrderedDict()
 _parsed_lock = threading.Lock()
 _ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-ahead")
+# spaCy promises no thread safety (a pipeline's shared vocabulary grows as it reads new words), and the parse
+# ahead, the web chat's request threads and an upload's build all call it: one call at a time.
+_spacy_lock = threading.Lock()
+
+
+def _run(text: str) -> Doc:
+    with _spacy_lock:
+        return pipeline()(text)
 
 
 def parse(text: str) -> Doc:
@@ -271,7 +279,7 @@ def parse(text: str) -> Doc:
         return kept.result()
     if kept is not None:
         return kept
-    doc = pipeline()(text)
+    doc = _run(text)
     _keep(text, doc)
     return doc
 
@@ -282,7 +290,7 @@ def parse_ahead(text: str) -> None:
     with _parsed_lock:
         if text in _parsed:
             return
-    _keep(text, _ahead.submit(pipeline(), text))
+    _keep(text, _ahead.submit(_run, text))
 
 
 def _keep(text: str, parsed: Doc | Future[Doc]) -> None:
@@ -296,12 +304,16 @@ def _keep(text: str, parsed: Doc | Future[Doc]) -> None:
 def annotate(
     texts: Sequence[str], batch_size: int = 64, progress: Callable[[int], None] | None = None
 ) -> list[Annotation]:
-    """Annotations for many sentences at once (batched: about 3 ms a sentence on two cores)."""
+    """Annotations for many sentences at once (batched: about 3 ms a sentence on two cores). The lock is
+    taken per batch, so a question asked during an upload's build waits for one batch, not the build."""
     out = []
-    for doc in pipeline().pipe(texts, batch_size=batch_size):
-        out.append(annotation(doc))
-        if progress:
-            progress(1)
+    for first in range(0, len(texts), batch_size):
+        with _spacy_lock:
+            docs = list(pipeline().pipe(texts[first : first + batch_size], batch_size=batch_size))
+        for doc in docs:
+            out.append(annotation(doc))
+            if progress:
+                progress(1)
     return out
 
 
