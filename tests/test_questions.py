@@ -321,6 +321,23 @@ def test_a_name_with_a_persons_title_beside_it_is_a_person(sentence: str, name: 
 
 
 @pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("Who warned about a Chernobyl moment?", True),
+        ("Who asked the board to delay the vote?", True),
+        ('Who called AI "a global technology"?', True),
+        ("Who has been asked to lead the independent review?", False),
+        ("Who was told to leave the meeting?", False),
+        ("Who chaired the review in 2019?", False),
+    ],
+)
+def test_a_who_question_about_speech_asks_for_the_speaker(question: str, speaker: bool) -> None:
+    """The speaker answers "Who warned …?"; "Who has been asked to lead …?" asks for whom the request was made
+    of, who then acts: a verb of speech in the passive with an infinitive after it."""
+    assert analyse(question).asks_speaker is speaker
+
+
+@pytest.mark.parametrize(
     ("question", "person"),
     [
         ("Who warned about a Chernobyl moment?", True),

@@ -56,6 +56,9 @@ _POSSESSIVE_RE = re.compile(r"[’']s$")  # "Kelly's" → "Kelly"
 AnswerType = Literal["date", "number", "name", "people"]
 
 SPEECH = rf"(?:{alternation(SPEECH_VERBS | QUESTION_SPEECH_VERBS)})"
+# A verb of speech in the passive with an infinitive after it is a request made of the subject: "Who has been
+# asked to lead the review?", "Who was told to leave?" ask for whom it was said to, who then acts.
+_ADDRESSED_RE = re.compile(rf"\b(?:is|are|was|were|be|been|being)\s+{SPEECH}\s+to\b")
 
 _DATE_Q = re.compile(
     r"(when|(on|in|by|at) what (date|day|year|month|time)s?|what (date|day|year|month|time)s?|which (year|month)s?"
@@ -168,7 +171,8 @@ class QuestionInfo:
     def asks_speaker(self) -> bool:
         """ "Who warned …?", "Who called AI “a global technology”?": a person asked for by what they said (a verb
         of speech, or words quoted), so whoever says the words answers it, named in the quote or not."""
-        return self.asks_person and bool(re.search(rf"\b{SPEECH}\b|[“\"][^”\"]{{3,}}[”\"]", fold(self.text)))
+        text = _ADDRESSED_RE.sub("", fold(self.text))
+        return self.asks_person and bool(re.search(rf"\b{SPEECH}\b|[“\"][^”\"]{{3,}}[”\"]", text))
 
     @property
     def yes_no(self) -> bool:
