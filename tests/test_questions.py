@@ -364,6 +364,11 @@ def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
         ("What is the key to sharing, according to Lin Yun?", "Lin Yun", None),
         ("Who is Guo Jiakun?", None, "Guo Jiakun"),
         ("What is Scott Bessant's role?", None, "Scott Bessant"),
+        # A person described is a person introduced; a thing described is not.
+        ("How does the AI-news digest describe Stephen Casper?", None, "Stephen Casper"),
+        ("How is Maria López described?", None, "Maria López"),
+        ("How does Anna Berg describe the new bridge?", "Anna Berg", None),
+        ("How does Kelly describe China?", "Kelly", None),
         ("What did the analysts expect?", None, None),
         ("What concerns did Ingrid Bjørnstad raise about the road?", "Ingrid Bjørnstad", None),
         ("What did Director Finch ask the board?", "Director Finch", None),

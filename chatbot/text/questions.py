@@ -47,6 +47,7 @@ from chatbot.text.lexicon import (
     TITLES,
     WORKPLACE_VERBS,
     alternation,
+    is_person_name,
 )
 from chatbot.text.normalise import fold, fold_word, tokens, words
 
@@ -233,6 +234,13 @@ _ROLE_Q = re.compile(
     rf"^(?i:who is|who's|who was) (?P<a>{NAME})\s*\??$"
     rf"|^(?i:what (?:is|was)) (?P<b>{NAME}?)[’']s? (?:role|job|position|title|affiliation)\b"
 )
+# "How is Stephen Casper described?", "How does the digest describe Stephen Casper?": a person described is
+# a person introduced, by the role the text gives them (a place or a body described is not: "How does Kelly
+# describe China?" asks for a characterisation).
+_DESCRIBED_Q = re.compile(
+    rf"^(?i:how (?:is|was)) (?P<a>{NAME}) (?i:described)\s*\??$"
+    rf"|^(?i:how (?:does|do|did)) [^?]{{1,60}}? (?i:describe) (?P<b>{NAME})\s*\??$"
+)
 
 
 # "What is the severity of the incident?", "Which company issued the recall?", "What hazard does it pose?": the
@@ -261,7 +269,11 @@ def asked_nouns(question: str) -> tuple[str, ...]:
 
 def _role_of(question: str) -> str | None:
     m = _ROLE_Q.match(question.strip())
-    return (m.group("a") or m.group("b")) if m else None
+    if m:
+        return m.group("a") or m.group("b")
+    m = _DESCRIBED_Q.match(question.strip())
+    person = m and (m.group("a") or m.group("b"))
+    return person if person and is_person_name(person) else None
 
 
 # A fronted phrase before the question proper says where or when, not what, to look for: its source
