@@ -814,6 +814,27 @@ def test_yes_no_questions(question: str, yes_no: bool, claim: str | None) -> Non
             "Which models from Meta and from Nvidia are mentioned?",
             ["Which models from Meta and from Nvidia are mentioned?"],
         ),
+        (  # a later part that leaves out what the part before says asks of it
+            "Did the council approve the budget, and why?",
+            ["Did the council approve the budget?", "Why did the council approve the budget?"],
+        ),
+        ("Who approved the budget, and why?", ["Who approved the budget?", "Why?"]),  # of whom: not said
+        (
+            "How many written submissions were received, and how many backed Option A?",
+            ["How many written submissions were received?", "How many written submissions backed Option A?"],
+        ),
+        (
+            "How much money was raised, and how much was spent?",
+            ["How much money was raised?", "How much money was spent?"],
+        ),
+        (
+            "How many ships sank, and how many people drowned?",
+            ["How many ships sank?", "How many people drowned?"],
+        ),
+        (
+            "How many ships sank, and how many of them were found?",
+            ["How many ships sank?", "How many of them were found?"],
+        ),
     ],
 )
 def test_split_compound(question: str, parts: list[str]) -> None:

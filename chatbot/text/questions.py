@@ -16,7 +16,9 @@ from typing import Literal
 
 from chatbot.text.lexicon import (
     AGENT_FIELDS,
+    AMOUNT_ASKING,
     AUTHORSHIP_WORDS,
+    COMPARATIVES,
     CONNECTORS,
     COUNT_NOUNS,
     DETERMINERS,
@@ -49,6 +51,7 @@ from chatbot.text.lexicon import (
     alternation,
     is_person_name,
 )
+from chatbot.text.nlp import parse
 from chatbot.text.normalise import fold, fold_word, tokens, words
 
 _POSSESSIVE_RE = re.compile(r"[’']s$")  # "Kelly's" → "Kelly"
@@ -448,7 +451,33 @@ def split_compound(question: str) -> list[str]:
         bare = re.split(r"[\s,]+", parts[i])
         if all(_BARE_WH_RE.fullmatch(w) for w in bare) and (m := _WH_REST_RE.match(parts[i + 1])):
             parts[i : i + 2] = [f"{w} {m['rest']}" for w in bare] + [f"{m['wh']} {m['rest']}"]
+    for i in range(1, len(parts)):
+        parts[i] = _elided(parts[i], parts[i - 1])
     return [p[0].upper() + p[1:] + "?" for p in parts]
+
+
+def _elided(part: str, before: str) -> str:
+    """A later part that leaves out what the part before it says, written out: "Do the articles suggest X, and
+    why?" asks "Why do the articles suggest X?"; "How many submissions did it receive, and how many backed
+    Option A?" asks how many submissions backed it. Read alone, "Why?" and "How many backed Option A?" ask
+    about nothing."""
+    if _BARE_WH_RE.fullmatch(part) and part.lower() != "which" and _YES_NO_RE.match(before):
+        return f"{part} {before[0].lower()}{before[1:]}"
+    m = _AMOUNT_RE.match(part)
+    # "how many days …" names its own noun; after "how many", spaCy reads a verb as an adjective ("backed")
+    if m is None or len(doc := parse(part)) < 3 or doc[2].pos_ not in ("VERB", "AUX", "ADJ"):
+        return part
+    if doc[2].lower_ in COMPARATIVES:
+        return part  # "how many more …"
+    asked = parse(before)
+    at = next((t.i for t in asked[1:] if t.lower_ in AMOUNT_ASKING and t.nbor(-1).lower_ == "how"), None)
+    chunk = next((c for c in asked.noun_chunks if at is not None and c.start <= at < c.end - 1), None)
+    if at is None or chunk is None:
+        return part
+    return f"{m.group()} {asked[at + 1 : chunk.end].text}{part[m.end() :]}"
+
+
+_AMOUNT_RE = re.compile(r"(?i)how (?:many|much)\b")
 
 
 _BARE_WH_RE = re.compile(rf"(?i){_WH}")
