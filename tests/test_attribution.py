@@ -489,6 +489,48 @@ def test_an_interview_credits_only_the_one_guest_its_introduction_names(
     assert {t.speaker for t in page_turns(f"{intro}\n\n{QA}")} == speakers
 
 
+MAGAZINE = ROOT / "tests" / "fixtures" / "interview" / "magazine.txt"
+
+
+def test_a_magazine_interview_without_labels_is_the_interviewees_words() -> None:
+    """A magazine sets its questions as paragraphs of their own, with no "Q:" and "A:". The answers, in the first
+    person, are the words of the one person the introduction is about; the visitor who asks, the photographer
+    credited and the story told after the last answer are no one's turn."""
+    text = MAGAZINE.read_text(encoding="utf-8")
+    turns = page_turns(text)
+    assert {t.speaker for t in turns} == {"Sunniva Krogstad"}
+    said = [text[t.start : t.end] for t in turns]
+    assert "Never. A fibreglass boat is quicker to make, but I would not enjoy one hour of it." in said
+    assert not any(s.endswith("?") or "four-oared" in s or "Photographs" in s for s in said)
+    quotes = {(a.speaker, a.text) for a in extract(news(text))}
+    assert any(speaker == "Sunniva Krogstad" and "Larch bends" in said for speaker, said in quotes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(  # an FAQ answers for a body, in no one's first person
+            "Allotment Society FAQ\n\nHow do I join?\n\nFill in the form at the office.\n\n"
+            "Can two people share a plot?\n\nYes, a plot can be held jointly.\n\n"
+            "When are the taps turned on?\n\nOn 1 April each year.\n",
+            id="faq",
+        ),
+        pytest.param(  # two people in the introduction: who answers would be a guess
+            "Anna Berg and Pekka Lind run the bakery together.\n\nHow did you start?\n\nI baked at home.\n\n"
+            "Why rye?\n\nMy mother used it.\n\nWhat next?\n\nI want a second oven.\n",
+            id="two-people",
+        ),
+        pytest.param(  # questions a column asks itself, answered in no one's voice
+            "Dag Olsen writes about money.\n\nWhy are rents rising?\n\nSupply is short.\n\n"
+            "Will they fall?\n\nNot soon.\n\nWhat can be done?\n\nBuild more homes.\n",
+            id="a-column",
+        ),
+    ],
+)
+def test_questions_set_as_paragraphs_are_no_interview_unless_plainly_one(text: str) -> None:
+    assert page_turns(text) == []
+
+
 @pytest.mark.parametrize(
     ("sentence", "asking"),
     [

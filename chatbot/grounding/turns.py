@@ -22,6 +22,7 @@ from chatbot.text.lexicon import (
     INTERVIEWER_ROLES,
     NAME_PARTICLES,
     TITLES,
+    VISITING_VERBS,
     is_person_name,
 )
 from chatbot.text.nlp import PERSON_LABELS, entity_label, parse, person_roles
@@ -267,6 +268,8 @@ def _interview_turns(pages: list[str], whole: str) -> list[list[Turn]]:
     reporter Marcus Oyelaran"): the one person named there in no reporter's role answers; the one in such a
     role asks. With no such person, or more than one, no one is credited: a guess is a misattribution."""
     labels = list(_QA_RE.finditer(whole))
+    if not labels:
+        return _unlabelled_interview_turns(pages, whole)
     answers = sum(m.group("label")[0] == "A" for m in labels)
     if answers < 2 or len(labels) - answers < 2:
         return [[] for _ in pages]
@@ -288,6 +291,61 @@ def _interview_turns(pages: list[str], whole: str) -> list[list[Turn]]:
                 turns.append(Turn(who[0], who[1], start, stop, m.group("label")))
         out.append(turns)
     return out
+
+
+def _unlabelled_interview_turns(pages: list[str], whole: str) -> list[list[Turn]]:
+    """The answers of an interview set as a magazine sets one, each question a paragraph of its own and no label
+    ("Have you thought about raising your prices?" / "No. A violin from me costs …"). It is read as one only
+    when it is plainly one: ``MIN_LABELS`` questions or more, each answered before the next, put to "you", and
+    answered in the first person singular (an FAQ answers for a body, "we", or for no one), with one person
+    the introduction names who neither asks nor is credited (``_interview_people``). Else no one is credited."""
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(whole)]
+    asked = [i for i, (a, b) in enumerate(paragraphs) if _asking(whole[a:b])]
+    if len(asked) < MIN_LABELS or any(b - a < 2 for a, b in zip(asked, asked[1:], strict=False)):
+        return [[] for _ in pages]
+    replies = [paragraphs[a + 1 : b] for a, b in zip(asked, [*asked[1:], asked[-1] + 2], strict=True)]
+    spoken = [" ".join(whole[a:b] for a, b in reply) for reply in replies]
+    put_to_you = sum(bool(_YOU_RE.search(whole[slice(*paragraphs[i])])) for i in asked)
+    first_person = sum(bool(_FIRST_PERSON_RE.search(text)) for text in spoken)
+    if put_to_you * 2 < len(asked) or first_person * 3 < len(spoken) * 2:
+        return [[] for _ in pages]
+    guest = _interviewee(whole[: paragraphs[asked[0]][0]])
+    if guest is None:
+        return [[] for _ in pages]
+    name, role = guest
+    out: list[list[Turn]] = [[] for _ in pages]
+    offset = 0
+    for number, text in enumerate(pages):
+        for a, b in (span for reply in replies for span in reply):
+            if offset <= a and b <= offset + len(text):
+                out[number].append(Turn(name, role, a - offset, b - offset, ""))
+        offset += len(text) + 2  # the pages joined by a blank line, as ``document_turns`` joins them
+    return out
+
+
+def _interviewee(intro: str) -> tuple[str, str] | None:
+    """The one person an unlabelled interview's introduction makes the subject of what it tells ("Ioana
+    Mărculescu has been making violins …"), in no reporter's role and not the one who visits or interviews
+    ("Priya Raghunathan visited her workshop", ``lexicon.VISITING_VERBS``); a name in any other place ("the
+    village of Vârfu Lupului", which the small model tags a person) is no one's. None unless exactly one."""
+    guests, hosts = _interview_people(intro)
+    told = {
+        ent.text: ent.root.head.lemma_.lower()
+        for paragraph in _PARAGRAPH_RE.finditer(intro)
+        for ent in parse(paragraph.group()).ents
+        if ent.root.dep_ in ("nsubj", "nsubjpass")
+    }
+    found = [(n, r) for n, r in guests if n in told and told[n] not in VISITING_VERBS]
+    return found[0] if len(found) == 1 else None
+
+
+def _asking(paragraph: str) -> bool:
+    """A paragraph that is an interviewer's question: short, ending on a question mark, not a quotation."""
+    return paragraph.rstrip().endswith("?") and len(paragraph.split()) <= 60 and paragraph[:1] not in "\"“‘'"
+
+
+_YOU_RE = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|me|my|mine|myself)\b")
 
 
 def _interview_people(intro: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

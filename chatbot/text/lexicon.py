@@ -620,6 +620,9 @@ _NAME_WORD_RE = re.compile(rf"{UPPER}\w*(?:['’-]\w+)*")
 INTERVIEWER_ROLES = _set(
     "reporter reporters correspondent journalist editor interviewer host presenter anchor writer columnist"
 )
+# Verbs whose subject, in an interview's introduction, is the one who asks: "Priya Raghunathan visited her
+# workshop", "Sam Ortiz interviewed her"; talking and meeting go both ways, so they say nothing.
+VISITING_VERBS = _set("visit interview")
 # The field a record names the doer of an act by: "Who makes the HP-9?" asks for its "Manufacturer:", "Who
 # published the guide?" for its "Publisher:". Each line: the act's forms, then the field names.
 AGENT_FIELDS: dict[str, tuple[str, ...]] = {
