@@ -298,7 +298,7 @@ def _unlabelled_interview_turns(pages: list[str], whole: str) -> list[list[Turn]
     ("Have you thought about raising your prices?" / "No. A violin from me costs …"). It is read as one only
     when it is plainly one: ``MIN_LABELS`` questions or more, each answered before the next, put to "you", and
     answered in the first person singular (an FAQ answers for a body, "we", or for no one), with one person
-    the introduction names who neither asks nor is credited (``_interview_people``). Else no one is credited."""
+    the introduction is about (``_interviewee``). Else no one is credited."""
     paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(whole)]
     asked = [i for i, (a, b) in enumerate(paragraphs) if _asking(whole[a:b])]
     if len(asked) < MIN_LABELS or any(b - a < 2 for a, b in zip(asked, asked[1:], strict=False)):
@@ -328,7 +328,7 @@ def _interviewee(intro: str) -> tuple[str, str] | None:
     Mărculescu has been making violins …"), in no reporter's role and not the one who visits or interviews
     ("Priya Raghunathan visited her workshop", ``lexicon.VISITING_VERBS``); a name in any other place ("the
     village of Vârfu Lupului", which the small model tags a person) is no one's. None unless exactly one."""
-    guests, hosts = _interview_people(intro)
+    guests, _ = _interview_people(intro)
     told = {
         ent.text: ent.root.head.lemma_.lower()
         for paragraph in _PARAGRAPH_RE.finditer(intro)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from chatbot.text.lexicon import (
+    ADVERBIAL_INTERROGATIVES,
     AGENT_FIELDS,
     AMOUNT_ASKING,
     AUTHORSHIP_WORDS,
@@ -461,7 +462,7 @@ def _elided(part: str, before: str) -> str:
     why?" asks "Why do the articles suggest X?"; "How many submissions did it receive, and how many backed
     Option A?" asks how many submissions backed it. Read alone, "Why?" and "How many backed Option A?" ask
     about nothing."""
-    if _BARE_WH_RE.fullmatch(part) and part.lower() != "which" and _YES_NO_RE.match(before):
+    if part.lower() in ADVERBIAL_INTERROGATIVES and _YES_NO_RE.match(before):
         return f"{part} {before[0].lower()}{before[1:]}"
     m = _AMOUNT_RE.match(part)
     # "how many days …" names its own noun; after "how many", spaCy reads a verb as an adjective ("backed")
@@ -471,13 +472,15 @@ def _elided(part: str, before: str) -> str:
         return part  # "how many more …"
     asked = parse(before)
     at = next((t.i for t in asked[1:] if t.lower_ in AMOUNT_ASKING and t.nbor(-1).lower_ == "how"), None)
-    chunk = next((c for c in asked.noun_chunks if at is not None and c.start <= at < c.end - 1), None)
-    if at is None or chunk is None:
+    if at is None:
         return part
-    return f"{m.group()} {asked[at + 1 : chunk.end].text}{part[m.end() :]}"
+    chunk = next(
+        (c for c in asked.noun_chunks if c.start <= at < c.end - 1), None
+    )  # "how many written submissions"
+    return part if chunk is None else f"{m.group()} {asked[at + 1 : chunk.end].text}{part[m.end() :]}"
 
 
-_AMOUNT_RE = re.compile(r"(?i)how (?:many|much)\b")
+_AMOUNT_RE = re.compile(rf"(?i)how (?:{alternation(AMOUNT_ASKING)})\b")
 
 
 _BARE_WH_RE = re.compile(rf"(?i){_WH}")
