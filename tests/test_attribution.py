@@ -504,6 +504,13 @@ def test_a_magazine_interview_without_labels_is_the_interviewees_words() -> None
     assert not any(s.endswith("?") or "four-oared" in s or "Photographs" in s for s in said)
     quotes = {(a.speaker, a.text) for a in extract(news(text))}
     assert any(speaker == "Sunniva Krogstad" and "Larch bends" in said for speaker, said in quotes)
+    # printed on two pages, each page's answers are found at their own offsets
+    cut = text.index("Which wood")
+    pages = [text[:cut].rstrip("\n"), text[cut:]]
+    on_pages = [
+        page[t.start : t.end] for page, turns in zip(pages, document_turns(pages), strict=True) for t in turns
+    ]
+    assert on_pages == said
 
 
 @pytest.mark.parametrize(
