@@ -18,11 +18,14 @@ from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
     FIELD_LABELS,
+    FIRST_PERSON_SINGULAR,
     HONORIFICS,
     INTERVIEWER_ROLES,
     NAME_PARTICLES,
+    SECOND_PERSON,
     TITLES,
     VISITING_VERBS,
+    alternation,
     is_person_name,
 )
 from chatbot.text.nlp import PERSON_LABELS, entity_label, parse, person_roles
@@ -344,8 +347,8 @@ def _asking(paragraph: str) -> bool:
     return paragraph.rstrip().endswith("?") and len(paragraph.split()) <= 60 and paragraph[:1] not in "\"“‘'"
 
 
-_YOU_RE = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
-_FIRST_PERSON_RE = re.compile(r"\b(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|me|my|mine|myself)\b")
+_YOU_RE = re.compile(rf"\b(?:{alternation(SECOND_PERSON)})\b", re.IGNORECASE)
+_FIRST_PERSON_RE = re.compile(rf"\b(?:{alternation(FIRST_PERSON_SINGULAR)})\b")  # "I" as written, never "i"
 
 
 def _interview_people(intro: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

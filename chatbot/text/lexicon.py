@@ -623,6 +623,10 @@ INTERVIEWER_ROLES = _set(
 # Verbs whose subject, in an interview's introduction, is the one who asks: "Priya Raghunathan visited her
 # workshop", "Sam Ortiz interviewed her"; talking and meeting go both ways, so they say nothing.
 VISITING_VERBS = _set("visit interview")
+# An interview's answers speak in the first person singular ("I", as written; "I'm" holds it); its questions are
+# put to "you".
+FIRST_PERSON_SINGULAR = _set("I me my mine myself")
+SECOND_PERSON = _set("you your yours yourself")
 # The field a record names the doer of an act by: "Who makes the HP-9?" asks for its "Manufacturer:", "Who
 # published the guide?" for its "Publisher:". Each line: the act's forms, then the field names.
 AGENT_FIELDS: dict[str, tuple[str, ...]] = {
