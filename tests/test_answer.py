@@ -932,6 +932,36 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
 
 
 @pytest.fixture(scope="module")
+def licence(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A licence titled with its name and version, whose clauses call it "this Licence"."""
+    return fixture_pipeline("licence", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # The title names the licence the clause calls "this Licence", under the short name it goes by.
+        ("Can HODLv2 data be combined with data under the Open Map Licence into a single database?", True),
+        # Another version, or another licence, is not what the title names.
+        ("Can HODLv3 data be combined with data under the Open Map Licence into a single database?", False),
+        (
+            "Can Kestrel Data Licence data be combined with data under the Open Map Licence in one database?",
+            False,
+        ),
+    ],
+)
+def test_a_yes_no_claim_may_take_a_name_from_the_documents_title(
+    licence: Pipeline, question: str, answered: bool
+) -> None:
+    answer = licence.ask(question)
+    if answered:
+        assert answer.answer.startswith("Yes [1].") and "this Licence" in answer.citations[0].quote
+        assert_verbatim(answer)
+    else:
+        assert answer.answer.startswith("The corpus does not say.")
+
+
+@pytest.fixture(scope="module")
 def council(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A short local report naming three people, each with a role (a title, an apposition, a reversed one), and
     a denial, a half-granted grant, a plan credited to no one and the same kind of event in two years."""

@@ -82,6 +82,11 @@ def checker(embedder: Embedder) -> SupportChecker:
             "The European Central Bank raised interest rates in July.",
             id="an-acronym-spelled-out",
         ),
+        pytest.param(
+            "GPLv3 code may be combined with other code.",
+            "Under the GNU General Public License, version 3, code may be combined with other code.",
+            id="a-versioned-acronym-spelled-out",
+        ),
     ],
 )
 def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, passage: str) -> None:

@@ -762,11 +762,15 @@ class ExtractiveBackend:
         return bool(words) and support_features(words, claim, c.cosine).coverage >= self.settings.yes_coverage
 
     def _set_around(self, claim: str, c: Candidate, f: SupportFeatures, index: Store) -> bool:
-        """Do the sentence's passage and the one before it supply the rest of the claim? A claim's setting ("at
-        the Geneva talks", "in the pre-summit discussions") is usually stated once, before the sentence that
-        says what happened; that sentence must still carry most of the claim itself (no_coverage), and nothing
-        around it may contradict the claim (a veto there, as "backed" for "voted against", still counts)."""
-        around = support_features(claim, self._around(c, index), c.cosine)
+        """Do the sentence's passage, the one before it and the document's title supply the rest of the claim? A
+        claim's setting ("at the Geneva talks", "in the pre-summit discussions") is usually stated once, before
+        the sentence that says what happened, and a licence or a report names itself once, in its title, then
+        calls itself "this License"; that sentence must still carry most of the claim itself (no_coverage), and
+        nothing around it may contradict the claim (a veto there, as "backed" for "voted against", still
+        counts)."""
+        info = index.documents.get(c.passage.source)
+        title = f"{info.title}. " if info and info.title else ""
+        around = support_features(claim, title + self._around(c, index), c.cosine)
         only_absent_names = all(v.startswith(ABSENT_NAME) for v in f.vetoes)
         return only_absent_names and not around.vetoes and around.coverage >= self.settings.yes_coverage
 

@@ -301,6 +301,8 @@ def name_vocabulary(text: str) -> frozenset[str]:
         for w in words[i : i + 6]:
             if w.lower() in ("of", "and", "for") and run:
                 continue
+            if w.rstrip(".").isdigit() and len(run) >= 2:  # "General Public License, version 3" is "GPLv3"
+                vocab.add("".join(x[0] for x in run).lower() + w.rstrip("."))
             if w.lower() in STOPWORDS or w.lower() in OPENERS or not w[0].isalpha():
                 break
             run.append(w)
