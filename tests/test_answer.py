@@ -961,6 +961,23 @@ def test_a_yes_no_claim_may_take_a_name_from_the_documents_title(
         assert answer.answer.startswith("The corpus does not say.")
 
 
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # "Can I …?" asks what is allowed, which "You may …" states: not a hedge that falls short of the claim.
+        ("Can I copy Harbourview data for any purpose?", True),
+        ("Can I sell Harbourview data?", False),  # what the licence does not allow is not said
+    ],
+)
+def test_can_i_is_answered_by_what_you_may_do(licence: Pipeline, question: str, answered: bool) -> None:
+    answer = licence.ask(question)
+    if answered:
+        assert answer.answer.startswith("Yes [1].") and "You may copy" in answer.citations[0].quote
+        assert_verbatim(answer)
+    else:
+        assert answer.answer.startswith("The corpus does not say.")
+
+
 @pytest.fixture(scope="module")
 def council(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A short local report naming three people, each with a role (a title, an apposition, a reversed one), and

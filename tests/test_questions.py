@@ -768,9 +768,13 @@ def test_the_library_misses_short_sums_and_the_hand_rule_catches_them() -> None:
         (  # a fronted setting is part of what is asked, a source is not
             "Since version 3.7, can the length argument be omitted?",
             True,
-            "the length argument be omitted Since version 3.7",
+            "the length argument may be omitted Since version 3.7",
         ),
         ("After the flood, did the mill reopen?", True, "the mill reopen After the flood"),
+        # A question of what is possible or allowed asks about a hedged statement.
+        ("Can I keep hens on a half plot?", True, "I may keep hens on a half plot"),
+        ("Could the new rates take effect at once?", True, "the new rates may take effect at once"),
+        ("Can't I keep hens?", True, "not I keep hens"),
         (  # so is a condition
             "If people only use my program over a network and never get a copy, does that count as conveying it?",
             True,

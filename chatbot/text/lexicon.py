@@ -283,6 +283,9 @@ NEGATION_PHRASES = (
     "declined to",
     "declines to",
 )
+# Auxiliaries that ask whether a thing is possible or allowed ("Can I keep hens?", "Could the rates rise?"): the
+# statement such a question asks about is hedged ("I may keep hens"), as "you may …" answers it.
+POSSIBILITY_MODALS = _set("can could may might")
 HEDGE_CUES = _set(
     "may might could possibly potentially perhaps likely probably reportedly allegedly alleged "
     "considering consider considers evaluating evaluate weighing weigh exploring explore proposed "

@@ -34,6 +34,7 @@ from chatbot.text.lexicon import (
     PERSON_NOUNS,
     PHRASE_STOPS,
     PHYSICAL_MEASURES,
+    POSSIBILITY_MODALS,
     PREPOSITIONS,
     PRONOUNS,
     PUBLICATION_VERBS,
@@ -201,7 +202,7 @@ def analyse(question: str) -> QuestionInfo:
 
 
 # A yes/no question opens with an auxiliary ("Was X …?", "Didn't he …?"); "Can you …" asks for something else.
-_YES_NO_RE = re.compile(rf"(?i)^(?:{'|'.join(QUESTION_AUXILIARIES)})(?:n[’']t)?\b(?!\s+you\b)")
+_YES_NO_RE = re.compile(rf"(?i)^(?:{'|'.join(QUESTION_AUXILIARIES)})(?:n?[’']t)?\b(?!\s+you\b)")
 # "Who …", "Where …", "Which city …", "In what country …", "What company …": the thing a name question asks for.
 _TARGET_RE = re.compile(
     r"(?i)^(?:(?:in|at|from|to|for|by) )?(?:(?P<wh>who|whom|whose|where)\b|(?:which|what) (?P<noun>[a-z]+)"
@@ -586,9 +587,9 @@ def another_edition(question: str, sentence: str) -> bool:
 def yes_no_statement(question: str) -> str:
     """A yes/no question read as the statement it asks about, for checking against evidence: the source
     clause, the leading auxiliary and the question mark dropped ("Did X say Y?" → "X say Y"), a fronted
-    setting moved to the end ("Since 3.7, can X be omitted?" → "X be omitted since 3.7"), an instruction after
-    the question left out ("… summit? Answer using both articles."). Word order
-    is left as it is; the support checker reads terms, names, numbers and polarity, not syntax."""
+    setting moved to the end ("Since 3.7, can X be omitted?" → "X may be omitted since 3.7"), an instruction
+    after the question left out ("… summit? Answer using both articles."). Word order is left as it is; the
+    support checker reads terms, names, numbers and polarity, not syntax."""
     framing = _FRAMING_RE.match(question.strip())
     q = question.strip()[framing.end() :].strip() if framing else question.strip()
     m = _YES_NO_RE.match(q)
@@ -598,7 +599,17 @@ def yes_no_statement(question: str) -> str:
     if framing and not _SOURCE_FRAMING_RE.match(framing.group(0)):
         body = f"{body} {framing.group(0).strip(' ,')}"  # a setting is part of the claim; a source is not
     negated = bool(re.search(r"n[’']t$", m.group(0)))
-    return f"not {body}" if negated else body
+    if negated:
+        return f"not {body}"
+    return _possible(body) if m.group(0).lower() in POSSIBILITY_MODALS else body
+
+
+def _possible(body: str) -> str:
+    """The statement a "Can …?" question asks about, with "may" before its verb ("I keep hens" → "I may keep
+    hens"): what is asked is whether a thing is possible or allowed, which "you may keep hens" states and a
+    reading of "may" as a hedge would otherwise take for less than the claim."""
+    verb = next((t for t in parse(body) if t.pos_ in ("AUX", "VERB")), None)
+    return body if verb is None else f"{body[: verb.idx]}may {body[verb.idx :]}"
 
 
 @dataclass(frozen=True)
