@@ -24,7 +24,7 @@ from chatbot.store.embeddings import Embedder
 from chatbot.store.prepare import Progress
 from chatbot.store.protocol import Store
 from chatbot.store.stores import open_store
-from chatbot.text.followup import condense, within_question
+from chatbot.text.followup import condense, thing_named, within_question
 from chatbot.text.lexicon import UPPER
 from chatbot.text.questions import split_compound
 
@@ -141,6 +141,22 @@ class Pipeline:
             answers.append(answer)
         return answers
 
+    @staticmethod
+    def _followed_up(chain: Runnable[str, Answer], question: str, history: History) -> Iterator[Answer]:
+        """The answer to the question as put; if the corpus does not answer it and it says "it" after earlier
+        turns, the answer to it with "it" read as what an earlier question asked about (``thing_named``), when
+        that one is answered: "What can it do?" finds nothing of its own."""
+        answer = None
+        for answer in chain.stream(question):
+            yield answer
+        if answer is None or answer.answerable or not history:
+            return
+        if (read := thing_named(question, history)) != question:
+            second = chain.invoke(read)
+            if second.answerable:
+                second.standalone = read
+                yield second
+
     def ask(self, question: str, history: History = (), backend: str | None = None) -> Answer:
         *_, final = self.stream(question, history, backend)
         return final
@@ -160,12 +176,12 @@ class Pipeline:
         chain = state.chain if chosen is self.backend else build_chain(state.retriever, chosen, state.index)
         parts = split_compound(standalone)
         if len(parts) == 1:
-            answers: Iterator[Answer] = chain.stream(standalone)
+            answers: Iterator[Answer] = self._followed_up(chain, standalone, history)
         else:
             answers = iter([merge(standalone, self._parts(parts, chain, state.index))])
         for answer in answers:
             answer.question = question if not notice else cleaned
-            if standalone != cleaned:
+            if standalone != cleaned and not answer.standalone:
                 answer.standalone = standalone
             if notice:
                 answer.answer = f"({notice}) {answer.answer}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.pipeline import Pipeline
-from chatbot.text.followup import condense, within_question
+from chatbot.text.followup import condense, thing_named, within_question
 
 PEOPLE = {"Stephen Casper", "Lin Yun", "Guo Jiakun"}
 CASPER = ("Who said AI doesn't need a Chernobyl moment?", "Stephen Casper [1] [3].")
@@ -58,6 +58,49 @@ def test_pipeline_answers_a_follow_up_about_the_document_just_named(pipeline: Pi
     assert follow.standalone == "When was the TechFastForward article published?"
     assert follow.answerable and "May 8, 2026" in follow.answer.splitlines()[0]
     assert {c.source for c in follow.citations} == {"corpus/tff-most-important-ai-meeting-of-2026.txt"}
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "read"),
+    [
+        (
+            [("What is the latest release from Z.ai?", "…")],
+            "What can it do?",
+            "What can the latest release do?",
+        ),
+        (
+            [("What does the labyrinth spillway cost?", "…"), ("What can it do?", "…")],
+            "What are its limits?",
+            "What are the labyrinth spillway’s limits?",  # the question before says only "it": the one before
+        ),
+        # A person, a name or a document is not what "it" stands for here; an empty "it" stays.
+        ([("Who founded Kestrel Labs?", "…")], "When did it open?", "When did it open?"),
+        ([TFF], "When did it happen?", "When did it happen?"),
+        (
+            [("What is the latest release from Z.ai?", "…")],
+            "Why does it matter that it is open?",
+            "Why does it matter that it is open?",
+        ),
+        ([("What is a tidal lagoon?", "…")], "How does the lagoon work?", "How does the lagoon work?"),
+    ],
+)
+def test_it_across_turns_can_be_read_as_what_was_asked_about(
+    history: list[tuple[str, str]], question: str, read: str
+) -> None:
+    assert thing_named(question, history) == read
+
+
+def test_pipeline_reads_it_as_what_was_asked_about_only_when_the_question_finds_no_answer(
+    pipeline: Pipeline,
+) -> None:
+    first = pipeline.ask("What is Z.ai's latest release?")
+    history = [(first.question, first.answer)]
+    follow = pipeline.ask("What can it do?", history)
+    assert follow.standalone == "What can Z.ai's latest release do?"
+    assert follow.answerable and "agentic" in follow.citations[0].quote
+    # Answered as put: "it" is not read again.
+    kept = pipeline.ask("Who released it?", [("What is the AI hotline some diplomats have proposed?", "…")])
+    assert kept.standalone is None
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,9 @@ that, the first known person the previous answer names. "Known" means a speaker 
 attribution records, so "China" or "Beijing" never stand in for "he". "It" in a question about a
 document's date or author ("When was it published?") is the document a previous question named
 ("the TechFastForward article"). Within one compound question, "it" in a later part is what the part before
-asks about ("What is a labyrinth spillway, and how does it let more water through?").
+asks about ("What is a labyrinth spillway, and how does it let more water through?"). Across turns, "it" may
+be what an earlier question asked about or what its answer was about, so that reading (``thing_named``) is
+tried only when the question as put finds no answer.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.IGNORECASE)
 _POSSESSIVE = {"his", "her", "hers"}
 _NAME = re.compile(rf"\b{UPPER}[\w’'.-]*[a-z](?:\s+{UPPER}[\w’'.-]*[a-z])*")
 _IT = re.compile(r"\bit\b", re.IGNORECASE)
+_IT_WORD = re.compile(r"\bits?\b", re.IGNORECASE)
 _GOES_ON = frozenset({"that", "to", "whether", "if"})
 # A document a question names: "the TechFastForward article", "Kelly's piece", "this report".
 _DOCUMENT = re.compile(
@@ -67,34 +70,54 @@ def _document_named(question: str, history: History) -> str:
     return question
 
 
+def thing_named(question: str, history: History) -> str:
+    """ "What can it do?" after "What is the latest release from Z.ai?": "it" read as the thing the latest
+    question that asks about one asks about (its first common noun phrase, ``topic``; never a person, a name
+    or a document, whose "it" ``condense`` reads). Across turns "it" may as well mean what the last answer was
+    about ("What would it signal …?" after "what is the most important signal?" means the communique the answer
+    names), so the pipeline asks this reading only when the question as put finds no answer. The question
+    unchanged when "it" is empty ("Why does it matter that …?") or stands for nothing asked before."""
+    if not _IT_WORD.search(question) or _empty_it(question):
+        return question
+    things = (topic(earlier, common=True) for earlier, _answer in reversed(history[-2:]))
+    thing = next((t for t in things if t and not _DOCUMENT.search(t)), None)
+    if thing is None:
+        return question
+    return _IT_WORD.sub(lambda m: f"{thing}’s" if m.group(0).lower() == "its" else thing, question)
+
+
+def _empty_it(question: str) -> bool:
+    """ "It" standing for the clause that follows ("Why does it matter that …?", "How long did it take to …?")."""
+    doc = parse(question)
+    return any(
+        t.lower_ == "it"
+        and t.head.lemma_ in EXPLETIVE_HEADS
+        and any(w.lower_ in _GOES_ON for w in doc[t.i :])
+        for t in doc
+    )
+
+
 def within_question(part: str, before: str) -> str:
     """A later part of one compound question with "it" read as what the part before asks about: one speaker
     asks both in one breath, so the thing is far surer than across the turns of a conversation. An empty "it",
     the subject of a clause that goes on ("Why does it matter that …?", "How long did it take to …?"), stays."""
     thing = topic(before) if _IT.search(part) else None
-    if thing is None:
+    if thing is None or _empty_it(part):
         return part
-    doc = parse(part)
-    for t in doc:
-        if (
-            t.lower_ == "it"
-            and t.head.lemma_ in EXPLETIVE_HEADS
-            and any(w.lower_ in _GOES_ON for w in doc[t.i :])
-        ):
-            return part
     return _IT.sub(thing, part)
 
 
-def topic(question: str) -> str | None:
+def topic(question: str, common: bool = False) -> str | None:
     """What a question asks about: its first noun phrase that is not the wh-phrase, a pronoun or a person
     ("a labyrinth spillway" in "What is a labyrinth spillway?", "the Skell flood" in "On what date did the
-    Skell flood that led to the scheme happen?")."""
+    Skell flood that led to the scheme happen?"); ``common``: only a common noun's phrase, no name's."""
     for chunk in parse(question).noun_chunks:
         root = chunk.root
         if (
             root.pos_ == "PRON"
             or root.ent_type_ == "PERSON"
             or any(t.lower_ in INTERROGATIVES for t in chunk)
+            or (common and (root.pos_ != "NOUN" or bool(root.ent_type_)))
         ):
             continue
         return chunk.text
