@@ -291,6 +291,21 @@ def test_a_bare_count_answers_a_cost_only_after_a_sum_of_money(sentence: str) ->
 
 
 @pytest.mark.parametrize(
+    ("question", "spans"),
+    [
+        ("How much does she charge for a cello?", []),  # "nine of them" counts some of the instruments
+        ("How many cellos has she made?", ["nine"]),
+    ],
+)
+def test_a_number_that_counts_some_of_a_whole_is_a_count(question: str, spans: list[str]) -> None:
+    from chatbot.text.answers import typed_spans
+
+    sentence = "She has finished 143 instruments, nine of them cellos, and has a waiting list."
+    found = typed_spans(analyse(question), sentence, annotate([sentence])[0])
+    assert [s.text for s in found if s.text != "143"] == spans
+
+
+@pytest.mark.parametrize(
     ("sentence", "name", "label"),
     [
         # spaCy's small model reads these names as a place and a body; the title beside each says a person.

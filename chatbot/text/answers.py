@@ -148,11 +148,15 @@ def typed_spans(info: QuestionInfo, text: str, annotation: Annotation) -> list[S
                 or (s.label == "NORP" and not info.asks_person and _modifies(candidate, annotation))
                 or (counted and _counts_other(candidate, text, annotation, counted))
                 or (counted and not counted & _CURRENCY_TERMS and _with_currency(s, text))
-                # "one engine" for "How much will it cost?": a bare number that counts a thing is no sum
+                # "one engine" for "How much will it cost?": a bare number that counts a thing is no sum, nor is
+                # one that counts some of them ("nine of them cellos")
                 or (
                     info.target == "money"
                     and s.label != "MONEY"
-                    and _counts_other(candidate, text, annotation, _CURRENCY_TERMS)
+                    and (
+                        _counts_other(candidate, text, annotation, _CURRENCY_TERMS)
+                        or bool(_PARTITIVE_RE.match(text, candidate.end))
+                    )
                 )
             ):
                 continue
@@ -237,6 +241,10 @@ def _counts_other(c: SpanCandidate, text: str, annotation: Annotation, counted: 
     return False
 
 
+# A number that counts some of a whole: "nine of them", "two of the five boats".
+_PARTITIVE_RE = re.compile(
+    r"\s+of\s+(?:them|these|those|us|you|the|its|their|his|her|our|which|whom)\b", re.I
+)
 _UNTIL_RE = re.compile(r"\b(?:until|till|through)\s+$", re.IGNORECASE)
 
 
