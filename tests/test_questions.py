@@ -789,6 +789,8 @@ def test_the_library_misses_short_sums_and_the_hand_rule_catches_them() -> None:
         # A question of what is possible or allowed asks about a hedged statement.
         ("Can I keep hens on a half plot?", True, "I may keep hens on a half plot"),
         ("Could the new rates take effect at once?", True, "the new rates may take effect at once"),
+        ("Can tenants living nearby use the hall?", True, "tenants living nearby may use the hall"),
+        ("Could the talks have collapsed?", True, "the talks may have collapsed"),
         ("Can't I keep hens?", True, "not I keep hens"),
         (  # so is a condition
             "If people only use my program over a network and never get a copy, does that count as conveying it?",

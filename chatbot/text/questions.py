@@ -601,15 +601,23 @@ def yes_no_statement(question: str) -> str:
     negated = bool(re.search(r"n[’']t$", m.group(0)))
     if negated:
         return f"not {body}"
-    return _possible(body) if m.group(0).lower() in POSSIBILITY_MODALS else body
+    if m.group(0).lower() not in POSSIBILITY_MODALS:
+        return body
+    at = _verb_at(q) - (len(q) - len(q[m.end() :].lstrip()))
+    return f"{body[:at]}may {body[at:]}" if 0 < at < len(body) else body
 
 
-def _possible(body: str) -> str:
-    """The statement a "Can …?" question asks about, with "may" before its verb ("I keep hens" → "I may keep
-    hens"): what is asked is whether a thing is possible or allowed, which "you may keep hens" states and a
-    reading of "may" as a hedge would otherwise take for less than the claim."""
-    verb = next((t for t in parse(body) if t.pos_ in ("AUX", "VERB")), None)
-    return body if verb is None else f"{body[: verb.idx]}may {body[verb.idx :]}"
+def _verb_at(question: str) -> int:
+    """Where the verb that a question's fronted modal belongs to begins, with its own auxiliaries ("Can X *be
+    combined* …?", "Could the talks *have collapsed*?"): there the statement the question asks about takes
+    "may" ("I may keep hens" for "Can I keep hens?"). What is asked is whether a thing is possible or allowed,
+    which "you may keep hens" states and which a reading of "may" as a hedge would otherwise take for less
+    than the claim. -1 when the parse attaches the modal to no verb."""
+    doc = parse(question)
+    verb = doc[0].head if len(doc) else None
+    if verb is None or verb.i == 0 or verb.pos_ not in ("AUX", "VERB"):
+        return -1
+    return min([verb.idx, *(c.idx for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i > 0)])
 
 
 @dataclass(frozen=True)
