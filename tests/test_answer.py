@@ -540,6 +540,29 @@ def test_an_irregular_verb_states_the_act_it_inflects(interview: Pipeline, quest
 
 
 @pytest.mark.parametrize(
+    ("question", "answerable", "said"),
+    [
+        # The question states words the mayor said: the answer corrects who said them.
+        (
+            "Why did Marcus Oyelaran say that the tunnel under the river took eleven months longer than planned?",
+            True,
+            "Aino Virtanen said it",
+        ),
+        # It asks what the reporter said: there is nothing of his to quote, and the mayor's words are not his.
+        ("What did Marcus Oyelaran say about the tunnel under the river?", False, "Aino Virtanen's"),
+    ],
+)
+def test_words_credited_to_someone_else_are_never_given_as_the_askeds(
+    interview: Pipeline, question: str, answerable: bool, said: str
+) -> None:
+    answer = interview.ask(question)
+    assert answer.answerable is answerable and said in answer.answer, answer.answer
+    assert "does not report Marcus Oyelaran saying this" in answer.answer
+    assert "eleven months longer" in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
     "question",
     ["When will passengers be able to ride the tram?", "What will the tram extension cost in the end?"],
 )

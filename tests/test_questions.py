@@ -33,6 +33,7 @@ from chatbot.text.questions import (
     analyse,
     another_edition,
     asked_role,
+    asks_for_words,
     document_fact,
     holder_by_role,
     name_words,
@@ -288,6 +289,19 @@ def test_a_bare_count_answers_a_cost_only_after_a_sum_of_money(sentence: str) ->
 
     found = typed_spans(analyse("How much will it cost?"), sentence, annotate([sentence])[0])
     assert found and all(s.tier > 0 and s.label in ("CARDINAL", "PERCENT") for s in found)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What did Amara say about the cello?", True),
+        ("What concerns did Ingrid raise about the traffic?", True),
+        ("Why did Lin Yun say that AI doesn't need a Chernobyl moment?", False),  # the words are stated
+        ("What is the main point?", False),
+    ],
+)
+def test_a_question_may_ask_for_what_was_said(question: str, asks: bool) -> None:
+    assert asks_for_words(question) is asks
 
 
 @pytest.mark.parametrize(

@@ -95,6 +95,7 @@ from chatbot.text.questions import (
     another_edition,
     asked_nouns,
     asked_role,
+    asks_for_words,
     asks_of_a_time,
     document_fact,
     holder_by_role,
@@ -882,7 +883,9 @@ class ExtractiveBackend:
         """ "Why did X say Y?" when the corpus attributes Y to someone else: name the real speaker.
 
         It fires only when the best match is strong, attributed to another speaker, and clearly
-        better than anything the corpus attributes to X.
+        better than anything the corpus attributes to X. A question that asks what X said ("What did X say
+        about the cello?") states no words to correct: the corpus does not answer it, and the closest words,
+        someone else's, are shown as such.
         """
         index, best = evidence.index, candidates[0]
         others = [index.attribution(i) for i in index.attributions_in(best.number)]
@@ -895,8 +898,13 @@ class ExtractiveBackend:
         if not strong or not others or (own and own[0].score >= self.settings.near_ratio * best.score):
             return None
         real = others[0]
-        citations = [cite(1, best.passage, best.sentence, index)]
         intro = self._introduction(index, real.speaker, best)
+        if asks_for_words(evidence.question):
+            reason = (
+                f"the corpus does not report {speaker} saying this; the closest words are {real.speaker}'s"
+            )
+            return self.refusal(evidence.question, reason, [best] + ([intro] if intro else []), index)
+        citations = [cite(1, best.passage, best.sentence, index)]
         marks = "[1]" if intro is None else "[1] [2]"
         if intro is not None:
             citations.append(cite(2, intro.passage, intro.sentence, index))

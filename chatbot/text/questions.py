@@ -378,6 +378,17 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     return None
 
 
+def asks_for_words(question: str) -> bool:
+    """The question asks what someone said, rather than stating it: its "what" or "which" phrase is the object
+    of its verb ("What did Amara say about the cello?", "What concerns did Ingrid raise about the traffic?"),
+    where "Why did Lin Yun say that AI doesn't need a Chernobyl moment?" states the words it asks about."""
+    doc = parse(question)
+    if not len(doc) or doc[0].lower_ not in ("what", "which"):
+        return False
+    phrase = doc[0].head if doc[0].dep_ == "det" else doc[0]
+    return phrase.dep_ == "dobj" and phrase.head.pos_ == "VERB"
+
+
 def asks_of_a_time(question: str) -> bool:
     """A year, number or time word ("in 1987", "at the time", "then"): the question may ask for another holder
     of a role than the one the corpus names now."""
