@@ -562,6 +562,14 @@ def test_words_credited_to_someone_else_are_never_given_as_the_askeds(
     assert_verbatim(answer)
 
 
+def test_what_someone_thinks_is_answered_from_what_they_said(interview: Pipeline) -> None:
+    """ "What does X think of Y?" asks for X's own words; a sum word it is about ("the congestion charge") asks
+    for no sum."""
+    answer = interview.ask("What does Aino Virtanen think of the congestion charge?")
+    assert answer.answerable and "had not decided whether to support it" in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
 @pytest.mark.parametrize(
     "question",
     ["When will passengers be able to ride the tram?", "What will the tram extension cost in the end?"],

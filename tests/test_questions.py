@@ -125,6 +125,12 @@ def test_a_measure_is_never_a_sum_of_money_or_a_share() -> None:
     assert "QUANTITY" in labels and not labels & {"MONEY", "PERCENT"}
 
 
+def test_a_sum_word_the_question_is_about_asks_for_no_sum() -> None:
+    assert analyse("What does the mayor think of the congestion charge?").answer_type is None
+    assert analyse("What did the council say about the parking charge?").answer_type is None
+    assert analyse("What will the ferry charge per passenger?").target == "money"
+
+
 @pytest.mark.parametrize(
     ("question", "money"),
     [
@@ -410,6 +416,9 @@ def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
         ("Which specific study did Anna Berg cite on pensions?", "Anna Berg", None),
         ("What decision did Anna Berg make?", None, None),
         ("What year did Anna Berg visit Oslo?", None, None),
+        # What someone thinks or feels is asked of what they said.
+        ("What does Anna Berg think of the new bridge?", "Anna Berg", None),
+        ("How did Maria López feel about the vote?", "Maria López", None),
     ],
 )
 def test_speaker_and_role_questions(question: str, speaker: str | None, role_of: str | None) -> None:

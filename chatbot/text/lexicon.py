@@ -403,7 +403,7 @@ SPEECH_NOUN_LIKE = _set(
 )
 # Verbs a question uses for what someone said ("What concerns did X raise?", "What did X ask?") that in
 # running text as often mean something else ("raised rates", "asked for a loan"): questions only.
-QUESTION_SPEECH_VERBS = _set("raise raises raised ask asks asked")
+QUESTION_SPEECH_VERBS = _set("raise raises raised ask asks asked think thinks thought feel feels felt")
 # What someone said, as a question names it with a light verb ("What remarks did X make?", "What warning did X
 # give?", "What statement did X issue?"): the question asks for X's words as "What did X say?" does.
 SPEECH_NOUNS = _set(

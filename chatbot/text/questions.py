@@ -94,6 +94,11 @@ _QUANTITY_Q = re.compile(
     rf"(?P<noun>number of|{alternation(QUANTITY_NOUNS)})\b"
 )
 _MONEY_Q = re.compile(rf"\b(?:{alternation(MONEY_WORDS)})\b")
+# The sum word as what the question is about, not what it asks: "What does she think of the congestion charge?"
+_TOPIC_SUM_Q = re.compile(
+    rf"\b(?:of|about|on|over|against|with|to)\s+(?:the|a|an|this|that|its|their|his|her|our)\s+(?:[\w’'-]+\s+){{0,2}}"
+    rf"(?:{alternation(SUM_VERBS)})\W*$"
+)
 _SUM_Q = re.compile(
     rf"^what\b.*\b(?:{alternation(SUM_VERBS)})"
     rf"(?:\s+(?:per \w+|each|apiece|overall|altogether|in (?:total|all|the end)"
@@ -105,12 +110,18 @@ def _asks_money(question: str) -> bool:
     """ "How much did it cost?", "What was the budget?": a number question answered most directly by money
     ("How many ships did they buy?" counts ships)."""
     q = _FRAMING_RE.sub("", question.strip()).lower()
-    if _SUM_Q.match(q):
+    if _asks_sum(q):
         return True
     if re.search(r"\bhow much\b", q):
         return bool(_MONEY_Q.search(q))
     m = _QUANTITY_Q.match(q)
     return bool(m and _MONEY_Q.fullmatch(m.group("noun")))
+
+
+def _asks_sum(q: str) -> bool:
+    """ "What does the ferry charge?", "What did it cost in the end?", for a folded question; not "What does she
+    think of the congestion charge?", whose sum word is what it asks about."""
+    return bool(_SUM_Q.match(q)) and not _TOPIC_SUM_Q.search(q)
 
 
 # "Who made up / who were": a description of people answers it; "who headed / who said": a name is needed.
@@ -304,7 +315,7 @@ def answer_type(question: str) -> AnswerType | None:
         return None  # "Did she say how much it would cost?" is answered yes or no, not with a sum
     if _DATE_Q.match(q):
         return "date"
-    if _NUMBER_Q.search(q) or _AGE_Q.search(q) or _QUANTITY_Q.match(q) or _SUM_Q.match(q):
+    if _NUMBER_Q.search(q) or _AGE_Q.search(q) or _QUANTITY_Q.match(q) or _asks_sum(q):
         return "number"
     if _GROUP_WHO.match(q):
         return "people"
