@@ -513,6 +513,18 @@ def test_a_magazine_interview_without_labels_is_the_interviewees_words() -> None
     assert on_pages == said
 
 
+def test_a_markdown_interview_may_set_its_questions_in_bold() -> None:
+    """The same interview as a Markdown page, each question in bold: the same answers are hers."""
+    text = MAGAZINE.read_text(encoding="utf-8")
+    asked = [p for p in text.split("\n\n") if p.endswith("?")]
+    bold = text
+    for question in asked:
+        bold = bold.replace(f"\n\n{question}\n\n", f"\n\n**{question}**\n\n")
+    assert bold.count("?**") == len(asked) >= 3
+    answers = [text[t.start : t.end] for t in page_turns(text)]
+    assert [bold[t.start : t.end] for t in page_turns(bold)] == answers
+
+
 @pytest.mark.parametrize(
     "text",
     [

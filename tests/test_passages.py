@@ -111,6 +111,11 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
         # a speaker's turn with commas is a sentence: a question is never cited
         ("CHAIR OKONKWO: Madam Clerk, before we open public comment, would you summarise the submissions?\n",
          [False]),
+        # a question set in Markdown bold or italics asks all the same, however long
+        ("**Q: Can visiting yachts stay overnight on the pontoon if they arrive after the harbour office has "
+         "closed?**\n\nYes, if they pay at the machine.\n", [False, True]),
+        ("*Why did you choose larch for the planks and oak for the frames, when your grandfather used pine?*\n\n"
+         "Larch bends without cracking.\n", [False, True]),
         # A table: its header and rule give context; each data row, however long, is one citable fact.
         ("| Region | Customers in the third quarter of the year | Change |\n|---|---:|---|\n"
          "| North | 310,000 | +2% |\n| South, including the islands and the coastal towns | 455,000 | -1% |\n",

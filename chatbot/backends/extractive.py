@@ -704,8 +704,8 @@ class ExtractiveBackend:
         if any(x is not None and not same_page(x[0], c.passage) for x in here):
             return None
         setup, asked, reply, after = here
-        if asked is None or reply is None or not is_question(sentence_text(*asked).rstrip("*_ ")):
-            return None  # (a Markdown question may be bold: "**Q: …?**")
+        if asked is None or reply is None or not is_question(sentence_text(*asked)):
+            return None
         text = sentence_text(*reply).strip()
         alone = _REPLY_RE.fullmatch(text)
         qualified = _REPLY_QUALIFIED_RE.match(text)

@@ -29,6 +29,7 @@ from chatbot.text.lexicon import (
     is_person_name,
 )
 from chatbot.text.nlp import PERSON_LABELS, entity_label, parse, person_roles
+from chatbot.text.sentences import is_question
 
 # A label opens a line: up to six words without digits, colons or brackets, an optional "(role)", a colon.
 _LABEL_RE = re.compile(
@@ -343,8 +344,9 @@ def _interviewee(intro: str) -> tuple[str, str] | None:
 
 
 def _asking(paragraph: str) -> bool:
-    """A paragraph that is an interviewer's question: short, ending on a question mark, not a quotation."""
-    return paragraph.rstrip().endswith("?") and len(paragraph.split()) <= 60 and paragraph[:1] not in "\"“‘'"
+    """A paragraph that is an interviewer's question: short, ending on a question mark (``is_question``: before
+    any closing bracket), not a quotation."""
+    return is_question(paragraph.rstrip()) and len(paragraph.split()) <= 60 and paragraph[:1] not in "\"“‘'"
 
 
 _YOU_RE = re.compile(rf"\b(?:{alternation(SECOND_PERSON)})\b", re.IGNORECASE)

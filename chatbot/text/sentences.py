@@ -242,8 +242,10 @@ def _last_stop(text: str) -> str:
 
 
 def is_question(text: str) -> bool:
-    """A sentence that asks: its last stop, before any closing quote or bracket, is a question mark."""
-    return _last_stop(text).endswith("?")
+    """A sentence that asks: its last stop, before any closing quote or bracket, is a question mark. A question
+    set in Markdown bold or italics ("**Q: Are dogs allowed?**", an FAQ's or an interview's) asks all the
+    same."""
+    return _last_stop(text.rstrip().rstrip("*_")).endswith("?")
 
 
 def ends_a_sentence(text: str) -> bool:
