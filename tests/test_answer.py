@@ -305,6 +305,65 @@ def test_a_document_named_by_its_title_answers_from_its_own_front_matter(tmp_pat
     assert_front_matter(pipe.ask("Who wrote the Shared Widget Registry specification?"), None)
 
 
+DAM_HEARING = """Kestrel Ridge Dam: public hearing
+
+A resident, Ingrid Holm, said the dam could fail in the next big storm. "That is not what I said," the chief
+engineer, Hervé Lemaître, told the hearing. "The dam is not in imminent danger, and the outlet works will be
+repaired by 2029."
+"""
+FLOOD_SCHEME = """Lowther Bridge flood scheme published
+
+Brennmoor County Council has published its flood-defence scheme for the River Skell. "We are designing for the
+river of 2080, not the river of 1980," said Siobhán Ní Bhriain, the council's chief engineer, at the launch in
+the town hall.
+"""
+
+
+@pytest.fixture(scope="module")
+def two_engineers(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """Two documents, each with its own chief engineer: a role that names no one corpus-wide."""
+    root = tmp_path_factory.mktemp("engineers")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "dam-hearing.txt").write_text(DAM_HEARING, encoding="utf-8")
+    (corpus / "flood-scheme.txt").write_text(FLOOD_SCHEME, encoding="utf-8")
+    return Pipeline(Settings(corpus_dir=corpus, index_dir=root / "index"))
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # the role ends before what the sentence goes on to say of the saying ("at the launch …")
+        ("Who is Brennmoor County Council's chief engineer?", "Siobhán Ní Bhriain [1]."),
+        ("Who is the council's chief engineer?", "Siobhán Ní Bhriain [1]."),
+        ("Who is the chief engineer?", None),  # two documents, two chief engineers: neither is guessed
+    ],
+)
+def test_a_role_asked_of_a_body_is_held_in_the_document_that_names_it(
+    two_engineers: Pipeline, question: str, lead: str | None
+) -> None:
+    answer = two_engineers.ask(question)
+    first = answer.answer.splitlines()[0]
+    if lead:
+        assert first == lead, answer.answer
+    else:
+        assert not first.startswith(("Siobhán", "Hervé")), answer.answer
+    assert_verbatim(answer)
+
+
+def test_a_role_several_documents_give_speaks_in_the_document_the_question_is_about(
+    two_engineers: Pipeline,
+) -> None:
+    """ "The chief engineer" of a question about the river is the council's; of one about the dam, the
+    hearing's, who says he never said it would fail."""
+    river = two_engineers.ask("Did the chief engineer say they were designing for the river of 2080?")
+    assert river.answer.splitlines()[0] == "Yes [1].", river.answer
+    dam = two_engineers.ask("Did the chief engineer say the dam could fail in the next big storm?")
+    assert not dam.answer.startswith("Yes"), dam.answer
+    works = two_engineers.ask("What did the chief engineer say about repairing the dam's outlet works?")
+    assert "repaired by 2029" in works.answer and "2080" not in works.answer, works.answer
+
+
 def test_the_words_a_document_goes_by_keep_their_reading_order() -> None:
     """They are read as text beside a reply (a hedge counts only before the words it hedges), so their order must
     not change with Python's hash seed, as a set's does."""
@@ -1611,6 +1670,8 @@ def test_a_role_a_list_gives_answers_who_someone_is(records: Pipeline, question:
         ("Who chaired the meeting?", "Halima Osei [1]."),  # "Mrs Halima Osei (Chair)"
         ("Who is the vice chair?", None),  # a role the minutes give no one
         ("Who was the treasurer in 1998?", None),  # today's list cannot say
+        ("Who is the chief engineer of Nordvik Ferries?", "Matteo Bianchi [1]."),  # his email names the firm
+        ("Who is Brennmoor County Council's chief engineer?", None),  # no document names the council
     ],
 )
 def test_a_list_names_who_holds_a_role(records: Pipeline, question: str, lead: str | None) -> None:
@@ -1619,7 +1680,7 @@ def test_a_list_names_who_holds_a_role(records: Pipeline, question: str, lead: s
     if lead:
         assert first == lead, answer.answer
     else:
-        assert not first.startswith(("Halima", "Grzegorz")), answer.answer
+        assert not first.startswith(("Halima", "Grzegorz", "Matteo")), answer.answer
     assert_verbatim(answer)
 
 

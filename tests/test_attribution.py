@@ -358,6 +358,21 @@ def test_roles_come_from_appositions_and_titles() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        # what follows the role in small letters is about the saying: where, how, when
+        ("the council’s chief engineer, at the launch in the town hall.", "the council’s chief engineer"),
+        ("a spokeswoman for the port, in a statement.", "a spokeswoman for the port"),
+        ("director, Office of Rail Safety.", "director, Office of Rail Safety"),  # a capital goes on
+        ("a computer scientist at MIT who spoke by video.", "a computer scientist at MIT who spoke by video"),
+    ],
+)
+def test_a_role_after_the_verb_ends_where_the_saying_goes_on(sentence: str, role: str) -> None:
+    doc = news(f"“We are designing for the river of 2080,” said Siobhán Ní Bhriain, {sentence}")
+    assert [(a.speaker, a.role) for a in extract(doc)] == [("Siobhán Ní Bhriain", role)]
+
+
 def test_article_author_is_carried_from_metadata() -> None:
     doc = news("The council said fares would rise.", author="R. Byrne")
     assert {a.article_author for a in extract(doc)} == {"R. Byrne"}

@@ -40,6 +40,7 @@ from chatbot.text.questions import (
     named,
     question_names,
     role_claim,
+    role_owner,
     speaker_by_role,
     yes_no_statement,
 )
@@ -1191,12 +1192,31 @@ def test_a_question_about_a_document_itself_is_told(question: str, kind: str | N
             "Who is the chief executive of Halden Rail?",
             ("Kari-Anne Solberg", "halden rail's chief executive"),
         ),
+        # the body asked by its full name holds the word the role gives it
+        (
+            "Who is the chief executive of the Halden Rail Company?",
+            ("Kari-Anne Solberg", "halden rail's chief executive"),
+        ),
+        ("Who is Vestby Port's chief executive?", None),  # another body's
     ],
 )
 def test_a_role_holder_question_names_the_one_person_given_that_role(
     question: str, held: tuple[str, str] | None
 ) -> None:
     assert holder_by_role(question, ROLES) == held
+
+
+@pytest.mark.parametrize(
+    ("question", "owner"),
+    [
+        ("Who is Brennmoor County Council's chief engineer?", "brennmoor county council"),
+        ("Who is the director of the Civic Museum of Aurecht?", "the civic museum of aurecht"),
+        ("Who is the chief engineer?", ""),
+        ("Who is Stephen Casper?", ""),
+    ],
+)
+def test_a_role_holder_question_may_tie_the_role_to_a_body(question: str, owner: str) -> None:
+    assert role_owner(question) == owner
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,9 @@ class Question:
         info = analyse(question)
         sources = source_references(info, index)
         role = ""
-        if not info.speaker and (found := speaker_by_role(question, index.roles())):
+        if not info.speaker and (
+            found := speaker_by_role(question, index.roles()) or _document_holder(question, index)
+        ):
             # "Did the water quality manager warn …?" asks what the one person the corpus gives that role said:
             # read as if it named her, so her words are where to look and what the claim is about.
             speaker, role = found
@@ -442,6 +444,22 @@ def _holds(term: str, found: Set[str]) -> bool:
     if term in found or stem(term) in found:
         return True
     return any(term in group and any(a in found or stem(a) in found for a in group) for group in ALIASES)
+
+
+def _document_holder(question: str, index: Store) -> tuple[str, str] | None:
+    """The speaker a role names when several documents give it, each to its own one person ("the chief engineer"
+    of a water authority and of a county council): the holder in the document that shares the most words with
+    the question ("… said the dam could fail …"); none on a tie, where the question does not tell them apart."""
+    folded = fold(question)
+    asked = [
+        (len(_terms(question) & document_terms(index, source)), found)
+        for source, roles in index.document_roles().items()
+        if (found := speaker_by_role(question, {r: p for r, p in roles.items() if r in folded}))
+    ]
+    asked.sort(key=lambda x: x[0], reverse=True)
+    if not asked or (len(asked) > 1 and asked[0][0] == asked[1][0]):
+        return None
+    return asked[0][1]
 
 
 def source_references(info: QuestionInfo, index: Store) -> dict[str, str]:

@@ -102,6 +102,7 @@ from chatbot.text.questions import (
     name_words,
     question_kind,
     role_claim,
+    role_owner,
     unframed,
     yes_no_statement,
 )
@@ -919,7 +920,7 @@ class ExtractiveBackend:
         index = evidence.index
         for i in index.attributions_of(name):
             a = index.attribution(i)
-            if role and role not in role_names(a.role):
+            if role and (role not in role_names(a.role) or not _names_the_body(evidence, a.source)):
                 continue
             where = next(
                 (n for n in index.sentences_of(i) if a.role and a.role in index.sentence_text(n)), None
@@ -954,7 +955,7 @@ class ExtractiveBackend:
         if asks_of_a_time(evidence.question):
             return None
         for c in candidates[: self.settings.decision_pool]:
-            if holder := listed_holder(c.text, role):
+            if (holder := listed_holder(c.text, role)) and _names_the_body(evidence, c.passage.source):
                 return self._lead_quoted(evidence, holder, c.passage, c.sentence)
         return None
 
@@ -1068,6 +1069,12 @@ NEGATED_RE = re.compile(
 )
 COMPLETION_RE = re.compile(r"(?:It|They|He|She|Instead|Rather|But)\b")
 REFERRING_RE = re.compile(r"(?:They|It|He|She|This|These|Those)\b")  # a sentence that leans on the one before
+
+
+def _names_the_body(evidence: Evidence, source: str) -> bool:
+    """Does the document name the body the question ties its role to (``role_owner``), if it ties it to one?"""
+    document = document_terms(evidence.index, source)
+    return all(contains(document, t) for t in terms(role_owner(evidence.question)))
 
 
 def _unheard(role: str, index: Store) -> bool:

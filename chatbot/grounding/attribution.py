@@ -492,6 +492,15 @@ def people_by_role(attributions: Iterable[Attribution]) -> dict[str, str]:
     return {role: person for role, names in holders.items() if role and (person := _one_person(names))}
 
 
+def roles_by_document(attributions: Iterable[Attribution]) -> dict[str, dict[str, str]]:
+    """``people_by_role`` within each document: in a corpus of many, several documents have their own "chief
+    engineer", a role that names no one corpus-wide but one person in each."""
+    grouped: dict[str, list[Attribution]] = {}
+    for a in attributions:
+        grouped.setdefault(a.source, []).append(a)
+    return {source: roles for source, group in grouped.items() if (roles := people_by_role(group))}
+
+
 def role_names(role: str) -> set[str]:
     """How a role may be asked for, folded and without its article: "Halden Rail's chief executive" is also
     "the chief executive"."""

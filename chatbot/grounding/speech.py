@@ -29,6 +29,7 @@ from chatbot.grounding.phrases import (
 from chatbot.text.lexicon import (
     AUXILIARIES,
     CONNECTORS,
+    LOWER,
     NAME_PARTICLES,
     NP_DETERMINERS,
     NP_PREPOSITIONS,
@@ -308,6 +309,11 @@ def _apposed(sent: TokenSentence, cue: str, comma: int, after: int) -> Frame | N
 
 
 _AGE_RE = re.compile(r"\d{1,3}(?:\s+years?\s+old)?")
+# Where a role after the speaker's name ends: at a comma before a word in small letters, which opens what was
+# said about the saying, not the role ('said Siobhán Ní Bhriain, the council's chief engineer, at the launch in
+# the town hall'; '…, a spokeswoman for the port, in a statement'). A capital goes on with the role ("director,
+# Office of Rail").
+_ROLE_END_RE = re.compile(rf",\s+(?={LOWER})")
 
 
 def _all_name_words(toks: Sequence[Token]) -> bool:
@@ -382,7 +388,12 @@ def _quote_before(sent: TokenSentence, b: int, cue_i: int, m: re.Match[str]) -> 
             before = speaker_np(sent.text, toks[cue_i + 1 : j])
             if named is not None and (before is None or before.form != "name"):
                 return _quote_frame(named, cue, quote)
-            role = sent.text[toks[j].end : sent.end].strip().rstrip(".").strip()
+            role = (
+                _ROLE_END_RE.split(sent.text[toks[j].end : sent.end], maxsplit=1)[0]
+                .strip()
+                .rstrip(".")
+                .strip()
+            )
         raw = speaker_np(sent.text, toks[cue_i + 1 : j], role)
         return None if raw is None else _quote_frame(raw, cue, quote)
     lo, hi = _backward_np(sent, b + 1)

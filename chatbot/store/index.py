@@ -36,6 +36,7 @@ from chatbot.grounding.attribution import (
     Kind,
     from_records,
     people_by_role,
+    roles_by_document,
     speakers_match,
     to_records,
 )
@@ -54,7 +55,7 @@ __all__ = [
     "current_build", "load", "load_all", "open_index", "read_manifest", "staleness", "write_build",
 ]  # fmt: skip
 
-FORMAT = 69  # bump when splitting, records or scoring inputs change: it forces a rebuild
+FORMAT = 70  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
 # One JSON record per sentence: entities, noun phrases, speakers, negation, verbs.
 ANNOTATIONS = "annotations.jsonl"
@@ -120,6 +121,13 @@ class Index:
 
     def roles(self) -> dict[str, str]:
         return self._roles
+
+    @cached_property
+    def _document_roles(self) -> dict[str, dict[str, str]]:
+        return roles_by_document(self.attributions)
+
+    def document_roles(self) -> dict[str, dict[str, str]]:
+        return self._document_roles
 
     def newer(self) -> Store | None:
         return None  # one process serves one build; `chatbot build` elsewhere is picked up on restart

@@ -112,6 +112,10 @@ class Store(Protocol):
         """Each role the corpus gives exactly one person (folded) → that person (``people_by_role``)."""
         ...
 
+    def document_roles(self) -> dict[str, dict[str, str]]:
+        """Document name → each role that document gives exactly one person → that person (``roles_by_document``)."""
+        ...
+
     def newer(self) -> Store | None:
         """A view of a newer generation when a writer has committed one since this view was made, else None."""
         ...

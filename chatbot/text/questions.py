@@ -379,9 +379,14 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     folded = fold(question).strip().rstrip("?").strip()
     if not folded.startswith("who") or asks_of_a_time(folded):
         return None
+    asked = _ROLE_ASKED_RE.fullmatch(folded)
+    body = set(words(role_owner(question)))
     for role in sorted(roles, key=len, reverse=True):
-        # "halden rail's chief executive" is also asked for as "the chief executive of Halden Rail"
+        # "halden rail's chief executive" is also asked for as "the chief executive of Halden Rail", and "the
+        # museum's director" as "the director of the Civic Museum of Aurecht"
         owner, title = owner_and_title(role)
+        if owner and asked and asked["role"] == title and set(words(owner)) <= body:
+            return roles[role], role
         for way in [role, f"{title} of {owner}"] if owner else [role]:
             pattern = rf"who(?: is|'s| was) (?:the |[\w.' -]+'s )?({re.escape(way)})(?: (?:of|at|for|on) (?:the )?[\w.' -]+)?"
             if re.fullmatch(pattern, folded):
@@ -409,8 +414,8 @@ def asks_of_a_time(question: str) -> bool:
 
 
 _ROLE_ASKED_RE = re.compile(
-    r"who(?: is|'s| was) (?:the |[\w.' -]+'s )?(?P<role>(?:[\w-]+ ){0,3}?(?P<head>[\w-]+))"
-    r"(?: (?:of|at|for|on|in) [\w.' -]+)?"
+    r"who(?: is|'s| was) (?:the |(?P<owner>[\w.' -]+)'s )?(?P<role>(?:[\w-]+ ){0,3}?(?P<head>[\w-]+))"
+    r"(?: (?:of|at|for|on|in) (?P<body>[\w.' -]+))?"
 )
 
 
@@ -423,6 +428,15 @@ def asked_role(question: str) -> tuple[str, str] | None:
     if not m or m["head"] not in TITLES or len(m["head"]) <= 3:
         return None
     return m["role"], m["head"]
+
+
+def role_owner(question: str) -> str:
+    """The body a question ties the role it asks about to, folded: "Who is Brennmoor County Council's chief
+    engineer?" → "brennmoor county council", "Who is the clerk of the Board?" → "the board"; "" when it names
+    none. Someone a document gives that role is no answer unless that document names the body too: a corpus of
+    many documents has many chief engineers."""
+    m = _ROLE_ASKED_RE.fullmatch(fold(question).strip().rstrip("?").strip())
+    return (m["owner"] or m["body"] or "") if m else ""
 
 
 _ROLE_VERB_RE = re.compile(r"who (?P<verb>[a-z]+?)e?d (?:the |a |this |that )?[\w.' -]+")

@@ -22,7 +22,14 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from chatbot.grounding.attribution import Attribution, Kind, people_by_role, speaker_words, speakers_match
+from chatbot.grounding.attribution import (
+    Attribution,
+    Kind,
+    people_by_role,
+    roles_by_document,
+    speaker_words,
+    speakers_match,
+)
 from chatbot.ingest.documents import Document, Page, SourceMeta
 from chatbot.ingest.passages import Passage, Sentence, sentence_text
 from chatbot.settings import Settings
@@ -190,6 +197,13 @@ class PgStore:
 
     def roles(self) -> dict[str, str]:
         return self._roles
+
+    @cached_property
+    def _document_roles(self) -> dict[str, dict[str, str]]:
+        return roles_by_document(self.quotes())
+
+    def document_roles(self) -> dict[str, dict[str, str]]:
+        return self._document_roles
 
     def newer(self) -> Store | None:
         with self.db.connection() as conn:
