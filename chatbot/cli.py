@@ -362,16 +362,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from chatbot.backends.decisions import MODELS, load_models
-    from chatbot.evaluation.sets import load_set, suite
+    from chatbot.evaluation.sets import load_suite
     from chatbot.evaluation.train import collect, describe, train
     from chatbot.store.embeddings import Embedder
 
     # Single questions only: a conversation's turns mean something only with their history.
-    sets = [
-        s
-        for s in (load_set(path, name=name) for name, path in suite(training=True))
-        if s.kind != "conversations"
-    ]
+    sets = [s for s in load_suite(training=True) if s.kind != "conversations"]
     root = args.index or Path(".cache/eval-index")
     with progress_bars() as stage:
         examples = collect(settings, sets, root, Embedder.for_settings(settings), stage)

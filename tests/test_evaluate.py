@@ -17,9 +17,11 @@ from chatbot.evaluation.sets import (
     EvalSetError,
     load_items,
     load_set,
+    load_suite,
     page_text,
     split_items,
     suite,
+    union_set,
 )
 from chatbot.evaluation.train import Outcome, accuracies, refusal_threshold
 from chatbot.pipeline import Pipeline
@@ -205,6 +207,71 @@ def test_a_set_marked_train_false_is_evaluated_but_never_fitted_on(tmp_path: Pat
     assert [name for name, _ in suite(toml, training=True)] == ["a"]
     shipped = dict(suite(ROOT / "evals" / "suite.toml", training=True))
     assert "qa" not in shipped and "shipped" in shipped
+
+
+def _set_folder(root: Path, name: str, file_name: str, text: str, ids: list[str]) -> Path:
+    """A set folder of one document and a question per id, each quoting the document."""
+    folder = root / name
+    (folder / "corpus").mkdir(parents=True)
+    (folder / "corpus" / file_name).write_text(text, encoding="utf-8")
+    (folder / "corpus" / "sources.toml").write_text(f'[sources."{file_name}"]\ntitle = "{name}"\n')
+    rows = [
+        {
+            "id": i,
+            "question": f"What does the {name} say? ({i})",
+            "category": "single_fact",
+            "answerable": True,
+            "gold": [{"source": file_name, "quote": text.split(".")[0]}],
+            "facts": [[text.split()[0]]],
+        }
+        for i in ids
+    ]
+    (folder / "questions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return folder
+
+
+def test_a_union_asks_each_sets_questions_of_all_their_documents_at_once(tmp_path: Path) -> None:
+    dam = _set_folder(
+        tmp_path, "hearing", "dam.txt", "Repairs end in 2029. The dam is safe.", ["h1", "h2", "h3"]
+    )
+    flood = _set_folder(
+        tmp_path, "scheme", "flood.txt", "Walls rise by a metre. Farms store water.", ["s1", "s2"]
+    )
+    toml = tmp_path / "suite.toml"
+    toml.write_text(
+        f'[sets.hearing]\npath = "{dam}"\n\n[sets.scheme]\npath = "{flood}"\n\n'
+        '[sets.together]\nunion = ["hearing", "scheme"]\ntrain = false\n'
+    )
+    hearing, scheme, together = load_suite(toml)
+    assert [s.name for s in load_suite(toml, training=True)] == ["hearing", "scheme"]
+    assert together.name == "together" and together.corpus_dir != hearing.corpus_dir
+    assert sorted(p.name for p in together.corpus_dir.iterdir()) == ["dam.txt", "flood.txt", "sources.toml"]
+    assert "dam.txt" in (together.corpus_dir / "sources.toml").read_text()
+    assert "flood.txt" in (together.corpus_dir / "sources.toml").read_text()
+    # every question, each in the half its own set gave it
+    assert [(i.id, i.split) for i in together.items] == [
+        (i.id, i.split) for i in hearing.items + scheme.items
+    ]
+    again = union_set("together", [hearing, scheme], tmp_path / "cache")
+    assert again.corpus_dir.parent.parent == tmp_path / "cache"
+
+
+@pytest.mark.parametrize(
+    ("other", "says"),
+    [
+        (("flood.txt", "Walls rise by a metre.", ["h1"]), "the item id 'h1' twice"),
+        (("dam.txt", "Another dam altogether.", ["s1"]), "different files named dam.txt"),
+    ],
+    ids=["same-id", "same-file-name"],
+)
+def test_a_union_refuses_what_would_mix_two_sets_up(
+    tmp_path: Path, other: tuple[str, str, list[str]], says: str
+) -> None:
+    dam = load_set(_set_folder(tmp_path, "hearing", "dam.txt", "Repairs end in 2029.", ["h1"]))
+    file_name, text, ids = other
+    second = load_set(_set_folder(tmp_path, "scheme", file_name, text, ids))
+    with pytest.raises(EvalSetError, match=says):
+        union_set("together", [dam, second], tmp_path / "cache")
 
 
 def test_the_generality_suite_loads_with_verbatim_gold_on_pdf_pages() -> None:

@@ -26,7 +26,7 @@ from chatbot.evaluation.gate import gate, load_thresholds, section_metrics
 from chatbot.evaluation.pages import SetRun, write_comparison, write_suite
 from chatbot.evaluation.report import components_table, print_report, source_reader, write_html
 from chatbot.evaluation.schema import check_document
-from chatbot.evaluation.sets import EvalSet, load_set, suite
+from chatbot.evaluation.sets import EvalSet, load_set, load_suite
 from chatbot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -74,11 +74,13 @@ def run_eval(options: EvalOptions, settings: Settings, io: Consoles) -> int:
     backends = list(dict.fromkeys(options.backends or [settings.backend]))
     for backend in backends:
         load_settings(backend=backend)  # an unknown backend is a usage error before any work is done
-    named: list[tuple[str | None, Path]] = (
-        [(None, p) for p in options.sets] if options.sets else list(suite())
+    # every set is checked before any work is done
+    eval_sets = (
+        [load_set(p, options.corpus) for p in options.sets]
+        if options.sets
+        else load_suite(corpus_dir=options.corpus)
     )
-    baseline = _baseline_for(options.baseline, len(named))
-    eval_sets = [load_set(path, options.corpus, name) for name, path in named]  # every set checked first
+    baseline = _baseline_for(options.baseline, len(eval_sets))
     for eval_set in eval_sets:
         if options.split != "all":
             eval_set.items = eval_set.half(options.split)  # type: ignore[arg-type]
@@ -88,7 +90,7 @@ def run_eval(options: EvalOptions, settings: Settings, io: Consoles) -> int:
     options.out.mkdir(parents=True, exist_ok=True)
     runs: list[SetRun] = []
     for eval_set in eval_sets:
-        runs += run_set(eval_set, backends, settings, embedder, options, io, len(named), baseline)
+        runs += run_set(eval_set, backends, settings, embedder, options, io, len(eval_sets), baseline)
     checks: dict[str, Any] | None = None
     component_failures: list[str] = []
     if not options.sets:  # the whole suite: the grounding components too

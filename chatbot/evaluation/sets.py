@@ -36,6 +36,7 @@ QUESTIONS = EVALS / "questions.jsonl"
 THRESHOLDS = EVALS / "thresholds.toml"
 SUITE = EVALS / "suite.toml"
 SQUAD_CACHE = Path(".cache") / "squad"
+UNION_CACHE = Path(".cache") / "union"
 
 CATEGORIES = (
     "single_fact",
@@ -144,12 +145,72 @@ def read_json(path: Path) -> Any:
 
 
 def suite(path: Path = SUITE, training: bool = False) -> list[tuple[str, Path]]:
-    """The sets ``chatbot eval`` runs by default: name → path, in the order ``evals/suite.toml`` lists them.
-    With ``training``, those ``chatbot train`` fits on: a set marked ``train = false`` is held out whole, both
-    halves unseen by the learned decisions, as the outside sets are."""
+    """The sets ``chatbot eval`` runs by default that are read from a path: name → path, in the order
+    ``evals/suite.toml`` lists them. With ``training``, those ``chatbot train`` fits on: a set marked
+    ``train = false`` is held out whole, both halves unseen by the learned decisions, as the outside sets are."""
+    return [(name, Path(spec["path"])) for name, spec in _suite_specs(path, training) if "path" in spec]
+
+
+def load_suite(path: Path = SUITE, training: bool = False, corpus_dir: Path | None = None) -> list[EvalSet]:
+    """Every set of the suite, loaded, in its order (``training`` as for ``suite``; ``corpus_dir`` as for
+    ``load_set``): those read from a path, and those made of other sets' questions over all their documents at
+    once (``union = [...]``, ``union_set``)."""
+    paths = dict(suite(path))
+    loaded: dict[str, EvalSet] = {}
+
+    def named(name: str) -> EvalSet:
+        if name not in paths:
+            raise EvalSetError(f"{path}: a union names {name!r}, which is no set read from a path")
+        if name not in loaded:
+            loaded[name] = load_set(paths[name], corpus_dir, name)
+        return loaded[name]
+
+    return [
+        named(name) if "path" in spec else union_set(name, [named(part) for part in spec["union"]])
+        for name, spec in _suite_specs(path, training)
+    ]
+
+
+def _suite_specs(path: Path, training: bool) -> list[tuple[str, dict[str, Any]]]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    sets = data.get("sets", {}).items()
-    return [(name, Path(spec["path"])) for name, spec in sets if not training or spec.get("train", True)]
+    specs = [
+        (name, spec) for name, spec in data.get("sets", {}).items() if not training or spec.get("train", True)
+    ]
+    for name, spec in specs:
+        if ("path" in spec) == ("union" in spec):
+            raise EvalSetError(f"{path}: the set {name!r} needs either a path or a union of other sets")
+    return specs
+
+
+def union_set(name: str, parts: list[EvalSet], cache: Path = UNION_CACHE) -> EvalSet:
+    """Several sets' questions asked of one corpus holding all their documents: a newsroom's archive, not one
+    article. A role, a name or a topic that one document makes plain is then shared with others ("the chief
+    engineer" of a dam hearing and of a flood scheme), which a set with its own small corpus never tests. Each
+    item keeps its own set's half; the corpus is written once under ``.cache/union/``."""
+    files: dict[str, bytes] = {}
+    sources = []
+    ids: set[str] = set()
+    for part in parts:
+        if part.kind != "questions":
+            raise EvalSetError(f"the union {name!r} takes sets of single questions, not {part.name!r}")
+        for f in sorted(part.corpus_dir.iterdir()):
+            if f.name == "sources.toml":
+                sources.append(f.read_text(encoding="utf-8"))
+            elif f.is_file():
+                data = f.read_bytes()
+                if files.setdefault(f.name, data) != data:
+                    raise EvalSetError(f"two sets of the union {name!r} hold different files named {f.name}")
+        if clash := ids & {i.id for i in part.items}:
+            raise EvalSetError(f"the union {name!r} holds the item id {sorted(clash)[0]!r} twice")
+        ids |= {i.id for i in part.items}
+    digest = hashlib.sha256(b"".join(n.encode() + b"\0" + files[n] for n in sorted(files))).hexdigest()[:16]
+    corpus = cache / digest / "corpus"
+    for file_name, data in files.items():
+        write_once(corpus / file_name, data)
+    if sources:
+        write_once(corpus / "sources.toml", "\n\n".join(sources).encode("utf-8"))
+    items = [item for part in parts for item in part.items]
+    return EvalSet(name, corpus, items, None)
 
 
 def load_items(path: Path, corpus_dir: Path) -> list[Item]:
@@ -285,11 +346,12 @@ def _squad_item(qa: dict[str, Any], file_name: str, offset: int, text: str) -> I
     return Item(str(qa["id"]), str(qa["question"]), category, not impossible, gold, facts, scoring="squad")
 
 
-def write_once(path: Path, text: str) -> None:
-    """Write ``text`` unless the file already holds it (so an index built on it stays fresh)."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+def write_once(path: Path, content: str | bytes) -> None:
+    """Write ``content`` unless the file already holds it (so an index built on it stays fresh)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)

@@ -131,7 +131,7 @@ _NAME_Q = re.compile(
     r"outlet|newspaper|study|report|university|country|city|town|place|region|chinese researchers|researchers|"
     r"companies|organi[sz]ations|institutions|firms|countries|cities|towns|places|regions)|"
     r"(in|at|from) which (city|country|town|place|region|cities|countries|towns|places|regions)|where|"
-    r"what is the name|what (company|organi[sz]ation|firm|publication|study|companies|countries|cities) )\b"
+    r"what (?:is|was|are|were) the names?|what (company|organi[sz]ation|firm|publication|study|companies|countries|cities) )\b"
 )
 # A title in small letters before the name is no part of it: "What did sous-chef Dariusz Wróbel say …?"
 _SMALL_TITLES = rf"(?:(?:[a-z]+-)?(?:{alternation(TITLES)}) ){{0,2}}"
