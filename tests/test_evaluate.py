@@ -230,7 +230,10 @@ def _set_folder(root: Path, name: str, file_name: str, text: str, ids: list[str]
     return folder
 
 
-def test_a_union_asks_each_sets_questions_of_all_their_documents_at_once(tmp_path: Path) -> None:
+def test_a_union_asks_each_sets_questions_of_all_their_documents_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the union's corpus is written under .cache/union/ of the folder run in
     dam = _set_folder(
         tmp_path, "hearing", "dam.txt", "Repairs end in 2029. The dam is safe.", ["h1", "h2", "h3"]
     )
@@ -244,7 +247,7 @@ def test_a_union_asks_each_sets_questions_of_all_their_documents_at_once(tmp_pat
     )
     hearing, scheme, together = load_suite(toml)
     assert [s.name for s in load_suite(toml, training=True)] == ["hearing", "scheme"]
-    assert together.name == "together" and together.corpus_dir != hearing.corpus_dir
+    assert together.corpus_dir.is_relative_to(Path(".cache") / "union")
     assert sorted(p.name for p in together.corpus_dir.iterdir()) == ["dam.txt", "flood.txt", "sources.toml"]
     assert "dam.txt" in (together.corpus_dir / "sources.toml").read_text()
     assert "flood.txt" in (together.corpus_dir / "sources.toml").read_text()
