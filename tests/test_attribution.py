@@ -280,6 +280,16 @@ CASES = [
         {("officials", "institutional", "the repairs would cost about €3 million")},
         id="a-relative-clause-between-the-subject-and-the-verb",
     ),
+    pytest.param(  # a cleft sentence: the name after "it was" acts, and "it" stands for no earlier speaker; a
+        # title held in second place is no part of a name
+        "Vice-Chair Søren Halvorsen said the minutes were wrong. It was Director Małgorzata Wiśniewska who "
+        "proposed the twenty-year term.",
+        {
+            ("Søren Halvorsen", "paraphrase", "the minutes were wrong"),
+            ("Małgorzata Wiśniewska", "paraphrase", "the twenty-year term"),
+        },
+        id="a-cleft-sentence-names-who-acts",
+    ),
     pytest.param(  # after the verb, a role and then the name in apposition: the name speaks
         "\"This is the largest investment in the line's history,\" said Halden Rail's chief executive, "
         "Kari-Anne Solberg.",
@@ -312,6 +322,13 @@ CASES = [
             set(),
             id="a-dash-line-without-a-name-credits-no-one",
         ),
+        pytest.param(  # a PDF column's next heading and sentence run on from the credit line: no part of it
+            "The farmers disagree.\n\n“They are asking us to be the sponge for the town.”\n"
+            "— Jürgen Hoßfeld, farmer, Haddon Carr\nThe farm that takes the water\n"
+            "At Haddon Carr the mood is very different.\n",
+            {("Jürgen Hoßfeld", "farmer, Haddon Carr")},
+            id="the-credit-line-ends-with-its-line",
+        ),
     ],
 )
 def test_a_quotation_credited_on_the_line_below_is_that_persons(
@@ -338,6 +355,8 @@ def test_extracts_speaker_kind_and_span(text: str, expected: set[tuple[str, str,
         "The study cited in the report is ten years old.",
         "Both countries recognized that the treaty had failed.",
         "I did not say the dredging would empty the reserve.",  # "I" is no name: whoever speaks the line
+        "Thank you. I'll say a few words myself before we vote.",  # nor "I'll", the pronoun and its "will"
+        "Residents spoke at length. But I have to say, people are frightened.",  # nor "But I"
     ],
 )
 def test_no_attribution_where_nobody_speaks(text: str) -> None:

@@ -35,8 +35,11 @@ from chatbot.grounding.turns import document_turns
 from chatbot.ingest.documents import Document, Page
 from chatbot.ingest.passages import split_sentences
 from chatbot.text.lexicon import (
+    CONNECTORS,
+    DETERMINERS,
     HONORIFICS,
     INSTITUTION_NOUNS,
+    NAME_LINKS,
     NAME_PARTICLES,
     NP_PREPOSITIONS,
     ORG_PRONOUNS,
@@ -125,9 +128,28 @@ def _credited_quote(page: Page, line: Sentence, quote: Sentence | None, page_ind
     name = personal_name(m["name"]) if m else None
     if m is None or name is None:
         return None
-    speaker = RawSpeaker(name, m.start("name"), "name", m["role"] or "")
+    speaker = RawSpeaker(name, m.start("name"), "name", _credit_role(m["role"] or ""))
     start, end = trim_span(page.text, quote.start + 1, quote.end - 1)
     return _Found(page_index, speaker, "direct_quote", start, end, "—")
+
+
+def _credit_role(role: str) -> str:
+    """A credit line's role ends with its line ("— Jürgen Hoßfeld, farmer, Haddon Carr" over a PDF column's
+    next heading) unless the line breaks inside the phrase: after a word that needs the next ("chair of the" /
+    "Vesturvík Fishers' Cooperative"), a comma or a hyphen, or before a word in small letters or the rest of a
+    name ("… Fishers’" / "Cooperative")."""
+    lines = role.split("\n")
+    kept = lines[0]
+    for line in lines[1:]:
+        words = kept.split()
+        open_ended = not words or words[-1].lower() in NP_PREPOSITIONS | DETERMINERS | CONNECTORS | {"&"}
+        rest_of_name = all(w[:1].isupper() or w in NAME_LINKS for w in line.split())
+        if not (
+            open_ended or kept.rstrip().endswith((",", "-")) or not line.strip()[:1].isupper() or rest_of_name
+        ):
+            break
+        kept = f"{kept}\n{line}"
+    return kept.strip()
 
 
 def _page_found(page: Page, page_index: int, title: str) -> list[_Found]:

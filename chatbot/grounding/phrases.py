@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
     ATTRIBUTING_VERBS,
+    CONNECTORS,
     FIRST_PERSON_SUBJECTS,
     HONORIFICS,
     INTRO_WORDS,
@@ -33,6 +34,7 @@ CUE_RE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(r"\w+(?:[.'’&\-‑]\w+)*|[,;:—–()“”\"!?.•]")
+_CONTRACTED_RE = re.compile(r"['’](?:ll|d|ve|m|re|s)$")  # "i'll" → "i", "she'd" → "she"
 _QUOTE_RE = re.compile(r"“[^“”]*”|\"[^\"]*\"")
 OPENING_QUOTES = '“"'
 CLOSING_QUOTES = '”"'
@@ -213,12 +215,16 @@ def _role_prefix(toks: Sequence[Token]) -> str:
 def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker | None:
     """A noun phrase that can be a speaker: a pronoun, a (role +) name, or a generic source."""
     toks = strip_determiner(toks)
+    while len(toks) > 1 and toks[0].low in CONNECTORS:
+        toks = toks[1:]  # "But I have to say, …": the conjunction opens the clause, not the name
     if not toks or len(toks) > 14 or not all(t.is_word for t in toks):
         return None
     pos = toks[0].start
-    if len(toks) == 1 and toks[0].low in SPEAKER_PRONOUNS:
-        return RawSpeaker(toks[0].low, pos, "pronoun", role)
-    if len(toks) == 1 and toks[0].low in FIRST_PERSON_SUBJECTS:
+    # a pronoun with its auxiliary run on ("I'll say a few words", "She'd said") is that pronoun
+    word = _CONTRACTED_RE.sub("", toks[0].low) if len(toks) == 1 else ""
+    if word in SPEAKER_PRONOUNS:
+        return RawSpeaker(word, pos, "pronoun", role)
+    if word in FIRST_PERSON_SUBJECTS:
         return None  # "I did not say …": the words are whoever speaks them, a turn's or a quotation's speaker
     run = _name_run(toks)
     head_is_common = run == 0 and len(toks) == 1 and toks[0].low in SOURCE_NOUNS

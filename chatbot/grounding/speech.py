@@ -213,6 +213,8 @@ def _relative_subject(
 ) -> Frame | None:
     """ "campaigns that highlight ...", "a scientist who said ...": the clause's subject speaks, or for "who"
     the noun it hangs on ("a court ... sided with 212 fishing operators who argued that ...")."""
+    if prev.low == "who" and (focus := _cleft_focus(sent, b)) is not None:
+        return Frame(focus, cue, frame_start, after)
     role = _copular_role(sent, b) if prev.low == "who" else ""
     if frames:
         speaker: RawSpeaker | None = frames[-1].speaker
@@ -270,6 +272,16 @@ def _noun_range(sent: TokenSentence, noun: Any) -> tuple[int, int]:
         t for t in noun.doc[noun.left_edge.i : noun.i + 1] if t.pos_ not in {"ADV", "CCONJ", "PUNCT"}
     )
     return sent.index_at(sent.start + first.idx), sent.index_at(sent.start + noun.idx + len(noun))
+
+
+def _cleft_focus(sent: TokenSentence, who: int) -> RawSpeaker | None:
+    """ "It was Director Wiśniewska who proposed …": in a cleft sentence the name after "it was" acts, and the
+    "it" is empty (not "He is a computer scientist who said …", where the words after the copula are a role)."""
+    k = next((k for k in range(who - 1, 0, -1) if sent.toks[k].low in {"is", "was"}), None)
+    if k is None or sent.toks[k - 1].low != "it":
+        return None
+    found = speaker_np(sent.text, sent.toks[k + 1 : who])
+    return found if found is not None and found.form == "name" else None
 
 
 def _copular_role(sent: TokenSentence, who: int) -> str:

@@ -597,6 +597,8 @@ TITLES = {
     "diplomat", "official", "prosecutor", "negotiator", "lawmaker", "legislator", "activist", "campaigner",
     "chef", "cllr", "sgt", "capt", "supt", "insp", "pcso", "clerk", "registrar", "auditor", "solicitor", "librarian", "coordinator", "administrator", "warden",
 }  # fmt: skip
+# A title held in second place or shared is one title: "Vice-Chair Søren Halvorsen", "co-chair", "vice-president".
+TITLES |= {f"{rank}-{title}" for rank in ("vice", "co", "deputy") for title in TITLES if "-" not in title}
 
 
 def is_person_name(name: str) -> bool:
