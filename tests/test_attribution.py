@@ -290,6 +290,11 @@ CASES = [
         },
         id="a-cleft-sentence-names-who-acts",
     ),
+    pytest.param(  # the reflexive stresses the name: no part of it
+        "Vice-Chair Søren Halvorsen chaired the session. Halvorsen himself argued for a twenty-year term.",
+        {("Søren Halvorsen", "paraphrase", "a twenty-year term")},
+        id="a-name-stressed-by-himself",
+    ),
     pytest.param(  # after the verb, a role and then the name in apposition: the name speaks
         "\"This is the largest investment in the line's history,\" said Halden Rail's chief executive, "
         "Kari-Anne Solberg.",

@@ -19,6 +19,7 @@ from chatbot.text.lexicon import (
     NP_DETERMINERS,
     NP_PREPOSITIONS,
     PASSIVE,
+    REFLEXIVES,
     RELATIVES,
     SOURCE_NOUNS,
     SPEAKER_PRONOUNS,
@@ -217,6 +218,8 @@ def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker |
     toks = strip_determiner(toks)
     while len(toks) > 1 and toks[0].low in CONNECTORS:
         toks = toks[1:]  # "But I have to say, …": the conjunction opens the clause, not the name
+    if len(toks) > 1 and toks[-1].low in REFLEXIVES:
+        toks = toks[:-1]
     if not toks or len(toks) > 14 or not all(t.is_word for t in toks):
         return None
     pos = toks[0].start

@@ -427,6 +427,8 @@ SPEECH_PHRASES = [
 
 # --- noun phrases and clauses (the attribution grammar) -------------------------------------------
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+# "Halvorsen himself argued …": the reflexive stresses the name and is no part of it.
+REFLEXIVES = _set("himself herself themselves itself myself ourselves yourself yourselves")
 # a speaker is the actor of their words only as the subject: "I moved", not "my deputy moved"
 FIRST_PERSON_SUBJECTS = _set("i we")
 # Acts a speaker performs by speaking in the first person: "we will move sampling to weekly" is a promise, so its
