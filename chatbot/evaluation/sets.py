@@ -7,6 +7,8 @@ A set is one of:
   questions the items, so an evaluator can bring a standard set as it is;
 - conversations (``chatbot.evaluation.conversations``): a JSONL file of multi-turn conversations, a folder
   holding ``conversations.jsonl``, or a CoQA JSON file.
+- in ``evals/suite.toml``, a union of other sets (``union = [...]``): their questions asked of one corpus
+  holding all their documents (``union_set``).
 
 Every file is checked against its JSON Schema (``evals/schema/``) first, so a malformed set is reported as
 line-numbered errors, never a traceback.
@@ -200,15 +202,16 @@ def union_set(name: str, parts: list[EvalSet], cache: Path = UNION_CACHE) -> Eva
                 data = f.read_bytes()
                 if files.setdefault(f.name, data) != data:
                     raise EvalSetError(f"two sets of the union {name!r} hold different files named {f.name}")
-        if clash := ids & {i.id for i in part.items}:
+        own = {i.id for i in part.items}
+        if clash := ids & own:
             raise EvalSetError(f"the union {name!r} holds the item id {sorted(clash)[0]!r} twice")
-        ids |= {i.id for i in part.items}
+        ids |= own
     digest = hashlib.sha256(b"".join(n.encode() + b"\0" + files[n] for n in sorted(files))).hexdigest()[:16]
     corpus = cache / digest / "corpus"
     for file_name, data in files.items():
         write_once(corpus / file_name, data)
     if sources:
-        write_once(corpus / "sources.toml", "\n\n".join(sources).encode("utf-8"))
+        write_once(corpus / "sources.toml", "\n\n".join(sources))
     items = [item for part in parts for item in part.items]
     return EvalSet(name, corpus, items, None)
 
