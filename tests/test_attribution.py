@@ -362,6 +362,7 @@ def test_extracts_speaker_kind_and_span(text: str, expected: set[tuple[str, str,
         "I did not say the dredging would empty the reserve.",  # "I" is no name: whoever speaks the line
         "Thank you. I'll say a few words myself before we vote.",  # nor "I'll", the pronoun and its "will"
         "Residents spoke at length. But I have to say, people are frightened.",  # nor "But I"
+        "The sea can't be fought. You argue with it before it arrives, not after.",  # nor "you"
     ],
 )
 def test_no_attribution_where_nobody_speaks(text: str) -> None:

@@ -21,6 +21,7 @@ from chatbot.text.lexicon import (
     PASSIVE,
     REFLEXIVES,
     RELATIVES,
+    SECOND_PERSON,
     SOURCE_NOUNS,
     SPEAKER_PRONOUNS,
     SPEECH_PHRASES,
@@ -227,8 +228,9 @@ def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker |
     word = _CONTRACTED_RE.sub("", toks[0].low) if len(toks) == 1 else ""
     if word in SPEAKER_PRONOUNS:
         return RawSpeaker(word, pos, "pronoun", role)
-    if word in FIRST_PERSON_SUBJECTS:
-        return None  # "I did not say …": the words are whoever speaks them, a turn's or a quotation's speaker
+    if word in FIRST_PERSON_SUBJECTS or word in SECOND_PERSON:
+        return None  # "I did not say …": the words are whoever speaks them, a turn's or a quotation's speaker;
+        # "you" is whoever they speak to
     run = _name_run(toks)
     head_is_common = run == 0 and len(toks) == 1 and toks[0].low in SOURCE_NOUNS
     k = run
