@@ -228,9 +228,10 @@ def speaker_np(text: str, toks: Sequence[Token], role: str = "") -> RawSpeaker |
     word = _CONTRACTED_RE.sub("", toks[0].low) if len(toks) == 1 else ""
     if word in SPEAKER_PRONOUNS:
         return RawSpeaker(word, pos, "pronoun", role)
+    # "I did not say …": the words are whoever speaks them, a turn's or a quotation's speaker; "you" is whoever
+    # they speak to
     if word in FIRST_PERSON_SUBJECTS or word in SECOND_PERSON:
-        return None  # "I did not say …": the words are whoever speaks them, a turn's or a quotation's speaker;
-        # "you" is whoever they speak to
+        return None
     run = _name_run(toks)
     head_is_common = run == 0 and len(toks) == 1 and toks[0].low in SOURCE_NOUNS
     k = run
