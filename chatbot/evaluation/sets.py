@@ -156,8 +156,9 @@ def suite(path: Path = SUITE, training: bool = False) -> list[tuple[str, Path]]:
 def load_suite(path: Path = SUITE, training: bool = False, corpus_dir: Path | None = None) -> list[EvalSet]:
     """Every set of the suite, loaded, in its order (``training`` as for ``suite``; ``corpus_dir`` as for
     ``load_set``): those read from a path, and those made of other sets' questions over all their documents at
-    once (``union = [...]``, ``union_set``)."""
-    paths = dict(suite(path))
+    once (``union = [...]``, ``union_set``). A union may take a set that training holds out."""
+    every = _suite_specs(path)
+    paths = {name: Path(spec["path"]) for name, spec in every if "path" in spec}
     loaded: dict[str, EvalSet] = {}
 
     def named(name: str) -> EvalSet:
@@ -169,19 +170,23 @@ def load_suite(path: Path = SUITE, training: bool = False, corpus_dir: Path | No
 
     return [
         named(name) if "path" in spec else union_set(name, [named(part) for part in spec["union"]])
-        for name, spec in _suite_specs(path, training)
+        for name, spec in every
+        if _trained_on(spec) or not training
     ]
 
 
-def _suite_specs(path: Path, training: bool) -> list[tuple[str, dict[str, Any]]]:
+def _suite_specs(path: Path, training: bool = False) -> list[tuple[str, dict[str, Any]]]:
+    """The suite's sets, name → spec, each a path or a union; with ``training``, only those fitted on."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    specs = [
-        (name, spec) for name, spec in data.get("sets", {}).items() if not training or spec.get("train", True)
-    ]
+    specs = [(name, spec) for name, spec in data.get("sets", {}).items() if _trained_on(spec) or not training]
     for name, spec in specs:
         if ("path" in spec) == ("union" in spec):
             raise EvalSetError(f"{path}: the set {name!r} needs either a path or a union of other sets")
     return specs
+
+
+def _trained_on(spec: dict[str, Any]) -> bool:
+    return bool(spec.get("train", True))
 
 
 def union_set(name: str, parts: list[EvalSet], cache: Path = UNION_CACHE) -> EvalSet:

@@ -346,7 +346,7 @@ def _interviewee(intro: str) -> tuple[str, str] | None:
 def _asking(paragraph: str) -> bool:
     """A paragraph that is an interviewer's question: short, ending on a question mark (``is_question``: before
     any closing bracket), not a quotation."""
-    return is_question(paragraph.rstrip()) and len(paragraph.split()) <= 60 and paragraph[:1] not in "\"“‘'"
+    return is_question(paragraph) and len(paragraph.split()) <= 60 and paragraph[:1] not in "\"“‘'"
 
 
 _YOU_RE = re.compile(rf"\b(?:{alternation(SECOND_PERSON)})\b", re.IGNORECASE)

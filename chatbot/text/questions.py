@@ -379,8 +379,8 @@ def holder_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] |
     folded = fold(question).strip().rstrip("?").strip()
     if not folded.startswith("who") or asks_of_a_time(folded):
         return None
-    asked = _ROLE_ASKED_RE.fullmatch(folded)
-    body = set(words(role_owner(question)))
+    asked = _role_asked(question)
+    body = set(words(_owner(asked)))
     for role in sorted(roles, key=len, reverse=True):
         # "halden rail's chief executive" is also asked for as "the chief executive of Halden Rail", and "the
         # museum's director" as "the director of the Civic Museum of Aurecht"
@@ -424,7 +424,7 @@ def asked_role(question: str) -> tuple[str, str] | None:
     ("mayor", "mayor"), "Who is the chief financial officer of Halden Rail?" → ("chief financial officer",
     "officer"); None for any other question. The head must be a title (``lexicon.TITLES``) written out: an
     abbreviation ("CEO") may be spelt in full in the text."""
-    m = _ROLE_ASKED_RE.fullmatch(fold(question).strip().rstrip("?").strip())
+    m = _role_asked(question)
     if not m or m["head"] not in TITLES or len(m["head"]) <= 3:
         return None
     return m["role"], m["head"]
@@ -435,8 +435,16 @@ def role_owner(question: str) -> str:
     engineer?" → "brennmoor county council", "Who is the clerk of the Board?" → "the board"; "" when it names
     none. Someone a document gives that role is no answer unless that document names the body too: a corpus of
     many documents has many chief engineers."""
-    m = _ROLE_ASKED_RE.fullmatch(fold(question).strip().rstrip("?").strip())
-    return (m["owner"] or m["body"] or "") if m else ""
+    return _owner(_role_asked(question))
+
+
+def _role_asked(question: str) -> re.Match[str] | None:
+    """ "Who is (the | X's) role (of Y)?", folded, as ``_ROLE_ASKED_RE`` reads it."""
+    return _ROLE_ASKED_RE.fullmatch(fold(question).strip().rstrip("?").strip())
+
+
+def _owner(asked: re.Match[str] | None) -> str:
+    return (asked["owner"] or asked["body"] or "") if asked else ""
 
 
 _ROLE_VERB_RE = re.compile(r"who (?P<verb>[a-z]+?)e?d (?:the |a |this |that )?[\w.' -]+")
