@@ -449,6 +449,30 @@ def test_no_turns_where_the_text_is_not_a_transcript(text: str) -> None:
     assert page_turns(text) == []
 
 
+BRIEFING = (
+    "Speakers: Aigerim Sadykova, Race Director; Dr. João Falcão, Medical Director\n\n"
+    "MS. SADYKOVA: Good afternoon. I closed the course at 11:40.\n\n"
+    "Q (Henrik Dahl, Kallmora Evening Post): Why didn't you move the start earlier?\n\n"
+    "MS. SADYKOVA: The start time is fixed in our permit.\n\n"
+    "Q: Are any of the runners in a serious condition?\n\n"
+    "DR. FALCÃO: No. All fourteen are stable.\n\n"
+    "MS. SADYKOVA: Thank you all.\n"
+)
+
+
+def test_a_question_from_the_floor_ends_the_turn_and_is_its_askers() -> None:
+    """A briefing's "Q:" is no speaker's label of the kind "MS. SADYKOVA:" is, but it ends her turn: the question
+    after it is the reporter's the bracket names, or no one's. A label's surname is the full name the list of
+    speakers gives, with its role."""
+    doc = news(BRIEFING)
+    said = {(a.speaker, a.role, a.text) for a in extract(doc)}
+    assert ("Henrik Dahl", "Kallmora Evening Post", "Why didn't you move the start earlier?") in said
+    assert ("João Falcão", "Medical Director", "No. All fourteen are stable.") in said
+    assert ("Aigerim Sadykova", "Race Director", "The start time is fixed in our permit.") in said
+    spoken = {text for _, _, text in said}
+    assert "Are any of the runners in a serious condition?" not in spoken  # nobody is named as asking it
+
+
 @pytest.mark.parametrize(
     "label",
     ["[{time}] {name}: ", "{time} {name}: ", "{name} ({time}): ", "{name}  {time}\n"],

@@ -459,7 +459,9 @@ def extract(doc: Document) -> list[Attribution]:
 
 def _turns(doc: Document) -> list[Attribution]:
     """A transcript's turns: each paragraph is its labelled speaker's own words, verbatim."""
-    per_page = document_turns([page.text for page in doc.pages])
+    per_page = document_turns(
+        [page.text for page in doc.pages], lambda surname: _introduced(surname, doc.pages)
+    )
     return [
         Attribution(
             source=doc.name,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
@@ -79,6 +80,7 @@ class _Label:
     text: str
     marked: bool  # an honorific, a title or a bracketed role: a person speaks ("MR. YUN", "CHAIR OKONKWO")
     stamped: bool = False  # a recording's label, with the time of the turn
+    asker: bool = False  # "Q:", "Q (Henrik Dahl, Kallmora Evening Post):": a question from the floor
 
 
 def page_turns(text: str) -> list[Turn]:
@@ -104,10 +106,13 @@ def spoken_part(sentence: str) -> str:
     return sentence[timed.end() :] if timed and _timed(timed) else sentence
 
 
-def document_turns(pages: list[str]) -> list[list[Turn]]:
+def document_turns(
+    pages: list[str], full_name: Callable[[str], str | None] | None = None
+) -> list[list[Turn]]:
     """The turns of each page of a document, or none when it is not a transcript. The whole document (its
     labels read once) is where a label's name is looked up in ordinary case and where short labels find
-    their full form."""
+    their full form. ``full_name``: the one full name the document gives a surname ("MS. SADYKOVA:" is
+    "Aigerim Sadykova" of the list of speakers), where the labels give none."""
     whole = "\n\n".join(pages)
     every = _labels(whole)
     recording = _recording(every)  # else "10:30 Keynote Address: …" is an agenda's line, not a turn
@@ -116,35 +121,45 @@ def document_turns(pages: list[str]) -> list[list[Turn]]:
         return labels if recording else [label for label in labels if not label.stamped]
 
     every = kept(every)
-    full = _full_names(every)
-    speakers = {" ".join(full.get(" ".join(label.name), label.name)) for label in every}
-    marked = {" ".join(full.get(" ".join(label.name), label.name)) for label in every if label.marked}
-    if len(every) < MIN_LABELS or len(speakers) < 2 or len(marked) < 2:
+    people = [label for label in every if not label.asker]
+    full = _full_names(people)
+    speakers = {" ".join(full.get(" ".join(label.name), label.name)) for label in people}
+    marked = {" ".join(full.get(" ".join(label.name), label.name)) for label in people if label.marked}
+    if len(people) < MIN_LABELS or len(speakers) < 2 or len(marked) < 2:
         return _interview_turns(pages, whole)  # a manual's "INTEGER:" and "BOOLEAN:" are field names
-    roles = _roles(every, full)
+
+    def written(name: list[str]) -> str:
+        shown = _as_written(name, whole)
+        return (full_name(shown) if full_name and len(name) == 1 else None) or shown
+
+    roles = _roles(people, full)
     intro = whole[: every[0].start]
-    names = {" ".join(n): n for n in (full.get(" ".join(label.name), label.name) for label in every)}
+    names = {" ".join(n): n for n in (full.get(" ".join(label.name), label.name) for label in people)}
     for key, name in names.items():
-        roles[key] = roles.get(key) or _introduced_role(intro, _as_written(name, whole))
+        roles[key] = roles.get(key) or _introduced_role(intro, written(name))
     return [
-        _turns(text, kept(_labels(text)) if len(pages) > 1 else every, whole, full, roles) for text in pages
+        _turns(text, kept(_labels(text)) if len(pages) > 1 else every, written, full, roles) for text in pages
     ]
 
 
 def _turns(
-    text: str, labels: list[_Label], whole: str, full: dict[str, list[str]], roles: dict[str, str]
+    text: str,
+    labels: list[_Label],
+    written: Callable[[list[str]], str],
+    full: dict[str, list[str]],
+    roles: dict[str, str],
 ) -> list[Turn]:
     out: list[Turn] = []
     for i, label in enumerate(labels):
         following = labels[i + 1] if i + 1 < len(labels) else None
-        name = full.get(" ".join(label.name), label.name)
         end = following.start if following else len(text)
-        out += [
-            Turn(
-                _as_written(name, whole), label.role or roles.get(" ".join(name), ""), start, stop, label.text
-            )
-            for start, stop in _paragraphs(text, label.body, end)
-        ]
+        if label.asker:  # a question from the floor ends the turn before it; it is its asker's, if named
+            speaker, role = " ".join(label.name), label.role
+        else:
+            name = full.get(" ".join(label.name), label.name)
+            speaker, role = written(name), label.role or roles.get(" ".join(name), "")
+        if speaker:
+            out += [Turn(speaker, role, a, b, label.text) for a, b in _paragraphs(text, label.body, end)]
     return out
 
 
@@ -157,6 +172,9 @@ def _labels(text: str) -> list[_Label]:
         stamped = m.re is _TIMED_LABEL_RE
         if not stamped and m.start() in starts:
             continue  # read with its time already
+        if not stamped and raw in _ASKER_LABELS:
+            found.append(_asker(m, text))
+            continue
         if not (raw.isupper() or stamped) or sum(ch.isalpha() for ch in raw) < 2:
             continue  # "Date:", "Note:" in ordinary case, or "Q:": not a named speaker
         words = raw.split()
@@ -175,6 +193,20 @@ def _labels(text: str) -> list[_Label]:
             _Label(m.start(), m.end(), [w.upper() for w in name], role.strip(), label, marked, stamped)
         )
     return found
+
+
+_ASKER_LABELS = frozenset({"Q", "Question", "QUESTION"})
+
+
+def _asker(m: re.Match[str], text: str) -> _Label:
+    """A question's label in a briefing or a hearing ("Q:", "Q (Henrik Dahl, Kallmora Evening Post):"): it ends
+    the turn before it, so the question is never the last speaker's words. The bracket may name who asks, and
+    for whom; the name is kept as written."""
+    bracket = (m.group("role") or "").split(",", 1)
+    person = bracket[0].strip() if is_person_name(bracket[0].strip()) else ""
+    role = bracket[1].strip() if person and len(bracket) > 1 else ""
+    label = text[m.start() : m.end()].strip().removesuffix(":")
+    return _Label(m.start(), m.end(), person.split(), role, label, marked=False, asker=True)
 
 
 def _recording(labels: list[_Label]) -> bool:
