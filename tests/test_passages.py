@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from chatbot.grounding.claims import terms
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
 from chatbot.ingest.passages import document_passages, split_sentences
-from chatbot.text.normalise import tokens, unwrap
+from chatbot.text.normalise import fold, tokens, unwrap, words
 from tests.conftest import CORPUS
 
 DOCS, _ = load_corpus(CORPUS)
@@ -262,6 +263,19 @@ def test_unwrap_joins_line_end_hyphens_for_matching_and_display(text: str, plain
 )
 def test_search_terms_keep_dotted_names_and_drop_footnote_marks(text: str, terms: list[str]) -> None:
     assert tokens(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("text", "folded", "split"),
+    [
+        ("Hervé Lemaître", "herve lemaitre", ["herve", "lemaitre"]),
+        (unicodedata.normalize("NFD", "José Muñoz"), "jose munoz", ["jose", "munoz"]),  # a PDF's accents
+        ("Ọláolúwa Adébáyọ̀", "olaoluwa adebayo", ["olaoluwa", "adebayo"]),  # a dot below and a grave on one o
+    ],
+)
+def test_accents_fold_away_composed_or_not(text: str, folded: str, split: list[str]) -> None:
+    assert fold(text) == folded
+    assert words(text) == split
 
 
 @pytest.mark.parametrize("read", [tokens, terms])

@@ -16,6 +16,7 @@ canonical named speaker, using the most recent compatible mention before the ref
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, cast
@@ -115,6 +116,31 @@ def _is_quote_sentence(sent: TokenSentence) -> bool:
     return bool(body) and body[0] in OPENING_QUOTES and any(q == (sent.start, sent.end) for q in sent.quotes)
 
 
+def _running_quote(sent: TokenSentence, after: int) -> tuple[int, int] | None:
+    """A quotation of several sentences that this one opens, in the paragraph of the quotation before it (which
+    ends at ``after``), and that ends a statement of its own ('… a business plan. We want it in writing.”'):
+    more of the same speaker's words, '“…,” MacAskill said. “But gratitude is not a business plan. We want …”'.
+    One that ends on a comma is credited where it closes ('“…. We want it,” Kiely said')."""
+    body = sent.text[sent.start : sent.end]
+    opening = sent.start + len(body) - len(body.lstrip())
+    for qs, qe in sent.quotes:
+        runs_on = qs == opening and qe > sent.end
+        if runs_on and sent.text[qe - 2 : qe - 1] in (".", "!", "?") and _same_saying(sent.text, after, qs):
+            return qs, qe
+    return None
+
+
+def _same_saying(text: str, after: int, at: int) -> bool:
+    """Nothing but the close of the quotation before lies between: the same paragraph, or the next one when
+    the quotation before ran to its paragraph's end (a quotation over paragraphs)."""
+    between = text[after:at]
+    return not _PARAGRAPH_RE.search(between) or _CLOSING_ONLY_RE.fullmatch(between) is not None
+
+
+_PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
+_CLOSING_ONLY_RE = re.compile(r"[\s.!?,;:”\"’]*")
+
+
 # A pull quote's or epigraph's credit line: "— Ingrid Þórsdóttir, chair of the cooperative".
 _CREDIT_RE = re.compile(r"\s*[—―–]\s*(?P<name>[^,\n]+?)\s*(?:,\s*(?P<role>.+?))?\s*", re.DOTALL)
 
@@ -183,8 +209,14 @@ def _page_found(page: Page, page_index: int, title: str) -> list[_Found]:
             if last_quote is not None:
                 start, end = trim_span(page.text, sent.start + 1, sent.end - 1)
                 items.append(replace(last_quote, start=start, end=end))
+        elif not frames and last_quote is not None and (running := _running_quote(sent, last_quote.end)):
+            start, end = trim_span(page.text, running[0] + 1, running[1] - 1)
+            items.append(replace(last_quote, start=start, end=end))
+        within = last_quote is not None and s.start < last_quote.end  # a quotation's later sentence
         last_quote = (
-            next((i for i in reversed(items) if i.kind_hint == "direct_quote"), None) if items else None
+            next((i for i in reversed(items) if i.kind_hint == "direct_quote"), None)
+            if items
+            else (last_quote if within else None)
         )
         found += items
         previous_subject = clause_subject(sent, 0, len(sent.toks)) or previous_subject
@@ -253,12 +285,13 @@ def _entities(found: Sequence[_Found], pages: Sequence[Page]) -> list[_Entity]:
 
 
 _HONORIFIC_RE = re.compile(rf"\b(?i:{'|'.join(sorted(HONORIFICS))})\.?[ \t]+")
-_WHO_RE = re.compile(r",[ \t\n]+who\b")
+_WHO_RE = re.compile(r",[ \t\n]+who\b|,[ \t]*\d{1,3},")  # "Guðrún Hafsteinsdóttir, 82, a retired teacher"
 
 
 def _introduced_persons(pages: Sequence[Page]) -> set[str]:
     """People the document names without quoting them, for "he" and "she" to point back to: a name after
-    an honorific ("a Mr. Albrecht Vogel") or before ", who" ("For Małgorzata Wójcik, who chairs …")."""
+    an honorific ("a Mr. Albrecht Vogel"), before ", who" ("For Małgorzata Wójcik, who chairs …") or before
+    an age ("Guðrún Hafsteinsdóttir, 82, …")."""
     out = set()
     for page in pages:
         text = page.text
@@ -333,8 +366,8 @@ def _person_for(name: str, persons: Iterable[str]) -> str | None:
     """The full name a surname or partial name refers to ("Casper" → "Stephen Casper")."""
     if name in persons:
         return name
-    parts = set(name.split())
-    matches = [p for p in persons if parts < set(p.split())]
+    parts = set(name.lower().split())  # "Van der Linde" opening a sentence is Pieter van der Linde
+    matches = [p for p in persons if parts < set(p.lower().split())]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -356,12 +389,16 @@ def _canonical_generic(text: str) -> str:
 
 
 def _mentions(pages: Sequence[Page], entities: Sequence[_Entity]) -> list[tuple[int, int, _Entity]]:
-    """Every place an entity is named, in reading order, for resolving "he", "it" and surnames."""
+    """Every place an entity is named, in reading order, for resolving "he", "it" and surnames. A part of a
+    name that two people share ("Anna Kowalczyk" and "Piotr Kowalczyk") names neither on its own."""
     out = []
+    parts = Counter(p for e in entities if e.kind == "person" for p in set(e.name.split()))
     for entity in entities:
         forms = {entity.name}
         if entity.kind == "person":
-            forms |= {p for p in entity.name.split() if len(p) >= 3 and p not in NAME_PARTICLES}
+            forms |= {
+                p for p in entity.name.split() if len(p) >= 3 and p not in NAME_PARTICLES and parts[p] == 1
+            }
         flags = re.IGNORECASE if entity.kind == "group" else 0
         pattern = re.compile(
             r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])",

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
     ATTRIBUTING_VERBS,
+    COMBINING_MARKS,
     CONNECTORS,
     FIRST_PERSON_SUBJECTS,
     HONORIFICS,
     INTRO_WORDS,
     IRREGULAR_PAST,
+    MONTHS,
     NAME_LINKS,
+    NAME_PARTICLES,
     NP_DETERMINERS,
     NP_PREPOSITIONS,
     PASSIVE,
@@ -28,14 +31,18 @@ from chatbot.text.lexicon import (
     TIME_WORDS,
     TITLES,
     VERB_LIKE,
+    WEEKDAYS,
     alternation,
+    hyphened_name,
 )
 
 CUE_RE = re.compile(
     r"(?<![\w\-‑])(?:" + "|".join([*SPEECH_PHRASES, alternation(ATTRIBUTING_VERBS)]) + r")(?![\w\-‑])",
     re.IGNORECASE,
 )
-_TOKEN_RE = re.compile(r"\w+(?:[.'’&\-‑]\w+)*|[,;:—–()“”\"!?.•]")
+_TOKEN_RE = re.compile(
+    rf"\d{{1,2}}(?::\d{{2}}){{1,2}}(?!\w)|[\w{COMBINING_MARKS}]+(?:[.'’&\-‑][\w{COMBINING_MARKS}]+)*|[,;:—–()“”\"!?.•]"
+)
 _CONTRACTED_RE = re.compile(r"['’](?:ll|d|ve|m|re|s)$")  # "i'll" → "i", "she'd" → "she"
 _QUOTE_RE = re.compile(r"“[^“”]*”|\"[^\"]*\"")
 OPENING_QUOTES = '“"'
@@ -58,7 +65,7 @@ class Token:
 
     @property
     def is_cap(self) -> bool:
-        return self.is_word and (self.text[0].isupper() or self.text[0].isdigit())
+        return self.is_word and (self.text[0].isupper() or self.text[0].isdigit() or hyphened_name(self.text))
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,27 @@ def page_quotes(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         out += [(pos + m.start(), pos + m.end()) for m in _QUOTE_RE.finditer(line)]
         pos += len(line) + 1
-    return sorted(out + _wrapped_quotes(text, out))
+    out += _wrapped_quotes(text, out)
+    return sorted(out + _continued_quotes(text, out))
+
+
+def _continued_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A quotation that runs over paragraphs, as news copy writes one: the paragraph ends with no closing mark
+    and the next opens with an opening mark ('"They wanted to be on the wards. … nobody has listened.' /
+    '"So this is what not listening costs."'). The open one is a quotation to its paragraph's end; as
+    elsewhere, its end is one past where a closing mark would stand."""
+    out = []
+    for m in _MARK_RE.finditer(text):
+        a = m.start()
+        if any(s <= a < e for s, e in paired) or not _opens(text, a):
+            continue
+        brk = _PARAGRAPH_BREAK_RE.search(text, a)
+        if brk is None or _MARK_RE.search(text, a + 1, brk.start()):
+            continue
+        following = text[brk.end() :].lstrip()
+        if following[:1] in OPENING_QUOTES and brk.start() - a <= MAX_WRAPPED_QUOTE:
+            out.append((a, brk.start() + 1))
+    return out
 
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
@@ -193,6 +220,8 @@ def _name_run(toks: Sequence[Token]) -> int:
         j = i  # links between two capitalised words: "Bank of England", "Maarten van der Berg"
         while j > 0 and toks[j - 1].low in NAME_LINKS:
             j -= 1
+        if j == 0 and j < i < len(toks) and all(t.low in NAME_PARTICLES for t in toks[:i]):
+            return 0  # particles open a surname written alone: "van der Linde said"
         if j == i or i == len(toks) or j == 0 or not toks[j - 1].is_cap:
             break
         i = j
@@ -211,6 +240,8 @@ def _role_prefix(toks: Sequence[Token]) -> str:
         and toks[k - 1].low not in NP_PREPOSITIONS | NP_DETERMINERS | INTRO_WORDS
     ):
         k -= 1
+    if any(t.low in TIME_WORDS | WEEKDAYS | MONTHS for t in toks[k:]):
+        return ""  # "On Saturday night Brekke told …": when, not who
     return _words([t for t in toks[k:] if t.low.rstrip(".") not in HONORIFICS])
 
 

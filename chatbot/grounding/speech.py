@@ -27,6 +27,7 @@ from chatbot.grounding.phrases import (
     strip_determiner,
 )
 from chatbot.text.lexicon import (
+    ADDRESSED_CUES,
     AUXILIARIES,
     CONNECTORS,
     LOWER,
@@ -124,7 +125,7 @@ def _frames_for_cue(sent: TokenSentence, m: re.Match[str], frames: list[Frame]) 
         return None
     frame_start = toks[b + 1].start if b + 1 < len(toks) else m.start()
     cue = _cue_text(m)
-    after = _content_start(sent, m.end())
+    after = _content_start(sent, m.end(), cue)
 
     quote = _quote_before(sent, b, cue_i, m)
     if quote is not None:
@@ -334,13 +335,19 @@ def _all_name_words(toks: Sequence[Token]) -> bool:
 
 
 def _is_apposition(toks: Sequence[Token]) -> bool:
-    """A parenthetical between commas has no finite verb of its own outside a relative clause."""
-    for t in toks:
+    """A parenthetical between commas has no finite verb of its own outside a relative clause. A participle
+    right after the article is an adjective of the noun to come ("a retired bus driver", "the embattled
+    chair")."""
+    for k, t in enumerate(toks):
         if t.low in RELATIVES or t.low == "whose":
             return True
-        if is_verb_like(t) and t.low not in {"also"}:
+        describes = k > 0 and toks[k - 1].low in _ARTICLES and k + 1 < len(toks) and toks[k + 1].is_word
+        if is_verb_like(t) and t.low not in {"also"} and not describes:
             return False
     return True
+
+
+_ARTICLES = frozenset({"a", "an", "the"})
 
 
 def _named_member(sent: TokenSentence, appos: Sequence[Token]) -> RawSpeaker | None:
@@ -483,18 +490,26 @@ def _stated_frames(sent: TokenSentence, previous_subject: RawSpeaker | None) -> 
     return frames
 
 
-def _content_start(sent: TokenSentence, pos: int) -> int:
+def _content_start(sent: TokenSentence, pos: int, cue: str = "") -> int:
     """Skip the complementiser, punctuation and adjuncts after a cue.
 
-    "said that", "argued, ", "said in a statement that", "told reporters on Monday that".
+    "said that", "argued, ", "said in a statement that", "told reporters on Monday that"; after a verb that
+    takes the one spoken to, any short phrase naming them ("told local radio that", "warned colleagues that").
     """
     m = _LEAD_RE.match(sent.text, pos, sent.end)
     pos = m.end() if m else pos
     adjunct = _ADJUNCT_RE.match(sent.text, pos, sent.end)
-    return adjunct.end() if adjunct else pos
+    if adjunct:
+        return adjunct.end()
+    addressed = cue.split()[0].lower() in ADDRESSED_CUES if cue else False
+    told = (
+        _ADDRESSEE_RE.match(sent.text, pos, sent.end) if addressed and m and "that" not in m.group() else None
+    )
+    return told.end() if told else pos
 
 
 _LEAD_RE = re.compile(r"(?:\s|[,:]\s*)*(?:that\s+)?", re.IGNORECASE)
+_ADDRESSEE_RE = re.compile(r"(?:[\w'’-]+\s+){1,5}?that\s+", re.IGNORECASE)
 # A short prepositional adjunct or an addressee before "that": "in a statement", "reporters on Monday", a named
 # one ("told Reuters that", "told the BBC on Friday that").
 _ADJUNCT_RE = re.compile(

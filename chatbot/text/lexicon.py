@@ -26,6 +26,18 @@ def _set(words: str) -> frozenset[str]:
 # Lower-case particles inside personal names ("Maarten van der Berg", "Ines de la Cruz", "Ahmed bin Saleh"):
 # part of the name between capitalised words, never a name on their own.
 NAME_PARTICLES = _set("de van von der den ter ten du des del della da di dos das la le al bin ibn zu")
+# Joined to the name by a hyphen, in small letters: "Yousef al-Haddad", "Omar el-Sayed".
+HYPHENED_PARTICLES = _set("al el ad ar as ash at az")
+# Combining accents (a character class's body): part of the word they sit on, "Adébáyọ̀" written decomposed.
+COMBINING_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# A role asked of the present ("Is she still the chair?") and one the text says has ended ("until November").
+NOW_WORDS = _set("still now currently presently")
+ENDED_ROLE_WORDS = _set("former formerly onetime erstwhile previously until till retired")
+# Saying verbs that may name the one spoken to before what was said: "told local radio that …".
+ADDRESSED_CUES = _set(
+    "tell tells told telling warn warns warned warning assure assures assured remind reminds reminded "
+    "inform informs informed advise advises advised"
+)
 # A capitalised word, and a name: capitalised words in a row ("Rúnar Ásgeirsson", "O'Neill", "St. Louis"),
 # particles between them.
 CAPITALISED = rf"{UPPER}[\w’'.-]*"
@@ -551,7 +563,12 @@ TIME_WORDS = {
     "day",
     "days",
     "morning",
+    "afternoon",
     "evening",
+    "night",
+    "tonight",
+    "today",
+    "yesterday",
     "time",
 }
 # Nouns that make a generic noun phrase a source: people, groups and documents that can say things.
@@ -582,6 +599,9 @@ ORG_WORDS = {
     "centre", "organization", "organisation", "authority", "board", "bureau", "service", "services",
     "reserve", "court", "congress", "senate", "parliament", "force", "army", "navy", "states", "kingdom",
     "republic", "media", "network", "partners", "holdings", "motors", "ai", "security", "federation",
+    "trust", "club", "society", "league", "cooperative", "co-operative", "consortium", "alliance", "coalition",
+    "observatory", "hospital", "college", "school", "museum", "library", "gazette", "herald", "chronicle",
+    "tribune", "radio", "coastguard", "police", "airlines", "railways", "logistics",
 }  # fmt: skip
 TITLES = {
     "secretary", "minister", "president", "professor", "prof", "dr", "senator", "spokesperson", "spokesman",
@@ -615,12 +635,24 @@ def is_person_name(name: str) -> bool:
         and len(parts) - len(named) <= 3
         and parts[0] in named
         and parts[-1] in named
-        and all(_NAME_WORD_RE.fullmatch(p) and not p.isupper() for p in named)
+        and all(_NAME_WORD_RE.fullmatch(p) and not _capitals_only(p) for p in named)
         and not any(p.lower() in ORG_WORDS for p in parts)
     )
 
 
-_NAME_WORD_RE = re.compile(rf"{UPPER}\w*(?:['’-]\w+)*")
+_HYPHENED = rf"(?:{'|'.join(sorted(HYPHENED_PARTICLES))})-"
+_NAME_WORD_RE = re.compile(rf"(?:{_HYPHENED})?{UPPER}[\w{COMBINING_MARKS}]*(?:['’-][\w{COMBINING_MARKS}]+)*")
+_HYPHENED_NAME_RE = re.compile(rf"{_HYPHENED}{UPPER}")
+
+
+def hyphened_name(word: str) -> bool:
+    """ "al-Haddad": a name word, though it opens in small letters."""
+    return _HYPHENED_NAME_RE.match(word) is not None
+
+
+def _capitals_only(word: str) -> bool:
+    """ "NASA", not the Irish "Ó" of "Siobhán Ó Briain" (a letter with an accent is no initialism)."""
+    return word.isupper() and not (len(word) == 1 and not word.isascii())
 
 
 # Roles of the one who asks in an interview: "our reporter Marcus Oyelaran" asks, the mayor answers.

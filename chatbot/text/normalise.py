@@ -7,18 +7,19 @@ curly apostrophe, a non-breaking hyphen or a line-wrapped space never decides wh
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from anyascii import anyascii
 
-from chatbot.text.lexicon import AMOUNT_ASKING, STOPWORDS
+from chatbot.text.lexicon import AMOUNT_ASKING, COMBINING_MARKS, STOPWORDS
 
 # Typographic variants that carry no meaning for matching: curly quotes, hyphen look-alikes, no-break space.
 _CHAR_MAP = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'"}
     | {"‐": "-", "‑": "-", "‒": "-", "\u00a0": " "}
 )
-_WORD_RE = re.compile(r"\w+(?:['’\-‑]\w+)*")
+_WORD_RE = re.compile(rf"[\w{COMBINING_MARKS}]+(?:['’\-‑][\w{COMBINING_MARKS}]+)*")
 _TERM_RE = re.compile(r"[a-z0-9]+(?:[-.'’][a-z0-9]+)*")
 # A footnote mark that a PDF glues to a lower-case word's full stop ("… confirmed in writing.2 If …") is no part of
 # the word. A name's dotted number ("ASN.1") and a version ("3.7") are not marks. Group 1 is the stop, group 2
@@ -42,7 +43,9 @@ def unwrap(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _ascii(ch: str) -> str:
-    return anyascii(ch) or ch
+    """A combining accent is dropped: decomposed text (a PDF's "e" + U+0301, a Yoruba "ọ̀") folds as the
+    composed form does."""
+    return "" if unicodedata.combining(ch) else anyascii(ch) or ch
 
 
 def ascii_fold(text: str) -> str:
