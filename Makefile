@@ -27,6 +27,7 @@ chat: $(APP_STAMP)
 test: $(TEST_STAMP) chromium
 	$(BIN)/pytest
 	$(BIN)/chatbot eval --index .cache/eval-index --junit evals/reports/junit.xml   # the grounding gate: exit 1 when a metric drops below evals/thresholds.toml
+	$(BIN)/chatbot train --check   # exit 1 when the stored decisions are not what training on the dev halves gives now
 
 setup: $(TEST_STAMP) chromium
 

@@ -24,6 +24,7 @@ from chatbot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from chatbot.answer import Answer, History
+    from chatbot.backends.decisions import Models
     from chatbot.pipeline import Pipeline
     from chatbot.store.prepare import Progress
     from chatbot.store.protocol import Store
@@ -152,6 +153,11 @@ def parser() -> argparse.ArgumentParser:
     )
     t.add_argument(
         "--out", type=Path, help="where to write the models (default: the package's decisions.json)"
+    )
+    t.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the stored models differ from a fresh fit (a change needs a retrain)",
     )
     t.set_defaults(run=cmd_train)
 
@@ -373,6 +379,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         examples = collect(settings, sets, root, Embedder.for_settings(settings), stage)
     models = train(examples, settings)
     path = args.out or MODELS
+    if args.check:
+        return _check_models(path, models)
     models.save(path)
     load_models.cache_clear()
     for name, part in describe(models).items():
@@ -397,6 +405,23 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         Text(f"Trained on {models.trained['on']}: {models.trained['questions']} questions; wrote {path}")
     )
     return 0
+
+
+def _check_models(path: Path, fresh: Models) -> int:
+    """``chatbot train --check``: 0 when the stored models are what training gives now, else 1 with the
+    differences."""
+    from chatbot.backends.decisions import load_models
+    from chatbot.evaluation.train import differences
+
+    stored = load_models.__wrapped__(path)
+    found = differences(stored, fresh) if stored else [f"{path} is missing or fitted on other features"]
+    if not found:
+        out.print(Text(f"{path} is what training on the dev halves gives now."))
+        return 0
+    for line in found:
+        err.print(Text(line))
+    err.print(Text(f"{path} is stale: run `chatbot train` and commit it with the eval figures it moves."))
+    return 1
 
 
 def fresh_index(settings: Settings) -> Store:

@@ -34,7 +34,9 @@ from chatbot.text.questions import (
     another_edition,
     asked_role,
     asks_for_words,
+    asks_of_now,
     document_fact,
+    ended,
     holder_by_role,
     name_words,
     named,
@@ -968,6 +970,29 @@ def test_a_role_question_names_a_known_person_and_the_role_asked(
     )
     found = (claim.person, claim.head, claim.of_a_body) if claim else (None, None, None)
     assert found == (person, head, of_a_body)
+
+
+@pytest.mark.parametrize(
+    ("question", "now", "role", "present"),
+    [
+        ("Is Tomás Ferreira still the head of the committee?", True, "the head of the committee", True),
+        ("Is Tomás Ferreira the head of the committee?", True, "the head of the committee", True),
+        ("Was Tomás Ferreira the head of the committee?", False, "the head of the committee", False),
+        ("Does the ferry run now?", True, None, None),
+        ("Did the ferry run in May?", False, None, None),
+    ],
+)
+def test_a_question_may_ask_of_now_which_a_role_that_ended_is_not(
+    question: str, now: bool, role: str | None, present: bool | None
+) -> None:
+    """ "still" and "now" ask of the present and are no part of the role; a role the text says has ended
+    ("who chaired it until May", "the former head") answers only a question about the past."""
+    assert asks_of_now(question) is now
+    claim = role_claim(question, ["Tomás Ferreira"])
+    assert ((claim.role, claim.present) if claim else (None, None)) == (role, present)
+    assert ended("Tomás Ferreira, who chaired the committee until May, said …", question)
+    assert ended("the former head of the committee")
+    assert not ended("The shop is open until six.", "Is the shop open until six?")  # the question's own word
 
 
 @pytest.mark.parametrize(

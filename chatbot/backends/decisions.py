@@ -382,9 +382,11 @@ def question_features(
     around = _terms(best.passage.text) | best_terms if best else set()
     absent = [n for n in q.names if not q.uses(n)]
     unseen = [n for n in q.names if not _named(n, evidence)]
-    unseen_top = [n for n in q.names if not _named(n, best_terms)]
+    info = documents.get(best.passage.source) if best else None
+    setting = f"{info.title}: " if info and info.title else ""  # the best sentence as its document sets it
+    unseen_top = [n for n in q.names if not _named(n, best_terms | _terms(setting))]
     found_numbers = set().union(numbers(titles), *(numbers(c.plain) for c in top))
-    claim = support_features(q.claim, best.plain, best.cosine) if best else None
+    claim = support_features(q.claim, setting + best.plain, best.cosine) if best else None
     speaker = q.info.speaker
     return [
         probs[0] if probs else 0.0,

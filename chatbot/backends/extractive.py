@@ -97,7 +97,9 @@ from chatbot.text.questions import (
     asked_role,
     asks_for_words,
     asks_of_a_time,
+    asks_of_now,
     document_fact,
+    ended,
     holder_by_role,
     name_words,
     question_kind,
@@ -584,6 +586,7 @@ class ExtractiveBackend:
         speech = plain_claim and reported
         speaker = " ".join(claim_speaker(claim)) if speech else ""
         said = reported_content(claim) if speaker else ""
+        now = asks_of_now(q.info.text)
         if speaker:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
             near = [*chosen, *ranked[: self.settings.max_sentences]]  # closest sentences
             denier = next((c for c in near if self._disowns(claim, speaker, c, index)), None)
@@ -632,7 +635,10 @@ class ExtractiveBackend:
                 f.coverage >= self.settings.no_coverage and self._set_around(worded, c, f, index)
             )
             swapped = swapped_arguments(q.info.text, c.plain, c.annotation)
-            if backed and (worded != claim or states_the_act(act, credited)) and not swapped:
+            over = now and ended(
+                c.plain, q.info.text
+            )  # "Is Kiely still the chair?" — "… chaired it until May"
+            if backed and (worded != claim or states_the_act(act, credited)) and not swapped and not over:
                 return "Yes", [c, *intro]  # the act, and done by whom the question says, to whom it says
             alone = any(r.startswith(ALONE) for r in swapped) and states_the_act(act, c.plain)
             if plain_claim and alone and self._names_the_things(q, c.plain):

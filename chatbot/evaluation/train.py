@@ -362,3 +362,27 @@ def describe(models: Models) -> dict[str, Any]:
             ("span", models.span),
         )
     }
+
+
+STALE_TOLERANCE = 1e-3  # a refit on the same features moves weights by rounding only (about 1e-6)
+
+
+def differences(stored: Models, fresh: Models, tolerance: float = STALE_TOLERANCE) -> list[str]:
+    """What sets the stored models apart from a fresh fit on the same dev halves, one line each; none when the
+    stored ones are what ``chatbot train`` gives today. A change that moves the features without a retrain
+    would otherwise ship decisions fitted to signals the composer no longer computes."""
+    out = []
+    for name in ("sentence", "answerable", "span"):
+        old, new = getattr(stored, name), getattr(fresh, name)
+        if old.features != new.features:
+            out.append(f"{name}: features {old.features} → {new.features}")
+            continue
+        if old.threshold != new.threshold:
+            out.append(f"{name}: threshold {old.threshold} → {new.threshold}")
+        for part in ("mean", "scale", "coef"):
+            for feature, a, b in zip(old.features, getattr(old, part), getattr(new, part), strict=True):
+                if abs(a - b) > tolerance:
+                    out.append(f"{name}: {part} of {feature} {a:.4f} → {b:.4f}")
+        if abs(old.intercept - new.intercept) > tolerance:
+            out.append(f"{name}: intercept {old.intercept:.4f} → {new.intercept:.4f}")
+    return out

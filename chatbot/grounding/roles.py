@@ -21,7 +21,7 @@ from chatbot.grounding.claims import stem
 from chatbot.text.lexicon import HONORIFICS, TITLES, is_person_name
 from chatbot.text.nlp import Role, person_roles
 from chatbot.text.normalise import fold, fold_word, unwrap
-from chatbot.text.questions import RoleClaim, name_words, role_words
+from chatbot.text.questions import RoleClaim, ended, name_words, role_words
 from chatbot.text.sentences import ends_a_sentence, signature
 
 QUALIFIERS_MET = 2 / 3  # share of the asked role's qualifying words the written role must have
@@ -52,7 +52,8 @@ def role_verdict(claim: RoleClaim, sentences: Sequence[str]) -> RoleVerdict | No
                 others.append((i, role))
     held = next((i for i, r in own if _matches(claim, r)), None)
     if held is not None:
-        return RoleVerdict(True, held)
+        over = claim.present and all(ended(r.role) for _, r in own if _matches(claim, r))
+        return RoleVerdict(not over, held)  # "Is Kiely still the chair?" — "who chaired it until November"
     given = next((i for i, r in others if _matches(claim, r)), None)
     if not own or given is None or any(stem(r.head) == stem(claim.head) for _, r in own):
         return None

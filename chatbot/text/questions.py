@@ -25,12 +25,14 @@ from chatbot.text.lexicon import (
     DETERMINERS,
     DURATION_UNITS,
     EDITION_QUALIFIERS,
+    ENDED_ROLE_WORDS,
     FIRST_EDITION,
     LATEST_EDITION,
     LIGHT_SPEECH_VERBS,
     MEASURE_ADJECTIVES,
     MONEY_WORDS,
     NAME,
+    NOW_WORDS,
     PERSON_NOUNS,
     PHRASE_STOPS,
     PHYSICAL_MEASURES,
@@ -673,6 +675,7 @@ class RoleClaim:
     role: str
     head: str
     qualifiers: frozenset[str]
+    present: bool = False  # "Is X …?", "… still …?": asked of now, which a role held until last year is not
 
     @property
     def of_a_body(self) -> bool:
@@ -696,22 +699,40 @@ def role_claim(question: str, people: Iterable[str]) -> RoleClaim | None:
         return None
     rest = m["rest"]
     said = [(w.end(), fold_word(_POSSESSIVE_RE.sub("", w.group()))) for w in re.finditer(r"[^\s,]+", rest)]
+    present = m.group(0).split()[0].lower() == "is"
     for person in sorted(people, key=len, reverse=True):
         full = [fold_word(w) for w in person.split()]
         for name in (full, full[-1:]):
             if [w for _, w in said[: len(name)]] == name and len(said) > len(name):
-                return _role(person, rest[said[len(name) - 1][0] :].strip(" ,"))
+                return _role(person, rest[said[len(name) - 1][0] :].strip(" ,"), present)
     return None
 
 
-def _role(person: str, role: str) -> RoleClaim | None:
-    """The head noun is the last word before a preposition or a clause ("a professor at …" → professor)."""
+def _role(person: str, role: str, present: bool = False) -> RoleClaim | None:
+    """The head noun is the last word before a preposition or a clause ("a professor at …" → professor); a
+    word of time ("still the chair", "now") asks of the present and is no part of the role."""
     ws = [fold_word(w) for w in re.findall(r"[\w’'-]+", role)]
+    now = [w for w in ws if w in NOW_WORDS]
+    ws = [w for w in ws if w not in NOW_WORDS]
+    role = " ".join(w for w in role.split() if fold_word(w) not in NOW_WORDS)
     cut = next((i for i, w in enumerate(ws) if w in PREPOSITIONS or w in PHRASE_STOPS), len(ws))
     head = _POSSESSIVE_RE.sub("", ws[cut - 1]) if cut else ""
     if not head or head in QUESTION_WORDS:
         return None
-    return RoleClaim(person, role, head, role_words(role) - {head, *tokens(head)})
+    return RoleClaim(person, role, head, role_words(role) - {head, *tokens(head)}, present or bool(now))
+
+
+def ended(text: str, asked: str = "") -> bool:
+    """Does the text say a role or a state has ended ("the former chair", "who chaired the trust until last
+    November", "ex-minister"), in words the question ``asked`` does not use itself ("open until six")?"""
+    own = set(words(asked))
+    return any((w in ENDED_ROLE_WORDS or w.startswith("ex-")) and w not in own for w in words(text))
+
+
+def asks_of_now(question: str) -> bool:
+    """A yes/no question about the present: "Is Kiely still the chair?", "Does the ferry run now?"."""
+    found = words(question)
+    return found[:1] in (["is"], ["are"], ["does"], ["do"]) or bool(NOW_WORDS.intersection(found))
 
 
 def role_words(role: str) -> frozenset[str]:
