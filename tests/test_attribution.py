@@ -740,6 +740,9 @@ def test_from_records_rejects_a_record_missing_fields() -> None:
         ("Dr. Nguyễn", "Nguyễn Thị Lan", True),  # an honorific is no part of the name, in any name order
         ("Ms. Okafor", "Amara Okafor", True),
         ("Dr. Nguyễn", "Dr. Okafor", False),
+        ("Councillor Wiśniewski", "Łukasz Wiśniewski", True),  # nor a title
+        ("the chair", "the Chair", True),  # a speaker named by a title alone keeps it
+        ("Councillor Wiśniewski", "Councillor Tesfaye", False),
     ],
 )
 def test_speakers_match_surnames_and_articles(a: str, b: str, same: bool) -> None:

@@ -228,6 +228,12 @@ _PORT = "Port Director Michael Hansen met Sarah Olsen on Monday."
             ["Sarah Olsen"],
         ),
         ("Who did the Port Director meet?", _PORT, ["Sarah Olsen"]),
+        # after a comma the name is the apposition: the holder of what the phrase before it names
+        (
+            "Who chairs the transport committee?",
+            "The chair of the transport committee, Rahel Tesfaye, replied that the study was done.",
+            ["Rahel Tesfaye"],
+        ),
         ("Who is the port director?", _PORT, ["Michael Hansen", "Sarah Olsen"]),
         (
             "Who became Port Director in 2019?",

@@ -582,9 +582,11 @@ def _one_person(names: Sequence[str]) -> str | None:
 
 
 def speaker_words(name: str) -> frozenset[str]:
-    """A speaker's folded words without "the" or an honorific ("Dr. Nguyễn" is a short form of Nguyễn Thị
-    Lan): ``speakers_match`` compares these sets, and so does the SQL store."""
-    return frozenset(words(name)) - {"the"} - HONORIFICS
+    """A speaker's folded words without "the", an honorific or a title ("Dr. Nguyễn" is a short form of Nguyễn
+    Thị Lan, "Councillor Wiśniewski" of Łukasz Wiśniewski): ``speakers_match`` compares these sets, and so does
+    the SQL store. A speaker named by a title alone ("the chair") keeps it."""
+    found = frozenset(words(name)) - {"the"} - HONORIFICS
+    return found - TITLES or found
 
 
 def speakers_match(a: str, b: str) -> bool:

@@ -312,8 +312,13 @@ def _new(span: str, asked: set[str]) -> bool:
 def _titled(text: str, start: int, titles: Sequence[tuple[str, ...]]) -> bool:
     """Does a title the question gives someone else stand right before the span ("US Treasury Secretary
     Bessant" for "Who is China's counterpart to the US Treasury Secretary?", ``nlp.others_titles``)? Its last
-    two words are enough ("Treasury Secretary Bessant")."""
-    before = words(text[max(0, start - 80) : start])
+    two words are enough ("Treasury Secretary Bessant"). A comma between them makes the name an apposition
+    instead, the holder of what the phrase before names ("The chair of the transport committee, Councillor
+    Rahel Tesfaye, …")."""
+    raw = text[max(0, start - 80) : start]
+    if raw.rstrip()[-1:] in (",", ";", ":", "(", "—", "–"):
+        return False
+    before = words(raw)
     return any(before[-2:] == list(title[-2:]) for title in titles)
 
 
