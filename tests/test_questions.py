@@ -77,6 +77,9 @@ def test_a_question_parsed_ahead_is_parsed_once() -> None:
         ("When is the Trump-Xi summit?", "date"),
         ("On what dates was the conference held?", "date"),
         ("In what year was the Paris Agreement adopted?", "date"),
+        ("In which month did Rahel Tesfaye take over the committee?", "date"),  # "which" after a preposition
+        ("In what century was the abbey built?", "date"),
+        ("During which decade did the mill close?", "date"),
         ("How many parameters does DeepSeek V4-Flash activate?", "number"),
         ("Exactly how many companies stopped releasing open models?", "number"),
         ("What is Project Maven's annual budget?", "number"),

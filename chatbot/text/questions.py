@@ -69,7 +69,7 @@ SPEECH = rf"(?:{alternation(SPEECH_VERBS | QUESTION_SPEECH_VERBS)})"
 _ADDRESSED_RE = re.compile(rf"\b(?:is|are|was|were|be|been|being)\s+{SPEECH}\s+to\b")
 
 _DATE_Q = re.compile(
-    r"(when|(on|in|by|at) what (date|day|year|month|time)s?|what (date|day|year|month|time)s?|which (year|month)s?"
+    r"(when|((on|in|by|at|during|since|until) )?(what|which) (date|day|year|month|time|decade|century|week)s?"
     r"|by when)\b"
 )
 _NUMBER_Q = re.compile(rf"\bhow (?:{alternation(MEASURE_ADJECTIVES)})\b")
