@@ -14,6 +14,7 @@ from chatbot.text.nlp import (
     another_time,
     asks_for_list,
     asserts_act,
+    copular_predicate,
     denied_act,
     denied_clause,
     denied_effect,
@@ -1002,6 +1003,22 @@ def test_a_question_may_ask_of_now_which_a_role_that_ended_is_not(
     assert ended("Tomás Ferreira, who chaired the committee until May, said …", question)
     assert ended("the former head of the committee")
     assert not ended("The shop is open until six.", "Is the shop open until six?")  # the question's own word
+
+
+@pytest.mark.parametrize(
+    ("question", "predicate"),
+    [
+        ("Is Mount Eskel's eruption an explosive one?", "an explosive one?"),
+        ("Is the ferry free for children?", "free for children?"),
+        ("Was Andrew Barto a Turing Award winner?", "a Turing Award winner?"),
+        ("Did the ferry run on Sunday?", ""),  # a verb of its own: the act is checked, not a predicate
+        ("Are dogs allowed?", ""),
+    ],
+)
+def test_a_question_with_no_verb_but_be_asks_what_its_subject_is(question: str, predicate: str) -> None:
+    """Most of these words must be in the sentence that answers "Yes": one about the eruption that never says
+    "explosive" says nothing of whether it is."""
+    assert copular_predicate(question) == predicate
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,7 @@ from chatbot.text.nlp import (
     another_time,
     asks_for_list,
     asserts_act,
+    copular_predicate,
     denied_act,
     denied_clause,
     denied_effect,
@@ -587,6 +588,7 @@ class ExtractiveBackend:
         speaker = " ".join(claim_speaker(claim)) if speech else ""
         said = reported_content(claim) if speaker else ""
         now = asks_of_now(q.info.text)
+        predicate = terms(copular_predicate(q.info.text))
         if speaker:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
             near = [*chosen, *ranked[: self.settings.max_sentences]]  # closest sentences
             denier = next((c for c in near if self._disowns(claim, speaker, c, index)), None)
@@ -630,15 +632,21 @@ class ExtractiveBackend:
             ]
             if said and support_features(said, credited, c.cosine).coverage < self.settings.no_coverage:
                 continue  # the speaker's name and "said" do not make up for what was said
-            backed = not f.vetoes and f.coverage >= self.settings.yes_coverage
-            backed = backed or (
+            direct = not f.vetoes and f.coverage >= self.settings.yes_coverage
+            backed = direct or (
                 f.coverage >= self.settings.no_coverage and self._set_around(worded, c, f, index)
             )
             swapped = swapped_arguments(q.info.text, c.plain, c.annotation)
-            over = now and ended(
-                c.plain, q.info.text
-            )  # "Is Kiely still the chair?" — "… chaired it until May"
-            if backed and (worded != claim or states_the_act(act, credited)) and not swapped and not over:
+            # "Is Kiely still the chair?" — "… chaired it until May"
+            over = now and ended(c.plain, q.info.text)
+            # "Is the eruption an explosive one?" — a sentence about the eruption that never says "explosive"
+            stated = sum(contains(terms(credited), t) for t in predicate)
+            unsaid = direct and bool(predicate) and 2 * stated <= len(predicate)
+            if (
+                backed
+                and (worded != claim or states_the_act(act, credited))
+                and not (swapped or over or unsaid)
+            ):
                 return "Yes", [c, *intro]  # the act, and done by whom the question says, to whom it says
             alone = any(r.startswith(ALONE) for r in swapped) and states_the_act(act, c.plain)
             if plain_claim and alone and self._names_the_things(q, c.plain):

@@ -427,6 +427,18 @@ def object_nouns(text: str) -> list[str]:
     ]
 
 
+def copular_predicate(question: str) -> str:
+    """What a yes/no question with no verb but "be" asks its subject to be: the words after the subject, its
+    first noun phrase ("Is Mount Eskel's eruption *an explosive one*?", "Is the ferry *free for children*?").
+    A sentence about the subject that lacks them says nothing of it, however many other words it shares.
+    "" for any other question."""
+    doc = parse(question)
+    if not len(doc) or doc[0].lemma_.lower() != "be" or any(t.pos_ == "VERB" for t in doc):
+        return ""
+    subject = next(iter(doc.noun_chunks), None)
+    return doc[subject.end :].text if subject is not None else ""
+
+
 @lru_cache(maxsize=1024)
 def others_titles(question: str) -> tuple[tuple[str, ...], ...]:
     """The titles by which a question names someone other than whom it asks for, as folded words: "US
