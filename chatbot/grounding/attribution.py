@@ -23,6 +23,7 @@ from typing import Any, Literal, cast
 
 from chatbot.grounding.phrases import (
     OPENING_QUOTES,
+    PARAGRAPH_BREAK_RE,
     Frame,
     RawSpeaker,
     TokenSentence,
@@ -134,10 +135,9 @@ def _same_saying(text: str, after: int, at: int) -> bool:
     """Nothing but the close of the quotation before lies between: the same paragraph, or the next one when
     the quotation before ran to its paragraph's end (a quotation over paragraphs)."""
     between = text[after:at]
-    return not _PARAGRAPH_RE.search(between) or _CLOSING_ONLY_RE.fullmatch(between) is not None
+    return not PARAGRAPH_BREAK_RE.search(between) or _CLOSING_ONLY_RE.fullmatch(between) is not None
 
 
-_PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 _CLOSING_ONLY_RE = re.compile(r"[\s.!?,;:”\"’]*")
 
 
@@ -285,7 +285,7 @@ def _entities(found: Sequence[_Found], pages: Sequence[Page]) -> list[_Entity]:
 
 
 _HONORIFIC_RE = re.compile(rf"\b(?i:{'|'.join(sorted(HONORIFICS))})\.?[ \t]+")
-_WHO_RE = re.compile(r",[ \t\n]+who\b|,[ \t]*\d{1,3},")  # "Guðrún Hafsteinsdóttir, 82, a retired teacher"
+_INTRODUCING_RE = re.compile(r",[ \t\n]+who\b|,[ \t]*\d{1,3},")  # "Guðrún Hafsteinsdóttir, 82, a retired teacher"
 
 
 def _introduced_persons(pages: Sequence[Page]) -> set[str]:
@@ -299,7 +299,7 @@ def _introduced_persons(pages: Sequence[Page]) -> set[str]:
         runs = [_capitalised(text[a : b if b >= 0 else None].split()) for a, b in lines]
         runs += [
             _capitalised(text[text.rfind("\n", 0, m.start()) + 1 : m.start()].split()[::-1])[::-1]
-            for m in _WHO_RE.finditer(text)
+            for m in _INTRODUCING_RE.finditer(text)
         ]  # on the honorific's or the comma's own line: a list of names or a heading runs on otherwise
         out |= {name for run in runs if (name := personal_name(" ".join(run)))}
     return out

@@ -114,7 +114,7 @@ def _continued_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tupl
         a = m.start()
         if any(s <= a < e for s, e in paired) or not _opens(text, a):
             continue
-        brk = _PARAGRAPH_BREAK_RE.search(text, a)
+        brk = PARAGRAPH_BREAK_RE.search(text, a)
         if brk is None or _MARK_RE.search(text, a + 1, brk.start()):
             continue
         following = text[brk.end() :].lstrip()
@@ -123,7 +123,7 @@ def _continued_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tupl
     return out
 
 
-_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
+PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 _MARK_RE = re.compile(r"[“”\"]")
 MAX_WRAPPED_QUOTE = 1200  # characters: a quote longer than a long paragraph is a pairing mistake
 
@@ -140,7 +140,7 @@ def _wrapped_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tuple[
         if not (_opens(text, a) and _closes(text, b)) or b - a > MAX_WRAPPED_QUOTE:
             continue
         between = text[a:b]
-        if "\n" in between and not _PARAGRAPH_BREAK_RE.search(between) and (not out or out[-1][1] <= a):
+        if "\n" in between and not PARAGRAPH_BREAK_RE.search(between) and (not out or out[-1][1] <= a):
             out.append((a, b + 1))
     return out
 

@@ -55,6 +55,9 @@ _PARAGRAPH_RE = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n)[ \t]*\S(?:.*\S)?)*")  
 _STAGE_RE = re.compile(r"^[\[(][^\])]*[\])]$")  # "[laughter]", "(Recess)"
 # An interview's "Q:" and "A:" (or "Question:", "Answer:") at the start of a line.
 _QA_RE = re.compile(r"^(?P<label>Q|A|Question|Answer)[ \t]*[:.][ \t]+(?=\S)", re.MULTILINE)
+_ASKER_LABELS = frozenset(
+    {"Q", "Question", "QUESTION"}
+)  # in a hearing or a briefing, a question from the floor
 MIN_LABELS = 3  # a document with fewer labelled turns is not read as a transcript
 # ... nor one where fewer than two speakers are marked as people by an honorific, a title or a role in brackets
 # (a reporter's convention; other labels of the record then count too, "SMITH:" beside "MR. JONES:").
@@ -92,7 +95,7 @@ def asks(sentence: str) -> bool:
     """The sentence opens the asker's turn of an interview or a briefing ("Q: Critics say …", "Q (Henrik Dahl,
     Kallmora Evening Post): …"): whatever it says, it is not the interviewee's."""
     m = _LABEL_RE.match(sentence)
-    return m is not None and m.group("name") in ("Q", "Question")
+    return m is not None and m.group("name") in _ASKER_LABELS
 
 
 def spoken_part(sentence: str) -> str:
@@ -193,9 +196,6 @@ def _labels(text: str) -> list[_Label]:
             _Label(m.start(), m.end(), [w.upper() for w in name], role.strip(), label, marked, stamped)
         )
     return found
-
-
-_ASKER_LABELS = frozenset({"Q", "Question", "QUESTION"})
 
 
 def _asker(m: re.Match[str], text: str) -> _Label:
