@@ -285,7 +285,8 @@ def _entities(found: Sequence[_Found], pages: Sequence[Page]) -> list[_Entity]:
 
 
 _HONORIFIC_RE = re.compile(rf"\b(?i:{'|'.join(sorted(HONORIFICS))})\.?[ \t]+")
-_INTRODUCING_RE = re.compile(r",[ \t\n]+who\b|,[ \t]*\d{1,3},")  # "Guðrún Hafsteinsdóttir, 82, a retired teacher"
+# What follows a person's name when a text introduces them: ", who …", or an age ("Guðrún Hafsteinsdóttir, 82, …").
+_INTRODUCING_RE = re.compile(r",[ \t\n]+who\b|,[ \t]*\d{1,3},")
 
 
 def _introduced_persons(pages: Sequence[Page]) -> set[str]:
