@@ -413,7 +413,7 @@ def _check_models(path: Path, fresh: Models) -> int:
     from chatbot.backends.decisions import load_models
     from chatbot.evaluation.train import differences
 
-    stored = load_models.__wrapped__(path)
+    stored = load_models(path)
     found = differences(stored, fresh) if stored else [f"{path} is missing or fitted on other features"]
     if not found:
         out.print(Text(f"{path} is what training on the dev halves gives now."))

@@ -205,6 +205,12 @@ def _led_by(
     )
 
 
+def _stated(wanted: Sequence[str], text: str) -> int:
+    """How many of the ``wanted`` terms the text holds."""
+    found = terms(text)
+    return sum(contains(found, t) for t in wanted)
+
+
 def _misread_negation(act: str, sentence: str) -> bool:
     """The word window of a negating cue takes in the claim's act, which the parse has asserted: in "Customers
     should stop using the kettle and unplug it", "stop" governs "using" and not "unplug". A polarity flip on
@@ -640,8 +646,7 @@ class ExtractiveBackend:
             # "Is Kiely still the chair?" — "… chaired it until May"
             over = now and ended(c.plain, q.info.text)
             # "Is the eruption an explosive one?" — a sentence about the eruption that never says "explosive"
-            stated = sum(contains(terms(credited), t) for t in predicate)
-            unsaid = direct and bool(predicate) and 2 * stated <= len(predicate)
+            unsaid = direct and bool(predicate) and 2 * _stated(predicate, credited) <= len(predicate)
             if (
                 backed
                 and (worded != claim or states_the_act(act, credited))

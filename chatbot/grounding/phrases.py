@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chatbot.text.lexicon import (
+    ARTICLES,
     ATTRIBUTING_VERBS,
     COMBINING_MARKS,
     CONNECTORS,
@@ -110,9 +111,8 @@ def _continued_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tupl
     '"So this is what not listening costs."'). The open one is a quotation to its paragraph's end; as
     elsewhere, its end is one past where a closing mark would stand."""
     out = []
-    for m in _MARK_RE.finditer(text):
-        a = m.start()
-        if any(s <= a < e for s, e in paired) or not _opens(text, a):
+    for a in _unpaired_marks(text, paired):
+        if not _opens(text, a):
             continue
         brk = PARAGRAPH_BREAK_RE.search(text, a)
         if brk is None or _MARK_RE.search(text, a + 1, brk.start()):
@@ -131,10 +131,7 @@ MAX_WRAPPED_QUOTE = 1200  # characters: a quote longer than a long paragraph is 
 def _wrapped_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """An opening mark left unpaired, and the next unpaired closing mark after a line break, with no other
     opening mark or paragraph break between them."""
-    inside = [False] * (len(text) + 1)
-    for s, e in paired:
-        inside[s:e] = [True] * (e - s)
-    marks = [m.start() for m in _MARK_RE.finditer(text) if not inside[m.start()]]
+    marks = _unpaired_marks(text, paired)
     out: list[tuple[int, int]] = []
     for a, b in zip(marks, marks[1:], strict=False):
         if not (_opens(text, a) and _closes(text, b)) or b - a > MAX_WRAPPED_QUOTE:
@@ -143,6 +140,14 @@ def _wrapped_quotes(text: str, paired: Sequence[tuple[int, int]]) -> list[tuple[
         if "\n" in between and not PARAGRAPH_BREAK_RE.search(between) and (not out or out[-1][1] <= a):
             out.append((a, b + 1))
     return out
+
+
+def _unpaired_marks(text: str, paired: Sequence[tuple[int, int]]) -> list[int]:
+    """Where the quotation marks outside every ``paired`` quotation stand."""
+    inside = [False] * (len(text) + 1)
+    for s, e in paired:
+        inside[s:e] = [True] * (e - s)
+    return [m.start() for m in _MARK_RE.finditer(text) if not inside[m.start()]]
 
 
 def _opens(text: str, i: int) -> bool:
@@ -205,7 +210,7 @@ def span_text(text: str, toks: Sequence[Token]) -> str:
 
 def strip_determiner(toks: Sequence[Token]) -> list[Token]:
     toks = list(toks)
-    while toks and toks[0].low in {"the", "a", "an"}:
+    while toks and toks[0].low in ARTICLES:
         toks = toks[1:]
     return toks
 

@@ -28,6 +28,7 @@ from chatbot.grounding.phrases import (
 )
 from chatbot.text.lexicon import (
     ADDRESSED_CUES,
+    ARTICLES,
     AUXILIARIES,
     CONNECTORS,
     LOWER,
@@ -341,13 +342,10 @@ def _is_apposition(toks: Sequence[Token]) -> bool:
     for k, t in enumerate(toks):
         if t.low in RELATIVES or t.low == "whose":
             return True
-        describes = k > 0 and toks[k - 1].low in _ARTICLES and k + 1 < len(toks) and toks[k + 1].is_word
+        describes = k > 0 and toks[k - 1].low in ARTICLES and k + 1 < len(toks) and toks[k + 1].is_word
         if is_verb_like(t) and t.low not in {"also"} and not describes:
             return False
     return True
-
-
-_ARTICLES = frozenset({"a", "an", "the"})
 
 
 def _named_member(sent: TokenSentence, appos: Sequence[Token]) -> RawSpeaker | None:

@@ -88,7 +88,8 @@ FRAMING_WORDS = DOCUMENT_NOUNS | _set(
     "author writer says said say argues argue argued according notes noted claims claimed writes wrote"
 )
 CONTRACTION_STUBS = _set("isn won don doesn aren didn wasn weren hasn haven hadn couldn wouldn")
-DETERMINERS = _set("the a an its their his her our whose this that these those")
+ARTICLES = _set("the a an")
+DETERMINERS = ARTICLES | _set("its their his her our whose this that these those")
 PRONOUNS = _set("he she they it we i you who which that this these those one")
 
 NUMBER_WORDS = {

@@ -699,7 +699,7 @@ def role_claim(question: str, people: Iterable[str]) -> RoleClaim | None:
         return None
     rest = m["rest"]
     said = [(w.end(), fold_word(_POSSESSIVE_RE.sub("", w.group()))) for w in re.finditer(r"[^\s,]+", rest)]
-    present = m.group(0).split()[0].lower() == "is"
+    present = asks_of_now(m.group(0))
     for person in sorted(people, key=len, reverse=True):
         full = [fold_word(w) for w in person.split()]
         for name in (full, full[-1:]):
@@ -708,18 +708,16 @@ def role_claim(question: str, people: Iterable[str]) -> RoleClaim | None:
     return None
 
 
-def _role(person: str, role: str, present: bool = False) -> RoleClaim | None:
+def _role(person: str, role: str, present: bool) -> RoleClaim | None:
     """The head noun is the last word before a preposition or a clause ("a professor at …" → professor); a
-    word of time ("still the chair", "now") asks of the present and is no part of the role."""
-    ws = [fold_word(w) for w in re.findall(r"[\w’'-]+", role)]
-    now = [w for w in ws if w in NOW_WORDS]
-    ws = [w for w in ws if w not in NOW_WORDS]
+    word of time ("still the chair", "now") is no part of the role (``asks_of_now`` reads it)."""
+    ws = [fold_word(w) for w in re.findall(r"[\w’'-]+", role) if fold_word(w) not in NOW_WORDS]
     role = " ".join(w for w in role.split() if fold_word(w) not in NOW_WORDS)
     cut = next((i for i, w in enumerate(ws) if w in PREPOSITIONS or w in PHRASE_STOPS), len(ws))
     head = _POSSESSIVE_RE.sub("", ws[cut - 1]) if cut else ""
     if not head or head in QUESTION_WORDS:
         return None
-    return RoleClaim(person, role, head, role_words(role) - {head, *tokens(head)}, present or bool(now))
+    return RoleClaim(person, role, head, role_words(role) - {head, *tokens(head)}, present)
 
 
 def ended(text: str, asked: str = "") -> bool:
