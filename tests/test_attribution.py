@@ -81,6 +81,16 @@ CASES = [
         },
         id="name-particles",
     ),
+    pytest.param(  # "he" after a sentence opening "Al-Haddad" is al-Haddad, not the man named before him
+        "“Nobody wanted this,” said Yousef al-Haddad. The medical director, Dr Rajesh Menon, did not speak to "
+        "reporters.\n\nAl-Haddad said he would go to the meeting. “We will bring our lawyers,” he said.",
+        {
+            ("Yousef al-Haddad", "direct_quote", "Nobody wanted this"),
+            ("Yousef al-Haddad", "paraphrase", "he would go to the meeting"),
+            ("Yousef al-Haddad", "direct_quote", "We will bring our lawyers"),
+        },
+        id="capitalised-particle-opens-a-sentence",
+    ),
     pytest.param(  # "Ó" is no initialism; an age in commas introduces the person "she" points back to
         "Siobhán Ó Briain said the money was wasted. Among those who stayed was Guðrún Hafsteinsdóttir, 82, "
         "a retired teacher. “I was born here,” she told the Herald.",

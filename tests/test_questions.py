@@ -394,6 +394,10 @@ def test_a_who_question_about_speech_asks_for_the_speaker(question: str, speaker
         ("Which city hosted the first talks?", False),
         ("What company built the model?", False),
         ("Which of the two sides is stronger?", False),
+        # One who does something and speaks is a person, whatever the noun; a body or a paper is not.
+        ("Which market trader said the move would cost her customers?", True),
+        ("Which volcanologist warned that the eruption could last months?", True),
+        ("Which company warned about costs?", False),
     ],
 )
 def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
@@ -421,6 +425,10 @@ def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
         ("What concerns did Ingrid Bjørnstad raise about the road?", "Ingrid Bjørnstad", None),
         ("What did Director Finch ask the board?", "Director Finch", None),
         ("What did sous-chef Dariusz Wróbel say about the menu?", "Dariusz Wróbel", None),  # a small title
+        ("What did league chair Eilidh MacAskill say about it?", "Eilidh MacAskill", None),  # whose title
+        ("What did patient Ilse Verhoeven say about the wait?", "Ilse Verhoeven", None),  # a kind of person
+        # Accents written decomposed (a combining grave after the dot below) are part of the name.
+        ("What did manager Ọláolúwa Adébáyo\u0323\u0300 say?", "Ọláolúwa Adébáyo\u0323\u0300", None),
         ("What did critics of Anna Berg say?", None, None),  # critics speak, not Anna Berg
         ("What reason did the chair give?", None, None),
         # Words asked for with a light verb, and a "which" question about what someone cited.

@@ -427,6 +427,17 @@ def test_a_sentence_sharing_no_verb_with_the_question_is_not_parsed(monkeypatch:
             "We expect passenger numbers to pass one million by 2028, Kalm said.",
             False,
         ),
+        # A word that only says whose: the decision is welcomed plainly, the council's part is what is expected.
+        (
+            "The traders' association welcomed the council's decision.",
+            "The traders' association said it welcomes the decision, but expects the council to keep its word.",
+            False,
+        ),
+        (
+            "A Chinese model reached parity.",
+            "The prediction: if a Chinese model reaches parity, sanctions will follow.",
+            True,
+        ),
     ],
 )
 def test_would_hedges_what_it_governs(claim: str, passage: str, hedged: bool) -> None:

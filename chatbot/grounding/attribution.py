@@ -391,7 +391,8 @@ def _canonical_generic(text: str) -> str:
 
 def _mentions(pages: Sequence[Page], entities: Sequence[_Entity]) -> list[tuple[int, int, _Entity]]:
     """Every place an entity is named, in reading order, for resolving "he", "it" and surnames. A part of a
-    name that two people share ("Anna Kowalczyk" and "Piotr Kowalczyk") names neither on its own."""
+    name that two people share ("Anna Kowalczyk" and "Piotr Kowalczyk") names neither on its own; one in
+    small letters ("al-Haddad") is capitalised at a sentence's start."""
     out = []
     parts = Counter(p for e in entities if e.kind == "person" for p in set(e.name.split()))
     for entity in entities:
@@ -400,6 +401,7 @@ def _mentions(pages: Sequence[Page], entities: Sequence[_Entity]) -> list[tuple[
             forms |= {
                 p for p in entity.name.split() if len(p) >= 3 and p not in NAME_PARTICLES and parts[p] == 1
             }
+            forms |= {f[0].upper() + f[1:] for f in forms}  # "al-Haddad" opens a sentence as "Al-Haddad"
         flags = re.IGNORECASE if entity.kind == "group" else 0
         pattern = re.compile(
             r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])",

@@ -48,7 +48,7 @@ from chatbot.text.lexicon import (
     WEEKDAYS,
     alternation,
 )
-from chatbot.text.nlp import eras
+from chatbot.text.nlp import eras, parse
 from chatbot.text.sentences import split as split_sentences
 
 ABSENT_NAME = "entity "  # how a veto for a name of the claim that the passage lacks begins
@@ -260,6 +260,21 @@ def antonym_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
     return out
 
 
+# Dependents that only say which or whose: "the council's decision", "a Chinese model".
+_MODIFIERS = frozenset({"poss", "compound", "amod"})
+
+
+def _plainly_headed(claim: str, plain: frozenset[str]) -> set[str]:
+    """The claim's modifiers whose head the passage states plainly: "Did the association welcome the council's
+    decision?" against "… welcomes the decision, but expects the council to …" is not hedged for "council",
+    which the claim uses only to say whose decision; "a Chinese model" is hedged where the model is."""
+    return {
+        stem(t.lower_)
+        for t in parse(claim)
+        if t.dep_ in _MODIFIERS and t.head.i != t.i and contains(plain, stem(t.head.lower_))
+    }
+
+
 def overclaim_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
     """Certainty the passage does not state: "will" for "may", "all" for "some", "signed" for "proposed"."""
     out = []
@@ -280,6 +295,7 @@ def overclaim_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
     c, p = scopes(claim), scopes(aligned)
     if not c.has_hedge:
         lost = sorted(t for t in c.plain if contains(p.hedged, t) and not contains(p.plain, t))
+        lost = [t for t in lost if t not in _plainly_headed(claim, p.plain)]
         if len(lost) >= 1:
             out.append("overclaim: passage hedges " + ", ".join(lost[:4]))
     if not c.has_open:  # "would appeal" is not stated by "would decide whether to appeal"

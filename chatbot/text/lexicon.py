@@ -38,9 +38,9 @@ ADDRESSED_CUES = _set(
     "tell tells told telling warn warns warned warning assure assures assured remind reminds reminded "
     "inform informs informed advise advises advised"
 )
-# A capitalised word, and a name: capitalised words in a row ("Rúnar Ásgeirsson", "O'Neill", "St. Louis"),
-# particles between them.
-CAPITALISED = rf"{UPPER}[\w’'.-]*"
+# A capitalised word, and a name: capitalised words in a row ("Rúnar Ásgeirsson", "O'Neill", "St. Louis",
+# "Adébáyọ̀" with its accents decomposed), particles between them.
+CAPITALISED = rf"{UPPER}[\w{COMBINING_MARKS}’'.-]*"
 NAME = rf"{CAPITALISED}(?:\s+(?:(?:{'|'.join(sorted(NAME_PARTICLES))})\s+)*{CAPITALISED})*"
 
 

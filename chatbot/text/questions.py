@@ -33,6 +33,7 @@ from chatbot.text.lexicon import (
     MONEY_WORDS,
     NAME,
     NOW_WORDS,
+    ORG_WORDS,
     PERSON_NOUNS,
     PHRASE_STOPS,
     PHYSICAL_MEASURES,
@@ -135,8 +136,9 @@ _NAME_Q = re.compile(
     r"(in|at|from) which (city|country|town|place|region|cities|countries|towns|places|regions)|where|"
     r"what (?:is|was|are|were) the names?|what (company|organi[sz]ation|firm|publication|study|companies|countries|cities) )\b"
 )
-# A title in small letters before the name is no part of it: "What did sous-chef Dariusz Wróbel say …?"
-_SMALL_TITLES = rf"(?:(?:[a-z]+-)?(?:{alternation(TITLES)}) ){{0,2}}"
+# A title or kind of person in small letters before the name is no part of it, nor a word that says whose title
+# it is: "What did sous-chef Dariusz Wróbel say …?", "… league chair Eilidh MacAskill …", "… patient Ilse …".
+_SMALL_TITLES = rf"(?:(?:[a-z]+[ -])?(?:{alternation(PERSON_NOUNS)}) ){{0,2}}"
 _SPEAKER_Q = re.compile(
     rf"\b(?i:what|which|how|why|when)(?: [a-z]+){{0,2}} (?i:did|does|do|has|have) {_SMALL_TITLES}(?P<name>{NAME}) "
     rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
@@ -223,13 +225,24 @@ _TARGET_RE = re.compile(
 )
 
 
+# "Which market trader said …?", "Which resident warned …?": a noun of one who does something (trader, driver,
+# volcanologist, librarian, resident) that says something is a person, whatever the noun.
+_SAYER_RE = re.compile(
+    rf"(?i)^(?:which|what) (?:[a-z'-]+ ){{0,2}}(?P<agent>[a-z-]+(?:er|or|ist|ian|ant|ent)) {SPEECH}\b"
+)
+
+
 def _target(question: str) -> str:
-    m = _TARGET_RE.match(_FRAMING_RE.sub("", question.strip()))
+    unframed = _FRAMING_RE.sub("", question.strip())
+    m = _TARGET_RE.match(unframed)
     if not m:
         return ""
     head = (m.group("head") or "").lower()
     if head in PERSON_NOUNS:
         return head  # "Which board director …": the person noun after its modifier
+    sayer = _SAYER_RE.match(unframed)
+    if sayer and sayer["agent"].lower() not in ORG_WORDS | PUBLICATIONS:
+        return "person"
     target = _singular((m.group("wh") or m.group("noun") or "").lower())
     if target == "where" and WORKPLACE_VERBS.intersection(words(question)):
         return "institution"  # "Where does she work?"
