@@ -1529,6 +1529,31 @@ def test_a_role_the_corpus_never_mentions_has_no_holder(
 
 
 @pytest.fixture(scope="module")
+def club(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """A club's sale: its chair quoted, a former chair of the supporters quoted, a council leader who is named
+    but never speaks, and the council's deputy leader."""
+    return fixture_pipeline("club", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # the role the grammar gives her ("The council leader, Helen Morvah, …"), asked with the verb it comes from
+        ("Who leads the council?", "Helen Morvah [1]."),
+        ("Who chairs the club?", "Ruth Adebayo [1]."),
+        ("Who is the deputy leader of the council?", "Colin Tregear [1]."),
+        # "still" asks of now, and "who chaired … until last spring" says the role has ended
+        ("Is Gareth Pryce still the chair of the supporters' club?", "No [1]."),
+        ("Is Ruth Adebayo still the chair of the club?", "Yes [1]."),
+    ],
+)
+def test_who_holds_a_role_is_read_from_the_grammar(club: Pipeline, question: str, lead: str) -> None:
+    answer = club.ask(question)
+    assert answer.answer.splitlines()[0] == lead, answer.answer
+    assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A Markdown post-incident review whose record fields are set in bold ("**Authors:** …", "**Severity:**
     SEV-1"), an obituary with Vietnamese and German names, its byline naming the writer and her role, a paper

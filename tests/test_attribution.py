@@ -18,7 +18,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
-from chatbot.grounding.roles import listed_holder, listed_role, written_name
+from chatbot.grounding.roles import listed_holder, listed_role, stated_holder, written_name
 from chatbot.grounding.turns import asks, document_turns, page_turns, spoken_part
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
@@ -908,3 +908,20 @@ def test_a_list_gives_a_role_in_brackets_after_a_name(sentence: str, name: str, 
 )  # fmt: skip
 def test_a_list_names_who_holds_a_role_in_brackets(sentence: str, role: str, holder: str) -> None:
     assert listed_holder(sentence, role) == holder
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holder"),
+    [
+        ("The council leader, Margit Halvorsen, voted with the majority.", "Margit Halvorsen"),
+        (
+            "The leader of the council, Councillor Rahel Tesfaye, spoke first.",
+            "Rahel Tesfaye",
+        ),  # title dropped
+        ("The council's deputy leader, Colin Tregear, said it would wait.", ""),  # another role
+        ("The leader of the opposition, Siân Rees, said no.", ""),  # another body
+        ("The former council leader, Tom Hale, said no.", ""),  # a role that has ended
+    ],
+)
+def test_the_grammar_names_who_holds_a_role(sentence: str, holder: str) -> None:
+    assert stated_holder(sentence, "leader", "Who leads the council?") == holder

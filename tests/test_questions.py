@@ -1285,6 +1285,10 @@ def test_a_role_holder_question_may_tie_the_role_to_a_body(question: str, owner:
         ("Who coached the team in the final?", "coach"),
         ("Who headed the delegation?", "head"),
         ("Who led the talks?", ""),  # "led" is made from no title
+        ("Who leads the city council?", "leader"),  # the one who does it: a title of its own
+        ("Who manages the club?", "manager"),
+        ("Who coaches the team?", "coach"),
+        ("Who reads the news?", ""),  # "reader" is no title
         ("Who said that?", ""),
         ("Who chaired?", ""),  # nothing chaired: no question of a role over something
     ],

@@ -54,7 +54,14 @@ from chatbot.grounding.attribution import (
     speakers_match,
 )
 from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes, stem, terms
-from chatbot.grounding.roles import listed_holder, listed_role, role_verdict, stated_role, written_name
+from chatbot.grounding.roles import (
+    listed_holder,
+    listed_role,
+    role_verdict,
+    stated_holder,
+    stated_role,
+    written_name,
+)
 from chatbot.grounding.support import Features as SupportFeatures
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import asks, spoken_part
@@ -97,6 +104,7 @@ from chatbot.text.questions import (
     asked_nouns,
     asked_role,
     asks_for_words,
+    asks_if_still,
     asks_of_a_time,
     asks_of_now,
     document_fact,
@@ -593,7 +601,7 @@ class ExtractiveBackend:
         speech = plain_claim and reported
         speaker = " ".join(claim_speaker(claim)) if speech else ""
         said = reported_content(claim) if speaker else ""
-        now = asks_of_now(q.info.text)
+        now, still = asks_of_now(q.info.text), asks_if_still(q.info.text)
         predicate = terms(copular_predicate(q.info.text))
         if speaker:  # a speaker disowning the words outweighs a report of them, wherever it ranks among the
             near = [*chosen, *ranked[: self.settings.max_sentences]]  # closest sentences
@@ -653,6 +661,8 @@ class ExtractiveBackend:
                 and not (swapped or over or unsaid)
             ):
                 return "Yes", [c, *intro]  # the act, and done by whom the question says, to whom it says
+            if backed and over and still and not swapped:
+                return "No", [c, *intro]  # "Is Kiely still the chair?" — "… who chaired it until November"
             alone = any(r.startswith(ALONE) for r in swapped) and states_the_act(act, c.plain)
             if plain_claim and alone and self._names_the_things(q, c.plain):
                 return "No", [c, *intro]  # "Only the Veloria comes with mudguards": not the Tarn
@@ -968,15 +978,46 @@ class ExtractiveBackend:
 
     def _listed_holder(self, evidence: Evidence, role: str, candidates: Sequence[Candidate]) -> Answer | None:
         """ "Who is the clerk?" where a list names her ("In attendance: Sarah Blackwood (Clerk), …") or a
-        signature does: the name the sentences the models weigh give that role (``listed_holder``); None when
-        none does, or when the question asks of another time ("Who was the chair in 1987?"), which a list of
-        today's holders cannot answer."""
+        signature does (``listed_holder``), or an apposition does ("The council leader, Margit Halvorsen, …",
+        ``stated_holder``) where its document gives the role to no one else: a history has many dukes. None
+        when none does, or when the question asks of another time ("Who was the chair in 1987?"), which a list
+        of today's holders cannot answer."""
         if asks_of_a_time(evidence.question):
             return None
         for c in candidates[: self.settings.decision_pool]:
-            if (holder := listed_holder(c.text, role)) and _names_the_body(evidence, c.passage.source):
+            if not _names_the_body(evidence, c.passage.source):
+                continue
+            holder = listed_holder(c.text, role) or self._sole_holder(evidence, role, c)
+            if holder:
                 return self._lead_quoted(evidence, holder, c.passage, c.sentence)
         return None
+
+    @staticmethod
+    def _sole_holder(evidence: Evidence, role: str, c: Candidate) -> str:
+        """The person the sentence gives the role (``stated_holder``) when no one else has it: no other document
+        that names the body the question asks about gives it to someone it quotes, and no other sentence of
+        its own gives it another holder, before a name ("Duke William II") or in its grammar, or speaks of
+        holders of it ("the dukes")."""
+        holder = stated_holder(c.plain, role, evidence.question)
+        if not holder:
+            return ""
+        index, wanted = evidence.index, fold(role).lower()
+        for source, roles in index.document_roles().items():
+            if roles.get(wanted, holder) != holder and _names_the_body(evidence, source):
+                return ""  # "Who is the chief engineer?" of a corpus with two
+        others = [n for n in index.document_sentences(c.passage.source) if n != c.number]
+        texts = [fold(sentence_text(p, s)) for p, s in index.sentences(others)]
+        texts = [t for t in texts if wanted in t.lower()]
+        own = set(fold(holder).split())
+        titled = re.compile(rf"(?i)\b{re.escape(wanted)}\s+((?-i:[A-Z])[\w'-]*)")
+        if any(
+            re.search(rf"(?i)\b{re.escape(wanted)}e?s\b", t)
+            or any(name not in own for name in titled.findall(t))
+            or stated_holder(t, role, evidence.question) not in ("", holder)
+            for t in texts
+        ):
+            return ""
+        return holder
 
     def _front_fact(self, evidence: Evidence, q: Question, kind: DocumentFact) -> Answer | None:
         """ "When was the TechFastForward article published?": the date or authors the document states, cited

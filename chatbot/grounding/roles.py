@@ -143,12 +143,35 @@ def listed_holder(sentence: str, role: str) -> str:
     for m in _BRACKET_RE.finditer(sentence):
         if [stem(w) for w in fold(m.group(1)).lower().split()] != wanted:
             continue
-        name = re.split(r"[,:;()]", sentence[: m.start()])[-1].split()
-        while name and name[0].lower().strip(".") in TITLES:
-            name = name[1:]
+        name = _untitled(re.split(r"[,:;()]", sentence[: m.start()])[-1].strip()).split()
         if 1 <= len(name) <= 5 and all(w[:1].isupper() for w in name):
             return " ".join(name)
     return ""
+
+
+def stated_holder(sentence: str, role: str, question: str) -> str:
+    """Who the sentence's grammar gives the role (``person_roles``: "The council leader, Margit Halvorsen, …"),
+    the reverse of ``stated_role``; "" when no one holds it there. Exactly the role the question asks about:
+    every other word of the written role is one the question uses ("council" for "Who leads the city council?"),
+    so "the deputy leader" or "the leader of the opposition" is no answer, nor a role that has ended."""
+    wanted = [stem(w) for w in fold(role).lower().split()]
+    if not any(w in fold(sentence).lower() for w in wanted):
+        return ""  # no parse where the role's words are not there
+    allowed = {stem(w) for w in role_words(question)} | set(wanted)
+    for found in person_roles(unwrap(sentence)):
+        written = [stem(w) for w in role_words(found.role)]
+        exact = stem(found.head) == wanted[-1] and set(wanted) <= set(written) <= allowed
+        if exact and not ended(found.role):
+            return _untitled(found.person)
+    return ""
+
+
+def _untitled(name: str) -> str:
+    """A name without the titles before it: "Councillor Rahel Tesfaye" → "Rahel Tesfaye"."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().strip(".") in TITLES | HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
 
 
 _BRACKET_RE = re.compile(r"\(([^()\n]{2,60})\)")

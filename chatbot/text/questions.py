@@ -462,14 +462,17 @@ def _owner(asked: re.Match[str] | None) -> str:
     return (asked["owner"] or asked["body"] or "") if asked else ""
 
 
-_ROLE_VERB_RE = re.compile(r"who (?P<verb>[a-z]+?)e?d (?:the |a |this |that )?[\w.' -]+")
+_ROLE_VERB_RE = re.compile(r"who (?P<verb>[a-z]+?)(?:e?d|e?s) (?:the |a |this |that )?[\w.' -]+")
 
 
 def acted_role(question: str) -> str:
-    """ "Who chaired the meeting?", "Who coached the team?": the title the question's verb is made from
-    ("chair"), when it is one (``lexicon.TITLES``); "" otherwise."""
+    """ "Who chaired the meeting?", "Who coaches the team?", "Who leads the council?", "Who manages it?": the
+    title the question's verb is made from ("chair", "coach", "leader", "manager"), when it is one
+    (``lexicon.TITLES``); "" otherwise."""
     m = _ROLE_VERB_RE.fullmatch(fold(question).strip().rstrip("?").strip())
-    return m["verb"] if m and m["verb"] in TITLES and len(m["verb"]) > 3 else ""
+    verb = m["verb"] if m else ""
+    titles = [t for t in (verb, f"{verb}er", f"{verb}or") if t in TITLES]
+    return titles[0] if titles and len(verb) > 3 else ""
 
 
 def named(question: str, role: str, person: str) -> str:
@@ -743,7 +746,13 @@ def ended(text: str, asked: str = "") -> bool:
 def asks_of_now(question: str) -> bool:
     """A yes/no question about the present: "Is Kiely still the chair?", "Does the ferry run now?"."""
     found = words(question)
-    return found[:1] in (["is"], ["are"], ["does"], ["do"]) or bool(NOW_WORDS.intersection(found))
+    return found[:1] in (["is"], ["are"], ["does"], ["do"]) or asks_if_still(question)
+
+
+def asks_if_still(question: str) -> bool:
+    """The question asks outright whether something holds now ("still", "currently"): a text that says it has
+    ended answers it "No"."""
+    return bool(NOW_WORDS.intersection(words(question)))
 
 
 def role_words(role: str) -> frozenset[str]:
