@@ -1553,6 +1553,25 @@ def test_who_holds_a_role_is_read_from_the_grammar(club: Pipeline, question: str
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "wrong"),
+    [
+        ("What did council chair Ruth Adebayo say about the sale?", True),  # she chairs the club
+        ("What did club chair Ruth Adebayo say about the sale?", False),
+    ],
+)
+def test_a_role_the_question_gives_a_speaker_wrongly_is_caught(
+    club: Pipeline, question: str, wrong: bool
+) -> None:
+    """A student's misattribution of a role is named, not repeated: her words are not quoted under it."""
+    answer = club.ask(question)
+    assert answer.answerable is not wrong, answer.answer
+    assert ("calls Ruth Adebayo the club's chair, not the council chair" in answer.answer) is wrong, (
+        answer.answer
+    )
+    assert_verbatim(answer)
+
+
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """A Markdown post-incident review whose record fields are set in bold ("**Authors:** …", "**Severity:**

@@ -18,7 +18,7 @@ from chatbot.grounding.attribution import (
     speakers_match,
     to_records,
 )
-from chatbot.grounding.roles import listed_holder, listed_role, stated_holder, written_name
+from chatbot.grounding.roles import listed_holder, listed_role, misassigned, stated_holder, written_name
 from chatbot.grounding.turns import asks, document_turns, page_turns, spoken_part
 from chatbot.ingest.documents import Document, Page, SourceMeta, load_corpus
 from chatbot.ingest.furniture import content_spans
@@ -925,3 +925,19 @@ def test_a_list_names_who_holds_a_role_in_brackets(sentence: str, role: str, hol
 )
 def test_the_grammar_names_who_holds_a_role(sentence: str, holder: str) -> None:
     assert stated_holder(sentence, "leader", "Who leads the council?") == holder
+
+
+@pytest.mark.parametrize(
+    ("asked", "speaker", "reason"),
+    [
+        ("transport commissioner", "Siobhán Ó Briain", "the corpus calls Ngozi Adeyemi, not Siobhán Ó Briain, the transport commissioner"),
+        ("transport commissioner", "Adeyemi", ""),  # her surname is her
+        ("league chair", "Eilidh MacAskill", "the corpus calls Eilidh MacAskill the trust’s chair, not the league chair"),
+        ("supporters' trust chair", "Eilidh MacAskill", ""),  # a word in common: the same body
+        ("union leader", "Yousef al-Haddad", ""),  # another title: not said to be wrong
+    ],
+)  # fmt: skip
+def test_a_role_given_to_the_wrong_speaker_is_named(asked: str, speaker: str, reason: str) -> None:
+    holders = {"transport commissioner": "Ngozi Adeyemi"}
+    own = {"Eilidh MacAskill": ["trust’s chair"], "Yousef al-Haddad": ["general secretary of the union"]}
+    assert misassigned(asked, speaker, holders, own.get(speaker, [])) == reason

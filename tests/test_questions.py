@@ -448,6 +448,18 @@ def test_speaker_and_role_questions(question: str, speaker: str | None, role_of:
 
 
 @pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("What did league chair Eilidh MacAskill say about it?", "league chair"),
+        ("Why did supporters' trust chair Eilidh MacAskill say that?", "supporters' trust chair"),
+        ("What did Eilidh MacAskill say about it?", ""),
+    ],
+)
+def test_a_question_may_give_its_speaker_a_role(question: str, role: str) -> None:
+    assert analyse(question).speaker_role == role
+
+
+@pytest.mark.parametrize(
     ("question", "names"),
     [
         ("Besides chips, what else do export controls target?", []),

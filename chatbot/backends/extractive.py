@@ -57,6 +57,7 @@ from chatbot.grounding.claims import claim_speaker, contains, same_word, scopes,
 from chatbot.grounding.roles import (
     listed_holder,
     listed_role,
+    misassigned,
     role_verdict,
     stated_holder,
     stated_role,
@@ -315,6 +316,8 @@ class ExtractiveBackend:
             # where nothing is about fisheries: whoever the closest sentences name holds some other role
             reason = f"the corpus never mentions a “{asked[0]}”"
             return self.refusal(evidence.question, reason, candidates[: self.settings.closest], index)
+        if speaker and (wrong := self._misassigned(evidence, speaker, info.speaker_role)):
+            return self.refusal(evidence.question, wrong, candidates[: self.settings.closest], index)
         if speaker and candidates:
             own = [c for c in candidates if c.spoken]
             corrected = self._misattribution(evidence, speaker, candidates, own)
@@ -906,6 +909,16 @@ class ExtractiveBackend:
             ):
                 chosen.append(c)
         return chosen
+
+    @staticmethod
+    def _misassigned(evidence: Evidence, speaker: str, asked: str) -> str:
+        """Why the role the question gives its speaker is someone else's, or of another body (``misassigned``);
+        "" when it may be theirs, or the question gives none."""
+        if not asked:
+            return ""
+        index = evidence.index
+        own = [index.attribution(i).role for i in index.attributions_of(speaker)]
+        return misassigned(asked, speaker, index.roles(), [r for r in own if r])
 
     def _misattribution(
         self, evidence: Evidence, speaker: str, candidates: list[Candidate], own: list[Candidate]

@@ -14,9 +14,10 @@ University?" is answered from the roles the evidence gives the people it names (
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from chatbot.grounding.attribution import speakers_match
 from chatbot.grounding.claims import stem
 from chatbot.text.lexicon import HONORIFICS, TITLES, is_person_name
 from chatbot.text.nlp import Role, person_roles
@@ -67,6 +68,24 @@ def _matches(claim: RoleClaim, role: Role) -> bool:
         return True
     written = {stem(w) for w in role_words(role.role)}
     return sum(stem(w) in written for w in claim.qualifiers) / len(claim.qualifiers) >= QUALIFIERS_MET
+
+
+def misassigned(asked: str, speaker: str, holders: Mapping[str, str], own: Iterable[str]) -> str:
+    """Why a role the question gives its speaker ("What did transport commissioner Ó Briain say …?") is not
+    theirs, in words for the reader; "" when it may be. The corpus gives the role to someone else
+    (``holders``: role → its one holder), or every role it gives the speaker with that title (``own``) is of
+    another body: "league chair" for the trust's chair. Only a role with no word in common counts, so
+    "supporters' trust chair" is the trust's chair."""
+    role = fold(asked).lower().strip()
+    holder = holders.get(role)
+    if holder and not speakers_match(holder, speaker):
+        return f"the corpus calls {holder}, not {speaker}, the {asked}"
+    head = stem(role.split()[-1]) if role else ""
+    qualifiers = {stem(w) for w in role_words(role)} - {head}
+    titled = [r for r in own if head in {stem(w) for w in role_words(r)}]
+    if qualifiers and titled and not any(qualifiers & {stem(w) for w in role_words(r)} for r in titled):
+        return f"the corpus calls {speaker} the {unwrap(titled[0])}, not the {asked}"
+    return ""
 
 
 def listed_role(sentence: str, name: str) -> str:

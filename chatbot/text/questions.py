@@ -138,9 +138,9 @@ _NAME_Q = re.compile(
 )
 # A title or kind of person in small letters before the name is no part of it, nor a word that says whose title
 # it is: "What did sous-chef Dariusz Wróbel say …?", "… league chair Eilidh MacAskill …", "… patient Ilse …".
-_SMALL_TITLES = rf"(?:(?:[a-z]+[ -])?(?:{alternation(PERSON_NOUNS)}) ){{0,2}}"
+_SMALL_TITLES = rf"(?:(?:[a-z'’]+[ -]){{0,2}}(?:{alternation(PERSON_NOUNS)}) ){{0,2}}"
 _SPEAKER_Q = re.compile(
-    rf"\b(?i:what|which|how|why|when)(?: [a-z]+){{0,2}} (?i:did|does|do|has|have) {_SMALL_TITLES}(?P<name>{NAME}) "
+    rf"\b(?i:what|which|how|why|when)(?: [a-z]+){{0,2}} (?i:did|does|do|has|have) (?P<role>{_SMALL_TITLES})(?P<name>{NAME}) "
     rf"(?:(?:\w+ ){{0,2}}){SPEECH}\b"
     rf"|\b(?i:what|which)(?: [a-z]+)? (?i:{alternation(SPEECH_NOUNS)}) (?i:did|does|do|has|have) (?P<maker>{NAME}) "
     rf"(?i:{alternation(LIGHT_SPEECH_VERBS)})\b"
@@ -157,6 +157,9 @@ class QuestionInfo:
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
     target: str = ""  # what a name question asks for ("who", "where", "city", …), "money", "duration", "age" or "measure"
+    speaker_role: str = (
+        ""  # "What did league chair Eilidh MacAskill say …?": "league chair", the role it gives X
+    )
 
     @property
     def counts(self) -> str:
@@ -213,7 +216,9 @@ def analyse(question: str) -> QuestionInfo:
         target = "age"
     elif kind == "number" and _MEASURE_Q.search(q.lower()):
         target = "measure"
-    return QuestionInfo(q, kind, question_names(q), _speaker(q), _role_of(q), target)
+    m = _SPEAKER_Q.search(q)
+    role = (m.group("role") or "").strip() if m else ""
+    return QuestionInfo(q, kind, question_names(q), _speaker(q), _role_of(q), target, role)
 
 
 # A yes/no question opens with an auxiliary ("Was X …?", "Didn't he …?"); "Can you …" asks for something else.
