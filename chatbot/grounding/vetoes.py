@@ -295,7 +295,8 @@ def overclaim_vetoes(claim: str, passage: str, aligned: str) -> list[str]:
     c, p = scopes(claim), scopes(aligned)
     if not c.has_hedge:
         lost = sorted(t for t in c.plain if contains(p.hedged, t) and not contains(p.plain, t))
-        lost = [t for t in lost if t not in _plainly_headed(claim, p.plain)]
+        if lost:  # parsed only where the passage hedges something
+            lost = [t for t in lost if t not in _plainly_headed(claim, p.plain)]
         if len(lost) >= 1:
             out.append("overclaim: passage hedges " + ", ".join(lost[:4]))
     if not c.has_open:  # "would appeal" is not stated by "would decide whether to appeal"
