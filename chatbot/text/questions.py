@@ -157,9 +157,8 @@ class QuestionInfo:
     speaker: str | None = None  # "What did X say ...": X
     role_of: str | None = None  # "Who is X?", "What is X's role?": X
     target: str = ""  # what a name question asks for ("who", "where", "city", …), "money", "duration", "age" or "measure"
-    speaker_role: str = (
-        ""  # "What did league chair Eilidh MacAskill say …?": "league chair", the role it gives X
-    )
+    # "What did league chair Eilidh MacAskill say …?": "league chair", the role the question gives its speaker
+    speaker_role: str = ""
 
     @property
     def counts(self) -> str:
@@ -216,9 +215,8 @@ def analyse(question: str) -> QuestionInfo:
         target = "age"
     elif kind == "number" and _MEASURE_Q.search(q.lower()):
         target = "measure"
-    m = _SPEAKER_Q.search(q)
-    role = (m.group("role") or "").strip() if m else ""
-    return QuestionInfo(q, kind, question_names(q), _speaker(q), _role_of(q), target, role)
+    speaker, role = _speaker(q)
+    return QuestionInfo(q, kind, question_names(q), speaker, _role_of(q), target, role)
 
 
 # A yes/no question opens with an auxiliary ("Was X …?", "Didn't he …?"); "Can you …" asks for something else.
@@ -238,14 +236,14 @@ _SAYER_RE = re.compile(
 
 
 def _target(question: str) -> str:
-    unframed = _FRAMING_RE.sub("", question.strip())
-    m = _TARGET_RE.match(unframed)
+    plain = _FRAMING_RE.sub("", question.strip())
+    m = _TARGET_RE.match(plain)
     if not m:
         return ""
     head = (m.group("head") or "").lower()
     if head in PERSON_NOUNS:
         return head  # "Which board director …": the person noun after its modifier
-    sayer = _SAYER_RE.match(unframed)
+    sayer = _SAYER_RE.match(plain)
     if sayer and sayer["agent"].lower() not in ORG_WORDS | PUBLICATIONS:
         return "person"
     target = _singular((m.group("wh") or m.group("noun") or "").lower())
@@ -361,12 +359,13 @@ def question_names(question: str) -> list[str]:
     return [n.strip(" .,?’'") for n in names if n.strip(" .,?’'")]
 
 
-def _speaker(question: str) -> str | None:
+def _speaker(question: str) -> tuple[str | None, str]:
+    """Whose words the question asks about, and the role it gives them ("league chair"), "" for none."""
     m = _SPEAKER_Q.search(question)
     if m:
-        return m.group("name") or m.group("maker")
+        return m.group("name") or m.group("maker"), (m.group("role") or "").strip()
     m = re.search(rf"\b(?i:according to) (?P<name>{NAME})", question)
-    return m.group("name") if m else None
+    return (m.group("name") if m else None), ""
 
 
 def speaker_by_role(question: str, roles: Mapping[str, str]) -> tuple[str, str] | None:
