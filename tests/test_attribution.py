@@ -901,6 +901,7 @@ def test_a_list_gives_a_role_in_brackets_after_a_name(sentence: str, name: str, 
         ("Present: Cllr Owen Pritchard (Vice Chair)", "chair", ""),  # another role
         ("Present: Cllr Owen Pritchard (Chair)", "vice chair", ""),
         ("the report (chair) was read", "chair", ""),  # no name before the bracket
+        ("Present: Cllr (Chair), Tom Hale", "chair", ""),  # a title alone is no name
         ("Matteo Bianchi\nChief Engineer", "chief engineer", "Matteo Bianchi"),  # a signature
         ("Matteo Bianchi\nChief Engineer", "engineer", ""),
         ("I thank our 312 staff. — Dr Aisling Ní Mhurchú, Chair", "chair", "Aisling Ní Mhurchú"),  # a sign-off

@@ -82,9 +82,9 @@ def misassigned(asked: str, speaker: str, holders: Mapping[str, str], own: Itera
         return f"the corpus calls {holder}, not {speaker}, the {asked}"
     head = stem(role.split()[-1]) if role else ""
     qualifiers = {stem(w) for w in role_words(role)} - {head}
-    titled = [r for r in own if head in {stem(w) for w in role_words(r)}]
-    if qualifiers and titled and not any(qualifiers & {stem(w) for w in role_words(r)} for r in titled):
-        return f"the corpus calls {speaker} the {unwrap(titled[0])}, not the {asked}"
+    titled = [(r, written) for r in own if head in (written := {stem(w) for w in role_words(r)})]
+    if qualifiers and titled and not any(qualifiers & written for _, written in titled):
+        return f"the corpus calls {speaker} the {unwrap(titled[0][0])}, not the {asked}"
     return ""
 
 
@@ -186,9 +186,9 @@ def stated_holder(sentence: str, role: str, question: str) -> str:
 
 
 def _untitled(name: str) -> str:
-    """A name without the titles before it: "Councillor Rahel Tesfaye" → "Rahel Tesfaye"."""
+    """A name without the titles before it: "Councillor Rahel Tesfaye" → "Rahel Tesfaye"; "" for titles alone."""
     words = name.split()
-    while len(words) > 1 and words[0].lower().strip(".") in TITLES | HONORIFICS:
+    while words and words[0].lower().strip(".") in TITLES | HONORIFICS:
         words = words[1:]
     return " ".join(words)
 
