@@ -1008,6 +1008,8 @@ def talks(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         ),
         # A setting the text never gives is not lent by the passage.
         ("Did the downstream delegation at the Geneva talks demand more water from the Karsa dam?", None),
+        # A quote that denies the claim leaves the lake's name to the sentence before it: still "No".
+        ("Is Lake Karsa's dam a concrete one?", "No [1]."),
     ],
 )
 def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
@@ -1017,7 +1019,7 @@ def test_a_yes_no_claim_may_take_its_setting_from_the_passage(
     if lead is None:
         assert not answer.answerable and answer.answer.startswith("The corpus does not say.")
     else:
-        assert answer.answer.startswith(lead) and "Karsa dam" in answer.citations[0].quote
+        assert answer.answer.startswith(lead) and "dam" in answer.citations[0].quote
         assert_verbatim(answer)
 
 

@@ -669,7 +669,10 @@ class ExtractiveBackend:
             alone = any(r.startswith(ALONE) for r in swapped) and states_the_act(act, c.plain)
             if plain_claim and alone and self._names_the_things(q, c.plain):
                 return "No", [c, *intro]  # "Only the Veloria comes with mudguards": not the Tarn
-            if contradicts and f.coverage >= self.settings.no_coverage:
+            if contradicts and (
+                f.coverage >= self.settings.no_coverage
+                or self._named_around(worded, c, f, contradicts, index)
+            ):
                 return "No", [c, *intro]
         return None
 
@@ -807,6 +810,23 @@ class ExtractiveBackend:
         around = support_features(claim, title + self._around(c, index), c.cosine)
         only_absent_names = all(v.startswith(ABSENT_NAME) for v in f.vetoes)
         return only_absent_names and not around.vetoes and around.coverage >= self.settings.yes_coverage
+
+    def _named_around(
+        self, claim: str, c: Candidate, f: SupportFeatures, contradicts: Sequence[str], index: Store
+    ) -> bool:
+        """Does a sentence that contradicts the claim leave out only names its setting gives? "We are looking at a
+        fissure eruption, not an explosive one" answers "Is Mount Eskel's eruption an explosive one?" when the
+        passage is about Mount Eskel: a quote names its subject once, before it, as ``_set_around`` allows for
+        "Yes"."""
+        names = [absent_name(v) for v in f.vetoes if v.startswith(ABSENT_NAME)]
+        if not names or not all(v.startswith(ABSENT_NAME) or v in contradicts for v in f.vetoes):
+            return False
+        info = index.documents.get(c.passage.source)
+        setting = fold(f"{info.title if info else ''} {self._around(c, index)}")
+        if not all(fold(n.removesuffix("'s").removesuffix("’s")) in setting for n in names):
+            return False
+        named = f"{' '.join(names)}: {c.plain}"  # the sentence with the names its setting gives
+        return support_features(claim, named, c.cosine).coverage >= self.settings.no_coverage
 
     def _around(self, c: Candidate, index: Store) -> str:
         """The sentence's passage and the sentence before it, on the same page: where its setting is stated."""
