@@ -100,6 +100,8 @@ def test_a_question_parsed_ahead_is_parsed_once() -> None:
         ("At what time does the polling station close?", "date"),
         ("How old was she when she died?", "number"),  # an age
         ("What was the unemployment rate?", "number"),
+        ("What share of the members voted for the strike?", "number"),  # a share, as "what proportion" is
+        ("What fraction of homes lost power?", "number"),
         ("What was the effect on graduation rates?", None),  # an effect, on rates: no number is asked
     ],
 )

@@ -805,9 +805,7 @@ class ExtractiveBackend:
         calls itself "this License"; that sentence must still carry most of the claim itself (no_coverage), and
         nothing around it may contradict the claim (a veto there, as "backed" for "voted against", still
         counts)."""
-        info = index.documents.get(c.passage.source)
-        title = f"{info.title}. " if info and info.title else ""
-        around = support_features(claim, title + self._around(c, index), c.cosine)
+        around = support_features(claim, self._setting(c, index), c.cosine)
         only_absent_names = all(v.startswith(ABSENT_NAME) for v in f.vetoes)
         return only_absent_names and not around.vetoes and around.coverage >= self.settings.yes_coverage
 
@@ -821,12 +819,17 @@ class ExtractiveBackend:
         names = [absent_name(v) for v in f.vetoes if v.startswith(ABSENT_NAME)]
         if not names or not all(v.startswith(ABSENT_NAME) or v in contradicts for v in f.vetoes):
             return False
-        info = index.documents.get(c.passage.source)
-        setting = fold(f"{info.title if info else ''} {self._around(c, index)}")
+        setting = fold(self._setting(c, index))
         if not all(fold(n.removesuffix("'s").removesuffix("’s")) in setting for n in names):
             return False
         named = f"{' '.join(names)}: {c.plain}"  # the sentence with the names its setting gives
         return support_features(claim, named, c.cosine).coverage >= self.settings.no_coverage
+
+    def _setting(self, c: Candidate, index: Store) -> str:
+        """The document's title, the sentence before and the sentence's passage: where a claim's setting is."""
+        info = index.documents.get(c.passage.source)
+        title = f"{info.title}. " if info and info.title else ""
+        return title + self._around(c, index)
 
     def _around(self, c: Candidate, index: Store) -> str:
         """The sentence's passage and the sentence before it, on the same page: where its setting is stated."""

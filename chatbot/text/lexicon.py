@@ -158,7 +158,7 @@ AMOUNT_ASKING = _set("many much")
 QUANTITY_NOUNS = _set(
     """percentage amount sum price cost figure rate rates score scores budget revenue salary turnover
     valuation value numeric numerical size length depth height width weight distance population capacity
-    temperature speed ratio proportion"""
+    temperature speed ratio proportion share fraction"""
 )
 # "What is the population of Bergen?": quantity nouns that count things, which a share ("3.2 per cent") never is.
 COUNT_NOUNS = _set("population populations headcount")
