@@ -120,6 +120,10 @@ def test_answer_type(question: str, kind: str | None) -> None:
         ("How deep is the reservoir?", "measure"),  # metres, never dollars or per cent
         ("Which countries are supported?", "country"),  # a plural asks for what its singular does
         ("What companies make the chips?", "company"),
+        # An organisation's noun after a word that says which kind is what is asked for, not that word.
+        ("Which shipping company bought the club?", "company"),
+        ("Which radio station reported the move?", "station"),
+        ("Which newspaper reported the move?", "newspaper"),  # a paper, though "-er" and "reported"
         ("What does the licence allow?", "does"),  # an auxiliary, no noun
     ],
 )
@@ -400,13 +404,14 @@ def test_a_who_question_about_speech_asks_for_the_speaker(question: str, speaker
         ("Which market trader said the move would cost her customers?", True),
         ("Which volcanologist warned that the eruption could last months?", True),
         ("Which company warned about costs?", False),
+        ("Which local bank lent the money?", False),
     ],
 )
 def test_a_person_question_asks_for_a_name(question: str, person: bool) -> None:
     """ "Which expert …?" asks for a person's name as "who" does: the speaker the index knows answers it."""
     info = analyse(question)
     assert info.asks_person is person
-    assert (info.answer_type == "name") is (person or "city" in question or "company" in question)
+    assert (info.answer_type == "name") is (person or any(w in question for w in ("city", "company", "bank")))
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from chatbot.text.lexicon import (
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
     LABEL_NOUNS,
+    ORG_TARGETS,
     PEOPLE_NOUNS,
     PERSON_NOUNS,
     PLACE_PREPOSITIONS,
@@ -107,7 +108,7 @@ def tiers(info: QuestionInfo) -> list[frozenset[str]]:
         return [PLACE_LABELS, frozenset({"PLACE"})]
     if target in ("place", "city", "country", "town", "region", "state", "province", "county"):
         return [PLACE_LABELS]
-    if target in ("company", "organization", "organisation", "firm", "institution", "publication", "outlet"):
+    if target in ORG_TARGETS:
         return [frozenset({"ORG"}), NAME_LABELS]
     if info.asks_person:
         return [PERSON_LABELS | frozenset({"SPEAKER"}), _ORGS, NAME_LABELS]

@@ -591,6 +591,12 @@ INSTITUTION_NOUNS = {
     "spokesperson", "spokesman", "spokeswoman", "office", "embassy", "parliament", "congress", "officials",
     "official", "intelligence", "prosecutors", "cabinet", "lab", "labs", "union", "unions", "bank", "banks",
 }  # fmt: skip
+# "Which company / shipping company / radio station …?": the nouns that ask for an organisation's name.
+ORG_TARGETS = _set(
+    "company companies organization organizations organisation organisations firm firms institution institutions "
+    "publication publications outlet outlets newspaper newspapers station stations channel channels broadcaster "
+    "broadcasters club clubs bank banks agency agencies"
+)
 SPOKES_ROLES = ("spokesperson", "spokesman", "spokeswoman", "press secretary")
 ORG_WORDS = {
     "house", "ministry", "department", "agency", "office", "council", "commission", "committee", "nations",

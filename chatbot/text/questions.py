@@ -33,6 +33,7 @@ from chatbot.text.lexicon import (
     MONEY_WORDS,
     NAME,
     NOW_WORDS,
+    ORG_TARGETS,
     ORG_WORDS,
     PERSON_NOUNS,
     PHRASE_STOPS,
@@ -129,12 +130,13 @@ def _asks_sum(q: str) -> bool:
 
 # "Who made up / who were": a description of people answers it; "who headed / who said": a name is needed.
 _GROUP_WHO = re.compile(r"who (made up|were|are|attended|participated|took part)\b")
+# An organisation's noun may follow a word that says which kind: "Which shipping company …", "… radio station".
+_ORG_Q = rf"(?:(?!(?:{'|'.join(QUESTION_AUXILIARIES)})\b)[a-z-]+ )?(?:{alternation(ORG_TARGETS)})"
 _NAME_Q = re.compile(
-    r"(who|whom|which (person|official|researcher|scientist|company|organi[sz]ation|institution|firm|publication|"
-    r"outlet|newspaper|study|report|university|country|city|town|place|region|chinese researchers|researchers|"
-    r"companies|organi[sz]ations|institutions|firms|countries|cities|towns|places|regions)|"
+    rf"(who|whom|which ({_ORG_Q}|person|official|researcher|scientist|study|report|university|country|city|town|"
+    r"place|region|chinese researchers|researchers|countries|cities|towns|places|regions)|"
     r"(in|at|from) which (city|country|town|place|region|cities|countries|towns|places|regions)|where|"
-    r"what (?:is|was|are|were) the names?|what (company|organi[sz]ation|firm|publication|study|companies|countries|cities) )\b"
+    rf"what (?:is|was|are|were) the names?|what ({_ORG_Q}|study|countries|cities) )\b"
 )
 # A title or kind of person in small letters before the name is no part of it, nor a word that says whose title
 # it is: "What did sous-chef Dariusz Wróbel say …?", "… league chair Eilidh MacAskill …", "… patient Ilse …".
@@ -243,8 +245,10 @@ def _target(question: str) -> str:
     head = (m.group("head") or "").lower()
     if head in PERSON_NOUNS:
         return head  # "Which board director …": the person noun after its modifier
+    if _singular(head) in ORG_TARGETS:
+        return _singular(head)  # "Which radio station …", "Which law firms …"
     sayer = _SAYER_RE.match(plain)
-    if sayer and sayer["agent"].lower() not in ORG_WORDS | PUBLICATIONS:
+    if sayer and sayer["agent"].lower() not in ORG_WORDS | ORG_TARGETS | PUBLICATIONS:
         return "person"
     target = _singular((m.group("wh") or m.group("noun") or "").lower())
     if target == "where" and WORKPLACE_VERBS.intersection(words(question)):
