@@ -473,7 +473,10 @@ def grid(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         ("Who is the chief executive of Nordvale?", "Ingrid Haugland [1]."),  # a title of two words
         # "she said": the record credits the words to Amara Chukwu, named in full in the sentence before
         ("Did Amara Chukwu say that batteries buy you hours?", "Yes [1]."),
-        ("Did Ingrid Haugland say that batteries buy you hours?", "No [1]."),
+        # Another's words: the misattribution is named, not only denied.
+        ("Did Ingrid Haugland say that batteries buy you hours?", "No [1]. Amara Chukwu said it."),
+        ("Did Haugland say batteries buy you hours?", "No [1]. Amara Chukwu said it."),  # a short claim
+        ("Did Tomasz Nowak say we lost forty thousand customers?", "No [1]. Amara Chukwu said it."),
         ("Did Amara Chukwu say batteries buy you hours, not weeks?", "Yes [1]."),  # a contrast, not a denial
     ],
 )

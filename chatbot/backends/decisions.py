@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chatbot.grounding.arguments import ALONE, swapped_arguments
+from chatbot.grounding.arguments import ALONE, other_subject_of, swapped_arguments
 from chatbot.grounding.claims import claim_speaker, stem
 from chatbot.grounding.support import features as support_features
 from chatbot.grounding.turns import spoken_part
 from chatbot.ingest.passages import Passage, Sentence, same_page, sentence_text
 from chatbot.text.answers import SpanCandidate, typed_spans
-from chatbot.text.lexicon import ALIASES, INTERROGATIVES, QUESTION_WORDS, STOPWORDS
+from chatbot.text.lexicon import ALIASES, INTERROGATIVES, QUESTION_WORDS, SPEECH_VERBS, STOPWORDS
 from chatbot.text.nlp import Annotation, numbers, parse
 from chatbot.text.normalise import fold, tokens, unwrap
 from chatbot.text.questions import QuestionInfo, analyse, name_words, named, speaker_by_role
@@ -412,10 +412,13 @@ def question_features(
 
 
 def _swapped(q: Question, c: Candidate) -> list[str]:
-    """How the sentence gives the question's act other people or places; to a yes/no question, a sentence that
-    gives the act to another alone ("Only the Veloria comes with mudguards") answers "No" and is kept."""
+    """How the sentence gives the question's act other people or places. To a yes/no question, a sentence that
+    gives the act to another alone ("Only the Veloria comes with mudguards") answers "No" and is kept, as one that
+    gives the words to another speaker does ("Did Brekke say …?" — '"…," said Þórsdóttir')."""
     reasons = swapped_arguments(q.info.text, c.plain, c.annotation)
-    return [r for r in reasons if not (q.info.yes_no and r.startswith(ALONE))]
+    if not q.info.yes_no:
+        return reasons
+    return [r for r in reasons if not (r.startswith(ALONE) or other_subject_of(r).lower() in SPEECH_VERBS)]
 
 
 def _typed(q: Question, c: Candidate, index: Store) -> bool:

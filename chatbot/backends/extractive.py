@@ -396,7 +396,8 @@ class ExtractiveBackend:
             verdict, chosen = word, [*first, *(c for c in chosen if c.number not in quoted)]
         citations = [cite(i, c.passage, c.sentence, index) for i, c in enumerate(chosen, start=1)]
         if verdict:
-            lead = verdict_lead(verdict)
+            real = self._said_instead(evidence.question, chosen[0], index) if verdict == "No" else ""
+            lead = verdict_lead(verdict) + (f" {real} said it." if real else "")
         else:
             where = {c.number: i for i, c in enumerate(chosen, start=1)}
             lead = (
@@ -672,6 +673,7 @@ class ExtractiveBackend:
             if contradicts and (
                 f.coverage >= self.settings.no_coverage
                 or self._named_around(worded, c, f, contradicts, index)
+                or (said and self._said_by_another(said, credited, c, f))
             ):
                 return "No", [c, *intro]
         return None
@@ -754,6 +756,31 @@ class ExtractiveBackend:
             question = f"{sentence_text(*setup)} {question}"
         quoted = Candidate(*answer, r + 1 if alone else r, c.cosine, c.lexical, c.score)
         return Reply(found[1].capitalize(), question, quoted, qualified is not None)
+
+    def _said_by_another(self, said: str, credited: str, c: Candidate, f: SupportFeatures) -> bool:
+        """Are the claimed words another speaker's? The sentence credits them to someone else (a "speaker" veto,
+        and no other contradiction) and says them in full: the claim's speaker is then missing from it by
+        definition, so their name does not count against its coverage ("Did Dagny Aasen say the lava is slow?"
+        against "The lava is slow," said Þórsdóttir)."""
+        others = [v for v in f.vetoes if not v.startswith(ABSENT_NAME)]
+        if not others or not all(v.startswith("speaker") for v in others):
+            return False
+        return support_features(said, credited, c.cosine).coverage >= self.settings.yes_coverage
+
+    def _said_instead(self, question: str, c: Candidate, index: Store) -> str:
+        """Who said the words a "Did X say …?" answered "No" quotes, when they are another's and the quote says
+        them: a misattribution is named, not only denied ("No. Nguyễn Thị Lan said it."); "" otherwise."""
+        claim = yes_no_statement(question)
+        if not reports_speech(claim):
+            return ""
+        speaker, said = " ".join(claim_speaker(claim)), reported_content(claim)
+        if scopes(claim.replace(said, "")).has_negation:
+            return ""  # "Didn't X say …?": a "No" does not give the words to anyone
+        credited = _narrowest_first(index, c.number)
+        if not (speaker and said and credited) or speakers_match(credited[0].speaker, speaker):
+            return ""
+        f = support_features(said, c.plain, c.cosine)
+        return credited[0].speaker if not f.vetoes and f.coverage >= self.settings.yes_coverage else ""
 
     def _credited(self, c: Candidate, index: Store) -> tuple[str, list[Candidate]]:
         """The sentence as a claim about speech is checked against: led by the speaker the corpus credits it to

@@ -57,6 +57,15 @@ _OBJECT_WH = frozenset({"who", "whom", "what", "which"})
 # The reason given when the sentence gives the question's act to another alone ("Only the Veloria comes with
 # mudguards" for "Does the Tarn come with mudguards?"): "only" denies it of everyone else.
 ALONE = "roles: the passage says only"
+# The reason given when the sentence names another subject for the question's verb: "Did Brekke say …?" against
+# '"…," said Dr Þórsdóttir'.
+_OTHER_SUBJECT = "roles: the passage gives '{verb}' the subject {name!r}"
+
+
+def other_subject_of(reason: str) -> str:
+    """The question's verb a reason says the sentence gives another subject ("say"); "" for any other reason."""
+    m = re.match(r"roles: the passage gives '([^']+)' the subject ", reason)
+    return m.group(1) if m else ""
 
 
 def swapped_arguments(question: str, sentence: str, annotation: Annotation | None = None) -> list[str]:
@@ -91,7 +100,7 @@ def swapped_arguments(question: str, sentence: str, annotation: Annotation | Non
         wanted = _content(phrase) & known
         heads = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
         if role == "subject" and not wanted and (other_name := _named_instead(phrase, args)):
-            out.append(f"roles: the passage gives '{q[verb_at].text}' the subject {other_name!r}")
+            out.append(_OTHER_SUBJECT.format(verb=q[verb_at].text, name=other_name))
             continue
         if not wanted or not heads or _key(heads[-1].text) not in known:
             continue  # the sentence does not name the question's argument: nothing to compare
