@@ -488,6 +488,68 @@ def test_a_corpus_without_metadata_answers_from_its_own_text(
     assert_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "quoted"),
+    [
+        # The interview's author wrote it, but the words are the interviewee's: named, never repeated as his.
+        (
+            "Why did Tomasz Nowak say that batteries buy you hours?",
+            "The corpus does not report Tomasz Nowak saying this.",
+            "Batteries buy you hours",
+        ),
+        # Her words are about the grid, none about the dividend: the question about it is not answered with them.
+        (
+            "What did Amara Chukwu say about the dividend?",
+            "The corpus does not answer this question. (The corpus does not report Amara Chukwu saying anything"
+            " about “the dividend”.)",
+            "",
+        ),
+        (
+            "What did Amara Chukwu say about batteries?",
+            '"Batteries buy you hours, not weeks," she said. [1]',
+            "",
+        ),
+    ],
+)
+def test_words_asked_of_someone_are_theirs_and_on_the_topic(
+    grid: Pipeline, question: str, first: str, quoted: str
+) -> None:
+    answer = grid.ask(question)
+    assert answer.answer.splitlines()[0] == first
+    assert quoted in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """Three short pieces, one with an author in its metadata (R. Byrne), another quoting a ferry captain."""
+    return fixture_pipeline("mini", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # R. Byrne wrote the lighthouse story; the ferry captain said it, in another document.
+        (
+            "Why did R. Byrne say that bookings had already passed 5,000 seats?",
+            "The corpus does not report R. Byrne saying this.",
+        ),
+        (
+            "What did R. Byrne say about the ferry bookings?",
+            "The corpus does not answer this question. (The corpus does not report R. Byrne saying anything about"
+            " “the ferry bookings”.)",
+        ),
+    ],
+)
+def test_an_author_is_not_credited_with_words_from_another_document(
+    mini: Pipeline, question: str, first: str
+) -> None:
+    answer = mini.ask(question)
+    assert answer.answer.splitlines()[0] == first
+    assert "Captain Sorcha Nolan said bookings" in answer.citations[0].quote
+    assert_verbatim(answer)
+
+
 @pytest.fixture(scope="module")
 def turbines(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     """Two spec notes alike but for the model code, its designer and its year."""

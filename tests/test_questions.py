@@ -45,6 +45,7 @@ from chatbot.text.questions import (
     role_claim,
     role_owner,
     speaker_by_role,
+    speech_topic,
     yes_no_statement,
 )
 
@@ -1429,3 +1430,16 @@ def test_abbreviations_are_defined_where_they_are_first_used() -> None:
         ("DfE", "Department for Environment", "Department for Environment"),
         ("WHO", "World Health Organization", "World Health Organization"),
     ]  # "chief executive" has no "o": the text never spells "CEO" out
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What did Guo Jiakun say about AI proliferating?", "AI proliferating"),
+        ("What do state-media campaigns highlight about data centers, according to Kelly?", "data centers"),
+        ("What does she think of the congestion charge?", "the congestion charge"),
+        ("Why did Kelly say that the talks failed?", ""),  # words stated, no topic
+    ],
+)
+def test_the_topic_of_someones_words(question: str, topic: str) -> None:
+    assert speech_topic(question) == topic

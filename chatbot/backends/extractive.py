@@ -36,6 +36,7 @@ from chatbot.backends.decisions import (
     is_table_row,
     load_models,
     mentions,
+    name_terms,
     pool_features,
     question_features,
     rarest_holder,
@@ -115,6 +116,8 @@ from chatbot.text.questions import (
     question_kind,
     role_claim,
     role_owner,
+    speech_subject,
+    speech_topic,
     unframed,
     yes_no_statement,
 )
@@ -318,6 +321,13 @@ class ExtractiveBackend:
             return self.refusal(evidence.question, reason, candidates[: self.settings.closest], index)
         if speaker and (wrong := self._misassigned(evidence, speaker, info.speaker_role)):
             return self.refusal(evidence.question, wrong, candidates[: self.settings.closest], index)
+        author = speech_subject(evidence.question) if not speaker and q.sources else None
+        if author in q.sources and candidates:  # "What did Kelly say …?", Kelly the author of a document
+            mine = [c for c in candidates if self._written_by(c, author, q.sources[author], index)]
+            corrected = self._misattribution(evidence, author, candidates, mine)
+            if corrected:
+                return corrected
+            candidates = mine  # what they wrote or said answers, or nothing does: never another's words
         if speaker and candidates:
             own = [c for c in candidates if c.spoken]
             corrected = self._misattribution(evidence, speaker, candidates, own)
@@ -329,6 +339,8 @@ class ExtractiveBackend:
                     evidence.question, f"the corpus attributes no statement to {speaker}", closest, index
                 )
             candidates = own or candidates
+        if (who := speaker or author) and (off := self._off_topic(evidence, q, who, candidates)):
+            return off
         if not candidates:
             return self.refusal(evidence.question, "nothing in the corpus matches it", [], index)
         decision = self.decide(q, candidates, index)
@@ -969,6 +981,34 @@ class ExtractiveBackend:
         index = evidence.index
         own = [index.attribution(i).role for i in index.attributions_of(speaker)]
         return misassigned(asked, speaker, index.roles(), [r for r in own if r])
+
+    @staticmethod
+    def _written_by(c: Candidate, author: str, document: str, index: Store) -> bool:
+        """What an author may be asked about as theirs: their document, the words it reports included ("Why does
+        Kelly describe the researchers' calls as …?"), and any words the corpus credits to them elsewhere."""
+        said = (index.attribution(i).speaker for i in index.attributions_in(c.number))
+        return c.passage.source == document or any(speakers_match(s, author) for s in said)
+
+    def _off_topic(self, evidence: Evidence, q: Question, who: str, theirs: list[Candidate]) -> Answer | None:
+        """ "What did X say about T?" when nothing around X's closest words mentions T's rarest word the corpus
+        uses: X's words on something else would answer a question about T, so the corpus does not answer it,
+        and the closest passages (others' words on T among them) are shown. The rarest word is what sets T
+        apart ("proliferating" in "AI proliferating")."""
+        topic = speech_topic(evidence.question)
+        if not topic or not asks_for_words(evidence.question):
+            return None
+        index = evidence.index
+        wanted = [t for t in tokens(topic) if t not in STOPWORDS and t not in name_terms(who)]
+        counts = index.sentence_frequencies(wanted)
+        used = [t for t in wanted if counts.get(t, 0) > 0]
+        if not used:
+            return None  # a topic the corpus never names is the refusal model's business
+        rarest = stem(min(used, key=lambda t: counts[t]))
+        if any(rarest in {stem(t) for t in tokens(c.passage.text)} for c in theirs):
+            return None
+        reason = f"the corpus does not report {who} saying anything about “{topic}”"
+        closest = self.candidates(evidence)[: self.settings.closest]
+        return self.refusal(evidence.question, reason, closest, index)
 
     def _misattribution(
         self, evidence: Evidence, speaker: str, candidates: list[Candidate], own: list[Candidate]

@@ -363,6 +363,23 @@ def question_names(question: str) -> list[str]:
     return [n.strip(" .,?’'") for n in names if n.strip(" .,?’'")]
 
 
+_SPEECH_TOPIC_RE = re.compile(rf"(?i)\b{SPEECH} (?:about|of|on|regarding|concerning) (?P<topic>[^?,;]+)")
+
+
+def speech_topic(question: str) -> str:
+    """What a question asks someone's words about: "What did Guo Jiakun say about AI proliferating?" → "AI
+    proliferating", up to a comma ("…, according to Kelly?"); "" when it names no topic."""
+    m = _SPEECH_TOPIC_RE.search(question)
+    return m.group("topic").strip() if m else ""
+
+
+def speech_subject(question: str) -> str | None:
+    """Who the question says spoke ("Why did Kenji Kelly say …?"), not only where to look ("According to Kelly,
+    …"): an author asked about so is checked for having said it, as any speaker is."""
+    m = _SPEAKER_Q.search(question)
+    return (m.group("name") or m.group("maker")) if m else None
+
+
 def _speaker(question: str) -> tuple[str | None, str]:
     """Whose words the question asks about, and the role it gives them ("league chair"), "" for none."""
     m = _SPEAKER_Q.search(question)
