@@ -129,8 +129,9 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
         # A letter's signatories, each with their institution, are facts.
         ("Signed,\n\nDr. Imani Okoro, University of Hallsport\nProf. Lars Eriksen, Nordic Ocean Institute\n",
          [False, True, True]),
-        # A three-word sentence states a fact; a photo credit does not.
+        # A three-word sentence states a fact; a photo credit or a page's rights notice does not.
         ("She was 81.\n\nPhoto: Getty Images.\n", [True, False]),
+        ("Turnout fell sharply.\n\n© 2025 Grid Weekly. All rights reserved.\n", [True, False, False]),
         # A sentence whose stop is followed by a reference mark is a sentence, not a heading.
         ("The barrier protects about 40,000 homes.[1]\n", [True]),
         # A contract's numbered clauses, each ended by a semicolon, are one fact each, however long the line.

@@ -55,7 +55,7 @@ __all__ = [
     "current_build", "load", "load_all", "open_index", "read_manifest", "staleness", "write_build",
 ]  # fmt: skip
 
-FORMAT = 79  # bump when splitting, records or scoring inputs change: it forces a rebuild
+FORMAT = 80  # bump when splitting, records or scoring inputs change: it forces a rebuild
 CURRENT = "CURRENT"
 # One JSON record per sentence: entities, noun phrases, speakers, negation, verbs.
 ANNOTATIONS = "annotations.jsonl"

@@ -591,6 +591,8 @@ INSTITUTION_NOUNS = {
     "spokesperson", "spokesman", "spokeswoman", "office", "embassy", "parliament", "congress", "officials",
     "official", "intelligence", "prosecutors", "cabinet", "lab", "labs", "union", "unions", "bank", "banks",
 }  # fmt: skip
+# A page's boilerplate that states nothing about its subject, set as a short sentence of its own.
+BOILERPLATE = frozenset({"all rights reserved"})
 # "Which company / shipping company / radio station …?": the nouns that ask for an organisation's name.
 ORG_TARGETS = _set(
     "company companies organization organizations organisation organisations firm firms institution institutions "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from chatbot.text.lexicon import (
     ABBREVIATIONS,
+    BOILERPLATE,
     GLUE_STARTERS,
     HONORIFICS,
     LABEL_NOUNS,
@@ -328,13 +329,14 @@ def _title_case(text: str) -> bool:
 
 def _short_sentence(body: str) -> bool:
     """A three-word sentence that states something ("She was 81.", "Turnout fell sharply."), not a credit,
-    a label or a line of code ("Photo: Getty Images.", "# update-mime-database command."): it opens with a
-    capital, ends with a full stop and holds a word in small letters."""
+    a label, a line of code or a page's boilerplate ("Photo: Getty Images.", "# update-mime-database command.",
+    "All rights reserved."): it opens with a capital, ends with a full stop and holds a word in small letters."""
     return (
         len(body.split()) == 3
         and body[0].isupper()
         and ends_a_sentence(body)
         and any(w.islower() for w in body.split())
+        and _last_stop(body).rstrip(".").lower() not in BOILERPLATE
     )
 
 
