@@ -321,6 +321,7 @@ class ExtractiveBackend:
             return self.refusal(evidence.question, reason, candidates[: self.settings.closest], index)
         if speaker and (wrong := self._misassigned(evidence, speaker, info.speaker_role)):
             return self.refusal(evidence.question, wrong, candidates[: self.settings.closest], index)
+        everyone = candidates
         author = speech_subject(evidence.question) if not speaker and q.sources else None
         if author in q.sources and candidates:  # "What did Kelly say …?", Kelly the author of a document
             mine = [c for c in candidates if self._written_by(c, author, q.sources[author], index)]
@@ -339,7 +340,7 @@ class ExtractiveBackend:
                     evidence.question, f"the corpus attributes no statement to {speaker}", closest, index
                 )
             candidates = own or candidates
-        if (who := speaker or author) and (off := self._off_topic(evidence, q, who, candidates)):
+        if (who := speaker or author) and (off := self._off_topic(evidence, who, candidates, everyone)):
             return off
         if not candidates:
             return self.refusal(evidence.question, "nothing in the corpus matches it", [], index)
@@ -989,7 +990,9 @@ class ExtractiveBackend:
         said = (index.attribution(i).speaker for i in index.attributions_in(c.number))
         return c.passage.source == document or any(speakers_match(s, author) for s in said)
 
-    def _off_topic(self, evidence: Evidence, q: Question, who: str, theirs: list[Candidate]) -> Answer | None:
+    def _off_topic(
+        self, evidence: Evidence, who: str, theirs: list[Candidate], everyone: list[Candidate]
+    ) -> Answer | None:
         """ "What did X say about T?" when nothing around X's closest words mentions T's rarest word the corpus
         uses: X's words on something else would answer a question about T, so the corpus does not answer it,
         and the closest passages (others' words on T among them) are shown. The rarest word is what sets T
@@ -1007,8 +1010,7 @@ class ExtractiveBackend:
         if any(rarest in {stem(t) for t in tokens(c.passage.text)} for c in theirs):
             return None
         reason = f"the corpus does not report {who} saying anything about “{topic}”"
-        closest = self.candidates(evidence)[: self.settings.closest]
-        return self.refusal(evidence.question, reason, closest, index)
+        return self.refusal(evidence.question, reason, everyone[: self.settings.closest], index)
 
     def _misattribution(
         self, evidence: Evidence, speaker: str, candidates: list[Candidate], own: list[Candidate]
