@@ -956,6 +956,9 @@ def replies(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
         # "Yes, but …" answers its own question, quoted with its condition, and nothing more
         ("Are dogs allowed on the pontoons?", "Yes [1].", "Yes, but they must be kept on a lead"),
         ("Are dogs allowed on the pontoons without a lead?", None, ""),
+        # "Yes, but on the east pontoon only" limits the yes to another kind than the one asked about: "No".
+        ("Can berth holders live aboard on the west pontoon?", "No [1].", "on the east pontoon only"),
+        ("Can berth holders live aboard on the east pontoon?", None, ""),  # "no more than two" denies nothing
     ],
 )
 def test_a_labelled_reply_answers_its_own_question(

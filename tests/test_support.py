@@ -87,6 +87,11 @@ def checker(embedder: Embedder) -> SupportChecker:
             "Under the GNU General Public License, version 3, code may be combined with other code.",
             id="a-versioned-acronym-spelled-out",
         ),
+        pytest.param(  # "no more than" sets a limit: it negates nothing
+            "Each berth holder may keep two dinghies on the rack.",
+            "Each berth holder may keep no more than two dinghies on the rack.",
+            id="a-limit-is-no-negation",
+        ),
     ],
 )
 def test_a_faithful_claim_is_supported(checker: SupportChecker, claim: str, passage: str) -> None:

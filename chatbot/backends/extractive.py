@@ -93,6 +93,7 @@ from chatbot.text.nlp import (
     parse,
     reported_content,
     reports_speech,
+    restricted_to_other,
 )
 from chatbot.text.normalise import fold, tokens, unwrap, words
 from chatbot.text.questions import (
@@ -723,12 +724,15 @@ class ExtractiveBackend:
                 info = index.documents.get(c.passage.source)
                 called = " ".join(naming_words(c.passage.source, info.title if info else ""))
                 text = f"{called} {found.asked}"  # what the document is called holds for each line
+                word = found.word
                 if found.qualified and support_features(claim, text, c.cosine).coverage < 1.0:
-                    continue  # "Yes, but …" answers only the very question it replies to, nothing more
+                    if not restricted_to_other(claim, found.answer.plain):
+                        continue  # "Yes, but …" answers only the very question it replies to, nothing more
+                    word = "No"  # "Yes, but on full plots only" to "Can I keep hens on a half plot?"
                 text = f"{text} {found.answer.plain}"
                 f = support_features(claim, text, c.cosine)
                 document = document_terms(index, c.passage.source)
-                named_there = all(
+                named_there = word != found.word or all(  # a limit's other kind ("half") is the point
                     (name := absent_name(v)) and set(tokens(name)) <= document for v in f.vetoes
                 )
                 if (
@@ -737,7 +741,7 @@ class ExtractiveBackend:
                     and self._names_the_things(q, text)
                 ):
                     answer = next((x for x in near if x.number == found.answer.number), found.answer)
-                    return found.word, [answer]
+                    return word, [answer]
         return None
 
     @staticmethod

@@ -19,6 +19,7 @@ from chatbot.text.lexicon import (
     CONTRACTION_STUBS,
     DETERMINERS,
     HEDGE_CUES,
+    LIMIT_PHRASES,
     MONTHS,
     NEGATION_CUES,
     NEGATION_PHRASES,
@@ -75,6 +76,7 @@ _PREVENT_FROM_RE = re.compile(
 )
 _NEGATION_PHRASE_RE = re.compile(r"\b(?:" + "|".join(NEGATION_PHRASES) + r")\b", re.I)
 _LITTLE_RE = re.compile(r"(?<![Aa] )\blittle\b")  # "little evidence" negates, "a little" does not
+_LIMIT_RE = re.compile(rf"\bno ({'|'.join(LIMIT_PHRASES)}) than\b", re.I)
 PUNCTUATION_RE = re.compile(r",(?!\d{3})|[;:()\[\]—–]|\s-\s")
 _DOTTED_RE = re.compile(r"[a-z](?:\.[a-z])+")
 _NAME_JOINER_RE = re.compile(r"[-&]")
@@ -357,6 +359,7 @@ def scopes(text: str) -> Scopes:
     text = text.replace("n’t", " not").replace("n't", " not").replace("cannot", "can not")
     text = _NEGATION_PHRASE_RE.sub(" not ", text)
     text = _LITTLE_RE.sub(" not ", text)
+    text = _LIMIT_RE.sub(lambda m: LIMIT_PHRASES[m.group(1).lower()], text)
     for clause in _BOUNDARY_RE.split(text):
         neg_left = hedge_left = open_left = 0
         for raw in WORD_RE.findall(clause):

@@ -296,6 +296,11 @@ NEGATION_PHRASES = (
     "declined to",
     "declines to",
 )
+# "no more than six hens" sets a limit, it negates nothing: read as "at most" / "at least".
+LIMIT_PHRASES = {
+    **dict.fromkeys(_list("more greater higher longer later bigger larger"), "at most"),
+    **dict.fromkeys(_list("fewer less lower shorter earlier smaller"), "at least"),
+}
 # Auxiliaries that ask whether a thing is possible or allowed ("Can I keep hens?", "Could the rates rise?"): the
 # statement such a question asks about is hedged ("I may keep hens"), as "you may …" answers it.
 POSSIBILITY_MODALS = _set("can could may might")

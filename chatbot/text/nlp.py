@@ -427,6 +427,32 @@ def object_nouns(text: str) -> list[str]:
     ]
 
 
+def restricted_to_other(claim: str, reply: str) -> bool:
+    """Does the reply limit what it allows to another kind of a thing the claim names? "Yes, but on full plots
+    only" against "I can keep hens on a half plot": the same noun, limited by "only", with modifiers that share
+    nothing with the claim's ("full" / "half"). A limit on the claim's own kind, or on a thing it does not
+    name, is no answer either way."""
+    kinds = {}
+    for t in parse(claim):
+        if t.pos_ == "NOUN" and (mods := _modifiers(t)):
+            kinds[t.lemma_.lower()] = mods
+    if not kinds:
+        return False
+    doc = parse(reply)
+    for t in doc:
+        beside = [doc[i].lower_ for i in (t.i - 1, t.i + 1) if 0 <= i < len(doc)]  # "only X", "X only"
+        limited = "only" in beside or any(c.lower_ == "only" for c in t.children)
+        mods = _modifiers(t)
+        if t.pos_ == "NOUN" and limited and mods and not mods & kinds.get(t.lemma_.lower(), mods):
+            return True
+    return False
+
+
+def _modifiers(noun: Token) -> set[str]:
+    """The words that say which kind of the noun: its adjectives, compounds and numbers ("half", "full")."""
+    return {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound", "nummod")}
+
+
 def copular_predicate(question: str) -> str:
     """What a yes/no question with no verb but "be" asks its subject to be: the words after the subject, its
     first noun phrase ("Is Mount Eskel's eruption *an explosive one*?", "Is the ferry *free for children*?").
