@@ -1005,13 +1005,15 @@ class ExtractiveBackend:
         if not topic or not asks_for_words(evidence.question):
             return None
         index = evidence.index
-        wanted = [t for t in tokens(topic) if t not in STOPWORDS and t not in name_terms(who)]
+        named = set(name_terms(who))
+        wanted = [t for t in tokens(topic) if t not in STOPWORDS and t not in named]
         counts = index.sentence_frequencies(wanted)
         used = [t for t in wanted if counts.get(t, 0) > 0]
         if not used:
             return None  # a topic the corpus never names is the refusal model's business
         rarest = stem(min(used, key=lambda t: counts[t]))
-        if any(rarest in {stem(t) for t in tokens(c.passage.text)} for c in theirs):
+        passages = {c.passage.id: c.passage.text for c in theirs}  # candidates share passages: read each once
+        if any(rarest in {stem(t) for t in tokens(text)} for text in passages.values()):
             return None
         reason = f"the corpus does not report {who} saying anything about “{topic}”"
         return self.refusal(evidence.question, reason, everyone[: self.settings.closest], index)
